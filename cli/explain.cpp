@@ -1,0 +1,173 @@
+// rulegap explain — what a ruleset does with one packet, or with each packet of a list.
+#include "cli/commands.hpp"
+
+#include <chrono>
+#include <unistd.h>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/input.hpp"
+#include "rulegap/evaluate.hpp"
+#include "rulegap/packet.hpp"
+
+namespace rulegap::cli {
+namespace {
+
+struct PacketLine {
+    std::string text;
+    Packet packet;
+};
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+    return s;
+}
+
+// Reads packets from the --packet option or a --packets file; prints errors with file:line:col.
+bool read_packets(const ExplainOptions& o, std::vector<PacketLine>& out) {
+    auto parse_one = [&](std::string_view text, const std::string& file, std::uint32_t line, std::uint32_t col_offset) {
+        PacketParseResult r = parse_packet(text);
+        if (!r) {
+            Diagnostic d = r.error;
+            d.where.file = file;
+            d.where.line = line;
+            d.where.column += col_offset;
+            fmt::print(stderr, "{}\n", d.to_string());
+            return false;
+        }
+        out.push_back({std::string(text), *r.packet});
+        return true;
+    };
+    if (!o.packet.empty()) return parse_one(trim(o.packet), "--packet", 1, 0);
+
+    std::string error;
+    std::optional<std::string> text = read_file(o.packets_file, error);
+    if (!text) {
+        fmt::print(stderr, "{}: error: cannot read: {}\n", o.packets_file, error);
+        return false;
+    }
+    bool ok = true;
+    std::string_view rest = *text;
+    std::uint32_t line = 0;
+    while (!rest.empty()) {
+        ++line;
+        std::size_t nl = rest.find('\n');
+        std::string_view raw = rest.substr(0, nl);
+        rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+        std::string_view body = trim(raw);
+        if (body.empty() || body.front() == '#') continue;
+        auto lead = static_cast<std::uint32_t>(body.data() - raw.data());
+        ok = parse_one(body, o.packets_file, line, lead) && ok;
+    }
+    return ok;
+}
+
+nlohmann::json rule_json(const Ruleset& rs, const RuleRef& r) {
+    return {{"file", rs.file}, {"line", r.line}, {"table", r.table}, {"chain", r.chain}, {"text", r.text}};
+}
+
+nlohmann::json decision_json(const Ruleset& rs, const PacketLine& p, const Decision& d) {
+    nlohmann::json trace = nlohmann::json::array();
+    for (const TraceStep& s : d.trace)
+        trace.push_back({{"table", s.at.table}, {"chain", s.at.chain}, {"line", s.at.line},
+                         {"text", s.at.text}, {"action", s.action}});
+    nlohmann::json rule = nullptr;
+    if (d.decided_by && !d.by_policy) rule = rule_json(rs, *d.decided_by);
+    return {{"packet", p.text},
+            {"verdict", std::string(to_string(d.verdict))},
+            {"rule", rule},
+            {"policy", d.by_policy},
+            {"trace", trace},
+            {"reason", d.reason}};
+}
+
+struct Style {
+    bool colour = false;
+    std::string bold(std::string_view s) const { return colour ? fmt::format("\033[1m{}\033[0m", s) : std::string(s); }
+    std::string verdict(Verdict v) const {
+        std::string word(to_string(v));
+        for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (!colour) return word;
+        const char* code = v == Verdict::accept ? "32" : v == Verdict::unknown ? "33" : "31";
+        return fmt::format("\033[1;{}m{}\033[0m", code, word);
+    }
+};
+
+void print_text(const Ruleset& rs, Hook hook, const PacketLine& p, const Decision& d, const Style& st) {
+    fmt::print("packet   {}\n", p.text);
+    fmt::print("hook     {} ({}, IPv{})\n", to_string(hook), rs.file, rs.family);
+    for (const TraceStep& s : d.trace) {
+        bool decisive = d.decided_by && s.at.table == d.decided_by->table && s.at.chain == d.decided_by->chain &&
+                        s.at.rule == d.decided_by->rule;
+        std::string where = fmt::format("{}:{}", rs.file, s.at.line);
+        std::string line = fmt::format("  {:<8} {:<16} {:<28} {}", s.at.table, s.at.chain, where, s.at.text);
+        fmt::print("{}\n      -> {}{}\n", decisive ? st.bold(line) : line, s.action, decisive ? "   <== decides" : "");
+    }
+    if (d.trace.empty()) fmt::print("  (no rule matched and no chain applies)\n");
+    std::string by;
+    if (d.decided_by) {
+        by = d.by_policy ? fmt::format(" by the policy of {} {} ({}:{})", d.decided_by->table, d.decided_by->chain, rs.file, d.decided_by->line)
+                         : fmt::format(" by {}:{} ({} {})", rs.file, d.decided_by->line, d.decided_by->table, d.decided_by->chain);
+    }
+    fmt::print("verdict  {}{}\n", st.verdict(d.verdict), by);
+    if (!d.reason.empty()) fmt::print("reason   {}\n", d.reason);
+}
+
+}  // namespace
+
+int run_explain(const ExplainOptions& o) {
+    if (o.packet.empty() == o.packets_file.empty()) {
+        fmt::print(stderr, "rulegap explain: error: give exactly one of --packet or --packets\n");
+        return 2;
+    }
+    std::optional<Hook> hook = parse_hook(o.hook);
+    if (!hook) {
+        fmt::print(stderr, "rulegap explain: error: unknown hook '{}' (INPUT, FORWARD or OUTPUT)\n", o.hook);
+        return 2;
+    }
+    if (o.format != "text" && o.format != "json") {
+        fmt::print(stderr, "rulegap explain: error: unknown format '{}' (text or json)\n", o.format);
+        return 2;
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    LoadedRuleset loaded = load_ruleset(o.file, o.input_format, o.ipset_file);
+    if (!loaded.ok) return 2;
+    std::size_t errors = print_diagnostics(loaded.ipsets.diagnostics, o.verbose) +
+                         print_diagnostics(loaded.ruleset.diagnostics, o.verbose);
+    auto t1 = std::chrono::steady_clock::now();
+
+    std::vector<PacketLine> packets;
+    if (!read_packets(o, packets)) return 2;
+
+    const Ruleset& rs = loaded.ruleset;
+    Style style{o.format == "text" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR")};
+    std::vector<Decision> decisions;
+    decisions.reserve(packets.size());
+    auto t2 = std::chrono::steady_clock::now();
+    for (const PacketLine& p : packets) decisions.push_back(explain(rs, *hook, p.packet));
+    auto t3 = std::chrono::steady_clock::now();
+
+    for (std::size_t i = 0; i < packets.size(); ++i) {
+        if (o.format == "json") {
+            fmt::print("{}\n", decision_json(rs, packets[i], decisions[i]).dump());
+        } else {
+            if (i > 0) fmt::print("\n");
+            print_text(rs, *hook, packets[i], decisions[i], style);
+        }
+    }
+    if (o.timing) {
+        using ms = std::chrono::duration<double, std::milli>;
+        fmt::print(stderr, "timing: parse_ms={:.1f} explain_ms={:.1f} packets={}\n", ms(t1 - t0).count(),
+                   ms(t3 - t2).count(), packets.size());
+    }
+    if (errors > 0) {
+        fmt::print(stderr, "rulegap explain: {} error{} in the input: verdicts they touch are 'unknown'\n", errors,
+                   errors == 1 ? "" : "s");
+        return 2;
+    }
+    return 0;
+}
+
+}  // namespace rulegap::cli

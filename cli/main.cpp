@@ -1,0 +1,70 @@
+// rulegap — command line entry point.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+constexpr const char* kAbout =
+    "rulegap: static firewall policy auditor.\n"
+    "Reads firewall exports (iptables-save, ip6tables-save) and tells, with proof, what they let through.";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{kAbout, "rulegap"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "rulegap 0.1.0");
+    app.footer("Exit status: 0 success, 1 findings at or above the threshold (check), 2 bad input or usage.\n"
+               "Run 'rulegap COMMAND --help' for a command's options.");
+
+    rulegap::cli::ExplainOptions ex;
+    CLI::App* explain = app.add_subcommand("explain", "Trace packets through a ruleset and give each one's verdict");
+    explain->add_option("FILE", ex.file, "Firewall export (iptables-save or ip6tables-save output)")->required();
+    explain->add_option("--input-format", ex.input_format, "Format of FILE: iptables (default: detected from content)");
+    explain->add_option("--hook", ex.hook, "Where the packet meets the firewall: INPUT, FORWARD or OUTPUT")
+        ->capture_default_str();
+    explain->add_option("--ipset", ex.ipset_file, "'ipset save' dump for -m set matches (without it they are undecided)");
+    auto* one = explain->add_option("--packet", ex.packet,
+        "One packet, e.g. \"tcp 10.1.0.2:4001 -> 10.2.0.2:135 [state new] [in eth0] [out eth1]\"");
+    auto* many = explain->add_option("--packets", ex.packets_file,
+        "File with one packet per line (blank lines and # comments skipped); with --format json prints JSON Lines");
+    one->excludes(many);
+    explain->add_option("--format", ex.format, "Output: text (a trace to read) or json (one object per packet)")
+        ->capture_default_str();
+    explain->add_flag("--timing", ex.timing, "Print parse and explain times to stderr");
+    explain->add_flag("-v,--verbose", ex.verbose, "List every warning about the ruleset, not just their count");
+    explain->footer(
+        "Packet syntax:\n"
+        "  tcp|udp|sctp SRC:PORT -> DST:PORT      IPv6 in brackets: [2001:db8::1]:4001\n"
+        "  icmp SRC -> DST type T [code C]        icmpv6 likewise\n"
+        "  PROTO-NUMBER SRC -> DST                e.g. 47 10.0.0.1 -> 10.0.0.2\n"
+        "  options: [state new|established|related|invalid|untracked] [in IFACE] [out IFACE] [flags syn,ack]\n"
+        "State defaults to new. A rule testing an interface the packet does not give is undecided:\n"
+        "if the verdict depends on it, the verdict is 'unknown', with the reason.\n"
+        "Verdicts: accept, drop, reject, unknown (a match rulegap cannot decide statically).");
+
+    rulegap::cli::LintOptions li;
+    CLI::App* lint = app.add_subcommand("lint", "Read a firewall export and report what could not be read or modelled");
+    lint->add_option("FILE", li.file, "Firewall export (iptables-save or ip6tables-save output)")->required();
+    lint->add_option("--input-format", li.input_format, "Format of FILE: iptables (default: detected from content)");
+    lint->add_option("--ipset", li.ipset_file, "'ipset save' dump for -m set matches");
+    lint->add_option("--format", li.format, "Output: text or json")->capture_default_str();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 2;
+    }
+    if (explain->parsed()) return rulegap::cli::run_explain(ex);
+    if (lint->parsed()) return rulegap::cli::run_lint(li);
+    return 2;
+}

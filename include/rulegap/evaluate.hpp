@@ -1,0 +1,72 @@
+// rulegap — what a ruleset does with packets.
+//
+// explain(): one packet through one hook, with the trace of every rule it met.
+// evaluate(): a whole PacketSet through one hook, partitioned by verdict, each part tied to the
+// rule (or chain policy) that decided it. For every packet p in the set, explain(p).verdict
+// equals the verdict of the part holding p.
+//
+// Traversal follows netfilter (see docs/design.md): for FORWARD, PREROUTING raw, mangle, nat
+// (DNAT changes the destination), then FORWARD mangle, filter, security, then POSTROUTING mangle,
+// nat; INPUT and OUTPUT likewise. The nat table sees only packets in state new. The packet is
+// taken to follow the hook asked for, whatever DNAT does to its destination.
+//
+// A condition that cannot be decided statically never counts silently as match or no-match: if
+// the outcome depends on it, the verdict is `unknown`, with the rule and the reason.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rulegap/packet.hpp"
+#include "rulegap/packet_set.hpp"
+#include "rulegap/ruleset.hpp"
+
+namespace rulegap {
+
+enum class Hook : std::uint8_t { input, forward, output };
+std::string_view to_string(Hook h);                       // "INPUT", "FORWARD", "OUTPUT"
+std::optional<Hook> parse_hook(std::string_view name);    // case-insensitive
+
+enum class Verdict : std::uint8_t { accept, drop, reject, unknown };
+std::string_view to_string(Verdict v);                    // "accept", "drop", ...
+
+// Which rule, or which chain's policy, decided.
+struct RuleRef {
+    std::string table;
+    std::string chain;
+    int rule = -1;                    // index into the chain's rules; -1: the chain's policy
+    std::uint32_t line = 0;           // the rule's line, or the chain header's for a policy
+    std::string text;                 // the rule as written, or ":INPUT DROP" for a policy
+    bool is_policy() const { return rule < 0; }
+};
+
+// One hop of a trace: a rule that matched (or might have), or a policy that applied.
+struct TraceStep {
+    RuleRef at;
+    std::string action;               // "jump my-chain", "return", "accept", "log", "dnat to
+                                      // 10.0.0.1:80", "policy drop", "undecided: limit ..."
+};
+
+struct Decision {
+    Verdict verdict = Verdict::unknown;
+    std::optional<RuleRef> decided_by;   // absent only when no rule or policy decided (unknown)
+    bool by_policy = false;
+    std::vector<TraceStep> trace;
+    std::string reason;                  // for unknown: why, naming the rule
+};
+
+Decision explain(const Ruleset& ruleset, Hook hook, const Packet& packet);
+
+struct Outcome {
+    PacketSet packets;
+    Verdict verdict = Verdict::unknown;
+    std::optional<RuleRef> decided_by;
+    std::string reason;                  // for unknown
+};
+
+// Partition of `packets` (pairwise disjoint parts whose union is `packets`).
+std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets);
+
+}  // namespace rulegap

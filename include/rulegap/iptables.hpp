@@ -1,0 +1,43 @@
+// rulegap — reading iptables-save / ip6tables-save output (and ipset save dumps).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rulegap/ruleset.hpp"
+
+namespace rulegap {
+
+// Named sets from `ipset save`, for `-m set --match-set NAME src|dst`.
+struct IpSet {
+    std::string name;
+    std::string type;                 // "hash:ip", "hash:net", ...
+    int family = 4;
+    std::vector<Interval> addresses;  // for address types; empty otherwise
+    bool addresses_only = true;       // false: a type rulegap cannot turn into addresses
+    SourceLoc where;
+};
+struct IpSets {
+    std::vector<IpSet> sets;
+    Diagnostics diagnostics;
+    const IpSet* find(std::string_view name) const;
+};
+
+struct IptablesOptions {
+    const IpSets* ipsets = nullptr;   // without it, `-m set` is undecided
+};
+
+// Reads an iptables-save or ip6tables-save file. Never throws on bad input: problems land in
+// the result's diagnostics (file:line:column), unreadable rules become rules with an undecided
+// condition, so they make the verdicts they touch `unknown`. The result is linked.
+Ruleset read_iptables(std::string_view text, std::string file_name, const IptablesOptions& options = {});
+Ruleset load_iptables(const std::string& path, const IptablesOptions& options = {});
+
+IpSets read_ipsets(std::string_view text, std::string file_name);
+IpSets load_ipsets(const std::string& path);
+
+// True when the text looks like iptables-save output (for format detection).
+bool looks_like_iptables(std::string_view text);
+
+}  // namespace rulegap

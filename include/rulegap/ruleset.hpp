@@ -1,0 +1,114 @@
+// rulegap — the policy model: tables of ordered chains of rules, as netfilter runs them.
+//
+// Parsers produce a Ruleset; analyses read it. Nothing here knows any file syntax: a rule's
+// conditions are field ranges (decidable) or Undecided conditions (with the reason), and every
+// rule keeps its source location and its text.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rulegap/packet_set.hpp"
+#include "rulegap/source.hpp"
+
+namespace rulegap {
+
+// One field constraint: the field lies in one of the intervals.
+struct FieldRange {
+    Field field;
+    std::vector<Interval> values;
+};
+
+// One condition of a rule. Decidable: the conjunction of `all_of` (negated when `negated`).
+// Undecided: a match that cannot be decided statically (rate limits, marks, unknown modules,
+// unreadable text, ...); `reason` says why, `module` names it. A rule matches when all its
+// conditions hold.
+struct Condition {
+    bool negated = false;
+    std::vector<FieldRange> all_of;   // empty and !undecided: always true
+    bool undecided = false;
+    std::string module;               // "limit", "mark", "unparsed", ...
+    std::string reason;               // one line, for the report
+
+    PacketSet packets() const;        // the decidable meaning (not for undecided conditions)
+    // Whether p meets it; nullopt when undecided, or when it tests an interface p does not give.
+    std::optional<bool> matches(const Packet& p) const;
+};
+
+enum class Action : std::uint8_t {
+    accept,
+    drop,
+    reject,
+    return_,          // RETURN
+    jump,             // to a user chain (-j CHAIN)
+    go_to,            // -g CHAIN
+    continue_,        // non-terminating with no effect on verdicts: LOG, NFLOG, ULOG, MARK,
+                      // CONNMARK, TCPMSS, CLASSIFY, TOS, TTL, DSCP, ...
+    dnat,             // changes the destination (and port); ends the nat chain
+    snat,             // SNAT, MASQUERADE: changes the source after filtering; ends the nat chain
+    redirect,         // REDIRECT: to a local port; ends the nat chain
+    notrack,          // NOTRACK, CT --notrack: the packet becomes UNTRACKED
+    unknown,          // a target rulegap does not model: its effect is undecided
+};
+std::string_view to_string(Action a);
+
+struct Target {
+    Action action = Action::continue_;
+    std::string name;                 // as written: "ACCEPT", "LOG", "my-chain", "DNAT"
+    std::string options;              // as written after the name, e.g. "--reject-with tcp-reset"
+    int chain = -1;                   // jump/go_to: index into the table's chains, set by link()
+    // dnat/redirect: the new destination; absent parts stay as they were.
+    std::optional<Interval> to_address;
+    std::optional<Interval> to_port;
+};
+
+struct Rule {
+    std::uint32_t line = 0;           // 1-based line in the ruleset's file
+    std::uint32_t column = 1;
+    std::string text;                 // the rule as written, without counters and line end
+    std::vector<Condition> conditions;
+    Target target;
+    std::string comment;              // from -m comment, for reports
+
+    bool decidable() const;           // no undecided condition
+    PacketSet packets() const;        // the decidable conditions' intersection (undecided ones ignored)
+};
+
+struct Chain {
+    std::string name;
+    bool builtin = false;             // INPUT, FORWARD, OUTPUT, PREROUTING, POSTROUTING
+    std::optional<Action> policy;     // accept or drop, built-in chains only
+    std::uint32_t line = 0;           // line of the ":NAME POLICY" header (0: never declared)
+    std::vector<Rule> rules;
+};
+
+struct Table {
+    std::string name;                 // raw, mangle, nat, filter, security
+    std::uint32_t line = 0;           // line of "*name"
+    std::vector<Chain> chains;
+
+    const Chain* chain(std::string_view name) const;   // nullptr when absent
+    Chain* chain(std::string_view name);
+    int chain_index(std::string_view name) const;       // -1 when absent
+};
+
+struct Ruleset {
+    std::string file;                 // where it was read from (for SourceLoc)
+    int family = 4;                   // iptables-save: 4, ip6tables-save: 6
+    std::vector<Table> tables;
+    Diagnostics diagnostics;          // everything the reader said about the file
+
+    const Table* table(std::string_view name) const;  // nullptr when absent
+    Table* table(std::string_view name);
+    Table& add_table(std::string name);              // returns the existing one if present
+    SourceLoc where(const Rule& r) const { return {file, r.line, r.column}; }
+
+    // Resolves jump/goto targets to chain indices. Targets naming no chain become
+    // Action::unknown with an error diagnostic. Call after building or editing the model.
+    void link();
+};
+
+}  // namespace rulegap

@@ -1,0 +1,43 @@
+// rulegap — where things come from, and what went wrong reading them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rulegap {
+
+// A place in an input file. line and column are 1-based; column counts characters; 0 = unknown.
+struct SourceLoc {
+    std::string file;
+    std::uint32_t line = 0;
+    std::uint32_t column = 0;
+
+    std::string to_string() const;  // "file:line:column" (parts that are unknown are left out)
+    bool operator==(const SourceLoc&) const = default;
+};
+
+enum class Severity : std::uint8_t { error, warning, note };
+
+// What a reader says about its input. Errors mean part of the input could not be read; the
+// affected verdicts are `unknown`. Warnings mean something was read but is not (fully) modelled.
+struct Diagnostic {
+    Severity severity = Severity::error;
+    SourceLoc where;
+    std::string message;   // one line, no trailing period, no location
+
+    std::string to_string() const;  // "file:line:col: error: message"
+};
+
+struct Diagnostics {
+    std::vector<Diagnostic> items;
+
+    void error(SourceLoc where, std::string message);
+    void warning(SourceLoc where, std::string message);
+    void note(SourceLoc where, std::string message);
+    std::size_t error_count() const;
+    std::size_t warning_count() const;
+    bool has_errors() const { return error_count() > 0; }
+};
+
+}  // namespace rulegap

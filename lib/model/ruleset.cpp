@@ -1,0 +1,99 @@
+#include "rulegap/ruleset.hpp"
+
+#include <algorithm>
+
+namespace rulegap {
+
+std::string_view to_string(Action a) {
+    switch (a) {
+        case Action::accept: return "accept";
+        case Action::drop: return "drop";
+        case Action::reject: return "reject";
+        case Action::return_: return "return";
+        case Action::jump: return "jump";
+        case Action::go_to: return "goto";
+        case Action::continue_: return "continue";
+        case Action::dnat: return "dnat";
+        case Action::snat: return "snat";
+        case Action::redirect: return "redirect";
+        case Action::notrack: return "notrack";
+        case Action::unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+PacketSet Condition::packets() const {
+    PacketSet s = PacketSet::all();
+    for (const FieldRange& r : all_of) s &= PacketSet::where(r.field, r.values);
+    return negated ? s.complement() : s;
+}
+
+std::optional<bool> Condition::matches(const Packet& p) const {
+    if (undecided) return std::nullopt;
+    // Well-formedness: a packet outside the universe of a field (ports of icmp, ...) has the
+    // value 0 there, exactly as PacketSet::where sees it.
+    bool all = true;
+    for (const FieldRange& r : all_of) {
+        std::optional<uint128> v = field_value(p, r.field);
+        if (!v) return std::nullopt;
+        bool in = std::any_of(r.values.begin(), r.values.end(), [&](const Interval& i) { return i.contains(*v); });
+        if (!in) { all = false; break; }
+    }
+    return negated ? !all : all;
+}
+
+bool Rule::decidable() const {
+    return std::none_of(conditions.begin(), conditions.end(), [](const Condition& c) { return c.undecided; });
+}
+
+PacketSet Rule::packets() const {
+    PacketSet s = PacketSet::all();
+    for (const Condition& c : conditions)
+        if (!c.undecided) s &= c.packets();
+    return s;
+}
+
+const Chain* Table::chain(std::string_view n) const {
+    for (const Chain& c : chains) if (c.name == n) return &c;
+    return nullptr;
+}
+Chain* Table::chain(std::string_view n) {
+    for (Chain& c : chains) if (c.name == n) return &c;
+    return nullptr;
+}
+int Table::chain_index(std::string_view n) const {
+    for (std::size_t i = 0; i < chains.size(); ++i) if (chains[i].name == n) return static_cast<int>(i);
+    return -1;
+}
+
+const Table* Ruleset::table(std::string_view n) const {
+    for (const Table& t : tables) if (t.name == n) return &t;
+    return nullptr;
+}
+Table* Ruleset::table(std::string_view n) {
+    for (Table& t : tables) if (t.name == n) return &t;
+    return nullptr;
+}
+Table& Ruleset::add_table(std::string n) {
+    if (Table* t = table(n)) return *t;
+    tables.push_back(Table{std::move(n), 0, {}});
+    return tables.back();
+}
+
+void Ruleset::link() {
+    for (Table& t : tables) {
+        for (Chain& c : t.chains) {
+            for (Rule& r : c.rules) {
+                if (r.target.action != Action::jump && r.target.action != Action::go_to) continue;
+                r.target.chain = t.chain_index(r.target.name);
+                if (r.target.chain < 0) {
+                    diagnostics.error(where(r), "no chain '" + r.target.name + "' in table " + t.name +
+                                                    " (rule's verdict is unknown)");
+                    r.target.action = Action::unknown;
+                }
+            }
+        }
+    }
+}
+
+}  // namespace rulegap

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds with warnings as errors, runs every test.
+# Usage: bash scripts/test.sh            (from anywhere; builds into <repo>/build)
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+
+bash scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRULEGAP_WERROR=ON >/dev/null
+cmake --build build -j2
+ctest --test-dir build --output-on-failure -j2
