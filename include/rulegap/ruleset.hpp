@@ -97,7 +97,7 @@ struct Table {
 
 struct Ruleset {
     std::string file;                 // where it was read from (for SourceLoc)
-    int family = 4;                   // iptables-save: 4, ip6tables-save: 6
+    int family = 4;                   // iptables-save: 4, ip6tables-save: 6, 0: both (Windows)
     std::vector<Table> tables;
     Diagnostics diagnostics;          // everything the reader said about the file
 
