@@ -64,16 +64,16 @@ bool read_packets(const ExplainOptions& o, std::vector<PacketLine>& out) {
     return ok;
 }
 
-nlohmann::json rule_json(const Ruleset& rs, const RuleRef& r) {
+nlohmann::ordered_json rule_json(const Ruleset& rs, const RuleRef& r) {
     return {{"file", rs.file}, {"line", r.line}, {"table", r.table}, {"chain", r.chain}, {"text", r.text}};
 }
 
-nlohmann::json decision_json(const Ruleset& rs, const PacketLine& p, const Decision& d) {
-    nlohmann::json trace = nlohmann::json::array();
+nlohmann::ordered_json decision_json(const Ruleset& rs, const PacketLine& p, const Decision& d) {
+    nlohmann::ordered_json trace = nlohmann::ordered_json::array();
     for (const TraceStep& s : d.trace)
         trace.push_back({{"table", s.at.table}, {"chain", s.at.chain}, {"line", s.at.line},
                          {"text", s.at.text}, {"action", s.action}});
-    nlohmann::json rule = nullptr;
+    nlohmann::ordered_json rule = nullptr;
     if (d.decided_by && !d.by_policy) rule = rule_json(rs, *d.decided_by);
     return {{"packet", p.text},
             {"verdict", std::string(to_string(d.verdict))},

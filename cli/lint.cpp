@@ -36,19 +36,19 @@ int run_lint(const LintOptions& o) {
     std::size_t errors = diags.error_count() + loaded.ipsets.diagnostics.error_count();
 
     if (o.format == "json") {
-        nlohmann::json tables = nlohmann::json::array();
+        nlohmann::ordered_json tables = nlohmann::ordered_json::array();
         for (const Table& t : rs.tables) {
             std::size_t n = 0;
             for (const Chain& c : t.chains) n += c.rules.size();
             tables.push_back({{"name", t.name}, {"chains", t.chains.size()}, {"rules", n}});
         }
-        nlohmann::json list = nlohmann::json::array();
+        nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (const Diagnostics* ds : {static_cast<const Diagnostics*>(&loaded.ipsets.diagnostics), &diags})
             for (const Diagnostic& d : ds->items)
                 list.push_back({{"severity", d.severity == Severity::error ? "error" : d.severity == Severity::warning ? "warning" : "note"},
                                 {"file", d.where.file}, {"line", d.where.line}, {"column", d.where.column},
                                 {"message", d.message}});
-        nlohmann::json j = {{"file", rs.file}, {"family", rs.family}, {"tables", tables},
+        nlohmann::ordered_json j = {{"file", rs.file}, {"family", rs.family}, {"tables", tables},
                             {"chains", chains}, {"rules", rules}, {"unmodelled", undecided},
                             {"unmodelled_by_module", by_module}, {"errors", errors},
                             {"warnings", diags.warning_count()}, {"diagnostics", list}};

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/optional.hpp>
+
 namespace rulegap::iptables::ast {
 
 enum class TokenKind : std::uint8_t { word, quoted };   // quoted: has at least one "..." part
@@ -63,8 +65,7 @@ struct PortRange {
 // An ICMP type as a number: "type" or "type/code".
 struct IcmpNumber {
     std::uint8_t type = 0;
-    bool has_code = false;
-    std::uint8_t code = 0;
+    boost::optional<std::uint8_t> code;
 };
 
 }  // namespace rulegap::iptables::ast

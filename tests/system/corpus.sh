@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Every real-world ruleset in ../shared/iptables-corpus: no crash; each file loads, or fails with
-# file:line:column errors; prints how many constructs are unmodelled per file. fffuu fails on 19
-# of these files; none may defeat rulegap, so the test fails if any file has a load error.
+# file:line:column errors (and still yields a model: the lines it could not read make the verdicts
+# they touch `unknown`); prints how many constructs are unmodelled per file. fffuu fails on 19 of
+# these files; none may defeat rulegap. 13 lines of the corpus are invalid for iptables-restore too
+# (2 anonymised `<private_ip>` addresses in config_private_root, 10 terminal-wrapped lines in
+# openwrt.org/iptables-save-AA.txt, 1 invented option in Parser_Test): more than that fails.
 set -u
 BIN=$1; REPO=$2
 CORPUS=$REPO/../shared/iptables-corpus
@@ -10,7 +13,8 @@ if [ ! -f "$CORPUS/RULESETS.txt" ]; then
   exit 77
 fi
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-files=0; loaded=0; failed=0; crashed=0; unmodelled_total=0
+files=0; loaded=0; failed=0; crashed=0; unmodelled_total=0; errors_total=0
+max_errors=13
 printf '%-95s %7s %6s %10s\n' "file" "rules" "errors" "unmodelled"
 while IFS= read -r rel; do
   [ -z "$rel" ] && continue
@@ -23,7 +27,7 @@ while IFS= read -r rel; do
   fi
   read -r rules errors unmodelled < <(python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); print(o["rules"], o["errors"], o["unmodelled"])' "$TMP/out") \
     || { crashed=$((crashed + 1)); echo "BAD OUTPUT: $rel"; continue; }
-  unmodelled_total=$((unmodelled_total + unmodelled))
+  unmodelled_total=$((unmodelled_total + unmodelled)); errors_total=$((errors_total + errors))
   printf '%-95s %7s %6s %10s\n' "$rel" "$rules" "$errors" "$unmodelled"
   if [ "$errors" -eq 0 ] && [ $status -eq 0 ]; then loaded=$((loaded + 1)); else
     failed=$((failed + 1))
@@ -34,7 +38,8 @@ while IFS= read -r rel; do
     grep ': error: ' "$TMP/err" | head -3 | sed 's/^/  /'
   fi
 done < "$CORPUS/RULESETS.txt"
-echo "corpus: $files files, $loaded loaded without error, $failed with errors, $crashed crashed or malformed; $unmodelled_total unmodelled constructs in all"
+echo "corpus: $files files, $loaded loaded without error, $failed loaded with $errors_total located errors, $crashed crashed or malformed; $unmodelled_total unmodelled constructs in all"
 [ "$files" -ge 90 ] || { echo "FAIL: expected the 97 corpus files, read $files"; exit 1; }
-[ $crashed -eq 0 ] && [ $failed -eq 0 ] || { echo "FAIL"; exit 1; }
+[ $crashed -eq 0 ] || { echo "FAIL: $crashed files crashed or gave malformed output"; exit 1; }
+[ $errors_total -le $max_errors ] || { echo "FAIL: $errors_total errors, at most $max_errors expected"; exit 1; }
 echo "ok"

@@ -13,8 +13,9 @@
 #
 # Exit 0: kernel and rulegap agree on every probe; 1: they disagree (each case printed with the
 # ruleset, the packet, both verdicts and rulegap's trace) or the harness failed; 77: skipped.
-# Environment: KDIFF_SEEDS / KDIFF_SEEDS6 (default 1-20 / 1-5), KDIFF_PROBES (default 30),
-# KDIFF_KERNEL_ONLY=1 records the kernel's verdicts without running rulegap.
+# Environment: KDIFF_SEEDS / KDIFF_SEEDS6 (default 1-40 / 1-10; empty: none), KDIFF_PROBES (default 30),
+# KDIFF_KERNEL_ONLY=1 records the kernel's verdicts without running rulegap, KDIFF_EXTRA adds
+# kdiff.py options (--verbose, --only FIXTURE...).
 set -u
 
 rulegap=${1:-}
@@ -67,15 +68,16 @@ fi
 echo "kernel_diff: using $("$restore" --version 2>&1 | head -n1)${restore6:+ and $restore6}"
 
 args=(--ns "$ns_c" "$ns_r" "$ns_s" --restore "$restore" --fixtures "$here/fixtures"
-      --seeds "${KDIFF_SEEDS:-1-20}" --seeds6 "${KDIFF_SEEDS6:-1-5}"
-      --probes "${KDIFF_PROBES:-30}" --workdir "$workdir")
+      --seeds "${KDIFF_SEEDS-1-40}" --seeds6 "${KDIFF_SEEDS6-1-10}"
+      --probes "${KDIFF_PROBES-30}" --workdir "$workdir")
 [[ -n $restore6 ]] && args+=(--restore6 "$restore6")
 if [[ ${KDIFF_KERNEL_ONLY:-0} == 1 ]]; then
   args+=(--kernel-only)
 else
   args+=(--rulegap "$rulegap")
 fi
-python3 "$here/kdiff.py" "${args[@]}" "${KDIFF_ARGS[@]}"
+# shellcheck disable=SC2086  # KDIFF_EXTRA: more kdiff.py options, e.g. --verbose, --only NAME
+PYTHONDONTWRITEBYTECODE=1 python3 "$here/kdiff.py" "${args[@]}" ${KDIFF_EXTRA:-}
 status=$?
-[[ $status -eq 0 ]] || status=1
+[[ $status -eq 0 || $status -eq 77 ]] || status=1
 exit $status

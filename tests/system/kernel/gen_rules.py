@@ -105,35 +105,45 @@ class Gen:
 
     def interface(self, direction):
         r = self.r
-        own = ["rc0", "rc1", "rc+", "r+"] if direction == "i" else ["rs0", "rs1", "rs+", "r+"]
+        own = ["rc0", "rc1", "rc0", "rc1", "rc+", "r+"] if direction == "i" \
+            else ["rs0", "rs1", "rs0", "rs1", "rs+", "r+"]
         other = ["rs0", "eth0", "rc1"] if direction == "i" else ["rc0", "eth+", "rs1"]
         return r.choice(own) if r.random() < 0.8 else r.choice(other)
 
-    def matches(self, for_tcp_reset=False):
+    def matches(self, count, for_tcp_reset=False):
+        """`count` kinds of condition (0 to 3), in iptables-save's order."""
         r = self.r
-        parts = []
         icmp = "icmp" if self.family == 4 else "ipv6-icmp"
-        proto = "tcp" if for_tcp_reset else r.choice([None, None, "tcp", "tcp", "udp", "udp", icmp])
-        if proto is None and r.random() < 0.15:
-            parts.append(f"! -p {r.choice(['tcp', 'udp'])}")
-        if r.random() < 0.45:
+        # A lone condition is a narrow one, so that few rules catch every packet.
+        pool = ["src", "dst", "proto", "proto", "iprange"] if count == 1 else \
+            ["src", "dst", "in", "out", "proto", "proto", "proto", "iprange", "state"]
+        kinds = set(r.sample(pool, count))
+        proto = None
+        if "proto" in kinds or for_tcp_reset:
+            proto = "tcp" if for_tcp_reset else r.choice(["tcp", "tcp", "udp", "udp", icmp])
+        parts = []
+        if "src" in kinds:
             parts.append(f"{self.neg()}-s {self.address_spec('client')}")
-        if r.random() < 0.45:
+        if "dst" in kinds:
             parts.append(f"{self.neg()}-d {self.address_spec('server')}")
-        if r.random() < 0.3:
+        if "in" in kinds:
             parts.append(f"{self.neg(0.2)}-i {self.interface('i')}")
-        if r.random() < 0.25:
+        if "out" in kinds:
             parts.append(f"{self.neg(0.2)}-o {self.interface('o')}")
-        if proto:
+        if proto is None and "proto" in kinds:
+            parts.append(f"! -p {r.choice(['tcp', 'udp'])}")
+        elif proto:
             parts.append(f"-p {proto}")
         if proto in ("tcp", "udp"):
             explicit = r.random() < 0.5
-            if r.random() < 0.5:
-                parts.append(f"-m {proto} {self.neg()}--dport {self.port_spec()}"
-                             if explicit else f"{self.neg()}--dport {self.port_spec()}")
-            if r.random() < 0.2:
-                parts.append(f"{self.neg()}--sport {self.port_spec(source=True)}")
-            if r.random() < 0.3:
+            k = r.random()
+            if k < 0.45:
+                spec = f"{self.neg()}--dport {self.port_spec()}"
+                parts.append(f"-m {proto} {spec}" if explicit else spec)
+            elif k < 0.6:
+                spec = f"{self.neg()}--sport {self.port_spec(source=True)}"
+                parts.append(f"-m {proto} {spec}" if explicit else spec)
+            elif k < 0.9:
                 which = r.choice(["--dports", "--dports", "--sports", "--ports"])
                 parts.append(f"-m multiport {self.neg(0.2)}{which} "
                              f"{self.multiport_list(source=(which == '--sports'))}")
@@ -145,11 +155,11 @@ class Gen:
             elif r.random() < 0.7:
                 t = r.choice(["echo-request", "128", "128/0", "echo-reply"])
                 parts.append(f"-m icmp6 {self.neg(0.2)}--icmpv6-type {t}")
-        if r.random() < 0.15:
+        if "iprange" in kinds:
             which = r.choice(["--src-range", "--dst-range"])
             side = "client" if which == "--src-range" else "server"
             parts.append(f"-m iprange {self.neg()}{which} {self.iprange(side)}")
-        if r.random() < 0.15:
+        if "state" in kinds:
             parts.append(r.choice([
                 "-m conntrack --ctstate NEW", "-m conntrack --ctstate NEW,ESTABLISHED",
                 "-m conntrack --ctstate ESTABLISHED,RELATED", "-m conntrack ! --ctstate INVALID",
@@ -195,11 +205,20 @@ class Gen:
         for i, chain in enumerate(chains):
             for _ in range(r.randint(2, 8) if i == 0 else r.randint(1, 6)):
                 target, tcp_only = self.target(i, chains, i == 0)
-                parts = self.matches(for_tcp_reset=tcp_only)
+                jumps = target.startswith(("-j u", "-g u"))
+                count = r.choice([0, 1, 1, 2]) if jumps else r.choice([1, 1, 2, 2, 2, 3])
+                parts = self.matches(count, for_tcp_reset=tcp_only)
                 rule = " ".join([f"-A {chain}"] + parts + ([target] if target else []))
                 lines.append(rule)
         lines.append("COMMIT")
         return "\n".join(lines) + "\n"
+
+    def pick(self, side):
+        """An address on `side` (router interface -> addresses), often one the rules name."""
+        near = [str(a) for a in self.addresses if topology.interface_for(str(a)) in side]
+        if near and self.r.random() < 0.5:
+            return self.r.choice(near)
+        return self.r.choice(self.r.choice(list(side.values())))
 
     def probes(self, count):
         r = self.r
@@ -211,14 +230,9 @@ class Gen:
         tries = 0
         while len(out) < count and tries < count * 20:
             tries += 1
-            in_if = r.choice(sorted(clients))
-            out_if = r.choice(sorted(servers))
-            if self.addresses and r.random() < 0.4:
-                near = r.choice(self.addresses)
-                src = str(near) if topology.interface_for(str(near)) == in_if else r.choice(clients[in_if])
-            else:
-                src = r.choice(clients[in_if])
-            dst = r.choice(servers[out_if])
+            src = self.pick(clients)
+            dst = self.pick(servers)
+            in_if, out_if = topology.interface_for(src), topology.interface_for(dst)
             tags = f"[in {in_if}] [out {out_if}]"
             k = r.random()
             if k < 0.8:

@@ -1,0 +1,169 @@
+// rulegap — a site: where the roles of the requirement catalogs live, which firewalls stand
+// between them, and how the catalogs' port classes are bound here.
+//
+// A site file is line-oriented, in the catalogs' grammar family (docs/site-file.md):
+//
+//   site "minimal"
+//   role "MPF Client" = 10.1.0.0/24
+//   role "Provisioning Engine" = 10.0.0.5
+//   firewall "pe.rules" on "Provisioning Engine"
+//
+// Reading never throws: errors go to Site::diagnostics as "file:line:column: error: reason".
+// The ACL graph (zones, hosts and enforcement points as vertices, adjacency as edges) and the
+// paths between two roles are computed from the model by site_paths().
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rulegap/catalog.hpp"
+#include "rulegap/evaluate.hpp"
+#include "rulegap/packet_set.hpp"
+#include "rulegap/ruleset.hpp"
+#include "rulegap/source.hpp"
+#include "rulegap/windows.hpp"
+
+namespace rulegap {
+
+// A set of addresses of both families, as sorted disjoint intervals.
+struct AddressSet {
+    std::vector<Interval> v4;
+    std::vector<Interval> v6;
+
+    bool empty() const { return v4.empty() && v6.empty(); }
+    static AddressSet any();                     // every IPv4 and IPv6 address
+    void add(int family, Interval range);        // keeps the lists sorted and disjoint
+    bool contains(const AddressSet& o) const;    // o is a subset
+    bool intersects(const AddressSet& o) const;
+    PacketSet sources() const;                   // packets from these addresses
+    PacketSet destinations() const;              // packets to these addresses
+    std::string to_string() const;               // "10.1.0.0/24, 2001:db8::1"
+};
+
+struct Zone {
+    std::string name;
+    AddressSet addresses;
+    SourceLoc where;
+};
+
+struct Role {
+    std::string name;                 // as the catalogs write it: "Domain Controller"
+    AddressSet addresses;
+    std::vector<std::string> zones;   // `in z1, z2`; else the zones holding its addresses
+    SourceLoc where;
+};
+
+enum class FirewallFormat : std::uint8_t { detect, iptables, windows };
+std::string_view to_string(FirewallFormat f);   // "detect", "iptables", "windows"
+
+// One side of a network firewall: a zone, and the interface facing it (empty: not given).
+struct Attachment {
+    std::string zone;
+    std::string interface;
+};
+
+struct Firewall {
+    std::string name;                 // `firewall NAME ...`, else the first file's stem
+    std::vector<std::string> files;   // resolved against the site file's folder
+    std::vector<std::string> files_as_written;
+    FirewallFormat format = FirewallFormat::detect;
+    std::string host_role;            // a host firewall: the role it protects
+    std::vector<Attachment> attachments;  // a network firewall: the zones it joins (>= 2)
+    std::optional<WindowsProfile> profile;    // Windows: the profile in force (default domain)
+    std::optional<Interval> rpc_range;        // Windows: the host's RPC dynamic range
+    SourceLoc where;
+
+    // Filled by load_firewalls(): one ruleset per file (iptables: one per family; Windows: one,
+    // family 0). Empty when nothing could be read.
+    std::vector<Ruleset> rulesets;
+    FirewallFormat loaded_format = FirewallFormat::detect;   // what was detected / read
+    std::optional<std::string> disabled;      // why the firewall lets everything pass (Windows
+                                              // profile with EnableFirewall off)
+    bool is_host() const { return !host_role.empty(); }
+    bool is_windows() const { return loaded_format == FirewallFormat::windows; }
+};
+
+// An address keyword of Windows rules (LocalSubnet, DNS, ...) bound for all hosts or one role.
+struct AddressBinding {
+    std::string keyword;              // canonical spelling
+    AddressSet addresses;
+    std::string role;                 // empty: every host
+    SourceLoc where;
+};
+
+struct PortClassBinding {
+    std::string name;                 // "Random 4xxx"
+    std::vector<Interval> ports;
+    SourceLoc where;
+};
+
+struct Site {
+    std::string file;
+    std::string name;
+    std::vector<std::string> catalogs;            // resolved paths of `catalog` statements
+    std::vector<Zone> zones;
+    std::vector<Role> roles;
+    std::vector<Firewall> firewalls;
+    std::vector<PortClassBinding> port_classes;
+    std::vector<AddressBinding> addresses;
+    std::vector<std::string> corrected;           // `use corrected`: ids or id prefixes ("mps.t2")
+    Diagnostics diagnostics;
+
+    bool ok() const { return !diagnostics.has_errors(); }
+    const Zone* zone(std::string_view name) const;          // nullptr when absent
+    const Role* role(std::string_view name) const;          // exact name
+    const Firewall* firewall(std::string_view name) const;
+    const Firewall* host_firewall(std::string_view role) const;
+    PortBindings port_bindings() const;                     // for Catalog::resolve
+    bool uses_corrected(std::string_view requirement_id) const;
+    // The Windows context for a host firewall: its RPC range and the address keywords bound
+    // for every host or for its role.
+    WindowsContext windows_context(const Firewall& fw) const;
+};
+
+struct SiteOptions {
+    bool load_firewalls = true;       // false: parse only (rulesets stay empty)
+};
+
+// Reads a site from text; `file` names it in diagnostics and is the base of relative paths.
+Site read_site(std::string_view text, std::string file, const SiteOptions& options = {});
+// Reads a site file. An unreadable file gives one error diagnostic.
+Site load_site(const std::string& path, const SiteOptions& options = {});
+// Reads every firewall's files into its rulesets (again, if already read). Problems go to
+// site.diagnostics at the firewall statement, and to the rulesets' own diagnostics.
+void load_firewalls(Site& site);
+
+// ---- The ACL graph ---------------------------------------------------------------------------
+
+enum class VertexKind : std::uint8_t { zone, host, firewall };
+
+struct PathStep {
+    VertexKind kind = VertexKind::zone;
+    std::string name;                 // zone, role or firewall name ("" for the implicit zone)
+};
+
+// One enforcement point on a path, with the hook that runs there.
+struct PathHop {
+    int firewall = -1;                // index into Site::firewalls
+    Hook hook = Hook::forward;        // OUTPUT at the source host, FORWARD between zones,
+                                      // INPUT at the destination host
+    std::string in_interface;         // FORWARD: the interface facing the previous zone
+    std::string out_interface;        // FORWARD: the interface facing the next zone
+};
+
+struct SitePath {
+    std::vector<PathStep> steps;      // source host ... zones and firewalls ... destination host
+    std::vector<PathHop> hops;
+    std::string to_string() const;    // "MPF Client > clients > perimeter > servers > Domain Controller"
+};
+
+// Every simple path from one role to another in the ACL graph (a path goes through zones and
+// network firewalls only; hosts are its ends). Roles without a zone share an implicit one.
+std::vector<SitePath> site_paths(const Site& site, std::string_view source_role,
+                                 std::string_view destination_role);
+
+}  // namespace rulegap

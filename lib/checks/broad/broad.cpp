@@ -1,0 +1,130 @@
+// rulegap checks — overly broad rules: what an accept rule on a hop that carries required flows
+// admits beyond all the requirements crossing that hop. See README.md in this folder.
+#include <map>
+#include <tuple>
+
+#include "lib/checks/detail.hpp"
+
+namespace rulegap::check_detail {
+
+namespace {
+
+struct Admitted {
+    PacketSet admitted;   // everything the rule accepts at this hop
+    PacketSet excess;     // ... beyond the requirements
+    RuleRef ref;
+    std::string file;
+};
+
+bool full(const PacketSet& s, Field f, int family) {
+    const std::vector<Interval> v = (s & PacketSet::where(Field::family, static_cast<uint128>(family))).values(f);
+    const uint128 max = family == 4 ? uint128{0xFFFFFFFFu} : ~uint128{0};
+    return v.size() == 1 && v[0].lo == 0 && v[0].hi == max;
+}
+
+PacketSet port_protocols() {
+    return PacketSet::where(Field::protocol, {Interval{6, 6}, Interval{17, 17}, Interval{33, 33}, Interval{132, 132}, Interval{136, 136}});
+}
+
+std::vector<Interval> sensitive_ports(const Firewall& fw) {
+    std::vector<Interval> p = {{135, 135}, {137, 139}, {389, 389}, {445, 445}, {636, 636},
+                               {1025, 1025}, {1433, 1433}, {3268, 3269}};
+    if (fw.rpc_range) p.push_back(*fw.rpc_range);
+    else if (fw.is_windows()) p.push_back({49152, 65535});
+    return p;
+}
+
+}  // namespace
+
+void run_broad(CheckContext& cx, Report& report) {
+    if (!cx.options.broad_rules) return;
+    struct Group {
+        PacketSet domain, required, sources;
+    };
+    std::map<std::pair<int, Hook>, Group> groups;
+    for (const HopUse& u : cx.hop_uses) {
+        Group& g = groups[{u.firewall, u.hook}];
+        g.domain |= u.domain;
+        g.required |= u.required;
+        g.sources |= u.sources;
+    }
+    for (const auto& [key, g] : groups) {
+        const Firewall& fw = cx.site.firewalls[static_cast<std::size_t>(key.first)];
+        const Hook hook = key.second;
+        std::map<std::tuple<std::string, std::string, std::string, int>, Admitted> rules;
+        for (const Ruleset& rs : fw.rulesets) {
+            const PacketSet scope = rs.family == 0 ? g.domain : g.domain & PacketSet::where(Field::family, static_cast<uint128>(rs.family));
+            for (const Outcome& o : evaluate(rs, hook, scope)) {
+                if (o.verdict != Verdict::accept || !o.decided_by) continue;
+                if (o.decided_by->is_policy() && hook == Hook::output) continue;   // outbound default allow
+                const PacketSet excess = o.packets - g.required;
+                if (excess.empty()) continue;
+                Admitted& a = rules[{rs.file, o.decided_by->table, o.decided_by->chain, o.decided_by->rule}];
+                a.excess |= excess;
+                a.admitted |= o.packets;
+                a.ref = *o.decided_by;
+                a.file = rs.file;
+            }
+        }
+        for (const auto& [k, a] : rules) {
+            Finding f;
+            f.firewall = fw.name;
+            f.rule = SourceLoc{a.file, a.ref.line, 0};
+            f.rule_text = a.ref.text;
+            std::vector<std::string> wide;
+            for (int family : {4, 6}) {
+                if ((a.excess & PacketSet::where(Field::family, static_cast<uint128>(family))).empty()) continue;
+                if (full(a.admitted, Field::src_addr, family)) wide.push_back("any IPv" + std::to_string(family) + " source");
+                if (full(a.admitted, Field::dst_addr, family)) wide.push_back("any IPv" + std::to_string(family) + " destination");
+            }
+            const PacketSet ported = a.excess & port_protocols();
+            const std::vector<Interval> dports = ported.values(Field::dst_port);
+            const std::vector<Interval> all_dports = (a.admitted & port_protocols()).values(Field::dst_port);
+            if (all_dports.size() == 1 && all_dports[0].lo == 0 && all_dports[0].hi == 65535) wide.push_back("any port");
+            const PacketSet sensitive = a.excess & PacketSet::where(Field::dst_port, sensitive_ports(fw)) & port_protocols();
+            const PacketSet outsiders = sensitive - g.sources;
+            PacketSet witness_from = a.excess;
+            if (!wide.empty()) {
+                f.kind = FindingKind::broad_any;
+                f.rank = 1;
+            } else if (!outsiders.empty()) {
+                f.kind = FindingKind::broad_sensitive;
+                f.rank = 2;
+                witness_from = outsiders;
+            } else {
+                f.kind = FindingKind::broad;
+                f.rank = 3;
+            }
+            f.witness = witness_from.witness();
+            const std::string where = a.ref.is_policy() ? "policy" : a.ref.line ? std::to_string(a.ref.line) : "rule" + std::to_string(a.ref.rule);
+            f.id = "broad/" + fw.name + "/" + std::string(to_string(hook)) + "/" + where;
+            std::string protocols;
+            for (const Interval& i : a.excess.values(Field::protocol))
+                for (uint128 p = i.lo; p <= i.hi && protocols.size() < 60; ++p)
+                    protocols += (protocols.empty() ? "" : "/") + protocol_name(static_cast<std::uint8_t>(p), 4);
+            f.message = fw.name + " (" + std::string(to_string(hook)) + ") " + (a.ref.is_policy() ? "policy " : "rule ") +
+                        f.rule->to_string() + " admits " +
+                        (wide.empty() ? std::string() : [&] {
+                            std::string w;
+                            for (const std::string& x : wide) w += (w.empty() ? "" : ", ") + x;
+                            return w + ": ";
+                        }()) +
+                        protocols + " traffic beyond the requirements crossing it";
+            if (f.kind == FindingKind::broad_sensitive)
+                f.message += ", including sensitive ports " + port_text(sensitive.values(Field::dst_port)) +
+                             " from sources wider than the required roles";
+            f.details.push_back("beyond the requirements: " + a.excess.count_values(Field::src_addr).to_string() +
+                                " source addresses, " + a.excess.count_values(Field::dst_addr).to_string() +
+                                " destination addresses, " +
+                                (ported.empty() ? std::string("no ports") : ported.count_values(Field::dst_port).to_string() +
+                                                                                " destination ports (" + port_text(dports) + ")") +
+                                ", protocols " + protocols);
+            if (!outsiders.empty())
+                f.details.push_back("sensitive ports open to others than the required sources: " +
+                                    port_text(outsiders.values(Field::dst_port)));
+            add_finding(report, cx.options, std::move(f));
+        }
+    }
+}
+
+}  // namespace rulegap::check_detail

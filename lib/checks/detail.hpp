@@ -1,0 +1,72 @@
+// rulegap checks — what the checks share (private to lib/checks): the context they run in, the
+// registry entry, and the evaluation of one flow at one hop.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "rulegap/check.hpp"
+
+namespace rulegap::check_detail {
+
+// A hop that carries required flows, for the overly-broad analysis.
+struct HopUse {
+    int firewall = -1;
+    Hook hook = Hook::input;
+    PacketSet domain;          // the packets that can meet this hop here (interfaces, state new)
+    PacketSet required;        // the required flows at this hop (state new), ephemeral ports widened
+    PacketSet sources;         // the required flows' source addresses (any other field)
+};
+
+struct CheckContext {
+    const Site& site;
+    const std::vector<Catalog>& catalogs;
+    const CheckOptions& options;
+    std::vector<HopUse> hop_uses;   // filled by the reachability check
+};
+
+// A check: one struct, listed in registry.cpp.
+struct CheckDef {
+    const char* name;
+    const char* description;
+    void (*run)(CheckContext&, Report&);
+};
+const std::vector<CheckDef>& registry();
+
+// The checks (each in its own folder).
+void run_reachability(CheckContext&, Report&);
+void run_rpc_pairing(CheckContext&, Report&);
+void run_broad(CheckContext&, Report&);
+void run_inputs(CheckContext&, Report&);
+
+// ---- shared helpers (flows.cpp) ----------------------------------------------------------
+
+// Packets in one connection state (tcp with flags syn for new, ack otherwise).
+PacketSet state_domain(ConnState state);
+// Interface values a hop sees: INPUT has no output interface, OUTPUT no input interface; an
+// interface not given on the path is any name but lo.
+PacketSet interface_domain(Hook hook, const std::string& in, const std::string& out);
+// The set with interfaces, state and tcp flags set to anything, kept within `base`.
+PacketSet to_base(const PacketSet& hop_set, const PacketSet& base);
+
+// One flow at one hop: the base packets accepted, undecided and blocked, and the parts.
+struct HopEval {
+    PacketSet accepted, unknown, blocked;   // in base space (no interfaces, state, flags)
+    PacketSet packets;                      // the flow as it met the hop
+    std::vector<HopPart> parts;
+    Judged judged = Judged::new_;
+};
+HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& base, bool reply);
+
+FlowStatus classify(const PacketSet& flow, const PacketSet& accepted, const PacketSet& unknown);
+FlowStatus worse(FlowStatus a, FlowStatus b);
+
+// "tcp dport 4000-4499": the fields in which `part` differs from `whole` (all fields when equal).
+std::string describe(const PacketSet& part, const PacketSet& whole);
+std::string port_text(const std::vector<Interval>& ports);
+
+// Adds a finding with its configured severity; merges details into an existing one with the id.
+void add_finding(Report& report, const CheckOptions& options, Finding f);
+
+}  // namespace rulegap::check_detail

@@ -1,0 +1,405 @@
+// explain(): one packet through one hook.
+//
+// A linear walk with an explicit stack of chain frames (no recursion per jump, so any nesting
+// depth is fine). The only branching is at a rule whose match cannot be decided: the walk goes on
+// as if it did not match, the "it matches" branch is run to completion separately, and at the
+// end the two are compared (innermost first): equal verdicts keep the walk's decision, different
+// ones make the verdict unknown at that rule.
+#include <algorithm>
+
+#include "lib/eval/traversal.hpp"
+
+namespace rulegap {
+namespace {
+
+using namespace eval;
+
+constexpr std::size_t max_dnat_choices = 1024;    // DNAT ranges followed value by value
+
+enum class Tri : std::uint8_t { no, yes, maybe };
+
+// The packet's field values, computed once per (re)written packet.
+struct Values {
+    uint128 v[field_count] = {};
+    std::uint32_t given = 0;  // bit f: the packet gives field f
+    void load(const Packet& p) {
+        given = 0;
+        for (int f = 0; f < field_count; ++f) {
+            std::optional<uint128> x = field_value(p, static_cast<Field>(f));
+            if (x) {
+                v[f] = *x;
+                given |= 1u << f;
+            }
+        }
+    }
+};
+
+Tri holds(const Condition& c, const Values& pv) {
+    if (c.undecided) return Tri::maybe;
+    bool missing = false;
+    for (const FieldRange& r : c.all_of) {
+        auto f = static_cast<unsigned>(r.field);
+        if (((pv.given >> f) & 1u) == 0) {
+            missing = true;
+            continue;
+        }
+        uint128 x = pv.v[f];
+        bool in = false;
+        for (const Interval& i : r.values)
+            if (i.lo <= x && x <= i.hi) {
+                in = true;
+                break;
+            }
+        if (!in) return c.negated ? Tri::yes : Tri::no;
+    }
+    if (missing) return Tri::maybe;
+    return c.negated ? Tri::no : Tri::yes;
+}
+
+Tri matches(const Rule& r, const Values& pv) {
+    Tri out = Tri::yes;
+    for (const Condition& c : r.conditions) {
+        Tri t = holds(c, pv);
+        if (t == Tri::no) return Tri::no;
+        if (t == Tri::maybe) out = Tri::maybe;
+    }
+    return out;
+}
+
+// Why a rule might match: its first condition that is undecided for this packet.
+Cause cause_of(const Rule& r, const Values& pv) {
+    for (const Condition& c : r.conditions) {
+        if (holds(c, pv) != Tri::maybe) continue;
+        if (c.undecided) return first_undecided(r);
+        for (const FieldRange& fr : c.all_of) {
+            if (((pv.given >> static_cast<unsigned>(fr.field)) & 1u) != 0) continue;
+            if (fr.field == Field::in_iface) return {"in-interface", "the packet gives no input interface"};
+            if (fr.field == Field::out_iface) return {"out-interface", "the packet gives no output interface"};
+            return {std::string(to_string(fr.field)), "the packet does not give it"};
+        }
+    }
+    return first_undecided(r);
+}
+
+struct Ctx {
+    const Ruleset& rs;
+    Hook hook;
+    std::vector<Step> steps;
+    std::size_t forks = 0;
+};
+
+struct Frame {
+    int chain = 0;
+    std::size_t rule = 0;
+    std::size_t path_begin = 0;  // chains entered by this frame start here in State::path
+};
+
+struct State {
+    std::size_t step = 0;
+    std::vector<Frame> frames;   // empty: between steps
+    std::vector<int> path;       // chains being traversed (callers, and chains left by a goto)
+    std::vector<char> active;    // per chain of the current table: on the path
+    Packet packet;
+    Values vals;
+    Deciders dec;
+    std::vector<TraceStep> trace;
+    bool fire = false;           // the current rule is taken to match (a fork's other branch)
+
+    void enter(int chain, std::size_t rule) {
+        frames.push_back({chain, rule, path.size()});
+        path.push_back(chain);
+        active[static_cast<std::size_t>(chain)] = 1;
+    }
+    void go_to(int chain) {  // replaces the top frame; its chain stays on the path
+        frames.back().chain = chain;
+        frames.back().rule = 0;
+        path.push_back(chain);
+        active[static_cast<std::size_t>(chain)] = 1;
+    }
+    // Pops the top frame; false when that was the built-in chain's (its policy applies).
+    bool leave() {
+        for (std::size_t i = frames.back().path_begin; i < path.size(); ++i) active[static_cast<std::size_t>(path[i])] = 0;
+        path.resize(frames.back().path_begin);
+        frames.pop_back();
+        return !frames.empty();
+    }
+    void next_step() {
+        frames.clear();
+        ++step;
+    }
+};
+
+struct Fork {
+    std::size_t trace_len = 0;  // the trace up to and including the undecided rule
+    Decision fire;              // the outcome if the rule matches
+    Ref at;
+    std::string reason;
+};
+
+Decision decide(const Ctx& cx, Verdict v, Ref at, std::string reason, State& st) {
+    Decision d;
+    d.verdict = v;
+    if (at.valid()) {
+        d.decided_by = make_ref(cx.rs, cx.steps, at);
+        d.by_policy = at.is_policy();
+    }
+    d.reason = std::move(reason);
+    d.trace = std::move(st.trace);
+    return d;
+}
+
+// The values of a rewritten field worth trying one by one: within each piece of `range` that
+// no rule of the ruleset tells apart, one value does for all.
+std::vector<uint128> representatives(const Ruleset& rs, Field f, Interval range, std::size_t limit) {
+    std::vector<uint128> cuts;
+    for (const Table& t : rs.tables)
+        for (const Chain& c : t.chains)
+            for (const Rule& r : c.rules)
+                for (const Condition& k : r.conditions)
+                    for (const FieldRange& fr : k.all_of) {
+                        if (fr.field != f) continue;
+                        for (const Interval& i : fr.values) {
+                            if (i.lo > range.lo && i.lo <= range.hi) cuts.push_back(i.lo);
+                            if (i.hi >= range.lo && i.hi < range.hi) cuts.push_back(i.hi + 1);
+                        }
+                    }
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    std::vector<uint128> out{range.lo};
+    for (uint128 c : cuts) {
+        if (out.size() > limit) break;
+        out.push_back(c);
+    }
+    return out;
+}
+
+Decision run(Ctx& cx, State st, int depth);
+
+// DNAT/REDIRECT that may pick one of several destinations: every choice must give one verdict.
+Decision rewrite_many(Ctx& cx, State& st, int depth, Ref at, const Rule& r, bool addr, bool port) {
+    const Target& t = r.target;
+    std::vector<uint128> as = addr ? representatives(cx.rs, Field::dst_addr, *t.to_address, max_dnat_choices)
+                                   : std::vector<uint128>{st.packet.dst};
+    std::vector<uint128> ps = port ? representatives(cx.rs, Field::dst_port, *t.to_port, max_dnat_choices)
+                                   : std::vector<uint128>{st.packet.dst_port};
+    if (as.size() * ps.size() > max_dnat_choices)
+        return decide(cx, Verdict::unknown, at,
+                      "DNAT to a range with too many distinct outcomes to follow (" + rule_at(cx.rs, r) + ")", st);
+    st.next_step();
+    Decision first;
+    bool have = false;
+    for (uint128 a : as) {
+        for (uint128 p : ps) {
+            State b;
+            b.step = st.step;
+            b.packet = st.packet;
+            b.packet.dst = a;
+            b.packet.dst_port = static_cast<std::uint16_t>(p);
+            b.vals.load(b.packet);
+            b.dec = st.dec;
+            if (!have) b.trace = st.trace;
+            Decision d = run(cx, std::move(b), depth);
+            if (!have) {
+                first = std::move(d);
+                have = true;
+            } else if (d.verdict != first.verdict) {
+                return decide(cx, Verdict::unknown, at, dnat_range_reason(cx.rs, r), st);
+            }
+        }
+    }
+    return first;
+}
+
+// The end of the built-in chain: its policy. True when that is final (in `result`).
+bool apply_policy(const Ctx& cx, State& st, Decision& result) {
+    const Step& s = cx.steps[st.step];
+    const Chain& builtin = chain_at(cx.rs, s, s.chain);
+    Ref at{static_cast<int>(st.step), s.chain, -1};
+    st.trace.push_back({make_ref(cx.rs, cx.steps, at), policy_action(builtin)});
+    Verdict v = policy_verdict(builtin);
+    if (v == Verdict::accept) {
+        st.dec.accepted(cx.rs, cx.steps, at);
+        st.next_step();
+        return false;
+    }
+    result = decide(cx, v, at, v == Verdict::unknown ? policy_reason(table_of(cx.rs, s), builtin) : "", st);
+    return true;
+}
+
+Decision run(Ctx& cx, State st, int depth) {
+    const Ruleset& rs = cx.rs;
+    std::vector<Fork> forks;
+    Decision result;
+    for (;;) {
+        if (st.frames.empty()) {
+            if (st.step >= cx.steps.size()) {
+                Ref by = st.dec.pick();
+                result = decide(cx, Verdict::accept, by, "", st);
+                break;
+            }
+            const Step& s = cx.steps[st.step];
+            if (s.nat && st.packet.state != ConnState::new_) {
+                ++st.step;
+                continue;
+            }
+            st.active.assign(table_of(rs, s).chains.size(), 0);
+            st.path.clear();
+            st.enter(s.chain, 0);
+        }
+        const Step& s = cx.steps[st.step];
+        const Table& t = table_of(rs, s);
+        Frame& fr = st.frames.back();
+        const Chain& ch = t.chains[static_cast<std::size_t>(fr.chain)];
+
+        if (fr.rule >= ch.rules.size()) {
+            if (st.leave()) continue;  // back in the calling chain
+            if (apply_policy(cx, st, result)) break;
+            continue;
+        }
+
+        const Rule& r = ch.rules[fr.rule];
+        Tri m = st.fire ? Tri::yes : matches(r, st.vals);
+        st.fire = false;
+        if (m == Tri::no) {
+            ++fr.rule;
+            continue;
+        }
+        Ref at{static_cast<int>(st.step), fr.chain, static_cast<int>(fr.rule)};
+        if (m == Tri::maybe) {
+            Cause cause = cause_of(r, st.vals);
+            st.trace.push_back({make_ref(rs, cx.steps, at), "undecided: " + cause.module});
+            Action a = r.target.action;
+            bool matters = a != Action::continue_ && !(a == Action::notrack && st.packet.state == ConnState::untracked);
+            if (matters) {
+                Fork f{st.trace.size(), {}, at, undecided_reason(rs, r, cause.module, cause.why)};
+                if (depth >= max_fork_depth || cx.forks >= max_forks) {
+                    f.fire.verdict = Verdict::unknown;
+                    f.fire.reason = depth_reason(rs, r);
+                } else {
+                    ++cx.forks;
+                    std::vector<TraceStep> saved = std::move(st.trace);
+                    State b = st;
+                    st.trace = std::move(saved);
+                    b.trace.clear();
+                    b.fire = true;
+                    f.fire = run(cx, std::move(b), depth + 1);
+                }
+                forks.push_back(std::move(f));
+            }
+            ++st.frames.back().rule;
+            continue;
+        }
+
+        const Target& tg = r.target;
+        RuleRef here = make_ref(rs, cx.steps, at);
+        auto note = [&](std::string action) { st.trace.push_back({here, std::move(action)}); };
+        switch (tg.action) {
+            case Action::accept:
+                note("accept");
+                st.dec.accepted(rs, cx.steps, at);
+                st.next_step();
+                continue;
+            case Action::drop:
+            case Action::reject:
+                note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                result = decide(cx, tg.action == Action::drop ? Verdict::drop : Verdict::reject, at, "", st);
+                break;
+            case Action::return_:
+                note("return");
+                if (st.leave()) continue;
+                if (apply_policy(cx, st, result)) break;
+                continue;
+            case Action::jump:
+            case Action::go_to: {
+                int target = jump_target(t, r);
+                if (target < 0) {
+                    note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                    result = decide(cx, Verdict::unknown, at, unknown_target_reason(rs, r), st);
+                    break;
+                }
+                if (st.active[static_cast<std::size_t>(target)]) {
+                    note(action_text(r, rs.family != 0 ? rs.family : st.packet.family) + " (loop)");
+                    result = decide(cx, Verdict::unknown, at, loop_reason(rs, t, r), st);
+                    break;
+                }
+                note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                if (tg.action == Action::jump) {
+                    ++fr.rule;
+                    st.enter(target, 0);
+                } else {
+                    st.go_to(target);
+                }
+                continue;
+            }
+            case Action::continue_:
+                note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                ++fr.rule;
+                continue;
+            case Action::notrack:
+                note("notrack");
+                st.packet.state = ConnState::untracked;
+                st.vals.load(st.packet);
+                ++fr.rule;
+                continue;
+            case Action::snat:
+                note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                st.dec.accepted(rs, cx.steps, at);
+                st.next_step();
+                continue;
+            case Action::unknown:
+                note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                result = decide(cx, Verdict::unknown, at, unknown_target_reason(rs, r), st);
+                break;
+            case Action::redirect:
+                if (cx.hook == Hook::forward) {
+                    note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                    result = decide(cx, Verdict::unknown, at, redirect_reason(rs, r), st);
+                    break;
+                }
+                [[fallthrough]];
+            case Action::dnat: {
+                note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                st.dec.accepted(rs, cx.steps, at);
+                bool addr = rewrites_address(tg);
+                bool port = rewrites_port(tg) && st.packet.has_ports();
+                bool many = (addr && tg.to_address->lo != tg.to_address->hi) || (port && tg.to_port->lo != tg.to_port->hi);
+                if (many) {
+                    result = rewrite_many(cx, st, depth, at, r, addr, port);
+                    break;
+                }
+                if (addr) st.packet.dst = tg.to_address->lo;
+                if (port) st.packet.dst_port = static_cast<std::uint16_t>(tg.to_port->lo);
+                st.vals.load(st.packet);
+                st.next_step();
+                continue;
+            }
+        }
+        break;  // a final decision
+    }
+    for (auto f = forks.rbegin(); f != forks.rend(); ++f) {
+        if (f->fire.verdict == result.verdict) continue;
+        result.verdict = Verdict::unknown;
+        result.decided_by = make_ref(rs, cx.steps, f->at);
+        result.by_policy = false;
+        result.reason = f->reason;
+        if (result.trace.size() > f->trace_len) result.trace.resize(f->trace_len);
+    }
+    return result;
+}
+
+}  // namespace
+
+Decision explain(const Ruleset& ruleset, Hook hook, const Packet& packet) {
+    if (ruleset.family != 0 && packet.family != ruleset.family) {  // 0: both families
+        Decision d;
+        d.reason = family_reason(ruleset.family, packet.family);
+        return d;
+    }
+    Ctx cx{ruleset, hook, steps_for(ruleset, hook)};
+    State st;
+    st.packet = packet;
+    st.vals.load(packet);
+    return run(cx, std::move(st), 0);
+}
+
+}  // namespace rulegap

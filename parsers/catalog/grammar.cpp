@@ -1,0 +1,9 @@
+// rulegap catalog reader — the one place the grammar is instantiated.
+#include "parsers/catalog/config.hpp"
+#include "parsers/catalog/grammar_def.hpp"
+
+namespace rulegap::catalog_parser {
+
+BOOST_SPIRIT_INSTANTIATE(line_type, iterator_type, context_type)
+
+}  // namespace rulegap::catalog_parser

@@ -1,0 +1,131 @@
+// rulegap catalog reader — the driver: lines, syntax errors, then lowering.
+#include <algorithm>
+#include <exception>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <tuple>
+
+#include "parsers/catalog/config.hpp"
+#include "parsers/catalog/grammar.hpp"
+#include "parsers/catalog/lower.hpp"
+#include "rulegap/catalog.hpp"
+
+namespace rulegap {
+
+namespace {
+
+using catalog_parser::column_of;
+using catalog_parser::ParsedLine;
+
+// The lines of a text without their line ends (LF, CRLF or a lone CR), numbered from 1.
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\n' && text[i] != '\r') continue;
+        lines.push_back(text.substr(start, i - start));
+        if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+        start = i + 1;
+    }
+    if (start < text.size()) lines.push_back(text.substr(start));
+    return lines;
+}
+
+// The opening quote of a string the line does not close, or nullptr. Quotes after `#` are
+// comment text.
+const char* unterminated_string(std::string_view line) {
+    const char* open = nullptr;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (open) {
+            if (c == '\\') ++i;
+            else if (c == '"') open = nullptr;
+        } else if (c == '"') {
+            open = line.data() + i;
+        } else if (c == '#') {
+            break;
+        }
+    }
+    return open;
+}
+
+bool parse_line(std::string_view text, std::uint32_t number, const std::string& file,
+                std::vector<ParsedLine>& out, Diagnostics& diagnostics) {
+    namespace x3 = boost::spirit::x3;
+    if (const char* open = unterminated_string(text)) {
+        diagnostics.error({file, number, column_of(text, open)}, "unterminated string");
+        return false;
+    }
+    catalog_parser::ParseState state;
+    boost::optional<catalog_ast::Statement> statement;
+    const char* first = text.data();
+    const char* const last = text.data() + text.size();
+    bool ok = false;
+    try {
+        auto const parser = x3::with<catalog_parser::state_tag>(std::ref(state))[catalog_parser::line()];
+        ok = x3::phrase_parse(first, last, parser, x3::blank, statement);
+    } catch (const std::exception& e) {  // not expected: the line rule handles its failures
+        diagnostics.error({file, number, column_of(text, first)}, std::string("cannot read line: ") + e.what());
+        return false;
+    }
+    if (!ok || first != last) {
+        const char* at = state.error_at ? state.error_at : first;
+        const std::string expected = state.expected.empty() ? "end of line" : state.expected;
+        diagnostics.error({file, number, column_of(text, at)}, "expected " + expected);
+        return false;
+    }
+    if (statement) out.push_back({number, text, std::move(*statement)});
+    return true;
+}
+
+}  // namespace
+
+Catalog read_catalog(std::string_view text, std::string file) {
+    Catalog catalog;
+    catalog.file = std::move(file);
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    if (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF") {
+        catalog.diagnostics.error({catalog.file, 1, 1}, "catalog is UTF-16; save it as UTF-8");
+        return catalog;
+    }
+    const std::vector<std::string_view> lines = split_lines(text);
+    std::vector<ParsedLine> parsed;
+    parsed.reserve(lines.size());
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        parse_line(lines[i], static_cast<std::uint32_t>(i + 1), catalog.file, parsed, catalog.diagnostics);
+    try {
+        catalog_parser::lower(parsed, catalog);
+    } catch (const std::exception& e) {  // allocation failure and the like; never leave
+        catalog.diagnostics.error({catalog.file, 0, 0}, std::string("cannot read catalog: ") + e.what());
+    }
+    std::stable_sort(catalog.diagnostics.items.begin(), catalog.diagnostics.items.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                         return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+                     });
+    return catalog;
+}
+
+Catalog load_catalog(const std::string& path) {
+    std::string text;
+    try {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            Catalog catalog;
+            catalog.file = path;
+            catalog.diagnostics.error({path, 0, 0}, "cannot open catalog file");
+            return catalog;
+        }
+        std::ostringstream buffer;
+        buffer << in.rdbuf();
+        text = std::move(buffer).str();
+    } catch (const std::exception& e) {
+        Catalog catalog;
+        catalog.file = path;
+        catalog.diagnostics.error({path, 0, 0}, std::string("cannot read catalog file: ") + e.what());
+        return catalog;
+    }
+    return read_catalog(text, path);
+}
+
+}  // namespace rulegap

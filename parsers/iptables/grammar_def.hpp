@@ -1,0 +1,132 @@
+// rulegap — iptables-save reader: definition of the line grammar. Included by grammar.cpp only.
+#pragma once
+
+#include <cstring>
+
+#include <boost/spirit/home/x3.hpp>
+
+#include "parsers/iptables/ast.hpp"
+#include "parsers/iptables/ast_adapted.hpp"
+#include "parsers/iptables/error_handler.hpp"
+#include "parsers/iptables/grammar.hpp"
+
+// An expectation on `rule[action]` names the rule ("expected chain name"), not the action type.
+namespace boost::spirit::x3 {
+template <typename ID, typename Attribute, bool Force, typename Action>
+struct get_info<action<rule<ID, Attribute, Force>, Action>> {
+    using result_type = std::string;
+    std::string operator()(action<rule<ID, Attribute, Force>, Action> const& p) const { return p.subject.name; }
+};
+}  // namespace boost::spirit::x3
+
+namespace rulegap::iptables::parser {
+
+namespace x3 = boost::spirit::x3;
+using x3::lit;
+using x3::lexeme;
+
+// ----- commands -----
+struct chain_commands_ : x3::symbols<char> {
+    chain_commands_() {
+        add("-A", 'A')("--append", 'A')("-I", 'I')("--insert", 'I')("-N", 'N')("--new-chain", 'N')
+           ("-P", 'P')("--policy", 'P')("-D", 'D')("--delete", 'D')("-E", 'E')("--rename-chain", 'E')
+           ("-R", 'R')("--replace", 'R');
+    }
+};
+struct table_commands_ : x3::symbols<char> {
+    table_commands_() {
+        add("-F", 'F')("--flush", 'F')("-X", 'X')("--delete-chain", 'X')("-Z", 'Z')("--zero", 'Z');
+    }
+};
+chain_commands_ const chain_commands;
+table_commands_ const table_commands;
+
+// ----- semantic actions -----
+template <ast::LineKind K>
+struct set_kind_f {
+    template <typename Context>
+    void operator()(Context& ctx) const { x3::_val(ctx).kind = K; }
+};
+template <ast::LineKind K> constexpr set_kind_f<K> set_kind{};
+
+// (Boost 1.74's _where is the rest of the input, not the match: ranges come from raw[].)
+auto const make_token = [](auto& ctx) {
+    auto const& r = x3::_attr(ctx);
+    ast::Token& t = x3::_val(ctx);
+    t.begin = &*r.begin();
+    t.size = static_cast<std::uint32_t>(r.end() - r.begin());
+    t.kind = std::memchr(t.begin, '"', t.size) ? ast::TokenKind::quoted : ast::TokenKind::word;
+};
+auto const set_head = [](auto& ctx) { x3::_val(ctx).head = x3::_attr(ctx); };
+auto const set_policy = [](auto& ctx) { x3::_val(ctx).policy = x3::_attr(ctx); };
+auto const set_counters = [](auto& ctx) { x3::_val(ctx).counters = x3::_attr(ctx); };
+auto const push_arg = [](auto& ctx) { x3::_val(ctx).args.push_back(x3::_attr(ctx)); };
+auto const set_command = [](auto& ctx) {
+    ast::Line& line = x3::_val(ctx);
+    line.kind = ast::LineKind::command;
+    line.command = x3::_attr(ctx);
+};
+auto const set_command_token = [](auto& ctx) {
+    auto const& r = x3::_attr(ctx);
+    ast::Token& t = x3::_val(ctx).command_token;
+    t.begin = &*r.begin();
+    t.size = static_cast<std::uint32_t>(r.end() - r.begin());
+};
+
+// ----- rules -----
+x3::rule<class token_class, ast::Token> const token = "token";
+x3::rule<class table_name_class, ast::Token> const table_name = "table name";
+x3::rule<class chain_name_class, ast::Token> const chain_name = "chain name";
+x3::rule<class policy_class, ast::Token> const policy = "policy";
+x3::rule<class counters_class, ast::Token> const counters = "counters";
+x3::rule<class closing_quote_class> const closing_quote = "closing quote";
+x3::rule<class end_of_line_class> const end_of_line = "end of line";
+line_type const line = "line";
+
+auto const word_chars = +(x3::char_ - x3::ascii::blank - '"');
+auto const quoted_part = '"' > *(('\\' > x3::char_) | (x3::char_ - '"')) > closing_quote;
+auto const token_body = x3::omit[x3::raw[lexeme[+(quoted_part | word_chars)]][make_token]];
+
+auto const token_def = token_body;
+auto const table_name_def = token_body;
+auto const chain_name_def = token_body;
+auto const policy_def = token_body;
+auto const counters_def =
+    x3::omit[x3::raw[lexeme['[' >> x3::ulong_long >> ':' >> x3::ulong_long >> ']']][make_token]];
+auto const closing_quote_def = lit('"');
+auto const end_of_line_def = x3::eoi;
+
+auto const word_end = !x3::ascii::graph;
+
+auto const command_line =
+    -counters[set_counters] >>
+    ((lexeme[x3::raw[chain_commands[set_command]][set_command_token] >> word_end] > chain_name[set_head] > *token[push_arg]) |
+     (lexeme[x3::raw[table_commands[set_command]][set_command_token] >> word_end] >> -(chain_name[set_head] >> *token[push_arg]))) >
+    end_of_line;
+auto const table_line = lit('*')[set_kind<ast::LineKind::table>] > table_name[set_head] > end_of_line;
+auto const chain_line = lit(':')[set_kind<ast::LineKind::chain>] > chain_name[set_head] >
+                        policy[set_policy] > -counters[set_counters] > end_of_line;
+auto const commit_line = lexeme[lit("COMMIT") >> word_end][set_kind<ast::LineKind::commit>] > end_of_line;
+auto const comment_line = lit('#')[set_kind<ast::LineKind::comment>] >> x3::omit[*x3::char_];
+auto const blank_line = x3::eoi;
+
+auto const line_def =
+    x3::omit[command_line | table_line | chain_line | commit_line | comment_line | blank_line];
+
+BOOST_SPIRIT_DEFINE(token, table_name, chain_name, policy, counters, closing_quote, end_of_line, line)
+
+// The one error handler, on the outermost rule: one diagnostic per bad line.
+struct line_class {
+    template <typename Iterator, typename Exception, typename Context>
+    x3::error_handler_result on_error(Iterator&, Iterator const&, Exception const& x, Context const& context) {
+        ErrorHandler& handler = x3::get<error_handler_tag>(context).get();
+        handler.error(x.where(), "expected " + x.which());
+        return x3::error_handler_result::fail;
+    }
+};
+
+}  // namespace rulegap::iptables::parser
+
+namespace rulegap::iptables {
+parser::line_type const& line_grammar() { return parser::line; }
+}

@@ -1,0 +1,37 @@
+// The packet syntax's AST: words with their byte offsets; meaning comes in lower.cpp.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <boost/optional.hpp>
+
+namespace rulegap::packet_syntax::ast {
+
+// A token as written, and where it starts (bytes from the start of the text).
+struct word {
+    std::string text;
+    std::size_t offset = 0;
+};
+
+// `10.0.0.1`, `[2001:db8::1]` (brackets kept in the text), `fe80::1`, with an optional port.
+struct endpoint {
+    word address;
+    boost::optional<word> port;
+};
+
+// `state new`, `[in eth0]`, `flags syn,ack`, `type 8`, `code 0`.
+struct option {
+    word key;
+    std::vector<word> values;
+};
+
+struct packet {
+    word protocol;
+    endpoint source;
+    endpoint destination;
+    std::vector<option> options;
+};
+
+}  // namespace rulegap::packet_syntax::ast

@@ -1,0 +1,10 @@
+// Fusion adaptations of the packet AST (word is filled by semantic actions, not adapted).
+#pragma once
+
+#include <boost/fusion/include/adapt_struct.hpp>
+
+#include "parsers/packet/ast.hpp"
+
+BOOST_FUSION_ADAPT_STRUCT(rulegap::packet_syntax::ast::endpoint, address, port)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::packet_syntax::ast::option, key, values)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::packet_syntax::ast::packet, protocol, source, destination, options)

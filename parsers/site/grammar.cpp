@@ -1,0 +1,9 @@
+// rulegap site reader — the one place the grammar is instantiated.
+#include "parsers/site/config.hpp"
+#include "parsers/site/grammar_def.hpp"
+
+namespace rulegap::site_parser {
+
+BOOST_SPIRIT_INSTANTIATE(line_type, iterator_type, context_type)
+
+}  // namespace rulegap::site_parser

@@ -1,0 +1,300 @@
+// rulegap site reader — from syntax tree to Site: values, names, references, and their errors.
+#include "parsers/site/lower.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <boost/variant/apply_visitor.hpp>
+
+#include "parsers/common/lexical.hpp"
+#include "rulegap/packet.hpp"
+
+namespace rulegap::site_parser {
+
+namespace ast = site_ast;
+using parse_common::column_of;
+using parse_common::unquote;
+
+namespace {
+
+std::string_view view(const ast::Span& s) {
+    return {s.begin(), static_cast<std::size_t>(s.end() - s.begin())};
+}
+
+std::string lower_case(std::string_view v) {
+    std::string out(v);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::optional<std::uint32_t> to_number(std::string_view v, std::uint32_t max) {
+    if (v.empty() || v.size() > 10) return std::nullopt;
+    std::uint64_t n = 0;
+    for (char c : v) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + static_cast<std::uint64_t>(c - '0');
+        if (n > max) return std::nullopt;
+    }
+    return static_cast<std::uint32_t>(n);
+}
+
+// One address: family and value.
+std::optional<std::pair<int, uint128>> parse_address(std::string_view v) {
+    if (auto a = parse_ipv4(v)) return std::pair{4, *a};
+    if (auto a = parse_ipv6(v)) return std::pair{6, *a};
+    return std::nullopt;
+}
+
+class Lowerer {
+public:
+    using result_type = void;
+
+    Lowerer(Site& site, const std::vector<ParsedLine>& lines) : site_(site), lines_(lines) {}
+
+    void run() {
+        for (const ParsedLine& l : lines_) {
+            line_ = &l;
+            boost::apply_visitor(*this, l.statement);
+        }
+        assign_zones();
+        if (site_.name.empty()) site_.name = std::filesystem::path(site_.file).stem().string();
+    }
+
+    void operator()(const ast::NamedStmt& s) {
+        if (view(s.keyword) == "site") {
+            if (site_seen_) {
+                error(s.keyword, "duplicate site statement (first on line " + std::to_string(site_seen_) + ")");
+                return;
+            }
+            site_seen_ = line_->number;
+            site_.name = unquote(view(s.value));
+            if (site_.name.empty()) error(s.value, "the site's name is empty");
+        } else {
+            site_.catalogs.push_back(resolve(unquote(view(s.value))));
+        }
+    }
+
+    void operator()(const ast::ZoneStmt& s) {
+        std::string name(view(s.name));
+        if (const Zone* z = site_.zone(name)) {
+            error(s.name, "duplicate zone " + name + " (first on line " + std::to_string(z->where.line) + ")");
+            return;
+        }
+        auto addresses = address_list(s.items);
+        if (!addresses) return;
+        site_.zones.push_back({name, std::move(*addresses), at(s.keyword)});
+    }
+
+    void operator()(const ast::RoleStmt& s) {
+        std::string name = unquote(view(s.name));
+        if (name.empty()) { error(s.name, "the role's name is empty"); return; }
+        if (const Role* r = site_.role(name)) {
+            error(s.name, "duplicate role \"" + name + "\" (first on line " + std::to_string(r->where.line) + ")");
+            return;
+        }
+        auto addresses = address_list(s.items);
+        if (!addresses) return;
+        Role role{name, std::move(*addresses), {}, at(s.keyword)};
+        if (s.zones) {
+            for (const ast::Span& z : *s.zones) {
+                std::string zone(view(z));
+                if (!site_.zone(zone)) { error(z, "unknown zone " + zone + " (declare it before the role)"); return; }
+                role.zones.push_back(zone);
+            }
+            explicit_zones_.push_back(name);
+        }
+        site_.roles.push_back(std::move(role));
+    }
+
+    void operator()(const ast::FirewallStmt& s) {
+        Firewall fw;
+        fw.where = at(s.keyword);
+        for (const ast::Span& f : s.files) {
+            std::string written = unquote(view(f));
+            if (written.empty()) { error(f, "the firewall's file name is empty"); return; }
+            fw.files_as_written.push_back(written);
+            fw.files.push_back(resolve(written));
+        }
+        fw.name = s.name ? std::string(view(*s.name))
+                         : std::filesystem::path(fw.files_as_written.front()).stem().string();
+        const ast::Span& name_at = s.name ? *s.name : s.files.front();
+        if (const Firewall* other = site_.firewall(fw.name)) {
+            error(name_at, "duplicate firewall " + fw.name + " (first on line " + std::to_string(other->where.line) +
+                               "); name it: firewall NAME \"file\" ...");
+            return;
+        }
+        if (const auto* on = boost::get<ast::OnRole>(&s.placement.get())) {
+            fw.host_role = unquote(view(on->role));
+            if (!site_.role(fw.host_role)) {
+                error(on->role, "unknown role \"" + fw.host_role + "\" (declare it before its firewall)");
+                return;
+            }
+            if (const Firewall* other = site_.host_firewall(fw.host_role)) {
+                error(on->role, "role \"" + fw.host_role + "\" already has a host firewall (line " +
+                                    std::to_string(other->where.line) + "); list all its files in one statement");
+                return;
+            }
+        } else {
+            const auto& between = boost::get<ast::Between>(s.placement.get());
+            for (const ast::Side& side : between.sides) {
+                std::string zone(view(side.zone));
+                if (!site_.zone(zone)) { error(side.zone, "unknown zone " + zone + " (declare it before the firewall)"); return; }
+                for (const Attachment& a : fw.attachments)
+                    if (a.zone == zone) { error(side.zone, "zone " + zone + " is named twice"); return; }
+                std::string iface = side.interface ? std::string(view(*side.interface)) : std::string();
+                if (iface.size() > max_interface_length) {
+                    error(*side.interface, "interface name " + iface + " is longer than 15 characters");
+                    return;
+                }
+                fw.attachments.push_back({zone, iface});
+            }
+        }
+        for (const ast::Option& o : s.options) {
+            const std::string_view key = view(o.keyword);
+            const std::string value = lower_case(view(o.value));
+            if (key == "format") {
+                if (value == "iptables") fw.format = FirewallFormat::iptables;
+                else if (value == "windows") fw.format = FirewallFormat::windows;
+                else { error(o.value, "unknown format " + std::string(view(o.value)) + " (iptables or windows)"); return; }
+            } else if (key == "profile") {
+                auto p = parse_windows_profile(value);
+                if (!p) { error(o.value, "unknown profile " + std::string(view(o.value)) + " (domain, private or public)"); return; }
+                fw.profile = *p;
+            } else {
+                auto range = port_range(o.value);
+                if (!range) return;
+                fw.rpc_range = *range;
+            }
+        }
+        if (!fw.is_host() && (fw.profile || fw.rpc_range))
+            error(s.keyword, "profile and rpc apply to a host firewall (on \"Role\")");
+        site_.firewalls.push_back(std::move(fw));
+    }
+
+    void operator()(const ast::BindStmt& s) {
+        const std::string name = unquote(view(s.name));
+        const std::string keyword = windows_address_keyword(name);
+        if (!keyword.empty()) {
+            auto addresses = address_list(s.items);
+            if (!addresses) return;
+            AddressBinding b{keyword, std::move(*addresses), {}, at(s.keyword)};
+            if (s.role) {
+                b.role = unquote(view(*s.role));
+                if (!site_.role(b.role)) { error(*s.role, "unknown role \"" + b.role + "\" (declare it before the binding)"); return; }
+            }
+            site_.addresses.push_back(std::move(b));
+            return;
+        }
+        if (s.role) { error(*s.role, "only address keywords (LocalSubnet, DNS, ...) are bound per role"); return; }
+        if (name.empty()) { error(s.name, "the port class's name is empty"); return; }
+        for (const PortClassBinding& b : site_.port_classes)
+            if (b.name == name) {
+                error(s.name, "port class \"" + name + "\" is bound twice (first on line " + std::to_string(b.where.line) + ")");
+                return;
+            }
+        PortClassBinding b{name, {}, at(s.keyword)};
+        for (const ast::Span& item : s.items) {
+            auto range = port_range(item);
+            if (!range) return;
+            b.ports.push_back(*range);
+        }
+        std::sort(b.ports.begin(), b.ports.end(), [](const Interval& x, const Interval& y) { return x.lo < y.lo; });
+        site_.port_classes.push_back(std::move(b));
+    }
+
+    void operator()(const ast::UseStmt& s) {
+        for (const ast::Span& id : s.ids) site_.corrected.emplace_back(view(id));
+    }
+
+private:
+    Site& site_;
+    const std::vector<ParsedLine>& lines_;
+    const ParsedLine* line_ = nullptr;
+    std::uint32_t site_seen_ = 0;
+    std::vector<std::string> explicit_zones_;
+
+    SourceLoc at(const ast::Span& s) const { return {site_.file, line_->number, column_of(line_->text, s.begin())}; }
+    void error(const ast::Span& s, std::string message) { site_.diagnostics.error(at(s), std::move(message)); }
+
+    std::string resolve(const std::string& written) const {
+        std::filesystem::path p(written);
+        if (p.is_absolute()) return p.lexically_normal().string();
+        return (std::filesystem::path(site_.file).parent_path() / p).lexically_normal().string();
+    }
+
+    std::optional<Interval> port_range(const ast::Span& s) {
+        const std::string_view v = view(s);
+        const std::size_t dash = v.find('-');
+        auto lo = to_number(v.substr(0, dash), 65535);
+        auto hi = dash == std::string_view::npos ? lo : to_number(v.substr(dash + 1), 65535);
+        if (!lo || !hi) {
+            error(s, "expected a port or port range (0 to 65535), got " + std::string(v));
+            return std::nullopt;
+        }
+        if (*lo > *hi) { error(s, "port range " + std::string(v) + " is reversed"); return std::nullopt; }
+        return Interval{*lo, *hi};
+    }
+
+    std::optional<AddressSet> address_list(const std::vector<ast::Span>& items) {
+        AddressSet out;
+        for (const ast::Span& s : items) {
+            const std::string_view v = view(s);
+            if (lower_case(v) == "any") {
+                for (const Interval& i : AddressSet::any().v4) out.add(4, i);
+                for (const Interval& i : AddressSet::any().v6) out.add(6, i);
+                continue;
+            }
+            if (const std::size_t slash = v.find('/'); slash != std::string_view::npos) {
+                auto a = parse_address(v.substr(0, slash));
+                const int bits = a && a->first == 4 ? 32 : 128;
+                auto len = to_number(v.substr(slash + 1), static_cast<std::uint32_t>(bits));
+                if (!a || !len) { error(s, "bad address prefix " + std::string(v)); return std::nullopt; }
+                const uint128 host = *len == static_cast<std::uint32_t>(bits)
+                                         ? 0
+                                         : ((*len == 0 && bits == 128) ? ~uint128{0}
+                                                                      : ((uint128{1} << (bits - static_cast<int>(*len))) - 1));
+                if (a->second & host) { error(s, "address prefix " + std::string(v) + " has host bits set"); return std::nullopt; }
+                out.add(a->first, {a->second, a->second | host});
+                continue;
+            }
+            if (const std::size_t dash = v.find('-'); dash != std::string_view::npos) {
+                auto a = parse_address(v.substr(0, dash));
+                auto b = parse_address(v.substr(dash + 1));
+                if (!a || !b) { error(s, "bad address range " + std::string(v)); return std::nullopt; }
+                if (a->first != b->first) { error(s, "address range " + std::string(v) + " mixes IPv4 and IPv6"); return std::nullopt; }
+                if (a->second > b->second) { error(s, "address range " + std::string(v) + " is reversed"); return std::nullopt; }
+                out.add(a->first, {a->second, b->second});
+                continue;
+            }
+            auto a = parse_address(v);
+            if (!a) { error(s, "bad address " + std::string(v) + " (an address, a prefix, a range or any)"); return std::nullopt; }
+            out.add(a->first, {a->second, a->second});
+        }
+        return out;
+    }
+
+    // Roles without `in`: the smallest declared zone holding all their addresses.
+    void assign_zones() {
+        for (Role& r : site_.roles) {
+            if (std::find(explicit_zones_.begin(), explicit_zones_.end(), r.name) != explicit_zones_.end()) continue;
+            const Zone* best = nullptr;
+            for (const Zone& z : site_.zones)
+                if (z.addresses.contains(r.addresses) && (!best || best->addresses.contains(z.addresses))) best = &z;
+            if (best) { r.zones.push_back(best->name); continue; }
+            for (const Zone& z : site_.zones)
+                if (z.addresses.intersects(r.addresses)) {
+                    site_.diagnostics.warning(r.where, "role \"" + r.name + "\" lies partly in zone " + z.name +
+                                                           "; say which zones it is in with `in ZONE`");
+                    break;
+                }
+        }
+    }
+};
+
+}  // namespace
+
+void lower(const std::vector<ParsedLine>& lines, Site& out) { Lowerer(out, lines).run(); }
+
+}  // namespace rulegap::site_parser

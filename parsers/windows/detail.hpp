@@ -1,0 +1,72 @@
+// rulegap — Windows Firewall readers: what the per-form readers share (private).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rulegap/source.hpp"
+#include "rulegap/windows.hpp"
+
+namespace rulegap::windows_detail {
+
+// ----- text (unicode.cpp) -----
+
+enum class TextEncoding : std::uint8_t { utf8, utf8_bom, utf16le, utf16be };
+
+struct DecodedText {
+    std::string utf8;                    // without BOM
+    TextEncoding encoding = TextEncoding::utf8;
+    bool ok = true;
+    std::size_t error_offset = 0;        // byte offset in the input of the first bad unit
+    std::string error;
+};
+
+// UTF-16 (by BOM, or by NUL bytes in the first characters) or UTF-8 to UTF-8. Invalid UTF-16
+// (lone surrogates, odd length) gives ok = false with the offset; the text up to it is kept.
+DecodedText decode_text(std::string_view bytes);
+// UTF-16LE code units (as in a registry value) to UTF-8; nullopt when invalid.
+std::optional<std::string> utf16le_to_utf8(std::string_view bytes);
+
+// Line and column (1-based; CRLF is one break; columns count characters) of byte offsets in a
+// UTF-8 text, by binary search over line starts built once.
+class LineIndex {
+public:
+    explicit LineIndex(std::string_view text);
+    SourceLoc locate(const std::string& file, std::size_t offset) const;
+    std::uint32_t line_of(std::size_t offset) const;
+private:
+    std::string_view text_;
+    std::vector<std::size_t> starts_;
+};
+
+bool iequals(std::string_view a, std::string_view b);
+std::string_view trim(std::string_view s);
+
+// ----- rule keys (rule_string/lower.cpp) -----
+
+// Appends key=value to the rule's key list and interprets it. `at` locates the value.
+void apply_field(WindowsRule& rule, std::string_view key, std::string_view value, const SourceLoc& at,
+                 Diagnostics& diagnostics);
+// After the last field: checks what every rule needs (Action, Dir).
+void finish_rule(WindowsRule& rule, Diagnostics& diagnostics);
+// Human name of a rule for messages: "rule 'Name' (id)".
+std::string describe(const WindowsRule& rule);
+
+// ----- values (rule_string/values.cpp) -----
+
+std::optional<WindowsPort> parse_port_item(std::string_view text, std::string* error);
+std::optional<WindowsAddress> parse_address_item(std::string_view text, int family_hint, std::string* error);
+std::optional<WindowsIcmp> parse_icmp_item(std::string_view text, std::string* error);
+std::optional<bool> parse_bool(std::string_view text);   // TRUE/FALSE, true/false, 1/0
+
+// ----- profile settings (profiles.cpp) -----
+
+// Applies a registry-style profile value (DWORD or text); gpo_xml: booleans where true = block.
+void apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::string_view value, bool gpo_xml);
+std::optional<WindowsProfileKey> profile_key(std::string_view name);   // "DomainProfile" ...
+
+}  // namespace rulegap::windows_detail

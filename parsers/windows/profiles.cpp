@@ -1,0 +1,115 @@
+// Profile settings, profile names, forms, and the host context of the lowering.
+#include "parsers/windows/detail.hpp"
+
+namespace rulegap {
+
+namespace wd = windows_detail;
+
+std::string_view to_string(WindowsForm f) {
+    switch (f) {
+        case WindowsForm::unknown: return "unknown";
+        case WindowsForm::wfw: return "wfw";
+        case WindowsForm::reg: return "reg";
+        case WindowsForm::gpo_xml: return "gpo-xml";
+        case WindowsForm::csv: return "csv";
+        case WindowsForm::rule_strings: return "rule-strings";
+        case WindowsForm::format_list: return "format-list";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(WindowsProfile p) {
+    switch (p) {
+        case WindowsProfile::domain: return "Domain";
+        case WindowsProfile::private_: return "Private";
+        case WindowsProfile::public_: return "Public";
+    }
+    return "Domain";
+}
+
+std::optional<WindowsProfile> parse_windows_profile(std::string_view name) {
+    name = wd::trim(name);
+    if (wd::iequals(name, "Domain")) return WindowsProfile::domain;
+    if (wd::iequals(name, "Private")) return WindowsProfile::private_;
+    if (wd::iequals(name, "Public")) return WindowsProfile::public_;
+    return std::nullopt;
+}
+
+void WindowsContext::bind(std::string_view keyword, WindowsAddressBinding b) {
+    std::string k = windows_address_keyword(keyword);
+    addresses[k.empty() ? std::string(keyword) : k] = std::move(b);
+}
+
+const WindowsAddressBinding* WindowsContext::find(std::string_view keyword) const {
+    std::string k = windows_address_keyword(keyword);
+    auto it = addresses.find(k.empty() ? std::string(keyword) : k);
+    if (it != addresses.end()) return &it->second;
+    for (const auto& [name, b] : addresses)   // bound under another capitalisation
+        if (wd::iequals(name, keyword)) return &b;
+    return nullptr;
+}
+
+WindowsProfileSettings WindowsPolicy::settings(WindowsProfile p, std::vector<std::string>* conflicts) const {
+    WindowsProfileKey want = p == WindowsProfile::domain    ? WindowsProfileKey::domain
+                             : p == WindowsProfile::private_ ? WindowsProfileKey::private_
+                                                             : WindowsProfileKey::public_;
+    auto has = [&](WindowsProfileKey k) {
+        for (const auto& [key, s] : profiles)
+            if (key == k && s.present) return true;
+        return false;
+    };
+    if (p == WindowsProfile::private_ && !has(want) && has(WindowsProfileKey::standard))
+        want = WindowsProfileKey::standard;
+    WindowsProfileSettings out;
+    auto merge = [&](auto& into, const auto& from, const char* name, const WindowsProfileSettings& s) {
+        if (!from) return;
+        if (!into) { into = from; return; }
+        if (*into != *from && conflicts)
+            conflicts->push_back(std::string(name) + " differs between GPOs ('" + out.gpo + "' and '" + s.gpo +
+                                 "'); the first one is used");
+    };
+    for (const auto& [key, s] : profiles) {
+        if (key != want || !s.present) continue;
+        if (!out.present) { out.present = true; out.where = s.where; out.gpo = s.gpo; }
+        merge(out.enable_firewall, s.enable_firewall, "EnableFirewall", s);
+        merge(out.default_inbound, s.default_inbound, "DefaultInboundAction", s);
+        merge(out.default_outbound, s.default_outbound, "DefaultOutboundAction", s);
+        merge(out.do_not_allow_exceptions, s.do_not_allow_exceptions, "DoNotAllowExceptions", s);
+        merge(out.allow_local_policy_merge, s.allow_local_policy_merge, "AllowLocalPolicyMerge", s);
+        out.others.insert(out.others.end(), s.others.begin(), s.others.end());
+    }
+    return out;
+}
+
+namespace windows_detail {
+
+std::optional<WindowsProfileKey> profile_key(std::string_view name) {
+    if (iequals(name, "DomainProfile")) return WindowsProfileKey::domain;
+    if (iequals(name, "PrivateProfile")) return WindowsProfileKey::private_;
+    if (iequals(name, "PublicProfile")) return WindowsProfileKey::public_;
+    if (iequals(name, "StandardProfile")) return WindowsProfileKey::standard;
+    return std::nullopt;
+}
+
+// Registry: DWORD 0 = allow, 1 = block; GPO XML: true = block. Both read as a boolean "block".
+void apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::string_view value, bool) {
+    s.present = true;
+    std::optional<bool> b = parse_bool(value);
+    auto action = [&](std::optional<WindowsAction>& into) {
+        if (b) into = *b ? WindowsAction::block : WindowsAction::allow;
+        else s.others.emplace_back(std::string(name), std::string(value));
+    };
+    auto flag = [&](std::optional<bool>& into) {
+        if (b) into = *b;
+        else s.others.emplace_back(std::string(name), std::string(value));
+    };
+    if (iequals(name, "EnableFirewall")) flag(s.enable_firewall);
+    else if (iequals(name, "DefaultInboundAction")) action(s.default_inbound);
+    else if (iequals(name, "DefaultOutboundAction")) action(s.default_outbound);
+    else if (iequals(name, "DoNotAllowExceptions")) flag(s.do_not_allow_exceptions);
+    else if (iequals(name, "AllowLocalPolicyMerge")) flag(s.allow_local_policy_merge);
+    else s.others.emplace_back(std::string(name), std::string(value));
+}
+
+}  // namespace windows_detail
+}  // namespace rulegap

@@ -1,0 +1,208 @@
+// regedit .reg exports (UTF-16LE with BOM and CRLF, as regedit writes them, or UTF-8): the
+// FirewallRules key, the profile keys and the policy's global values.
+#include <cctype>
+
+#include "parsers/windows/detail.hpp"
+
+namespace rulegap {
+
+namespace wd = windows_detail;
+
+namespace {
+
+// A quoted .reg string starting at s[i] == '"': its text (\\ and \" unescaped) and, for each
+// byte of it, the character column (0-based, in the line) it came from.
+struct Quoted {
+    std::string text;
+    std::vector<std::uint32_t> column;   // one per byte of text
+    std::size_t end = 0;                 // index after the closing quote
+    bool closed = false;
+};
+
+Quoted read_quoted(std::string_view s, std::size_t i) {
+    Quoted q;
+    std::uint32_t col = 0;
+    for (std::size_t k = 0; k < i; ++k)
+        if ((static_cast<unsigned char>(s[k]) & 0xc0) != 0x80) ++col;
+    ++i;
+    ++col;   // the opening quote
+    while (i < s.size()) {
+        char c = s[i];
+        if (c == '"') { q.closed = true; q.end = i + 1; return q; }
+        std::uint32_t at = col;
+        if (c == '\\' && i + 1 < s.size()) { ++i; ++col; c = s[i]; }
+        q.text += c;
+        q.column.push_back(at);
+        if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++col;
+        ++i;
+    }
+    q.end = s.size();
+    return q;
+}
+
+// hex(...) data: comma-separated bytes, possibly over several lines ending in '\'.
+std::string hex_bytes(std::string_view data) {
+    std::string out;
+    int nibbles = 0;
+    unsigned v = 0;
+    for (char c : data) {
+        if (std::isxdigit(static_cast<unsigned char>(c))) {
+            v = v * 16 + static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(c) - 'a' + 10));
+            if (++nibbles == 2) { out += static_cast<char>(v); v = 0; nibbles = 0; }
+        } else {
+            nibbles = 0;
+            v = 0;
+        }
+    }
+    return out;
+}
+
+std::string last_component(std::string_view path) {
+    std::size_t slash = path.rfind('\\');
+    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::string parent_component(std::string_view path) {
+    std::size_t slash = path.rfind('\\');
+    if (slash == std::string_view::npos) return {};
+    return last_component(path.substr(0, slash));
+}
+
+}  // namespace
+
+WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
+    WindowsPolicy policy;
+    policy.form = WindowsForm::reg;
+    policy.file = file;
+    wd::DecodedText text = wd::decode_text(bytes);
+    if (!text.ok) policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
+    std::string_view all = text.utf8;
+    std::string section;
+    std::uint32_t line_no = 0;
+    std::size_t pos = 0;
+    bool header_seen = false;
+    auto next_line = [&](std::string_view& out) {
+        if (pos >= all.size()) return false;
+        std::size_t end = all.find('\n', pos);
+        if (end == std::string_view::npos) end = all.size();
+        out = all.substr(pos, end - pos);
+        pos = end + 1;
+        ++line_no;
+        if (!out.empty() && out.back() == '\r') out.remove_suffix(1);
+        return true;
+    };
+    std::string_view line;
+    while (next_line(line)) {
+        std::string_view t = wd::trim(line);
+        SourceLoc here{file, line_no, 1};
+        if (t.empty() || t.front() == ';') continue;
+        if (!header_seen) {
+            header_seen = true;
+            if (t.starts_with("Windows Registry Editor") || t == "REGEDIT4") continue;
+            policy.diagnostics.warning(here, "no 'Windows Registry Editor Version 5.00' header");
+        }
+        if (t.front() == '[') {
+            section = std::string(t.substr(1, t.size() >= 2 && t.back() == ']' ? t.size() - 2 : t.size() - 1));
+            if (!section.empty() && section.front() == '-')
+                policy.diagnostics.warning(here, "key deletion '" + section + "' ignored");
+            continue;
+        }
+        std::size_t start = static_cast<std::size_t>(t.data() - line.data());
+        std::string name;
+        std::size_t after = 0;
+        if (t.front() == '@') {
+            after = start + 1;
+        } else if (t.front() == '"') {
+            Quoted q = read_quoted(line, start);
+            if (!q.closed) { policy.diagnostics.error(here, "unterminated value name"); continue; }
+            name = q.text;
+            after = q.end;
+        } else {
+            policy.diagnostics.error(here, "expected a key [path] or a \"value\"=data line");
+            continue;
+        }
+        while (after < line.size() && (line[after] == ' ' || line[after] == '\t')) ++after;
+        if (after >= line.size() || line[after] != '=') {
+            policy.diagnostics.error(here, "expected '=' after the value name");
+            continue;
+        }
+        ++after;
+        std::string_view data = line.substr(after);
+        std::string value;
+        bool is_string = false;
+        Quoted q;
+        if (!data.empty() && data.front() == '"') {
+            q = read_quoted(line, after);
+            if (!q.closed) { policy.diagnostics.error(here, "unterminated string value"); continue; }
+            value = q.text;
+            is_string = true;
+        } else if (data.starts_with("dword:")) {
+            try {
+                value = std::to_string(std::stoul(std::string(data.substr(6)), nullptr, 16));
+            } catch (const std::exception&) {
+                policy.diagnostics.error(here, "bad dword value");
+                continue;
+            }
+        } else if (data.starts_with("hex")) {
+            std::string joined(data);
+            std::string_view more;
+            while (!joined.empty() && wd::trim(joined).ends_with("\\") && next_line(more)) joined += more;
+            std::string raw = hex_bytes(joined.substr(joined.find(':') + 1));
+            if (data.starts_with("hex(2)") || data.starts_with("hex(7)") || data.starts_with("hex(1)")) {
+                auto s = wd::utf16le_to_utf8(raw);
+                value = s ? *s : raw;
+            } else {
+                value = raw;
+            }
+        } else if (data == "-") {
+            policy.diagnostics.warning(here, "value deletion '" + name + "' ignored");
+            continue;
+        } else {
+            policy.diagnostics.error(here, "unreadable value data");
+            continue;
+        }
+        std::string key = last_component(section);
+        if (wd::iequals(key, "FirewallRules")) {
+            if (!is_string) {
+                policy.diagnostics.error(here, "rule '" + name + "' is not a string value");
+                continue;
+            }
+            Diagnostics local;
+            WindowsRule rule = parse_windows_rule_string(value, name, SourceLoc{file, line_no, 1}, local);
+            // Map columns of the unescaped string back to the line.
+            auto remap = [&](SourceLoc& w) {
+                if (w.line != line_no || w.column == 0) return;
+                std::size_t byte = 0;
+                std::uint32_t chars = 1;
+                while (byte < value.size() && chars < w.column) {
+                    if ((static_cast<unsigned char>(value[++byte]) & 0xc0) != 0x80) ++chars;
+                }
+                w.column = (byte < q.column.size() ? q.column[byte] : q.column.empty() ? 0 : q.column.back()) + 1;
+            };
+            for (Diagnostic& d : local.items) {
+                remap(d.where);
+                policy.diagnostics.items.push_back(std::move(d));
+            }
+            rule.where = SourceLoc{file, line_no, q.column.empty() ? 1 : q.column.front() + 1};
+            policy.rules.push_back(std::move(rule));
+        } else if (auto pk = wd::profile_key(key)) {
+            WindowsProfileSettings* s = nullptr;
+            for (auto& [k, v] : policy.profiles)
+                if (k == *pk) s = &v;
+            if (!s) {
+                policy.profiles.emplace_back(*pk, WindowsProfileSettings{});
+                s = &policy.profiles.back().second;
+                s->where = here;
+            }
+            wd::apply_profile_value(*s, name, value, false);
+        } else if (auto parent = wd::profile_key(parent_component(section))) {
+            for (auto& [k, v] : policy.profiles)
+                if (k == *parent) v.others.emplace_back(key + "\\" + name, value);
+        } else {
+            policy.globals.emplace_back(key + "\\" + name, value);
+        }
+    }
+    return policy;
+}
+
+}  // namespace rulegap

@@ -1,0 +1,271 @@
+// Lowering a Windows Firewall policy, seen by one profile, into the common model.
+//
+// Chain layout (INPUT = inbound, OUTPUT = outbound), so that first-match gives Windows'
+// precedence ([MS-FASP] 2.2.34: authenticated bypass > block > allow > default):
+//   1. established/related -> ACCEPT (Windows Firewall is stateful)
+//   2. bypass rules -> ACCEPT, with an undecided "authentication" condition
+//   3. block rules -> DROP
+//   4. allow rules -> ACCEPT (inbound: none when DoNotAllowExceptions)
+//   5. policy: the profile's default action (inbound block, outbound allow unless set)
+// A rule whose items form a union the model cannot hold in one rule (IPv4 and IPv6 addresses,
+// numbers and unbound keywords, ICMP types with codes) becomes several rules with the same
+// action, which is the same union under first match.
+#include <algorithm>
+#include <cctype>
+
+#include "parsers/windows/detail.hpp"
+
+namespace rulegap {
+
+namespace wd = windows_detail;
+
+namespace {
+
+using Conditions = std::vector<Condition>;
+using Alternatives = std::vector<Conditions>;   // a disjunction of conjunctions
+
+Condition range(Field f, std::vector<Interval> values) {
+    Condition c;
+    c.all_of.push_back(FieldRange{f, std::move(values)});
+    return c;
+}
+
+Condition undecided(std::string module, std::string reason) {
+    Condition c;
+    c.undecided = true;
+    c.module = std::move(module);
+    c.reason = std::move(reason);
+    return c;
+}
+
+struct Lowering {
+    const WindowsContext& ctx;
+    Diagnostics& diagnostics;
+
+    // Ports of one side: numbers (with RPC and RPC-EPMap resolved) or undecided keywords.
+    Alternatives ports(const std::vector<WindowsPort>& items, Field field, const char* side) const {
+        if (items.empty()) return {Conditions{}};
+        std::vector<Interval> numbers;
+        std::vector<std::string> keywords;
+        for (const WindowsPort& p : items) {
+            if (p.keyword.empty()) numbers.push_back({p.lo, p.hi});
+            else if (p.keyword == "RPC") numbers.push_back(ctx.rpc_range);
+            else if (p.keyword == "RPC-EPMap") numbers.push_back({135, 135});
+            else keywords.push_back(p.keyword);
+        }
+        Alternatives out;
+        if (!numbers.empty()) out.push_back({range(field, numbers)});
+        if (!keywords.empty()) {
+            std::string list;
+            for (const std::string& k : keywords) list += (list.empty() ? "" : ", ") + k;
+            out.push_back({undecided("port-keyword", std::string(side) + " port " + list +
+                                                         " is chosen by the host at run time")});
+        }
+        return out;
+    }
+
+    // Addresses of one side for one family; nullopt: no restriction on this side.
+    std::optional<Alternatives> addresses(const std::vector<WindowsAddress>& items, Field field, int family) const {
+        if (items.empty()) return std::nullopt;
+        std::vector<Interval> numbers;
+        std::vector<std::string> unbound;
+        for (const WindowsAddress& a : items) {
+            if (a.family != family) continue;
+            if (a.keyword.empty()) { numbers.push_back(a.range); continue; }
+            if (const WindowsAddressBinding* b = ctx.find(a.keyword)) {
+                const auto& list = family == 4 ? b->v4 : b->v6;
+                numbers.insert(numbers.end(), list.begin(), list.end());
+            } else if (std::find(unbound.begin(), unbound.end(), a.keyword) == unbound.end()) {
+                unbound.push_back(a.keyword);
+            }
+        }
+        Alternatives out;
+        if (!numbers.empty()) out.push_back({range(field, numbers)});
+        for (const std::string& k : unbound)
+            out.push_back({undecided("address-keyword", k + " is not bound for this host")});
+        return out;   // empty: nothing of this family matches
+    }
+
+    Alternatives icmp(const std::vector<WindowsIcmp>& items) const {
+        if (items.empty()) return {Conditions{}};
+        Alternatives out;
+        std::vector<Interval> any_code;
+        for (const WindowsIcmp& i : items) {
+            if (!i.code) any_code.push_back({i.type, i.type});
+            else out.push_back({range(Field::icmp_type, {{i.type, i.type}}), range(Field::icmp_code, {{*i.code, *i.code}})});
+        }
+        if (!any_code.empty()) out.insert(out.begin(), Conditions{range(Field::icmp_type, any_code)});
+        return out;
+    }
+
+    Conditions scope(const WindowsRule& r) const {
+        Conditions out;
+        if (r.action == WindowsAction::bypass)
+            out.push_back(undecided("authentication", "authenticated bypass: applies only to IPsec-authenticated peers"));
+        if (!r.app.empty() || !r.service.empty()) {
+            std::string why = "only for program " + (r.app.empty() ? std::string("(any)") : r.app);
+            if (!r.service.empty()) why += " service " + r.service;
+            out.push_back(undecided("program", why));
+        }
+        if (!r.package.empty()) out.push_back(undecided("program", "only for package " + r.package));
+        if (!r.owner.empty()) out.push_back(undecided("program", "only for programs of user " + r.owner));
+        if (!r.local_user_auth.empty()) out.push_back(undecided("authorization", "only for local users " + r.local_user_auth));
+        if (!r.remote_user_auth.empty()) out.push_back(undecided("authorization", "only for remote users " + r.remote_user_auth));
+        if (!r.remote_machine_auth.empty())
+            out.push_back(undecided("authorization", "only for remote machines " + r.remote_machine_auth));
+        for (const std::string& s : r.security)
+            if (!s.empty() && !wd::iequals(s, "NotRequired"))
+                out.push_back(undecided("ipsec", "only for IPsec-protected traffic (" + s + ")"));
+        for (const std::string& i : r.interfaces) out.push_back(undecided("interface", "only on interface " + i));
+        for (const std::string& t : r.interface_types)
+            if (!wd::iequals(t, "All")) out.push_back(undecided("interface", "only on interfaces of type " + t));
+        for (const std::string& t : r.dynamic_targets)
+            out.push_back(undecided("dynamic-target", "remote is the dynamic set of devices " + t));
+        if (!r.readable) out.push_back(undecided("unparsed", "the rule could not be read fully (see the diagnostics)"));
+        return out;
+    }
+
+    // Every combination of one alternative per dimension, appended to `base`.
+    static void product(const std::vector<Alternatives>& dims, Conditions base, std::size_t at, std::vector<Conditions>& out) {
+        if (at == dims.size()) { out.push_back(std::move(base)); return; }
+        for (const Conditions& alt : dims[at]) {
+            Conditions next = base;
+            next.insert(next.end(), alt.begin(), alt.end());
+            product(dims, std::move(next), at + 1, out);
+        }
+    }
+
+    std::vector<Conditions> conditions(const WindowsRule& r, bool inbound) const {
+        Conditions base = scope(r);
+        if (r.protocol) base.push_back(range(Field::protocol, {{*r.protocol, *r.protocol}}));
+        Field local_addr = inbound ? Field::dst_addr : Field::src_addr;
+        Field remote_addr = inbound ? Field::src_addr : Field::dst_addr;
+        std::vector<Alternatives> common{ports(r.local_ports, inbound ? Field::dst_port : Field::src_port, "local"),
+                                         ports(r.remote_ports, inbound ? Field::src_port : Field::dst_port, "remote")};
+        bool v4_only = (r.protocol && *r.protocol == 1) || (!r.icmp4.empty() && r.icmp6.empty() && !r.protocol);
+        bool v6_only = r.protocol && *r.protocol == 58;
+        if (r.protocol && *r.protocol == 1) common.push_back(icmp(r.icmp4));
+        else if (r.protocol && *r.protocol == 58) common.push_back(icmp(r.icmp6));
+        std::vector<Conditions> out;
+        bool restricted = !r.local_addresses.empty() || !r.remote_addresses.empty() || v4_only || v6_only;
+        if (!restricted) {
+            product(common, base, 0, out);
+            return out;
+        }
+        for (int family : {4, 6}) {
+            if ((family == 4 && v6_only) || (family == 6 && v4_only)) continue;
+            std::vector<Alternatives> dims = common;
+            dims.push_back({{range(Field::family, {{static_cast<uint128>(family), static_cast<uint128>(family)}})}});
+            bool none = false;
+            for (auto [items, field] : {std::pair{&r.local_addresses, local_addr}, std::pair{&r.remote_addresses, remote_addr}}) {
+                auto alts = addresses(*items, field, family);
+                if (!alts) continue;
+                if (alts->empty()) none = true;
+                dims.push_back(std::move(*alts));
+            }
+            if (!none) product(dims, base, 0, out);
+        }
+        return out;
+    }
+};
+
+std::string profile_name(WindowsProfile p) {
+    std::string s(to_string(p));
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+}  // namespace
+
+Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const WindowsContext& ctx) {
+    Ruleset rs;
+    rs.file = policy.file;
+    rs.family = 0;
+    rs.diagnostics = policy.diagnostics;
+    SourceLoc whole{policy.file, 0, 0};
+    Table& table = rs.add_table("filter");
+    Chain in{"INPUT", true, Action::drop, 0, {}};
+    Chain out{"OUTPUT", true, Action::accept, 0, {}};
+    std::vector<std::string> conflicts;
+    WindowsProfileSettings s = policy.settings(profile, &conflicts);
+    for (const std::string& c : conflicts) rs.diagnostics.warning(s.where, c);
+    const std::string pname = profile_name(profile);
+    if (!s.enable_firewall.value_or(true)) {
+        in.policy = out.policy = Action::accept;
+        rs.diagnostics.warning(s.where.file.empty() ? whole : s.where,
+                               "the firewall is disabled for the " + pname + " profile: everything passes");
+        table.chains.push_back(std::move(in));
+        table.chains.push_back(std::move(out));
+        rs.link();
+        return rs;
+    }
+    bool shielded = s.do_not_allow_exceptions.value_or(false);
+    in.policy = shielded || s.default_inbound.value_or(WindowsAction::block) == WindowsAction::block ? Action::drop
+                                                                                                   : Action::accept;
+    out.policy = s.default_outbound.value_or(WindowsAction::allow) == WindowsAction::block ? Action::drop : Action::accept;
+    if (shielded)
+        rs.diagnostics.note(s.where, "DoNotAllowExceptions is set for the " + pname +
+                                         " profile: all inbound traffic is blocked, allow rules do not apply");
+    if (s.allow_local_policy_merge && !*s.allow_local_policy_merge)
+        rs.diagnostics.note(s.where, "AllowLocalPolicyMerge is false for the " + pname +
+                                         " profile: local rules are ignored when this policy is combined with them");
+
+    for (Chain* c : {&in, &out}) {
+        Rule stateful;
+        stateful.line = 0;
+        stateful.column = 0;
+        stateful.text = "(stateful: replies and related traffic of allowed connections)";
+        stateful.conditions.push_back(range(Field::state, {{static_cast<uint128>(ConnState::established),
+                                                            static_cast<uint128>(ConnState::related)}}));
+        stateful.target = Target{Action::accept, "ACCEPT", {}, -1, {}, {}};
+        c->rules.push_back(std::move(stateful));
+    }
+
+    Lowering lowering{ctx, rs.diagnostics};
+    const unsigned bit = static_cast<unsigned>(profile);
+    auto emit = [&](const WindowsRule& r, Chain& chain, Action action) {
+        bool inbound = &chain == &in;
+        std::string text = (r.name.empty() ? std::string() : r.name + " ") + r.rule_string();
+        std::string comment = r.id;
+        if (!r.gpo.empty()) comment += (comment.empty() ? "GPO " : " (GPO ") + r.gpo + (comment.empty() ? "" : ")");
+        std::vector<Conditions> variants = r.readable || (r.has_action && r.has_direction)
+                                               ? lowering.conditions(r, inbound)
+                                               : std::vector<Conditions>{lowering.scope(r)};
+        if (variants.size() > 256) {
+            rs.diagnostics.warning(r.where, wd::describe(r) + ": too many address/port combinations; made undecided");
+            variants = {{undecided("unparsed", "too many address/port combinations")}};
+        }
+        for (Conditions& cs : variants) {
+            Rule rule;
+            rule.line = r.where.line;
+            rule.column = r.where.line == 0 ? 0 : r.where.column;
+            rule.text = text;
+            rule.comment = comment;
+            rule.conditions = std::move(cs);
+            rule.target.action = action;
+            rule.target.name = action == Action::accept ? "ACCEPT" : action == Action::drop ? "DROP" : "UNKNOWN";
+            chain.rules.push_back(std::move(rule));
+        }
+    };
+    // Rules whose action or direction could not be read: anything could happen, first.
+    for (const WindowsRule& r : policy.rules)
+        if (!r.readable && (!r.has_action || !r.has_direction)) {
+            if (r.has_direction) emit(r, r.direction == WindowsDirection::in ? in : out, Action::unknown);
+            else { emit(r, in, Action::unknown); emit(r, out, Action::unknown); }
+        }
+    for (WindowsAction a : {WindowsAction::bypass, WindowsAction::block, WindowsAction::allow}) {
+        for (const WindowsRule& r : policy.rules) {
+            if (!r.has_action || !r.has_direction || r.action != a) continue;
+            if (!(r.active || !r.readable) || !(r.profiles & bit)) continue;
+            bool inbound = r.direction == WindowsDirection::in;
+            if (a == WindowsAction::allow && inbound && shielded) continue;
+            emit(r, inbound ? in : out, a == WindowsAction::block ? Action::drop : Action::accept);
+        }
+    }
+    table.chains.push_back(std::move(in));
+    table.chains.push_back(std::move(out));
+    rs.link();
+    return rs;
+}
+
+}  // namespace rulegap
