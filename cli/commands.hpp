@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace rulegap::cli {
 
@@ -26,5 +27,18 @@ struct LintOptions {
     bool verbose = false;
 };
 int run_lint(const LintOptions& options);
+
+struct CheckCommandOptions {
+    std::string site;
+    std::vector<std::string> catalogs;
+    std::string format = "text";
+    std::string output;
+    std::string fail_on = "error";
+    std::vector<std::string> severities;   // KIND=SEVERITY
+    std::vector<std::string> disabled;     // check names
+    bool no_broad = false;
+    bool list_checks = false;
+};
+int run_check(const CheckCommandOptions& options);
 
 }  // namespace rulegap::cli

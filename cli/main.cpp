@@ -8,7 +8,8 @@ namespace {
 
 constexpr const char* kAbout =
     "rulegap: static firewall policy auditor.\n"
-    "Reads firewall exports (iptables-save, ip6tables-save) and tells, with proof, what they let through.";
+    "Reads firewall exports (iptables-save, ip6tables-save, Windows Firewall) and vendor port requirements,\n"
+    "and tells, with proof, which required flows are blocked and which rules open far more than needed.";
 
 }  // namespace
 
@@ -52,6 +53,26 @@ int main(int argc, char** argv) {
     lint->add_option("--ipset", li.ipset_file, "'ipset save' dump for -m set matches");
     lint->add_option("--format", li.format, "Output: text or json")->capture_default_str();
 
+    rulegap::cli::CheckCommandOptions ck;
+    CLI::App* check = app.add_subcommand("check",
+        "Check a site's firewalls against requirement catalogs and report every gap");
+    check->add_option("SITE", ck.site, "Site file: roles, zones, firewalls and port-class bindings (docs/site-file.md)");
+    check->add_option("--catalog", ck.catalogs, "Requirement catalog (rules/*.catalog); repeatable; adds to the site's own");
+    check->add_option("--format", ck.format, "Output: text, json or markdown")->capture_default_str();
+    check->add_option("--output", ck.output, "Write the report to this file instead of standard output");
+    check->add_option("--fail-on", ck.fail_on,
+        "Exit 1 when a finding of this severity or higher exists: error, warning, info or never")->capture_default_str();
+    check->add_option("--severity", ck.severities,
+        "Change a finding kind's severity, e.g. broad=error or not-checked=warning; repeatable");
+    check->add_option("--disable", ck.disabled, "Skip a check by name (see --list-checks); repeatable");
+    check->add_flag("--no-broad", ck.no_broad, "Skip the overly-broad-rule analysis");
+    check->add_flag("--list-checks", ck.list_checks, "List the checks and exit");
+    check->footer(
+        "Exit status: 0 no finding reaches --fail-on; 1 one does; 2 bad input (site, catalog or firewall file\n"
+        "errors, printed as file:line:column) or usage.\n"
+        "Findings: blocked, partial, unknown (never counted as allowed), rpc-session, broad-any,\n"
+        "broad-sensitive, broad, firewall-disabled, input, not-checked.");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -66,5 +87,6 @@ int main(int argc, char** argv) {
     }
     if (explain->parsed()) return rulegap::cli::run_explain(ex);
     if (lint->parsed()) return rulegap::cli::run_lint(li);
+    if (check->parsed()) return rulegap::cli::run_check(ck);
     return 2;
 }

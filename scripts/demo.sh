@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, and explains packets against the example
-# ruleset (until `rulegap check` lands, explain is the demo).
+# The main job: installs what is missing, builds, and audits the example MPS hosting site
+# (examples/mps-datacenter) against the Microsoft Provisioning System port requirements.
+# Exit 0 when the audit ran (the report itself fails on purpose: the site has deliberate mistakes).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -8,7 +9,10 @@ cd "$repo"
 bash scripts/install-deps.sh >/dev/null
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j2 --target rulegap_cli >/dev/null
-ex=examples/explain
-./build/rulegap lint "$ex/perimeter.rules" || true
-echo
-./build/rulegap explain "$ex/perimeter.rules" --hook FORWARD --packets "$ex/packets.txt"
+status=0
+./build/rulegap check examples/mps-datacenter/site.conf "$@" || status=$?
+case $status in
+  0) echo; echo "rulegap check: exit 0 (no finding at or above --fail-on)";;
+  1) echo; echo "rulegap check: exit 1 (findings at or above --fail-on: the example site has deliberate mistakes)";;
+  *) echo "rulegap check failed with exit $status" >&2; exit "$status";;
+esac

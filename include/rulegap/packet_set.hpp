@@ -103,6 +103,10 @@ public:
     PacketSet operator&(const PacketSet& o) const;   // intersection
     PacketSet operator-(const PacketSet& o) const;   // difference
     PacketSet complement() const;                    // all() - *this
+    // The union of sets the caller knows to be pairwise disjoint (the parts of a partition, a
+    // set and something taken out of it): their boxes are put together, nothing is subtracted.
+    // Overlapping arguments give an unspecified set (members may be counted twice by size()).
+    static PacketSet disjoint_union(std::vector<PacketSet> parts);
     PacketSet& operator|=(const PacketSet& o) { return *this = *this | o; }
     PacketSet& operator&=(const PacketSet& o) { return *this = *this & o; }
     PacketSet& operator-=(const PacketSet& o) { return *this = *this - o; }

@@ -131,28 +131,23 @@ bool misses(const Rule& r, const Hull& h) {
 }
 
 // Unions parts with the same verdict, decider and reason (first occurrence keeps its place).
-// PacketSet's union costs the product of the box counts, so two huge, fragmented parts (a
-// policy's share of a ruleset with thousands of rules) stay apart: still a partition.
-constexpr std::size_t max_merge_cost = 1'000'000;
-
+// The parts are pairwise disjoint (they partition what one run started with), so their union
+// only puts boxes together.
 std::vector<Part> merged(std::vector<Part> parts) {
     using Key = std::tuple<Verdict, int, int, int, std::string>;
     std::map<Key, std::size_t> where;
     std::vector<Part> out;
+    std::vector<std::vector<PacketSet>> groups;
     for (Part& p : parts) {
         if (p.set.empty()) continue;
-        Key key{p.verdict, p.by.step, p.by.chain, p.by.rule, p.reason};
-        auto it = where.find(key);
-        if (it != where.end()) {
-            PacketSet& into = out[it->second].set;
-            if (into.box_count() * p.set.box_count() <= max_merge_cost) {
-                into |= p.set;
-                continue;
-            }
+        auto [it, fresh] = where.try_emplace(Key{p.verdict, p.by.step, p.by.chain, p.by.rule, p.reason}, out.size());
+        if (fresh) {
+            out.push_back({PacketSet(), p.verdict, p.by, std::move(p.reason)});
+            groups.emplace_back();
         }
-        where[key] = out.size();
-        out.push_back(std::move(p));
+        groups[it->second].push_back(std::move(p.set));
     }
+    for (std::size_t i = 0; i < out.size(); ++i) out[i].set = PacketSet::disjoint_union(std::move(groups[i]));
     return out;
 }
 
@@ -198,7 +193,7 @@ void pull_back(const std::vector<Part>& sub, const PacketSet& orig, const std::v
     for (std::size_t i = 0; i < sub.size(); ++i) {
         PacketSet d = reach[i] - conflict[static_cast<int>(sub[i].verdict)] - assigned;
         if (d.empty()) continue;
-        assigned |= d;
+        assigned = PacketSet::disjoint_union({assigned, d});
         parts.push_back({std::move(d), sub[i].verdict, sub[i].by, sub[i].reason});
     }
     PacketSet rest = orig - assigned;
@@ -322,7 +317,7 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
             case Action::notrack: {
                 PacketSet change = m - cx.untracked;
                 PacketSet same = m & cx.untracked;
-                it.set |= same;  // already untracked: nothing changes
+                it.set = PacketSet::disjoint_union({std::move(it.set), std::move(same)});  // already untracked: unchanged
                 if (change.empty()) break;
                 PacketSet image = change.with_field(Field::state, static_cast<uint128>(ConnState::untracked));
                 std::vector<Part> sub = run(cx, Item{image, it.step, it.top, it.rule, false, it.dec}, depth);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "box_index.hpp"
 #include "universe.hpp"
 
 namespace rulegap {
@@ -72,6 +73,31 @@ void merge_into(std::vector<Box>& boxes, std::vector<Box>& pieces) {
     }
 }
 
+// Pieces of a - (the boxes ys, each meeting a), appended to out.
+void subtract_each(const Box& a, const std::vector<const Box*>& ys, std::vector<Box>& out) {
+    std::vector<Box> work{a}, next;
+    for (const Box* yp : ys) {
+        const Box& y = *yp;
+        next.clear();
+        for (const Box& p : work) {
+            if (detail::intersects(p, y)) detail::split(p, y, next);
+            else next.push_back(p);
+        }
+        work.swap(next);
+        if (work.empty()) return;
+    }
+    out.insert(out.end(), work.begin(), work.end());
+}
+
+// The boxes of the index that meet a.
+void meeting(const detail::BoxIndex& index, const Box& a, std::vector<const Box*>& ys) {
+    ys.clear();
+    index.visit(a, [&](const Box& y) {
+        ys.push_back(&y);
+        return true;
+    });
+}
+
 // Pieces of a - (boxes of b), appended to out.
 void subtract_all(const Box& a, const std::vector<Box>& b, std::vector<Box>& out) {
     std::vector<Box> work{a}, next;
@@ -88,11 +114,11 @@ void subtract_all(const Box& a, const std::vector<Box>& b, std::vector<Box>& out
     out.insert(out.end(), work.begin(), work.end());
 }
 
-// Whether some part of a lies outside b.
-bool sticks_out(const Box& a, const std::vector<Box>& b) {
+// Whether some part of a lies outside the boxes ys (each meeting a).
+bool sticks_out(const Box& a, const std::vector<const Box*>& ys) {
     std::vector<Box> work{a}, next;
-    for (const Box& y : b) {
-        if (!detail::intersects(a, y)) continue;
+    for (const Box* yp : ys) {
+        const Box& y = *yp;
         if (detail::covers(y, a)) return false;
         next.clear();
         for (const Box& p : work) {
@@ -271,10 +297,16 @@ PacketSet PacketSet::operator&(const PacketSet& o) const {
     if (boxes_.empty() || o.boxes_.empty()) return PacketSet();
     if (o.boxes_ == detail::universe()) return *this;
     if (boxes_ == detail::universe()) return o;
+    // Index the larger side, query with the smaller one.
+    const std::vector<Box>& big = boxes_.size() >= o.boxes_.size() ? boxes_ : o.boxes_;
+    const std::vector<Box>& small = &big == &boxes_ ? o.boxes_ : boxes_;
+    detail::BoxIndex index(big, small);
     std::vector<Box> out;
-    for (const Box& a : boxes_)
-        for (const Box& b : o.boxes_)
-            if (detail::intersects(a, b)) out.push_back(detail::meet(a, b));
+    for (const Box& a : small)
+        index.visit(a, [&](const Box& b) {
+            out.push_back(detail::meet(a, b));
+            return true;
+        });
     detail::normalise(out);
     return PacketSet(std::move(out));
 }
@@ -282,17 +314,19 @@ PacketSet PacketSet::operator&(const PacketSet& o) const {
 PacketSet PacketSet::operator-(const PacketSet& o) const {
     if (boxes_.empty() || o.boxes_.empty()) return *this;
     // Boxes are large (12 intervals of 128-bit bounds): find what changes first, then copy once.
+    detail::BoxIndex index(o.boxes_, boxes_);
     std::vector<char> touched(boxes_.size(), 0);
     std::vector<Box> pieces;
+    std::vector<const Box*> ys;
     std::size_t untouched = 0;
     for (std::size_t i = 0; i < boxes_.size(); ++i) {
-        for (const Box& b : o.boxes_) {
-            if (!detail::intersects(boxes_[i], b)) continue;
-            touched[i] = 1;
-            break;
+        meeting(index, boxes_[i], ys);
+        if (ys.empty()) {
+            ++untouched;
+            continue;
         }
-        if (touched[i]) subtract_all(boxes_[i], o.boxes_, pieces);
-        else ++untouched;
+        touched[i] = 1;
+        subtract_each(boxes_[i], ys, pieces);
     }
     if (untouched == boxes_.size()) return *this;
     detail::normalise(pieces);
@@ -313,14 +347,37 @@ PacketSet PacketSet::operator-(const PacketSet& o) const {
 PacketSet PacketSet::operator|(const PacketSet& o) const {
     if (boxes_.empty()) return o;
     if (o.boxes_.empty()) return *this;
+    detail::BoxIndex index(boxes_, o.boxes_);
     std::vector<Box> pieces;
-    for (const Box& b : o.boxes_) subtract_all(b, boxes_, pieces);
+    std::vector<const Box*> ys;
+    for (const Box& b : o.boxes_) {
+        meeting(index, b, ys);
+        if (ys.empty()) pieces.push_back(b);
+        else subtract_each(b, ys, pieces);
+    }
     if (pieces.empty()) return *this;
     detail::normalise(pieces);
     std::vector<Box> out;
     out.reserve(capacity_for(boxes_.size() + pieces.size()));
     out = boxes_;
     merge_into(out, pieces);
+    return PacketSet(std::move(out));
+}
+
+PacketSet PacketSet::disjoint_union(std::vector<PacketSet> parts) {
+    std::size_t n = 0, nonempty = 0;
+    for (const PacketSet& p : parts) {
+        n += p.boxes_.size();
+        nonempty += p.boxes_.empty() ? 0 : 1;
+    }
+    if (nonempty == 0) return PacketSet();
+    if (nonempty == 1)
+        for (PacketSet& p : parts)
+            if (!p.boxes_.empty()) return std::move(p);
+    std::vector<Box> out;
+    out.reserve(capacity_for(n));
+    for (const PacketSet& p : parts) out.insert(out.end(), p.boxes_.begin(), p.boxes_.end());
+    detail::normalise(out);
     return PacketSet(std::move(out));
 }
 
@@ -340,15 +397,23 @@ bool PacketSet::contains(const Packet& p) const {
 }
 
 bool PacketSet::subset_of(const PacketSet& o) const {
-    for (const Box& a : boxes_)
-        if (sticks_out(a, o.boxes_)) return false;
+    if (boxes_.empty()) return true;
+    detail::BoxIndex index(o.boxes_, boxes_);
+    std::vector<const Box*> ys;
+    for (const Box& a : boxes_) {
+        meeting(index, a, ys);
+        if (sticks_out(a, ys)) return false;
+    }
     return true;
 }
 
 bool PacketSet::intersects(const PacketSet& o) const {
-    for (const Box& a : boxes_)
-        for (const Box& b : o.boxes_)
-            if (detail::intersects(a, b)) return true;
+    if (boxes_.empty() || o.boxes_.empty()) return false;
+    const std::vector<Box>& big = boxes_.size() >= o.boxes_.size() ? boxes_ : o.boxes_;
+    const std::vector<Box>& small = &big == &boxes_ ? o.boxes_ : boxes_;
+    detail::BoxIndex index(big, small);
+    for (const Box& a : small)
+        if (index.meets(a)) return true;
     return false;
 }
 

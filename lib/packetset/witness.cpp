@@ -55,9 +55,9 @@ std::optional<uint128> readable_name_in(uint128 lo, uint128 hi) {
 }
 
 std::optional<std::string> pick_interface(const Interval& range) {
+    // A familiar name first, wherever the range starts ("any but lo" starts at value 1).
+    if (range.contains(interface_value("eth0"))) return std::string("eth0");
     if (range.lo == 0) {
-        uint128 eth0 = interface_value("eth0");
-        if (range.contains(eth0)) return std::string("eth0");
         if (range.hi == 0) return std::nullopt;  // only "no interface"
         if (std::optional<uint128> v = readable_name_in(1, range.hi)) return interface_name(*v);
         return interface_name(1);

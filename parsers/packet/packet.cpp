@@ -61,7 +61,7 @@ std::string format_packet(const Packet& p) {
         out += " type " + std::to_string(p.icmp_type);
         if (p.icmp_code != 0) out += " code " + std::to_string(p.icmp_code);
     }
-    if (p.state != ConnState::new_) out += " state " + std::string(to_string(p.state));
+    if (p.state != ConnState::new_) out += " [state " + std::string(to_string(p.state)) + "]";
     if (p.protocol == 6) {
         std::uint8_t usual = p.state == ConnState::new_ ? tcp_flag::syn : tcp_flag::ack;
         if (p.tcp_flags != usual) {
@@ -69,11 +69,11 @@ std::string format_packet(const Packet& p) {
             std::string list;
             for (int bit = 0; bit < 8; ++bit)
                 if (p.tcp_flags & (1u << bit)) list += (list.empty() ? "" : ",") + std::string(names[bit]);
-            out += " flags " + (list.empty() ? std::string("none") : list);
+            out += " [flags " + (list.empty() ? std::string("none") : list) + "]";
         }
     }
-    if (p.in_interface) out += " in " + *p.in_interface;
-    if (p.out_interface) out += " out " + *p.out_interface;
+    if (p.in_interface) out += " [in " + *p.in_interface + "]";
+    if (p.out_interface) out += " [out " + *p.out_interface + "]";
     return out;
 }
 

@@ -109,6 +109,29 @@ struct Reader {
     }
 };
 
+// Deeper XML is refused: the walks below recurse, and no report nests more than a dozen levels.
+constexpr int max_xml_depth = 256;
+
+// The first node nested deeper than max_xml_depth (found without recursion); empty when none.
+pugi::xml_node too_deep(const pugi::xml_document& doc) {
+    pugi::xml_node n = doc.first_child();
+    int depth = 1;
+    while (n) {
+        if (depth > max_xml_depth) return n;
+        if (pugi::xml_node c = n.first_child()) {
+            n = c;
+            ++depth;
+            continue;
+        }
+        while (!n.next_sibling()) {
+            n = n.parent();
+            if (--depth == 0) return {};
+        }
+        n = n.next_sibling();
+    }
+    return {};
+}
+
 void find_gpos(const pugi::xml_node& n, std::vector<pugi::xml_node>& out) {
     for (pugi::xml_node c : n.children()) {
         if (c.type() != pugi::node_element) continue;
@@ -135,6 +158,12 @@ WindowsPolicy read_windows_gpo_xml(std::string_view bytes, std::string file) {
     if (!res) {
         policy.diagnostics.error(lines.locate(file, static_cast<std::size_t>(res.offset)),
                                  std::string("not well-formed XML: ") + res.description());
+        return policy;
+    }
+    if (pugi::xml_node deep = too_deep(doc)) {
+        std::ptrdiff_t at = deep.offset_debug();
+        policy.diagnostics.error(lines.locate(file, at < 0 ? 0 : static_cast<std::size_t>(at)),
+                                 "XML nested deeper than " + std::to_string(max_xml_depth) + " elements");
         return policy;
     }
     Reader reader{policy, lines};

@@ -157,11 +157,11 @@ TEST_CASE("packet syntax: examples") {
 TEST_CASE("packet syntax: format") {
     CHECK(format_packet(parsed("tcp 10.1.0.2:4001 -> 10.2.0.2:135")) == "tcp 10.1.0.2:4001 -> 10.2.0.2:135");
     CHECK(format_packet(parsed("tcp 10.1.0.2:4001 -> 10.2.0.2:135 [state established] [in eth0]")) ==
-          "tcp 10.1.0.2:4001 -> 10.2.0.2:135 state established in eth0");
-    CHECK(format_packet(parsed("tcp 1.1.1.1:1 -> 2.2.2.2:2 flags ack,syn")) == "tcp 1.1.1.1:1 -> 2.2.2.2:2 flags syn,ack");
+          "tcp 10.1.0.2:4001 -> 10.2.0.2:135 [state established] [in eth0]");
+    CHECK(format_packet(parsed("tcp 1.1.1.1:1 -> 2.2.2.2:2 flags ack,syn")) == "tcp 1.1.1.1:1 -> 2.2.2.2:2 [flags syn,ack]");
     CHECK(format_packet(parsed("udp [2001:DB8:0::1]:53 -> [2001:db8::2]:5353")) == "udp [2001:db8::1]:53 -> [2001:db8::2]:5353");
     CHECK(format_packet(parsed("icmpv6 fe80::1 -> fe80::2 type 1 code 3")) == "icmpv6 [fe80::1] -> [fe80::2] type 1 code 3");
-    CHECK(format_packet(parsed("gre 10.0.0.1 -> 10.0.0.2 state invalid")) == "gre 10.0.0.1 -> 10.0.0.2 state invalid");
+    CHECK(format_packet(parsed("gre 10.0.0.1 -> 10.0.0.2 state invalid")) == "gre 10.0.0.1 -> 10.0.0.2 [state invalid]");
 }
 
 TEST_CASE("packet syntax: round trip on random packets") {

@@ -88,6 +88,8 @@ class Gen:
         if kind < 0.6:
             return str(a)
         b = min(65535, a + r.choice([1, 2, 10, 100, 1000]))
+        if b == a:
+            return str(a)      # multiport refuses a range whose ends are equal (65535:65535)
         (self.sports if source else self.ports).add(b)
         if allow_open and kind < 0.7:
             return f":{b}" if r.random() < 0.5 else f"{a}:"

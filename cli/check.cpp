@@ -1,0 +1,120 @@
+// rulegap check — a site's firewalls against requirement catalogs; the gap report.
+#include <fstream>
+#include <unistd.h>
+
+#include <fmt/core.h>
+
+#include "cli/commands.hpp"
+#include "rulegap/catalog.hpp"
+#include "rulegap/check.hpp"
+#include "rulegap/report.hpp"
+#include "rulegap/site.hpp"
+
+namespace rulegap::cli {
+namespace {
+
+std::optional<FindingKind> parse_kind(std::string_view name) {
+    for (int k = 0; k < finding_kind_count; ++k)
+        if (to_string(static_cast<FindingKind>(k)) == name) return static_cast<FindingKind>(k);
+    return std::nullopt;
+}
+
+std::optional<FindingSeverity> parse_severity(std::string_view name) {
+    if (name == "error") return FindingSeverity::error;
+    if (name == "warning") return FindingSeverity::warning;
+    if (name == "info") return FindingSeverity::info;
+    return std::nullopt;
+}
+
+}  // namespace
+
+int run_check(const CheckCommandOptions& o) {
+    if (o.list_checks) {
+        for (const CheckInfo& c : checks()) fmt::print("{:<14} {}\n", c.name, c.description);
+        return 0;
+    }
+    if (o.site.empty()) {
+        fmt::print(stderr, "rulegap check: error: give a SITE file (see rulegap check --help)\n");
+        return 2;
+    }
+    std::optional<FailOn> fail_on = parse_fail_on(o.fail_on);
+    if (!fail_on) {
+        fmt::print(stderr, "rulegap check: error: --fail-on takes error, warning, info or never, not '{}'\n", o.fail_on);
+        return 2;
+    }
+    if (o.format != "text" && o.format != "json" && o.format != "markdown") {
+        fmt::print(stderr, "rulegap check: error: unknown format '{}' (text, json or markdown)\n", o.format);
+        return 2;
+    }
+    CheckOptions options;
+    options.broad_rules = !o.no_broad;
+    for (const std::string& spec : o.severities) {
+        std::size_t eq = spec.find('=');
+        std::optional<FindingKind> kind = eq == std::string::npos ? std::nullopt : parse_kind(spec.substr(0, eq));
+        std::optional<FindingSeverity> sev = eq == std::string::npos ? std::nullopt : parse_severity(spec.substr(eq + 1));
+        if (!kind || !sev) {
+            fmt::print(stderr, "rulegap check: error: --severity takes KIND=error|warning|info (kinds: blocked, partial, "
+                               "unknown, rpc-session, broad-any, broad-sensitive, broad, firewall-disabled, input, "
+                               "not-checked), not '{}'\n", spec);
+            return 2;
+        }
+        options.severity[*kind] = *sev;
+    }
+    for (const std::string& name : o.disabled) {
+        bool known = false;
+        for (const CheckInfo& c : checks()) known = known || c.name == name;
+        if (!known) {
+            fmt::print(stderr, "rulegap check: error: no check named '{}' (see rulegap check --list-checks)\n", name);
+            return 2;
+        }
+        options.disabled_checks.insert(name);
+    }
+
+    Site site = load_site(o.site);
+    std::vector<Catalog> catalogs;
+    std::vector<std::string> paths = site.catalogs;
+    paths.insert(paths.end(), o.catalogs.begin(), o.catalogs.end());
+    std::size_t input_errors = site.diagnostics.error_count();
+    for (const std::string& p : paths) {
+        catalogs.push_back(load_catalog(p));
+        input_errors += catalogs.back().diagnostics.error_count();
+    }
+    for (const Diagnostic& d : site.diagnostics.items)
+        if (d.severity == Severity::error) fmt::print(stderr, "{}\n", d.to_string());
+    for (const Catalog& c : catalogs)
+        for (const Diagnostic& d : c.diagnostics.items)
+            if (d.severity == Severity::error) fmt::print(stderr, "{}\n", d.to_string());
+    if (paths.empty()) {
+        fmt::print(stderr, "{}: error: no catalog to check against: add a `catalog` line or give --catalog\n", o.site);
+        return 2;
+    }
+    bool site_readable = !site.name.empty() || !site.roles.empty() || !site.firewalls.empty();
+    if (!site_readable && site.diagnostics.has_errors()) return 2;
+
+    Report report = check(site, catalogs, options);
+
+    std::string text;
+    if (o.format == "json") text = render_json(report);
+    else if (o.format == "markdown") text = render_markdown(report);
+    else text = render_text(report, TextStyle{o.output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"), true});
+
+    if (o.output.empty()) {
+        fmt::print("{}", text);
+    } else {
+        std::ofstream out(o.output, std::ios::binary);
+        out << text;
+        if (!out) {
+            fmt::print(stderr, "{}: error: cannot write the report\n", o.output);
+            return 2;
+        }
+    }
+    // Firewall files' own errors reach the report's diagnostics.
+    std::size_t errors = report.diagnostics.error_count();
+    if (errors > 0 || input_errors > 0) {
+        fmt::print(stderr, "rulegap check: the inputs have errors (listed in the report); the verdicts they touch are unknown\n");
+        return 2;
+    }
+    return fails(report, *fail_on) ? 1 : 0;
+}
+
+}  // namespace rulegap::cli

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (fuzz/) with clang-14, ASan and UBSan, seeds each corpus from the
+# repo's fixtures (and ../shared when present), replays fuzz/regressions/, then fuzzes every
+# target for SECONDS of CPU time each.
+#
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]     SECONDS default 600 (10 CPU-minutes each)
+#   FUZZ_BUILD   build folder (default <repo>/build-fuzz); corpora and crashes land under it
+#   FUZZ_JOBS    targets run side by side (default 1)
+#   FUZZ_NICE    niceness (default 19)
+# Run it in the background so others can still compile: nice is applied to everything.
+# Exit status: 0 no crash, 1 a target crashed (its input is under $FUZZ_BUILD/artifacts/TARGET/).
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+seconds=${1:-600}
+shift || true
+build=${FUZZ_BUILD:-$repo/build-fuzz}
+jobs=${FUZZ_JOBS:-1}
+niceness=${FUZZ_NICE:-19}
+cxx=${CXX:-clang++-14}
+
+all_targets=(fuzz_iptables fuzz_ipset fuzz_explain fuzz_windows_rule_strings fuzz_windows_reg
+             fuzz_windows_gpo_xml fuzz_windows_csv fuzz_windows_wfw fuzz_windows_policy
+             fuzz_catalog fuzz_site fuzz_packet)
+targets=("$@")
+[[ ${#targets[@]} -gt 0 ]] || targets=("${all_targets[@]}")
+
+command -v "$cxx" >/dev/null || { echo "fuzz.sh: $cxx not found (apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 2; }
+CXX=$cxx nice -n "$niceness" cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DRULEGAP_FUZZ=ON -DRULEGAP_TESTS=OFF -DRULEGAP_INSTALL=OFF -DRULEGAP_WERROR=ON >/dev/null
+nice -n "$niceness" cmake --build "$build" -j1 --target "${targets[@]}"
+
+shared=$repo/../shared
+# Seeds per target: the repo's fixtures and examples, then the shared corpora when present.
+seeds() {
+    case $1 in
+        fuzz_iptables|fuzz_explain)
+            ls "$repo"/tests/fixtures/iptables/errors/*.input "$repo"/examples/explain/*.rules \
+               "$repo"/tests/fixtures/site/*.rules "$repo"/tests/fixtures/site/mps/*.rules 2>/dev/null
+            [[ -d $shared/iptables-corpus ]] && find "$shared/iptables-corpus" -type f -size -200k \
+                \( -name '*.rules' -o -name '*save*' -o -name '*.txt' -o -name '*iptables*' \) | head -200
+            ;;
+        fuzz_ipset) printf 'create s hash:ip family inet\nadd s 10.0.0.1\ncreate n hash:net family inet6\nadd n 2001:db8::/32\n' > "$build/seed_ipset.txt"
+                    echo "$build/seed_ipset.txt" ;;
+        fuzz_windows_*)
+            ls "$repo"/tests/fixtures/windows/* 2>/dev/null
+            [[ -d $shared/windows-samples ]] && ls "$shared"/windows-samples/* | grep -v PROVENANCE
+            ;;
+        fuzz_catalog) ls "$repo"/rules/*.catalog "$repo"/tests/fixtures/catalog/*.catalog ;;
+        fuzz_site) ls "$repo"/tests/fixtures/site/*.site "$repo"/tests/fixtures/site/mps/site.conf ;;
+        fuzz_packet) ls "$repo"/examples/explain/packets.txt
+                     grep -hv '^#' "$repo"/examples/explain/packets.txt | grep . | head -50 |
+                         while IFS= read -r line; do f=$build/seed_packet_$(printf %s "$line" | md5sum | cut -c1-8)
+                             printf %s "$line" > "$f"; echo "$f"; done ;;
+    esac
+}
+
+run_one() {
+    local t=$1 corpus=$build/corpus/$1 art=$build/artifacts/$1/ log=$build/logs/$1.log
+    mkdir -p "$corpus" "$art" "$build/logs"
+    seeds "$t" | while IFS= read -r f; do [[ -f $f ]] && cp -f "$f" "$corpus/seed_$(basename "$f")"; done
+    # Known crashers first: each must now run clean.
+    local reg=$repo/fuzz/regressions/$t
+    if [[ -d $reg ]] && ls "$reg"/* >/dev/null 2>&1; then
+        if ! nice -n "$niceness" "$build/$t" -runs=1 "$reg"/* >"$build/logs/$t.regressions.log" 2>&1; then
+            echo "$t: a regression input fails again (see $build/logs/$t.regressions.log)"; return 1
+        fi
+    fi
+    local max_len=65536
+    [[ $t == fuzz_windows_wfw || $t == fuzz_windows_policy ]] && max_len=1048576
+    local rc=0 cpu
+    # libFuzzer's -max_total_time is wall time; on a shared machine that is not a budget. The
+    # budget is CPU time: `ulimit -t` ends the run after SECONDS CPU-seconds (SIGXCPU, exit
+    # 152); the corpus is kept as it grows. Wall time is capped at 4x as a safety net.
+    ( ulimit -t "$seconds"
+      exec /usr/bin/time -f 'cpu %U %S' -o "$build/logs/$t.time" nice -n "$niceness" "$build/$t" "$corpus" \
+        -max_total_time=$((seconds * 4)) -timeout=20 -rss_limit_mb=2048 -max_len=$max_len \
+        -artifact_prefix="$art" -print_final_stats=1 ) >"$log" 2>&1 || rc=$?
+    cpu=$(awk '/^cpu/ {printf "%d", $2 + $3}' "$build/logs/$t.time" 2>/dev/null || true)
+    if [[ $rc -ne 0 && $rc -ne 152 ]] || ls "$art" | grep -q .; then
+        echo "$t: CRASH (exit $rc) after ${cpu:-?} CPU-s, inputs in $art; log $log"; return 1
+    fi
+    echo "$t: ok, ${cpu:-?} CPU-s, corpus $(ls "$corpus" | wc -l) files"
+}
+
+export -f run_one seeds
+export repo build seconds niceness shared
+status=0
+if [[ $jobs -le 1 ]]; then
+    for t in "${targets[@]}"; do run_one "$t" || status=1; done
+else
+    printf '%s\n' "${targets[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one {}' || status=1
+fi
+exit $status
