@@ -77,14 +77,37 @@ def run_once(argv, workdir, timeout):
     return Run(rc, wall, usage.ru_maxrss, out, err)
 
 
+SLOW_S = 30.0  # a command slower than this runs once only, to keep the whole run near 10 minutes
+
+
 def measure(argv, workdir, runs, timeout):
     results = []
     for _ in range(runs):
         r = run_once(argv, workdir, timeout)
         results.append(r)
-        if r.rc != 0:
+        if r.rc != 0 or r.wall > SLOW_S:
             break
     return results
+
+
+def describe_json(data):
+    """One JSON document, or JSON Lines (one document per line)."""
+    try:
+        doc = json.loads(data)
+        if isinstance(doc, list):
+            return "JSON array of %d" % len(doc)
+        if isinstance(doc, dict):
+            return "JSON object: " + ", ".join(list(doc)[:6])
+        return "JSON " + type(doc).__name__
+    except ValueError:
+        pass
+    lines = [ln for ln in data.splitlines() if ln.strip()]
+    try:
+        docs = [json.loads(ln) for ln in lines]
+    except ValueError as e:
+        return "not JSON (%s)" % str(e)[:60]
+    keys = ", ".join(list(docs[0])[:6]) if docs and isinstance(docs[0], dict) else ""
+    return "%d JSON lines (%s)" % (len(docs), keys)
 
 
 def median_wall(results):
@@ -167,17 +190,14 @@ def bench_file(name, meta, args, unshare, backends, log):
                 ex["packets"] = int(parsed[-1].group(3))
             elif row["lint"]:
                 ex["explain_ms"] = max(0.0, (ex["wall"] - row["lint"]["wall"]) * 1000.0)
-            try:
-                doc = json.loads(res[-1].out)
-                if isinstance(doc, list):
-                    ex["json"] = "array of %d" % len(doc)
-                elif isinstance(doc, dict):
-                    ex["json"] = "object: " + ", ".join(list(doc)[:6])
-            except ValueError as e:
-                ex["json"] = "not JSON (%s)" % str(e)[:60]
+            ex["json"] = describe_json(res[-1].out)
             row["explain"] = ex
         else:
             row["notes"].append("rulegap explain failed (%s)" % describe_failure(res))
+    for label, v in list(row["ipt"].items()) + [("rulegap lint", row["lint"]), ("rulegap explain", row["explain"])]:
+        if v and len(v["runs"]) < args.runs:
+            row["notes"].append("%s ran %d time(s) only (slower than %.0f s): %s" % (
+                label, len(v["runs"]), SLOW_S, ", ".join("%.1f s" % w for w in v["runs"])))
     shutil.rmtree(work, ignore_errors=True)
     return row
 
@@ -227,7 +247,9 @@ def print_table(rows, backends, args, out):
     for row in table:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths)), file=out)
     print(file=out)
-    print("median of %d run(s) each; times are wall clock; size and memory in MiB (2^20 bytes)." % args.runs, file=out)
+    print("median of %d run(s) each (a command slower than %.0f s runs once); wall-clock times;"
+          " sizes and memory in MiB (2^20 bytes); load average at the end: %.2f (%d CPUs)."
+          % (args.runs, SLOW_S, os.getloadavg()[0], os.cpu_count() or 0), file=out)
     print("ratio = faster iptables-restore --test / rulegap lint (both whole processes);"
           " the 25x target applies to filter100k, other files shown in parentheses for information.", file=out)
     print("parse_ms* = rulegap's own parse time from explain --timing; explain 1k pkts = explain_ms from --timing"

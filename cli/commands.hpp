@@ -9,7 +9,10 @@ namespace rulegap::cli {
 struct ExplainOptions {
     std::string file;
     std::string input_format;     // empty: detect
-    std::string hook = "FORWARD";
+    std::string hook;             // empty: FORWARD for iptables; see direction for Windows
+    std::string direction;        // Windows: in (INPUT) or out (OUTPUT); default in
+    std::string profile = "domain";
+    std::string rpc_range;
     std::string ipset_file;
     std::string packet;           // --packet
     std::string packets_file;     // --packets
@@ -23,6 +26,8 @@ struct LintOptions {
     std::string file;
     std::string input_format;
     std::string ipset_file;
+    std::string profile = "domain";
+    std::string rpc_range;
     std::string format = "text";
     bool verbose = false;
 };

@@ -97,7 +97,8 @@ struct Style {
 
 void print_text(const Ruleset& rs, Hook hook, const PacketLine& p, const Decision& d, const Style& st) {
     fmt::print("packet   {}\n", p.text);
-    fmt::print("hook     {} ({}, IPv{})\n", to_string(hook), rs.file, rs.family);
+    std::string family = rs.family == 0 ? std::string("Windows Firewall") : "IPv" + std::to_string(rs.family);
+    fmt::print("hook     {} ({}, {})\n", to_string(hook), rs.file, family);
     for (const TraceStep& s : d.trace) {
         bool decisive = d.decided_by && s.at.table == d.decided_by->table && s.at.chain == d.decided_by->chain &&
                         s.at.rule == d.decided_by->rule;
@@ -122,18 +123,37 @@ int run_explain(const ExplainOptions& o) {
         fmt::print(stderr, "rulegap explain: error: give exactly one of --packet or --packets\n");
         return 2;
     }
-    std::optional<Hook> hook = parse_hook(o.hook);
-    if (!hook) {
-        fmt::print(stderr, "rulegap explain: error: unknown hook '{}' (INPUT, FORWARD or OUTPUT)\n", o.hook);
-        return 2;
-    }
     if (o.format != "text" && o.format != "json") {
         fmt::print(stderr, "rulegap explain: error: unknown format '{}' (text or json)\n", o.format);
         return 2;
     }
     auto t0 = std::chrono::steady_clock::now();
-    LoadedRuleset loaded = load_ruleset(o.file, o.input_format, o.ipset_file);
+    LoadedRuleset loaded = load_ruleset(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range});
     if (!loaded.ok) return 2;
+    // Where the packet meets the firewall: --hook for iptables; --direction for Windows (in: the
+    // destination is this host).
+    std::string hook_name = o.hook;
+    if (!o.direction.empty()) {
+        if (o.direction != "in" && o.direction != "out") {
+            fmt::print(stderr, "rulegap explain: error: --direction takes in or out, not '{}'\n", o.direction);
+            return 2;
+        }
+        if (!o.hook.empty()) {
+            fmt::print(stderr, "rulegap explain: error: give --hook or --direction, not both\n");
+            return 2;
+        }
+        hook_name = o.direction == "in" ? "INPUT" : "OUTPUT";
+    }
+    if (hook_name.empty()) hook_name = loaded.format == InputFormat::windows ? "INPUT" : "FORWARD";
+    std::optional<Hook> hook = parse_hook(hook_name);
+    if (!hook) {
+        fmt::print(stderr, "rulegap explain: error: unknown hook '{}' (INPUT, FORWARD or OUTPUT)\n", hook_name);
+        return 2;
+    }
+    if (loaded.format == InputFormat::windows && *hook == Hook::forward) {
+        fmt::print(stderr, "rulegap explain: error: a Windows host firewall has no FORWARD hook; use --direction in|out\n");
+        return 2;
+    }
     std::size_t errors = print_diagnostics(loaded.ipsets.diagnostics, o.verbose) +
                          print_diagnostics(loaded.ruleset.diagnostics, o.verbose);
     auto t1 = std::chrono::steady_clock::now();
@@ -146,7 +166,13 @@ int run_explain(const ExplainOptions& o) {
     std::vector<Decision> decisions;
     decisions.reserve(packets.size());
     auto t2 = std::chrono::steady_clock::now();
-    for (const PacketLine& p : packets) decisions.push_back(explain(rs, *hook, p.packet));
+    for (const PacketLine& p : packets) {
+        Decision d = explain(rs, *hook, p.packet);
+        // Windows: every rule that matched, and why the winner won.
+        if (loaded.format == InputFormat::windows)
+            for (TraceStep& s : also_matching(rs, p.packet, d)) d.trace.push_back(std::move(s));
+        decisions.push_back(std::move(d));
+    }
     auto t3 = std::chrono::steady_clock::now();
 
     for (std::size_t i = 0; i < packets.size(); ++i) {

@@ -27,11 +27,34 @@ std::optional<std::string> read_file(const std::string& path, std::string& error
 std::optional<InputFormat> parse_input_format(const std::string& name) {
     if (name == "iptables" || name == "ip6tables" || name == "iptables-save" || name == "ip6tables-save")
         return InputFormat::iptables;
+    if (name == "windows" || name == "wfw" || name == "reg" || name == "gpo-xml" || name == "csv" || name == "rule-strings")
+        return InputFormat::windows;
     return std::nullopt;
 }
 
-LoadedRuleset load_ruleset(const std::string& path, const std::string& format_name,
-                           const std::string& ipset_path) {
+namespace {
+
+std::optional<Interval> parse_port_range(const std::string& text) {
+    std::size_t dash = text.find('-');
+    try {
+        std::size_t used = 0;
+        unsigned long lo = std::stoul(text.substr(0, dash), &used);
+        if (used != (dash == std::string::npos ? text.size() : dash)) return std::nullopt;
+        unsigned long hi = lo;
+        if (dash != std::string::npos) {
+            hi = std::stoul(text.substr(dash + 1), &used);
+            if (used != text.size() - dash - 1) return std::nullopt;
+        }
+        if (lo > hi || hi > 65535) return std::nullopt;
+        return Interval{lo, hi};
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+}  // namespace
+
+LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
     LoadedRuleset out;
     std::string error;
     std::optional<std::string> text = read_file(path, error);
@@ -40,26 +63,50 @@ LoadedRuleset load_ruleset(const std::string& path, const std::string& format_na
         return out;
     }
     std::optional<InputFormat> format;
-    if (!format_name.empty()) {
-        format = parse_input_format(format_name);
+    if (!o.format_name.empty()) {
+        format = parse_input_format(o.format_name);
         if (!format) {
-            fmt::print(stderr, "rulegap: error: unknown input format '{}' (known: iptables)\n", format_name);
+            fmt::print(stderr, "rulegap: error: unknown input format '{}' (iptables or windows)\n", o.format_name);
             return out;
         }
     } else if (looks_like_iptables(*text)) {
         format = InputFormat::iptables;
+    } else if (detect_windows_form(*text) != WindowsForm::unknown) {
+        format = InputFormat::windows;
     } else {
-        fmt::print(stderr, "{}: error: cannot tell the format of this file; give --input-format\n", path);
+        fmt::print(stderr, "{}: error: cannot tell the format of this file (iptables-save, ip6tables-save, or a "
+                           "Windows Firewall export); give --input-format\n", path);
+        return out;
+    }
+    out.format = *format;
+    if (*format == InputFormat::windows) {
+        std::optional<WindowsProfile> profile = parse_windows_profile(o.profile);
+        if (!profile) {
+            fmt::print(stderr, "rulegap: error: unknown Windows profile '{}' (domain, private or public)\n", o.profile);
+            return out;
+        }
+        WindowsContext ctx;
+        if (!o.rpc_range.empty()) {
+            std::optional<Interval> rpc = parse_port_range(o.rpc_range);
+            if (!rpc) {
+                fmt::print(stderr, "rulegap: error: --rpc takes a port range LO-HI, not '{}'\n", o.rpc_range);
+                return out;
+            }
+            ctx.rpc_range = *rpc;
+        }
+        WindowsPolicy policy = read_windows_policy(*text, path);
+        out.ruleset = to_ruleset(policy, *profile, ctx);
+        out.ok = true;
         return out;
     }
     IptablesOptions options;
-    if (!ipset_path.empty()) {
-        std::optional<std::string> sets = read_file(ipset_path, error);
+    if (!o.ipset_path.empty()) {
+        std::optional<std::string> sets = read_file(o.ipset_path, error);
         if (!sets) {
-            fmt::print(stderr, "{}: error: cannot read: {}\n", ipset_path, error);
+            fmt::print(stderr, "{}: error: cannot read: {}\n", o.ipset_path, error);
             return out;
         }
-        out.ipsets = read_ipsets(*sets, ipset_path);
+        out.ipsets = read_ipsets(*sets, o.ipset_path);
         options.ipsets = &out.ipsets;
     }
     out.ruleset = read_iptables(*text, path, options);

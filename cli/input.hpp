@@ -6,25 +6,33 @@
 
 #include "rulegap/iptables.hpp"
 #include "rulegap/ruleset.hpp"
+#include "rulegap/windows.hpp"
 
 namespace rulegap::cli {
 
 // Whole file into memory; nullopt (and a message in `error`) when it cannot be read.
 std::optional<std::string> read_file(const std::string& path, std::string& error);
 
-enum class InputFormat { iptables };
+enum class InputFormat { iptables, windows };
 std::optional<InputFormat> parse_input_format(const std::string& name);
+
+struct LoadOptions {
+    std::string format_name;      // empty: detect
+    std::string ipset_path;       // iptables: an `ipset save` dump
+    std::string profile = "domain";   // Windows: the profile in force
+    std::string rpc_range;        // Windows: the host's RPC dynamic range "LO-HI" (default 49152-65535)
+};
 
 struct LoadedRuleset {
     Ruleset ruleset;
     IpSets ipsets;
+    InputFormat format = InputFormat::iptables;
     bool ok = false;        // false: could not be read at all (message already printed)
 };
 
 // Reads FILE (format given or detected), with an optional ipset dump. Prints what it cannot do
 // to stderr as "file: error: ...". Diagnostics of the file itself are left in the ruleset.
-LoadedRuleset load_ruleset(const std::string& path, const std::string& format_name,
-                           const std::string& ipset_path);
+LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& options);
 
 // Prints diagnostics to stderr: every error, and warnings only when `verbose` (otherwise one
 // summary line counting them). Returns the number of errors.

@@ -15,7 +15,7 @@ int run_lint(const LintOptions& o) {
         fmt::print(stderr, "rulegap lint: error: unknown format '{}' (text or json)\n", o.format);
         return 2;
     }
-    LoadedRuleset loaded = load_ruleset(o.file, o.input_format, o.ipset_file);
+    LoadedRuleset loaded = load_ruleset(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range});
     if (!loaded.ok) return 2;
     const Ruleset& rs = loaded.ruleset;
 
@@ -56,7 +56,9 @@ int run_lint(const LintOptions& o) {
     } else {
         print_diagnostics(loaded.ipsets.diagnostics, true);
         print_diagnostics(diags, true);
-        fmt::print("{}: IPv{}, {} table{}, {} chains, {} rules\n", rs.file, rs.family, rs.tables.size(),
+        std::string family = rs.family == 0 ? "Windows Firewall (IPv4 and IPv6), profile " + o.profile
+                                            : "IPv" + std::to_string(rs.family);
+        fmt::print("{}: {}, {} table{}, {} chains, {} rules\n", rs.file, family, rs.tables.size(),
                    rs.tables.size() == 1 ? "" : "s", chains, rules);
         if (undecided == 0) {
             fmt::print("every match and target is modelled exactly\n");

@@ -22,10 +22,15 @@ int main(int argc, char** argv) {
 
     rulegap::cli::ExplainOptions ex;
     CLI::App* explain = app.add_subcommand("explain", "Trace packets through a ruleset and give each one's verdict");
-    explain->add_option("FILE", ex.file, "Firewall export (iptables-save or ip6tables-save output)")->required();
-    explain->add_option("--input-format", ex.input_format, "Format of FILE: iptables (default: detected from content)");
-    explain->add_option("--hook", ex.hook, "Where the packet meets the firewall: INPUT, FORWARD or OUTPUT")
+    explain->add_option("FILE", ex.file,
+        "Firewall export: iptables-save / ip6tables-save output, or Windows Firewall (.wfw, .reg, GPO report XML, "
+        "PowerShell CSV, rule strings)")->required();
+    explain->add_option("--input-format", ex.input_format, "Format of FILE: iptables or windows (default: detected from content)");
+    explain->add_option("--hook", ex.hook, "iptables: where the packet meets the firewall: INPUT, FORWARD (default) or OUTPUT");
+    explain->add_option("--direction", ex.direction, "Windows: in (default; the destination is this host) or out");
+    explain->add_option("--profile", ex.profile, "Windows: the profile in force: domain, private or public")
         ->capture_default_str();
+    explain->add_option("--rpc", ex.rpc_range, "Windows: this host's RPC dynamic range, what LPort=RPC opens (default 49152-65535)");
     explain->add_option("--ipset", ex.ipset_file, "'ipset save' dump for -m set matches (without it they are undecided)");
     auto* one = explain->add_option("--packet", ex.packet,
         "One packet, e.g. \"tcp 10.1.0.2:4001 -> 10.2.0.2:135 [state new] [in eth0] [out eth1]\"");
@@ -48,8 +53,10 @@ int main(int argc, char** argv) {
 
     rulegap::cli::LintOptions li;
     CLI::App* lint = app.add_subcommand("lint", "Read a firewall export and report what could not be read or modelled");
-    lint->add_option("FILE", li.file, "Firewall export (iptables-save or ip6tables-save output)")->required();
-    lint->add_option("--input-format", li.input_format, "Format of FILE: iptables (default: detected from content)");
+    lint->add_option("FILE", li.file, "Firewall export: iptables-save / ip6tables-save, or a Windows Firewall export")->required();
+    lint->add_option("--input-format", li.input_format, "Format of FILE: iptables or windows (default: detected from content)");
+    lint->add_option("--profile", li.profile, "Windows: the profile to read: domain, private or public")->capture_default_str();
+    lint->add_option("--rpc", li.rpc_range, "Windows: this host's RPC dynamic range (default 49152-65535)");
     lint->add_option("--ipset", li.ipset_file, "'ipset save' dump for -m set matches");
     lint->add_option("--format", li.format, "Output: text or json")->capture_default_str();
 

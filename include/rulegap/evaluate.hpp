@@ -70,3 +70,13 @@ struct Outcome {
 std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets);
 
 }  // namespace rulegap
+
+namespace rulegap {
+
+// The rules of the deciding chain, after the deciding rule, that also match `packet` (or might:
+// undecided), as trace steps whose action says why they did not decide. For rulesets whose
+// order encodes precedence (Windows Firewall: bypass, then block, then allow, then the profile
+// default) this lists every rule that matched and why the winner won.
+std::vector<TraceStep> also_matching(const Ruleset& ruleset, const Packet& packet, const Decision& decision);
+
+}  // namespace rulegap

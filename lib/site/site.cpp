@@ -5,6 +5,7 @@
 
 #include "rulegap/iptables.hpp"
 #include "rulegap/site.hpp"
+#include "rulegap/limits.hpp"
 
 namespace rulegap {
 
@@ -48,13 +49,6 @@ PacketSet side(const AddressSet& a, Field f) {
     return out;
 }
 
-std::optional<std::string> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return std::move(buffer).str();
-}
 
 }  // namespace
 
@@ -147,13 +141,16 @@ void load_firewalls(Site& site) {
         for (std::size_t i = 0; i < fw.files.size(); ++i) {
             const std::string& path = fw.files[i];
             std::optional<std::string> bytes;
+            std::string why;
             try {
-                bytes = read_file(path);
-            } catch (const std::exception&) {
+                // Within the input size limit: a site may name /dev/zero or a huge file.
+                bytes = read_input_file(path, default_max_input_size, why);
+            } catch (const std::exception& e) {
                 bytes.reset();
+                why = e.what();
             }
             if (!bytes) {
-                site.diagnostics.error(fw.where, "cannot open firewall file " + path);
+                site.diagnostics.error(fw.where, "cannot open firewall file " + path + ": " + why);
                 continue;
             }
             FirewallFormat format = fw.format;

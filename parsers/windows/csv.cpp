@@ -87,7 +87,10 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
     policy.form = WindowsForm::csv;
     policy.file = file;
     wd::DecodedText text = wd::decode_text(bytes);
-    if (!text.ok) policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
+    if (!text.ok) {
+        policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
+        wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the rest of the file)");
+    }
     std::string_view all = text.utf8;
     std::string_view first_line = all.substr(0, all.find('\n'));
     char delim = std::count(first_line.begin(), first_line.end(), ';') > std::count(first_line.begin(), first_line.end(), ',') ? ';' : ',';

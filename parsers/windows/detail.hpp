@@ -44,6 +44,17 @@ private:
 };
 
 bool iequals(std::string_view a, std::string_view b);
+
+// Part of the input that may hold rules was not read (a cut or undecodable file, a line that
+// cannot be parsed): a placeholder rule whose action and direction are unknown, so that every
+// verdict it could touch is `unknown` — never allowed by omission. `id` says what was lost.
+inline void add_unread_rule(WindowsPolicy& policy, SourceLoc where, std::string id) {
+    WindowsRule r;
+    r.id = std::move(id);
+    r.where = std::move(where);
+    r.readable = false;
+    policy.rules.push_back(std::move(r));
+}
 std::string_view trim(std::string_view s);
 
 // ----- rule keys (rule_string/lower.cpp) -----

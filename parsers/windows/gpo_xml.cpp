@@ -149,6 +149,7 @@ WindowsPolicy read_windows_gpo_xml(std::string_view bytes, std::string file) {
     wd::DecodedText text = wd::decode_text(bytes);
     if (!text.ok) {
         policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error);
+        wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the file)");
         return policy;
     }
     wd::LineIndex lines(text.utf8);
@@ -158,12 +159,14 @@ WindowsPolicy read_windows_gpo_xml(std::string_view bytes, std::string file) {
     if (!res) {
         policy.diagnostics.error(lines.locate(file, static_cast<std::size_t>(res.offset)),
                                  std::string("not well-formed XML: ") + res.description());
+        wd::add_unread_rule(policy, lines.locate(file, static_cast<std::size_t>(res.offset)), "(the file)");
         return policy;
     }
     if (pugi::xml_node deep = too_deep(doc)) {
         std::ptrdiff_t at = deep.offset_debug();
         policy.diagnostics.error(lines.locate(file, at < 0 ? 0 : static_cast<std::size_t>(at)),
                                  "XML nested deeper than " + std::to_string(max_xml_depth) + " elements");
+        wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the file)");
         return policy;
     }
     Reader reader{policy, lines};

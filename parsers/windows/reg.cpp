@@ -75,7 +75,10 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
     policy.form = WindowsForm::reg;
     policy.file = file;
     wd::DecodedText text = wd::decode_text(bytes);
-    if (!text.ok) policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
+    if (!text.ok) {
+        policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
+        wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the rest of the file)");
+    }
     std::string_view all = text.utf8;
     std::string section;
     std::uint32_t line_no = 0;
@@ -90,6 +93,12 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
         ++line_no;
         if (!out.empty() && out.back() == '\r') out.remove_suffix(1);
         return true;
+    };
+    // A line that cannot be read inside the FirewallRules key may have been a rule.
+    auto unread = [&](const SourceLoc& here, const std::string& message) {
+        policy.diagnostics.error(here, message);
+        if (wd::iequals(last_component(section), "FirewallRules"))
+            wd::add_unread_rule(policy, here, "(line " + std::to_string(here.line) + ")");
     };
     std::string_view line;
     while (next_line(line)) {
@@ -114,16 +123,16 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
             after = start + 1;
         } else if (t.front() == '"') {
             Quoted q = read_quoted(line, start);
-            if (!q.closed) { policy.diagnostics.error(here, "unterminated value name"); continue; }
+            if (!q.closed) { unread(here, "unterminated value name"); continue; }
             name = q.text;
             after = q.end;
         } else {
-            policy.diagnostics.error(here, "expected a key [path] or a \"value\"=data line");
+            unread(here, "expected a key [path] or a \"value\"=data line");
             continue;
         }
         while (after < line.size() && (line[after] == ' ' || line[after] == '\t')) ++after;
         if (after >= line.size() || line[after] != '=') {
-            policy.diagnostics.error(here, "expected '=' after the value name");
+            unread(here, "expected '=' after the value name");
             continue;
         }
         ++after;
@@ -133,14 +142,14 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
         Quoted q;
         if (!data.empty() && data.front() == '"') {
             q = read_quoted(line, after);
-            if (!q.closed) { policy.diagnostics.error(here, "unterminated string value"); continue; }
+            if (!q.closed) { unread(here, "unterminated string value"); continue; }
             value = q.text;
             is_string = true;
         } else if (data.starts_with("dword:")) {
             try {
                 value = std::to_string(std::stoul(std::string(data.substr(6)), nullptr, 16));
             } catch (const std::exception&) {
-                policy.diagnostics.error(here, "bad dword value");
+                unread(here, "bad dword value");
                 continue;
             }
         } else if (data.starts_with("hex")) {
@@ -158,13 +167,13 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
             policy.diagnostics.warning(here, "value deletion '" + name + "' ignored");
             continue;
         } else {
-            policy.diagnostics.error(here, "unreadable value data");
+            unread(here, "unreadable value data");
             continue;
         }
         std::string key = last_component(section);
         if (wd::iequals(key, "FirewallRules")) {
             if (!is_string) {
-                policy.diagnostics.error(here, "rule '" + name + "' is not a string value");
+                unread(here, "rule '" + name + "' is not a string value");
                 continue;
             }
             Diagnostics local;

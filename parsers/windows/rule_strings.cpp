@@ -10,7 +10,10 @@ WindowsPolicy read_windows_rule_strings(std::string_view bytes, std::string file
     policy.form = WindowsForm::rule_strings;
     policy.file = file;
     wd::DecodedText text = wd::decode_text(bytes);
-    if (!text.ok) policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
+    if (!text.ok) {
+        policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
+        wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the rest of the file)");
+    }
     std::string_view all = text.utf8;
     std::uint32_t line = 0;
     std::size_t pos = 0;

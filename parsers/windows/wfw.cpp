@@ -121,12 +121,14 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
     SourceLoc whole{file, 0, 0};
     if (bytes.size() < 4096 || bytes.substr(0, 4) != "regf") {
         policy.diagnostics.error(whole, "not a registry hive (no 'regf' header)");
+        wd::add_unread_rule(policy, whole, "(the hive)");
         return policy;
     }
     Hive hive;
     hive.fd = ::memfd_create("rulegap-wfw", MFD_CLOEXEC);
     if (hive.fd < 0) {
         policy.diagnostics.error(whole, std::string("cannot buffer the hive: ") + std::strerror(errno));
+        wd::add_unread_rule(policy, whole, "(the hive)");
         return policy;
     }
     std::size_t written = 0;
@@ -134,6 +136,7 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
         ssize_t n = ::write(hive.fd, bytes.data() + written, bytes.size() - written);
         if (n <= 0) {
             policy.diagnostics.error(whole, "cannot buffer the hive");
+            wd::add_unread_rule(policy, whole, "(the hive)");
             return policy;
         }
         written += static_cast<std::size_t>(n);
@@ -142,6 +145,7 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
     hive.h = hivex_open(path.c_str(), 0);
     if (!hive.h) {
         policy.diagnostics.error(whole, std::string("hivex cannot open the hive: ") + std::strerror(errno));
+        wd::add_unread_rule(policy, whole, "(the hive)");
         return policy;
     }
     hive_h* h = hive.h;

@@ -92,6 +92,10 @@ void check_partition(const std::vector<Outcome>& parts, const PacketSet& input) 
         all |= parts[i].packets;
     }
     CHECK(all == input);
+    // Each part's boxes are disjoint too (parts are put together without subtraction): sizes add up.
+    BigCount total;
+    for (const Outcome& o : parts) total = total + o.packets.size();
+    CHECK(total == input.size());
 }
 
 }  // namespace

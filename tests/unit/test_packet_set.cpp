@@ -369,6 +369,91 @@ TEST_CASE("long chains of differences stay exact and compact") {
     CHECK(range.box_count() == 2);
 }
 
+namespace {
+
+// A fragmented set, as a chain of firewall rules leaves it: `from` minus `rules` random rules
+// (protocol, source prefix, destination port range, sometimes a state), with its membership test.
+Model fragmented(std::mt19937& rng, int rules) {
+    auto pick = [&](unsigned n) { return static_cast<unsigned>(rng() % n); };
+    Model m = random_model(rng, 1);
+    for (int i = 0; i < rules; ++i) {
+        std::uint8_t proto = pick(2) ? 6 : 17;
+        int len = 23 + static_cast<int>(pick(10));
+        uint128 base = v4_base + pick(512);
+        uint128 host = (uint128{1} << (32 - len)) - 1;
+        uint128 lo = base & ~host;
+        uint128 port = pick(100), top = port + pick(5);
+        PacketSet r = PacketSet::where(Field::protocol, proto) & PacketSet::source_prefix(4, base, len) &
+                      PacketSet::where(Field::dst_port, port, top);
+        Pred rule = [=](const Packet& p) {
+            return p.family == 4 && p.protocol == proto && p.src >= lo && p.src <= (lo | host) && p.dst_port >= port &&
+                   p.dst_port <= top;
+        };
+        Pred before = m.pred;
+        m = {m.set - r, [=](const Packet& p) { return before(p) && !rule(p); }};
+    }
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("large sets: indexed algebra agrees with membership, disjoint union with union") {
+    // Sets of hundreds of boxes go through the per-field index; check every operation against
+    // the membership tests, and the disjoint union against the general one.
+    std::mt19937 rng(2024);
+    int large = 0;
+    for (int iter = 0; iter < 12; ++iter) {
+        Model a = fragmented(rng, 60 + static_cast<int>(rng() % 80));
+        Model b = fragmented(rng, 60 + static_cast<int>(rng() % 80));
+        if (a.set.box_count() >= 64 && b.set.box_count() >= 64) ++large;
+        PacketSet both = a.set & b.set, either = a.set | b.set, only_a = a.set - b.set;
+        std::vector<Packet> probes;
+        for (int k = 0; k < 300; ++k) probes.push_back(random_packet(rng));
+        for (const PacketSet* s : {&a.set, &b.set})
+            for (std::size_t k = 0; k < s->box_count(); k += 7) {
+                Packet p = random_packet(rng);  // a packet of the box: its lower corner
+                const PacketSet::Box& box = s->boxes()[k];
+                p.family = static_cast<int>(box.dim[0].lo);
+                p.protocol = static_cast<std::uint8_t>(box.dim[1].lo);
+                p.src = box.dim[2].lo;
+                p.dst = box.dim[3].lo;
+                p.src_port = static_cast<std::uint16_t>(box.dim[4].lo);
+                p.dst_port = static_cast<std::uint16_t>(box.dim[5].lo);
+                p.icmp_type = static_cast<std::uint8_t>(box.dim[6].lo);
+                p.icmp_code = static_cast<std::uint8_t>(box.dim[7].lo);
+                p.tcp_flags = static_cast<std::uint8_t>(box.dim[8].lo);
+                p.state = static_cast<ConnState>(static_cast<int>(box.dim[9].lo));
+                p.in_interface = interface_name(box.dim[10].lo);
+                p.out_interface = interface_name(box.dim[11].lo);
+                probes.push_back(p);
+            }
+        for (const Packet& p : probes) {
+            bool x = a.pred(p), y = b.pred(p);
+            REQUIRE(a.set.contains(p) == x);
+            REQUIRE(b.set.contains(p) == y);
+            REQUIRE(both.contains(p) == (x && y));
+            REQUIRE(either.contains(p) == (x || y));
+            REQUIRE(only_a.contains(p) == (x && !y));
+        }
+        CHECK(a.set.intersects(b.set) == !both.empty());
+        CHECK(both.subset_of(a.set));
+        CHECK(a.set.subset_of(either));
+        CHECK(only_a.subset_of(a.set));
+        CHECK_FALSE(only_a.intersects(b.set));
+        CHECK(a.set.size() + b.set.size() == either.size() + both.size());
+        // A partition of a | b, put back together without subtraction.
+        PacketSet only_b = b.set - a.set;
+        PacketSet joined = PacketSet::disjoint_union({only_a, both, only_b});
+        CHECK(joined == either);
+        CHECK(joined.size() == either.size());  // boxes stay disjoint: nothing counted twice
+        CHECK(joined.size() == only_a.size() + both.size() + only_b.size());
+        CHECK(PacketSet::disjoint_union({only_a, both}) == a.set);
+        CHECK(PacketSet::disjoint_union({}).empty());
+        CHECK(PacketSet::disjoint_union({PacketSet(), only_b}) == only_b);
+    }
+    CHECK(large > 6);  // the index was exercised
+}
+
 TEST_CASE("two threads, each with its own sets") {
     auto work = [](unsigned seed) {
         std::mt19937 rng(seed);

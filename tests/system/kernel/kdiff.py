@@ -144,7 +144,11 @@ class Runner:
             f.write("".join(p.text + "\n" for p in probes))
         argv = [self.args.rulegap, "explain", rules_path, "--hook", "FORWARD",
                 "--packets", packets_path, "--format", "json"]
-        r = self.sh(argv)
+        try:
+            r = self.sh(argv)
+        except OSError as e:
+            self.fail(case, f"cannot run {self.args.rulegap}: {e}")
+            return None
         if r.returncode != 0:
             # Every ruleset here is valid: diagnostics from rulegap are a failure. The verdicts it
             # printed anyway are still compared below, for the record.

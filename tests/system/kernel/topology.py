@@ -59,11 +59,16 @@ def _run(*argv):
 
 
 def _sysctl(ns, key, value, required=True):
+    """Sets a net.* sysctl inside namespace `ns` (no procps needed: /proc/sys is per netns)."""
+    from probe import InNamespace
+    path = "/proc/sys/" + key.replace(".", "/")
     try:
-        _run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", f"{key}={value}")
-    except RuntimeError:
+        with InNamespace(ns):
+            with open(path, "w") as f:
+                f.write(f"{value}\n")
+    except OSError as e:
         if required:
-            raise
+            raise RuntimeError(f"sysctl {key}={value} in {ns}: {e}") from e
 
 
 def build(client_ns, router_ns, server_ns):

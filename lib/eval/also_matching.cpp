@@ -1,0 +1,47 @@
+// The rules that also match a packet but did not decide it (see evaluate.hpp).
+#include "rulegap/evaluate.hpp"
+
+namespace rulegap {
+namespace {
+
+// Whether every condition holds, or might (undecided); false when one fails.
+bool may_match(const Rule& r, const Packet& p) {
+    for (const Condition& c : r.conditions) {
+        std::optional<bool> m = c.matches(p);
+        if (m && !*m) return false;
+    }
+    return true;
+}
+
+std::string_view kind(const Rule& r) {
+    switch (r.target.action) {
+        case Action::accept: return "allow";
+        case Action::drop: return "block";
+        case Action::reject: return "reject";
+        default: return to_string(r.target.action);
+    }
+}
+
+}  // namespace
+
+std::vector<TraceStep> also_matching(const Ruleset& ruleset, const Packet& packet, const Decision& decision) {
+    std::vector<TraceStep> out;
+    if (!decision.decided_by || decision.by_policy) return out;
+    const RuleRef& winner = *decision.decided_by;
+    const Table* table = ruleset.table(winner.table);
+    const Chain* chain = table ? table->chain(winner.chain) : nullptr;
+    if (!chain || winner.rule < 0 || static_cast<std::size_t>(winner.rule) >= chain->rules.size()) return out;
+    const Rule& won = chain->rules[static_cast<std::size_t>(winner.rule)];
+    for (std::size_t i = static_cast<std::size_t>(winner.rule) + 1; i < chain->rules.size(); ++i) {
+        const Rule& r = chain->rules[i];
+        if (!may_match(r, packet)) continue;
+        RuleRef ref{winner.table, winner.chain, static_cast<int>(i), r.line, r.text};
+        std::string why = "also matches (" + std::string(kind(r)) + "): the " + std::string(kind(won)) + " rule at line " +
+                          std::to_string(won.line) + " decides first";
+        if (ruleset.family == 0) why += " (precedence: bypass, then block, then allow, then the profile default)";
+        out.push_back({std::move(ref), std::move(why)});
+    }
+    return out;
+}
+
+}  // namespace rulegap
