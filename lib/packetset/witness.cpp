@@ -1,5 +1,7 @@
 // PacketSet::witness() and to_string(PacketSet): turning boxes back into readable packets.
+#include <algorithm>
 #include <array>
+#include <vector>
 
 #include "universe.hpp"
 
@@ -54,64 +56,84 @@ std::optional<uint128> readable_name_in(uint128 lo, uint128 hi) {
     return std::nullopt;
 }
 
-std::optional<std::string> pick_interface(const Interval& range) {
-    // A familiar name first, wherever the range starts ("any but lo" starts at value 1).
-    if (range.contains(interface_value("eth0"))) return std::string("eth0");
-    if (range.lo == 0) {
-        if (range.hi == 0) return std::nullopt;  // only "no interface"
-        if (std::optional<uint128> v = readable_name_in(1, range.hi)) return interface_name(*v);
-        return interface_name(1);
+// An interface value from sorted disjoint ranges: a familiar name (eth0), else the lowest value
+// that reads as a name, else the lowest; 0 ("no interface") only when it is the only choice.
+uint128 pick_interface(const std::vector<Interval>& ranges) {
+    const uint128 eth0 = interface_value("eth0");
+    for (const Interval& r : ranges)
+        if (r.contains(eth0)) return eth0;
+    for (const Interval& r : ranges) {
+        uint128 lo = r.lo == 0 ? 1 : r.lo;
+        if (lo > r.hi) continue;
+        if (std::optional<uint128> v = readable_name_in(lo, r.hi)) return *v;
     }
-    if (std::optional<uint128> v = readable_name_in(range.lo, range.hi)) return interface_name(*v);
-    return interface_name(range.lo);
+    for (const Interval& r : ranges)
+        if (r.hi > 0) return r.lo == 0 ? 1 : r.lo;
+    return 0;
 }
 
-uint128 prefer(const Interval& range, std::initializer_list<uint128> liked) {
+// The first of the liked values that the ranges hold, else the lowest value.
+uint128 prefer(const std::vector<Interval>& ranges, std::initializer_list<uint128> liked) {
     for (uint128 v : liked)
-        if (range.contains(v)) return v;
-    return range.lo;
+        for (const Interval& r : ranges)
+            if (r.contains(v)) return v;
+    return ranges.front().lo;
 }
 
-int score(const Box& b) {
-    int s = 0;
-    if (b.dim[idx(Field::state)].contains(0)) s += 8;
-    if (b.dim[idx(Field::family)].contains(4)) s += 4;
-    const Interval& proto = b.dim[idx(Field::protocol)];
-    if (proto.contains(6) || proto.contains(17) || proto.contains(1) || proto.contains(58)) s += 2;
-    return s;
+// The values a field takes in the boxes, sorted and merged.
+std::vector<Interval> field_values(const std::vector<Box>& boxes, Field f) {
+    std::vector<Interval> v;
+    v.reserve(boxes.size());
+    for (const Box& b : boxes) v.push_back(b.dim[idx(f)]);
+    std::sort(v.begin(), v.end(), [](const Interval& a, const Interval& b) { return a.lo < b.lo; });
+    std::vector<Interval> merged;
+    for (const Interval& i : v) {
+        if (!merged.empty() && (merged.back().hi == ~uint128{0} || i.lo <= merged.back().hi + 1)) {
+            if (i.hi > merged.back().hi) merged.back().hi = i.hi;
+        } else {
+            merged.push_back(i);
+        }
+    }
+    return merged;
+}
+
+// Keeps the boxes that allow value v in field f, pinned to it.
+void pin(std::vector<Box>& boxes, Field f, uint128 v) {
+    std::erase_if(boxes, [&](const Box& b) { return !b.dim[idx(f)].contains(v); });
+    for (Box& b : boxes) b.dim[idx(f)] = Interval{v, v};
 }
 
 }  // namespace
 
+// The witness depends only on the set, not on how it is cut into boxes: field by field, the
+// preferred value among those the remaining members take, then only members with that value.
 std::optional<Packet> PacketSet::witness() const {
     if (boxes_.empty()) return std::nullopt;
-    const Box* best = &boxes_.front();
-    int best_score = score(*best);
-    for (const Box& b : boxes_) {
-        int s = score(b);
-        if (s > best_score) { best = &b; best_score = s; }
-    }
-    const Box& b = *best;
+    std::vector<Box> boxes = boxes_;
+    auto choose = [&](Field f, auto&& pick) {
+        uint128 v = pick(field_values(boxes, f));
+        pin(boxes, f, v);
+        return v;
+    };
+    auto lowest = [](const std::vector<Interval>& r) { return r.front().lo; };
     Packet p;
-    p.family = static_cast<int>(b.dim[idx(Field::family)].lo);
-    p.protocol = static_cast<std::uint8_t>(prefer(b.dim[idx(Field::protocol)], {6, 17, 1, 58}));
-    p.src = b.dim[idx(Field::src_addr)].lo;
-    p.dst = b.dim[idx(Field::dst_addr)].lo;
-    p.src_port = static_cast<std::uint16_t>(b.dim[idx(Field::src_port)].lo);
-    p.dst_port = static_cast<std::uint16_t>(b.dim[idx(Field::dst_port)].lo);
-    p.icmp_type = static_cast<std::uint8_t>(b.dim[idx(Field::icmp_type)].lo);
-    p.icmp_code = static_cast<std::uint8_t>(b.dim[idx(Field::icmp_code)].lo);
-    p.state = static_cast<ConnState>(prefer(b.dim[idx(Field::state)], {0}));
-    // tcp_flags: the default for the state when allowed (syn for new, ack otherwise). For other
-    // protocols the box pins it to 0 and the packet keeps its default, which no field reads.
-    if (p.protocol == 6) {
-        const Interval& flags = b.dim[idx(Field::tcp_flags)];
-        p.tcp_flags = static_cast<std::uint8_t>(p.state == ConnState::new_
-                                                    ? prefer(flags, {tcp_flag::syn})
-                                                    : prefer(flags, {tcp_flag::ack, tcp_flag::syn}));
-    }
-    p.in_interface = pick_interface(b.dim[idx(Field::in_iface)]);
-    p.out_interface = pick_interface(b.dim[idx(Field::out_iface)]);
+    p.family = static_cast<int>(choose(Field::family, [](const auto& r) { return prefer(r, {4, 6}); }));
+    p.protocol = static_cast<std::uint8_t>(choose(Field::protocol, [](const auto& r) { return prefer(r, {6, 17, 1, 58}); }));
+    p.state = static_cast<ConnState>(static_cast<int>(choose(Field::state, [](const auto& r) { return prefer(r, {0}); })));
+    uint128 flags = choose(Field::tcp_flags, [&](const auto& r) {
+        return p.state == ConnState::new_ ? prefer(r, {tcp_flag::syn}) : prefer(r, {tcp_flag::ack, tcp_flag::syn});
+    });
+    if (p.protocol == 6) p.tcp_flags = static_cast<std::uint8_t>(flags);  // others keep the default
+    p.dst = choose(Field::dst_addr, lowest);
+    p.dst_port = static_cast<std::uint16_t>(choose(Field::dst_port, lowest));
+    p.src = choose(Field::src_addr, lowest);
+    p.src_port = static_cast<std::uint16_t>(choose(Field::src_port, lowest));
+    p.icmp_type = static_cast<std::uint8_t>(choose(Field::icmp_type, [](const auto& r) { return prefer(r, {8}); }));
+    p.icmp_code = static_cast<std::uint8_t>(choose(Field::icmp_code, lowest));
+    uint128 in = choose(Field::in_iface, [](const auto& r) { return pick_interface(r); });
+    uint128 out = choose(Field::out_iface, [](const auto& r) { return pick_interface(r); });
+    if (in != 0) p.in_interface = interface_name(in);
+    if (out != 0) p.out_interface = interface_name(out);
     return p;
 }
 

@@ -25,6 +25,12 @@ std::string slurp(const fs::path& path) {
     return s.str();
 }
 
+// Every message is one line (the CLI prints one diagnostic a line).
+long one_line(const Diagnostics& d) {
+    for (const Diagnostic& x : d.items) CHECK(x.message.find('\n') == std::string::npos);
+    return static_cast<long>(d.items.size());
+}
+
 // Runs the target's reader on `bytes`; the number of diagnostics it gave (-1: unknown target).
 long replay(const std::string& target, const std::string& bytes) {
     if (target == "fuzz_iptables" || target == "fuzz_explain") {
@@ -32,7 +38,7 @@ long replay(const std::string& target, const std::string& bytes) {
         if (target == "fuzz_explain")
             for (Hook h : {Hook::input, Hook::forward, Hook::output})
                 (void)explain(r, h, *parse_packet("tcp 10.1.0.2:4001 -> 10.2.0.2:135").packet);
-        return static_cast<long>(r.diagnostics.items.size());
+        return one_line(r.diagnostics);
     }
     if (target == "fuzz_ipset") return static_cast<long>(read_ipsets(bytes, "regression.ipset").diagnostics.items.size());
     if (target == "fuzz_catalog") return static_cast<long>(read_catalog(bytes, "regression.catalog").diagnostics.items.size());
@@ -51,7 +57,7 @@ long replay(const std::string& target, const std::string& bytes) {
                           : form == "rule_strings" ? read_windows_rule_strings(bytes, "regression.txt")
                                                    : read_windows_policy(bytes, "regression.policy");
         (void)to_ruleset(p, WindowsProfile::domain);
-        return static_cast<long>(p.diagnostics.items.size());
+        return one_line(p.diagnostics);
     }
     return -1;
 }

@@ -75,9 +75,20 @@ std::vector<std::string> WindowsRule::values(std::string_view key) const {
 
 namespace windows_detail {
 
+namespace {
+// A name or id for a one-line message: control characters (a CSV cell may hold line breaks)
+// become spaces, and very long ones are cut.
+std::string one_line(std::string_view s) {
+    std::string out;
+    for (char c : s.substr(0, 200)) out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+    if (s.size() > 200) out += "...";
+    return out;
+}
+}  // namespace
+
 std::string describe(const WindowsRule& rule) {
-    std::string out = "rule '" + (rule.name.empty() ? std::string("(no name)") : rule.name) + "'";
-    if (!rule.id.empty()) out += " (" + rule.id + ")";
+    std::string out = "rule '" + (rule.name.empty() ? std::string("(no name)") : one_line(rule.name)) + "'";
+    if (!rule.id.empty()) out += " (" + one_line(rule.id) + ")";
     return out;
 }
 
