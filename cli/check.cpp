@@ -70,13 +70,15 @@ int run_check(const CheckCommandOptions& o) {
         options.disabled_checks.insert(name);
     }
 
-    Site site = load_site(o.site);
+    SiteOptions site_options;
+    site_options.max_input_size = o.max_input_size;
+    Site site = load_site(o.site, site_options);
     std::vector<Catalog> catalogs;
     std::vector<std::string> paths = site.catalogs;
     paths.insert(paths.end(), o.catalogs.begin(), o.catalogs.end());
     std::size_t input_errors = site.diagnostics.error_count();
     for (const std::string& p : paths) {
-        catalogs.push_back(load_catalog(p));
+        catalogs.push_back(load_catalog(p, o.max_input_size));
         input_errors += catalogs.back().diagnostics.error_count();
     }
     for (const Diagnostic& d : site.diagnostics.items)

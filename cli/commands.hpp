@@ -1,6 +1,7 @@
 // rulegap CLI — one function per subcommand; each returns the process exit status.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct ExplainOptions {
     std::string format = "text";
     bool timing = false;
     bool verbose = false;
+    std::uint64_t max_input_size = 0;
 };
 int run_explain(const ExplainOptions& options);
 
@@ -30,6 +32,7 @@ struct LintOptions {
     std::string rpc_range;
     std::string format = "text";
     bool verbose = false;
+    std::uint64_t max_input_size = 0;
 };
 int run_lint(const LintOptions& options);
 
@@ -43,6 +46,7 @@ struct CheckCommandOptions {
     std::vector<std::string> disabled;     // check names
     bool no_broad = false;
     bool list_checks = false;
+    std::uint64_t max_input_size = 0;
 };
 int run_check(const CheckCommandOptions& options);
 

@@ -43,7 +43,7 @@ bool read_packets(const ExplainOptions& o, std::vector<PacketLine>& out) {
     if (!o.packet.empty()) return parse_one(trim(o.packet), "--packet", 1, 0);
 
     std::string error;
-    std::optional<std::string> text = read_file(o.packets_file, error);
+    std::optional<std::string> text = read_file(o.packets_file, o.max_input_size, error);
     if (!text) {
         fmt::print(stderr, "{}: error: cannot read: {}\n", o.packets_file, error);
         return false;
@@ -128,7 +128,7 @@ int run_explain(const ExplainOptions& o) {
         return 2;
     }
     auto t0 = std::chrono::steady_clock::now();
-    LoadedRuleset loaded = load_ruleset(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range});
+    LoadedRuleset loaded = load_ruleset(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range, o.max_input_size});
     if (!loaded.ok) return 2;
     // Where the packet meets the firewall: --hook for iptables; --direction for Windows (in: the
     // destination is this host).

@@ -1,27 +1,12 @@
 #include "cli/input.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/core.h>
 
 namespace rulegap::cli {
 
-std::optional<std::string> read_file(const std::string& path, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = std::strerror(errno);
-        return std::nullopt;
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) {
-        error = "read error";
-        return std::nullopt;
-    }
-    return std::move(buffer).str();
+std::optional<std::string> read_file(const std::string& path, std::uint64_t max_size, std::string& error) {
+    return read_input_file(path, max_size, error);
 }
 
 std::optional<InputFormat> parse_input_format(const std::string& name) {
@@ -57,7 +42,7 @@ std::optional<Interval> parse_port_range(const std::string& text) {
 LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
     LoadedRuleset out;
     std::string error;
-    std::optional<std::string> text = read_file(path, error);
+    std::optional<std::string> text = read_file(path, o.max_input_size, error);
     if (!text) {
         fmt::print(stderr, "{}: error: cannot read: {}\n", path, error);
         return out;
@@ -101,7 +86,7 @@ LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
     }
     IptablesOptions options;
     if (!o.ipset_path.empty()) {
-        std::optional<std::string> sets = read_file(o.ipset_path, error);
+        std::optional<std::string> sets = read_file(o.ipset_path, o.max_input_size, error);
         if (!sets) {
             fmt::print(stderr, "{}: error: cannot read: {}\n", o.ipset_path, error);
             return out;

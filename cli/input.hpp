@@ -5,13 +5,15 @@
 #include <string>
 
 #include "rulegap/iptables.hpp"
+#include "rulegap/limits.hpp"
 #include "rulegap/ruleset.hpp"
 #include "rulegap/windows.hpp"
 
 namespace rulegap::cli {
 
-// Whole file into memory; nullopt (and a message in `error`) when it cannot be read.
-std::optional<std::string> read_file(const std::string& path, std::string& error);
+// Whole file into memory, refusing files over `max_size` bytes; nullopt (and a one-line
+// message in `error`) when it cannot be read.
+std::optional<std::string> read_file(const std::string& path, std::uint64_t max_size, std::string& error);
 
 enum class InputFormat { iptables, windows };
 std::optional<InputFormat> parse_input_format(const std::string& name);
@@ -21,6 +23,7 @@ struct LoadOptions {
     std::string ipset_path;       // iptables: an `ipset save` dump
     std::string profile = "domain";   // Windows: the profile in force
     std::string rpc_range;        // Windows: the host's RPC dynamic range "LO-HI" (default 49152-65535)
+    std::uint64_t max_input_size = default_max_input_size;
 };
 
 struct LoadedRuleset {

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "rulegap/limits.hpp"
 
 namespace {
 
@@ -80,6 +81,13 @@ int main(int argc, char** argv) {
         "Findings: blocked, partial, unknown (never counted as allowed), rpc-session, broad-any,\n"
         "broad-sensitive, broad, firewall-disabled, input, not-checked.");
 
+    // Every input is read whole, so its size bounds memory: refuse files over the limit.
+    std::string max_input = "256M";
+    for (CLI::App* sub : {explain, lint, check})
+        sub->add_option("--max-input-size", max_input,
+                        "Refuse input files larger than this (bytes, or with K, M, G); default 256M")
+            ->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -92,6 +100,12 @@ int main(int argc, char** argv) {
         app.exit(e);
         return 2;
     }
+    std::optional<std::uint64_t> limit = rulegap::parse_input_size(max_input);
+    if (!limit) {
+        fmt::print(stderr, "rulegap: error: --max-input-size takes a size such as 256M or 1G, not '{}'\n", max_input);
+        return 2;
+    }
+    ex.max_input_size = li.max_input_size = ck.max_input_size = *limit;
     if (explain->parsed()) return rulegap::cli::run_explain(ex);
     if (lint->parsed()) return rulegap::cli::run_lint(li);
     if (check->parsed()) return rulegap::cli::run_check(ck);

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rulegap/limits.hpp"
 #include "rulegap/packet_set.hpp"
 #include "rulegap/source.hpp"
 
@@ -148,6 +149,6 @@ struct Catalog {
 // Reads a catalog from text; `file` names it in diagnostics. Never throws.
 Catalog read_catalog(std::string_view text, std::string file);
 // Reads a catalog file (UTF-8, LF or CRLF). An unreadable file gives one error diagnostic.
-Catalog load_catalog(const std::string& path);
+Catalog load_catalog(const std::string& path, std::uint64_t max_input_size = default_max_input_size);
 
 }  // namespace rulegap

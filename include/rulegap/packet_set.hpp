@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,67 @@ struct Interval {
     uint128 hi = 0;
     bool contains(uint128 v) const { return lo <= v && v <= hi; }
     bool operator==(const Interval&) const = default;
+};
+
+// A short list of intervals, as a rule condition holds them: the first interval is stored in
+// place, more go to the heap (most conditions name one port, one address or one protocol, so a
+// ruleset of 100k rules needs no heap block per condition). The interface is a subset of
+// std::vector's; it converts to std::span<const Interval> and is built from a vector.
+class IntervalList {
+public:
+    using value_type = Interval;
+    using iterator = Interval*;
+    using const_iterator = const Interval*;
+    using size_type = std::size_t;
+
+    IntervalList() noexcept {}
+    IntervalList(std::initializer_list<Interval> values) : IntervalList(std::span<const Interval>(values.begin(), values.size())) {}
+    IntervalList(std::span<const Interval> values);
+    IntervalList(const std::vector<Interval>& values) : IntervalList(std::span<const Interval>(values)) {}  // NOLINT: implicit on purpose
+    template <typename It>
+    IntervalList(It first, It last) { for (; first != last; ++first) push_back(*first); }
+    IntervalList(const IntervalList& o) : IntervalList(std::span<const Interval>(o)) {}
+    IntervalList(IntervalList&& o) noexcept { take(o); }
+    IntervalList& operator=(const IntervalList& o);
+    IntervalList& operator=(IntervalList&& o) noexcept;
+    ~IntervalList() { release(); }
+
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    std::size_t capacity() const { return cap_; }
+    Interval* data() { return cap_ <= 1 ? &one_ : heap_; }
+    const Interval* data() const { return cap_ <= 1 ? &one_ : heap_; }
+    Interval* begin() { return data(); }
+    Interval* end() { return data() + size_; }
+    const Interval* begin() const { return data(); }
+    const Interval* end() const { return data() + size_; }
+    Interval& operator[](std::size_t i) { return data()[i]; }
+    const Interval& operator[](std::size_t i) const { return data()[i]; }
+    Interval& front() { return data()[0]; }
+    const Interval& front() const { return data()[0]; }
+    Interval& back() { return data()[size_ - 1]; }
+    const Interval& back() const { return data()[size_ - 1]; }
+    void push_back(const Interval& v) {
+        if (size_ == cap_) grow(size_ + 1);
+        data()[size_++] = v;
+    }
+    void reserve(std::size_t n) { if (n > cap_) grow(n); }
+    void clear() { size_ = 0; }
+    operator std::span<const Interval>() const { return {data(), size_}; }   // NOLINT: implicit on purpose
+    std::vector<Interval> to_vector() const { return {begin(), end()}; }
+    bool operator==(const IntervalList& o) const;
+
+private:
+    void grow(std::size_t n);
+    void release() noexcept;
+    void take(IntervalList& o) noexcept;
+
+    union {
+        Interval one_{};    // cap_ <= 1
+        Interval* heap_;    // cap_ > 1
+    };
+    std::uint32_t size_ = 0;
+    std::uint32_t cap_ = 1;
 };
 
 // Interface names are encoded so that a name is one value and an iptables wildcard (`eth+`) is
@@ -93,6 +155,9 @@ public:
     // All well-formed packets whose field f lies in one of the intervals.
     static PacketSet where(Field f, std::initializer_list<Interval> values);
     static PacketSet where(Field f, const std::vector<Interval>& values);
+    static PacketSet where(Field f, std::span<const Interval> values) {
+        return where(f, std::vector<Interval>(values.begin(), values.end()));
+    }
     static PacketSet where(Field f, uint128 value) { return where(f, {Interval{value, value}}); }
     static PacketSet where(Field f, uint128 lo, uint128 hi) { return where(f, {Interval{lo, hi}}); }
     // Address prefixes: family 4 or 6, prefix length in bits.
@@ -107,6 +172,10 @@ public:
     // set and something taken out of it): their boxes are put together, nothing is subtracted.
     // Overlapping arguments give an unspecified set (members may be counted twice by size()).
     static PacketSet disjoint_union(std::vector<PacketSet> parts);
+    // Moves the members that are also in `o` out of this set and returns them: afterwards *this
+    // is the old *this - o, and the result is the old *this & o. The boxes of this set that do
+    // not meet `o` stay where they are, so a large set that `o` barely touches is not copied.
+    PacketSet split_off(const PacketSet& o);
     PacketSet& operator|=(const PacketSet& o) { return *this = *this | o; }
     PacketSet& operator&=(const PacketSet& o) { return *this = *this & o; }
     PacketSet& operator-=(const PacketSet& o) { return *this = *this - o; }

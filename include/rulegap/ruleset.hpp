@@ -19,7 +19,7 @@ namespace rulegap {
 // One field constraint: the field lies in one of the intervals.
 struct FieldRange {
     Field field;
-    std::vector<Interval> values;
+    IntervalList values;   // one interval in place, more on the heap
 };
 
 // One condition of a rule. Decidable: the conjunction of `all_of` (negated when `negated`).

@@ -241,10 +241,11 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
 
         const Rule& r = ch.rules[it.rule];
         Ref at{static_cast<int>(it.step), node.chain, static_cast<int>(it.rule)};
-        PacketSet m, rest;
+        PacketSet m;
         if (it.fire) {
             it.fire = false;
             m = std::move(it.set);
+            it.set = PacketSet();
         } else {
             if (r.target.action == Action::continue_) {  // never changes a verdict
                 ++it.rule;
@@ -256,12 +257,8 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                 continue;
             }
             const PacketSet& rp = cx.packets_of(s, node.chain, it.rule);
-            m = it.set & rp;
-            if (m.empty()) {
-                ++it.rule;
-                continue;
-            }
             if (!r.decidable()) {
+                m = it.set & rp;
                 PacketSet fm = r.target.action == Action::notrack ? m - cx.untracked : m;
                 if (!fm.empty()) {
                     Cause cause = first_undecided(r);
@@ -277,9 +274,12 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                 ++it.rule;
                 continue;
             }
-            rest = it.set - rp;
+            m = it.set.split_off(rp);  // it.set keeps the rest
+            if (m.empty()) {
+                ++it.rule;
+                continue;
+            }
         }
-        it.set = std::move(rest);
         hull.reset();
         ++it.rule;
         // The packets `m` meet the rule's target; `it` goes on with the rest.

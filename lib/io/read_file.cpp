@@ -69,18 +69,20 @@ std::optional<std::string> read_input_file(const std::string& path, std::uint64_
         return std::nullopt;
     }
     // A regular file tells its size: refuse it before reading a byte.
+    std::string out;
     if (std::fseek(f.get(), 0, SEEK_END) == 0) {
         long end = std::ftell(f.get());
         if (end >= 0 && static_cast<std::uint64_t>(end) > max_size) {
             error = over_limit(max_size, static_cast<std::uint64_t>(end));
             return std::nullopt;
         }
+        // One buffer of the right size: no regrowth, no second copy of a large file.
+        if (end > 0) out.reserve(static_cast<std::size_t>(end));
         std::rewind(f.get());
     } else {
         std::clearerr(f.get());
     }
     // Whatever the size claimed (devices, pipes, /proc files), never read past the limit.
-    std::string out;
     char buf[65536];
     for (;;) {
         std::size_t n = std::fread(buf, 1, sizeof buf, f.get());

@@ -1,6 +1,8 @@
 #include "rulegap/ruleset.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 namespace rulegap {
 
@@ -82,10 +84,15 @@ Table& Ruleset::add_table(std::string n) {
 
 void Ruleset::link() {
     for (Table& t : tables) {
+        // By name, hashed: a kube-proxy table has 100k chains and as many jumps.
+        std::unordered_map<std::string_view, int> index;
+        index.reserve(t.chains.size());
+        for (std::size_t i = 0; i < t.chains.size(); ++i) index.emplace(t.chains[i].name, static_cast<int>(i));
         for (Chain& c : t.chains) {
             for (Rule& r : c.rules) {
                 if (r.target.action != Action::jump && r.target.action != Action::go_to) continue;
-                r.target.chain = t.chain_index(r.target.name);
+                auto found = index.find(r.target.name);
+                r.target.chain = found == index.end() ? -1 : found->second;
                 if (r.target.chain < 0) {
                     diagnostics.error(where(r), "no chain '" + r.target.name + "' in table " + t.name +
                                                     " (rule's verdict is unknown)");

@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::size_t nfields = static_cast<std::size_t>(field_count);
 constexpr std::size_t scan_below = 32;  // boxes: fewer are scanned
+constexpr std::size_t few_queries = 8;  // queries: fewer scan
 constexpr std::size_t sample = 48;      // boxes per side when choosing the field
 
 // Up to `sample` boxes spread evenly over v.
@@ -35,7 +36,8 @@ Box hull_of(const std::vector<Box>& boxes) {
 
 BoxIndex::BoxIndex(const std::vector<Box>& boxes, const std::vector<Box>& queries)
     : boxes_(&boxes), hull_(hull_of(boxes)) {
-    if (boxes.size() < scan_below) return;
+    // A few queries scan: cheaper than sorting the boxes.
+    if (boxes.size() < scan_below || queries.size() < few_queries) return;
     // The field in which the fewest sampled (query, box) pairs overlap.
     std::vector<const Box*> qs = sample_of(queries), bs = sample_of(boxes);
     std::size_t best = ~std::size_t{0};

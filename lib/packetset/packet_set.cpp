@@ -7,6 +7,7 @@
 // there (within a work budget), the results of intersections and rewrites all together.
 #include <algorithm>
 #include <bit>
+#include <utility>
 
 #include "box_index.hpp"
 #include "universe.hpp"
@@ -23,6 +24,10 @@ constexpr std::size_t nfields = static_cast<std::size_t>(field_count);
 // Work allowed for merging new pieces into a set (pieces x boxes compared); above it the set is
 // still exact, only less compact.
 constexpr std::size_t merge_budget = std::size_t{1} << 22;
+
+// Disjoint unions of more boxes are not merged: a pass sorts all boxes twelve times, too slow to
+// do every time a large part of an evaluation is put back together.
+constexpr std::size_t normalise_limit = 4096;
 
 // When a and b differ in exactly one field and touch there, returns that field.
 int mergeable_field(const Box& a, const Box& b) {
@@ -364,6 +369,47 @@ PacketSet PacketSet::operator|(const PacketSet& o) const {
     return PacketSet(std::move(out));
 }
 
+PacketSet PacketSet::split_off(const PacketSet& o) {
+    if (boxes_.empty() || o.boxes_.empty()) return PacketSet();
+    detail::BoxIndex index(o.boxes_, boxes_);
+    std::vector<std::size_t> holes;     // boxes that meet o: replaced by their pieces outside o
+    std::vector<std::size_t> whole;     // boxes inside o: moved as they are
+    std::vector<Box> cut_in, cut_out;   // pieces of the boxes that o cuts
+    std::vector<const Box*> ys;
+    for (std::size_t i = 0; i < boxes_.size(); ++i) {
+        meeting(index, boxes_[i], ys);
+        if (ys.empty()) continue;
+        holes.push_back(i);
+        if (ys.size() == 1 && detail::covers(*ys[0], boxes_[i])) {
+            whole.push_back(i);
+            continue;
+        }
+        for (const Box* y : ys) cut_in.push_back(detail::meet(boxes_[i], *y));
+        subtract_each(boxes_[i], ys, cut_out);
+    }
+    if (holes.empty()) return PacketSet();
+    if (whole.size() == boxes_.size()) return std::exchange(*this, PacketSet());  // all of it
+    // As in a difference, only new pieces are merged (among themselves).
+    detail::normalise(cut_in);
+    detail::normalise(cut_out);
+    std::vector<Box> inside;
+    inside.reserve(capacity_for(whole.size() + cut_in.size()));
+    for (std::size_t i : whole) inside.push_back(boxes_[i]);
+    inside.insert(inside.end(), cut_in.begin(), cut_in.end());
+    // Pieces fill the holes; spare pieces go at the end, spare holes are filled from the end.
+    std::size_t k = 0;
+    for (; k < holes.size() && k < cut_out.size(); ++k) boxes_[holes[k]] = cut_out[k];
+    if (k < cut_out.size()) {
+        boxes_.insert(boxes_.end(), cut_out.begin() + static_cast<std::ptrdiff_t>(k), cut_out.end());
+    } else {
+        for (std::size_t h = holes.size(); h-- > k;) {  // highest hole first: the end shrinks past it
+            boxes_[holes[h]] = boxes_.back();
+            boxes_.pop_back();
+        }
+    }
+    return PacketSet(std::move(inside));
+}
+
 PacketSet PacketSet::disjoint_union(std::vector<PacketSet> parts) {
     std::size_t n = 0, nonempty = 0;
     for (const PacketSet& p : parts) {
@@ -377,7 +423,7 @@ PacketSet PacketSet::disjoint_union(std::vector<PacketSet> parts) {
     std::vector<Box> out;
     out.reserve(capacity_for(n));
     for (const PacketSet& p : parts) out.insert(out.end(), p.boxes_.begin(), p.boxes_.end());
-    detail::normalise(out);
+    if (out.size() <= normalise_limit) detail::normalise(out);
     return PacketSet(std::move(out));
 }
 

@@ -133,7 +133,7 @@ WindowsContext Site::windows_context(const Firewall& fw) const {
     return ctx;
 }
 
-void load_firewalls(Site& site) {
+void load_firewalls(Site& site, std::uint64_t max_input_size) {
     for (Firewall& fw : site.firewalls) {
         fw.rulesets.clear();
         fw.disabled.reset();
@@ -144,7 +144,7 @@ void load_firewalls(Site& site) {
             std::string why;
             try {
                 // Within the input size limit: a site may name /dev/zero or a huge file.
-                bytes = read_input_file(path, default_max_input_size, why);
+                bytes = read_input_file(path, max_input_size, why);
             } catch (const std::exception& e) {
                 bytes.reset();
                 why = e.what();

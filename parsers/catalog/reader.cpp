@@ -106,26 +106,16 @@ Catalog read_catalog(std::string_view text, std::string file) {
     return catalog;
 }
 
-Catalog load_catalog(const std::string& path) {
-    std::string text;
-    try {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            Catalog catalog;
-            catalog.file = path;
-            catalog.diagnostics.error({path, 0, 0}, "cannot open catalog file");
-            return catalog;
-        }
-        std::ostringstream buffer;
-        buffer << in.rdbuf();
-        text = std::move(buffer).str();
-    } catch (const std::exception& e) {
+Catalog load_catalog(const std::string& path, std::uint64_t max_input_size) {
+    std::string why;
+    std::optional<std::string> text = read_input_file(path, max_input_size, why);
+    if (!text) {
         Catalog catalog;
         catalog.file = path;
-        catalog.diagnostics.error({path, 0, 0}, std::string("cannot read catalog file: ") + e.what());
+        catalog.diagnostics.error({path, 0, 0}, "cannot read catalog file: " + why);
         return catalog;
     }
-    return read_catalog(text, path);
+    return read_catalog(*text, path);
 }
 
 }  // namespace rulegap

@@ -459,11 +459,13 @@ void Driver::finish() {
         }
     }
     // Jumps to names that are neither chains nor modelled targets.
-    for (Table& t : rs_.tables) {
+    for (std::size_t ti = 0; ti < rs_.tables.size(); ++ti) {
+        Table& t = rs_.tables[ti];
+        const ChainMap* names = ti < chains_.size() ? &chains_[ti] : nullptr;
         for (Chain& c : t.chains) {
             for (Rule& r : c.rules) {
                 if (r.target.action != Action::jump && r.target.action != Action::go_to) continue;
-                if (t.chain(r.target.name)) continue;
+                if (names ? names->contains(r.target.name) : t.chain(r.target.name) != nullptr) continue;
                 rs_.diagnostics.warning(rs_.where(r), "target " + r.target.name + " is neither a chain of table " + t.name +
                                                           " nor a modelled target: the rule's verdict is unknown");
                 r.target.action = Action::unknown;

@@ -11,6 +11,7 @@
 #include "parsers/site/grammar.hpp"
 #include "parsers/site/lower.hpp"
 #include "rulegap/site.hpp"
+#include "rulegap/limits.hpp"
 
 namespace rulegap {
 
@@ -64,7 +65,7 @@ Site read_site(std::string_view text, std::string file, const SiteOptions& optio
         parse_line(lines[i], static_cast<std::uint32_t>(i + 1), site.file, parsed, site.diagnostics);
     try {
         site_parser::lower(parsed, site);
-        if (options.load_firewalls) load_firewalls(site);
+        if (options.load_firewalls) load_firewalls(site, options.max_input_size);
     } catch (const std::exception& e) {  // allocation failure and the like; never leave
         site.diagnostics.error({site.file, 0, 0}, std::string("cannot read site: ") + e.what());
     }
@@ -77,25 +78,15 @@ Site read_site(std::string_view text, std::string file, const SiteOptions& optio
 }
 
 Site load_site(const std::string& path, const SiteOptions& options) {
-    std::string text;
-    try {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            Site site;
-            site.file = path;
-            site.diagnostics.error({path, 0, 0}, "cannot open site file");
-            return site;
-        }
-        std::ostringstream buffer;
-        buffer << in.rdbuf();
-        text = std::move(buffer).str();
-    } catch (const std::exception& e) {
+    std::string why;
+    std::optional<std::string> text = read_input_file(path, options.max_input_size, why);
+    if (!text) {
         Site site;
         site.file = path;
-        site.diagnostics.error({path, 0, 0}, std::string("cannot read site file: ") + e.what());
+        site.diagnostics.error({path, 0, 0}, "cannot read site file: " + why);
         return site;
     }
-    return read_site(text, path, options);
+    return read_site(*text, path, options);
 }
 
 }  // namespace rulegap

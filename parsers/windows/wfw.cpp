@@ -39,11 +39,15 @@ std::string node_name(hive_h* h, hive_node_h n) {
     return name ? std::string(name.get()) : std::string();
 }
 
-std::vector<hive_node_h> children(hive_h* h, hive_node_h n) {
+// hivex returns NULL (errno set) when a list cannot be read, e.g. a cell it points to is not a
+// valid cell: `failed` is set then, so the caller reports it instead of reading "no children".
+std::vector<hive_node_h> children(hive_h* h, hive_node_h n, bool* failed = nullptr) {
     std::vector<hive_node_h> out;
     CPtr<hive_node_h> list(hivex_node_children(h, n));
     if (list)
         for (std::size_t i = 0; list.get()[i]; ++i) out.push_back(list.get()[i]);
+    else if (failed)
+        *failed = true;
     return out;
 }
 
@@ -55,10 +59,13 @@ struct Value {
     bool ok = true;
 };
 
-std::vector<Value> values(hive_h* h, hive_node_h n) {
+std::vector<Value> values(hive_h* h, hive_node_h n, bool* failed = nullptr) {
     std::vector<Value> out;
     CPtr<hive_value_h> list(hivex_node_values(h, n));
-    if (!list) return out;
+    if (!list) {
+        if (failed) *failed = true;
+        return out;
+    }
     for (std::size_t i = 0; list.get()[i]; ++i) {
         hive_value_h v = list.get()[i];
         Value val;
@@ -105,11 +112,12 @@ std::optional<hive_node_h> policy_node(hive_h* h) {
     return std::nullopt;
 }
 
+// Every value under n, named by its path; `failed` is set when a list cannot be read.
 void flatten(hive_h* h, hive_node_h n, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out,
-             int depth) {
-    for (const Value& v : values(h, n)) out.emplace_back(prefix + v.name, v.ok ? v.text : "(unreadable)");
+             int depth, bool& failed) {
+    for (const Value& v : values(h, n, &failed)) out.emplace_back(prefix + v.name, v.ok ? v.text : "(unreadable)");
     if (depth < 4)
-        for (hive_node_h c : children(h, n)) flatten(h, c, prefix + node_name(h, c) + "\\", out, depth + 1);
+        for (hive_node_h c : children(h, n, &failed)) flatten(h, c, prefix + node_name(h, c) + "\\", out, depth + 1, failed);
 }
 
 }  // namespace
@@ -154,11 +162,25 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
         policy.diagnostics.error(whole, "the hive has no FirewallRules or profile keys");
         return policy;
     }
-    for (const Value& v : values(h, *root)) policy.globals.emplace_back(v.name, v.ok ? v.text : "(unreadable)");
-    for (hive_node_h c : children(h, *root)) {
+    // A key whose value or subkey list hivex cannot read: an error, and (it may hold rules) an
+    // unread placeholder rule, so no verdict is decided by what could not be read.
+    auto unreadable = [&](const std::string& key, const char* what) {
+        policy.diagnostics.error(whole, "key '" + key + "': cannot read its " + what + " (corrupt hive)");
+        wd::add_unread_rule(policy, whole, "(" + key + ")");
+    };
+    bool failed = false;
+    for (const Value& v : values(h, *root, &failed)) policy.globals.emplace_back(v.name, v.ok ? v.text : "(unreadable)");
+    if (failed) unreadable(node_name(h, *root), "values");
+    failed = false;
+    std::vector<hive_node_h> keys = children(h, *root, &failed);
+    if (failed) unreadable(node_name(h, *root), "subkeys");
+    for (hive_node_h c : keys) {
         std::string name = node_name(h, c);
         if (wd::iequals(name, "FirewallRules")) {
-            for (const Value& v : values(h, c)) {
+            failed = false;
+            std::vector<Value> rules = values(h, c, &failed);
+            if (failed) unreadable(name, "values");
+            for (const Value& v : rules) {
                 if (!v.ok || !v.is_string) {
                     policy.diagnostics.error(whole, "rule '" + v.name + "': not a readable string value (invalid UTF-16?)");
                     WindowsRule r;
@@ -174,11 +196,17 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
             WindowsProfileSettings s;
             s.present = true;
             s.where = whole;
-            for (const Value& v : values(h, c)) wd::apply_profile_value(s, v.name, v.text, false);
-            for (hive_node_h sub : children(h, c)) flatten(h, sub, node_name(h, sub) + "\\", s.others, 1);
+            failed = false;
+            for (const Value& v : values(h, c, &failed)) wd::apply_profile_value(s, v.name, v.text, false);
+            if (failed) unreadable(name, "values");
+            failed = false;
+            for (hive_node_h sub : children(h, c, &failed)) flatten(h, sub, node_name(h, sub) + "\\", s.others, 1, failed);
+            if (failed) policy.diagnostics.error(whole, "key '" + name + "': a subkey or value list cannot be read (corrupt hive)");
             policy.profiles.emplace_back(*pk, std::move(s));
         } else {
-            flatten(h, c, name + "\\", policy.globals, 1);
+            failed = false;
+            flatten(h, c, name + "\\", policy.globals, 1, failed);
+            if (failed) policy.diagnostics.error(whole, "key '" + name + "': a subkey or value list cannot be read (corrupt hive)");
         }
     }
     return policy;

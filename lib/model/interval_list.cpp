@@ -1,0 +1,65 @@
+// rulegap — IntervalList: a vector of intervals with room for one in place.
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <stdexcept>
+
+#include "rulegap/packet_set.hpp"
+
+namespace rulegap {
+
+IntervalList::IntervalList(std::span<const Interval> values) {
+    if (values.size() > 1) grow(values.size());
+    std::copy(values.begin(), values.end(), data());
+    size_ = static_cast<std::uint32_t>(values.size());
+}
+
+IntervalList& IntervalList::operator=(const IntervalList& o) {
+    if (this == &o) return *this;
+    size_ = 0;
+    reserve(o.size_);
+    std::copy(o.begin(), o.end(), data());
+    size_ = o.size_;
+    return *this;
+}
+
+IntervalList& IntervalList::operator=(IntervalList&& o) noexcept {
+    if (this == &o) return *this;
+    release();
+    take(o);
+    return *this;
+}
+
+bool IntervalList::operator==(const IntervalList& o) const {
+    return std::equal(begin(), end(), o.begin(), o.end());
+}
+
+void IntervalList::grow(std::size_t n) {
+    if (n > std::numeric_limits<std::uint32_t>::max()) throw std::length_error("IntervalList: too many intervals");
+    std::size_t cap = std::max<std::size_t>(n, cap_ <= 1 ? 2 : std::min<std::size_t>(2 * std::size_t{cap_}, 0xFFFFFFFFu));
+    Interval* p = std::allocator<Interval>().allocate(cap);
+    std::copy(begin(), end(), p);
+    release();
+    heap_ = p;
+    cap_ = static_cast<std::uint32_t>(cap);
+}
+
+void IntervalList::release() noexcept {
+    if (cap_ > 1) std::allocator<Interval>().deallocate(heap_, cap_);
+    cap_ = 1;
+}
+
+void IntervalList::take(IntervalList& o) noexcept {
+    if (o.cap_ > 1) {
+        heap_ = o.heap_;
+    } else {
+        one_ = o.one_;
+    }
+    size_ = o.size_;
+    cap_ = o.cap_;
+    o.size_ = 0;
+    o.cap_ = 1;
+}
+
+}  // namespace rulegap
