@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/memory.hpp"
 #include "rulegap/limits.hpp"
 
 namespace {
@@ -15,6 +16,7 @@ constexpr const char* kAbout =
 }  // namespace
 
 int main(int argc, char** argv) {
+    rulegap::cli::tune_memory();
     CLI::App app{kAbout, "rulegap"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "rulegap 0.1.0");

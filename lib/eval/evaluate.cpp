@@ -203,7 +203,7 @@ void pull_back(const std::vector<Part>& sub, const PacketSet& orig, const std::v
 // Walks one item until all its packets have a part or a new item.
 void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part>& parts, std::vector<Fork>& forks) {
     const Ruleset& rs = cx.rs;
-    std::optional<Hull> hull;  // of it.set; reset whenever it.set changes
+    std::optional<Hull> hull;  // contains it.set; reset whenever it.set grows or is replaced
     for (;;) {
         if (it.set.empty()) return;
         if (it.top < 0) {
@@ -246,6 +246,7 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
             it.fire = false;
             m = std::move(it.set);
             it.set = PacketSet();
+            hull.reset();
         } else {
             if (r.target.action == Action::continue_) {  // never changes a verdict
                 ++it.rule;
@@ -279,8 +280,9 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                 ++it.rule;
                 continue;
             }
+            // The rest lies within the old hull: keep it (a wider hull only skips fewer rules)
+            // rather than pay a pass over a large set at every rule that takes something.
         }
-        hull.reset();
         ++it.rule;
         // The packets `m` meet the rule's target; `it` goes on with the rest.
         const Target& tg = r.target;

@@ -9,7 +9,7 @@ namespace rulegap::detail {
 namespace {
 
 constexpr std::size_t nfields = static_cast<std::size_t>(field_count);
-constexpr std::size_t scan_below = 32;  // boxes: fewer are scanned
+constexpr std::size_t scan_below = 4;   // boxes: fewer are scanned
 constexpr std::size_t few_queries = 8;  // queries: fewer scan
 constexpr std::size_t sample = 48;      // boxes per side when choosing the field
 

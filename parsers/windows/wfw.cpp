@@ -112,10 +112,13 @@ std::optional<hive_node_h> policy_node(hive_h* h) {
     return std::nullopt;
 }
 
-// Every value under n, named by its path; `failed` is set when a list cannot be read.
+// Every value under n, named by its path; `failed` is set when a list or a value cannot be read.
 void flatten(hive_h* h, hive_node_h n, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out,
              int depth, bool& failed) {
-    for (const Value& v : values(h, n, &failed)) out.emplace_back(prefix + v.name, v.ok ? v.text : "(unreadable)");
+    for (const Value& v : values(h, n, &failed)) {
+        out.emplace_back(prefix + v.name, v.ok ? v.text : "(unreadable)");
+        if (!v.ok) failed = true;
+    }
     if (depth < 4)
         for (hive_node_h c : children(h, n, &failed)) flatten(h, c, prefix + node_name(h, c) + "\\", out, depth + 1, failed);
 }
@@ -169,7 +172,10 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
         wd::add_unread_rule(policy, whole, "(" + key + ")");
     };
     bool failed = false;
-    for (const Value& v : values(h, *root, &failed)) policy.globals.emplace_back(v.name, v.ok ? v.text : "(unreadable)");
+    for (const Value& v : values(h, *root, &failed)) {
+        policy.globals.emplace_back(v.name, v.ok ? v.text : "(unreadable)");
+        if (!v.ok) failed = true;
+    }
     if (failed) unreadable(node_name(h, *root), "values");
     failed = false;
     std::vector<hive_node_h> keys = children(h, *root, &failed);
@@ -197,7 +203,10 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
             s.present = true;
             s.where = whole;
             failed = false;
-            for (const Value& v : values(h, c, &failed)) wd::apply_profile_value(s, v.name, v.text, false);
+            for (const Value& v : values(h, c, &failed)) {
+                if (v.ok) wd::apply_profile_value(s, v.name, v.text, false);
+                else failed = true;
+            }
             if (failed) unreadable(name, "values");
             failed = false;
             for (hive_node_h sub : children(h, c, &failed)) flatten(h, sub, node_name(h, sub) + "\\", s.others, 1, failed);

@@ -280,7 +280,12 @@ TEST_CASE("own .wfw: lowered per profile, explain gives the hive's verdicts") {
     // Private: default outbound block; the web rule applies to private too.
     Ruleset priv = to_ruleset(p, WindowsProfile::private_);
     CHECK(explain_in(priv, Hook::output, "tcp 10.2.0.5:50000 -> 10.3.0.1:25").verdict == Verdict::drop);
-    CHECK(explain_in(priv, Hook::input, "tcp 10.9.0.7:50000 -> 10.2.0.5:8080").verdict == Verdict::accept);
+    CHECK(explain_in(priv, Hook::input, "udp 10.9.0.1:67 -> 10.2.0.5:68").verdict == Verdict::accept);   // DHCP, all profiles
+    // The web rule is scoped to a program (App), which packets do not carry: unknown where it
+    // applies (private), and the default block where it does not (public).
+    CHECK(explain_in(priv, Hook::input, "tcp 10.9.0.7:50000 -> 10.2.0.5:8080").verdict == Verdict::unknown);
+    Ruleset pub = to_ruleset(p, WindowsProfile::public_);
+    CHECK(explain_in(pub, Hook::input, "tcp 10.9.0.7:50000 -> 10.2.0.5:8080").verdict == Verdict::drop);
     CHECK(explain_in(priv, Hook::input, "tcp 10.1.0.7:50000 -> 10.2.0.5:3389").verdict == Verdict::drop);  // domain-only rule
 }
 
