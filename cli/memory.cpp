@@ -23,6 +23,9 @@ void tune_memory() {
     // own, and freed memory stays in the process until exit (no trimming in the middle of a run).
     mallopt(M_MMAP_THRESHOLD, static_cast<int>(32 * mib));
     mallopt(M_TRIM_THRESHOLD, static_cast<int>(2047 * mib));
+    // No fastbins (the per-thread cache still serves small blocks): a model of many small blocks
+    // otherwise pays for merging them back ("malloc_consolidate") at every larger request.
+    mallopt(M_MXFAST, 0);
     // Grow the heap once by a large amount of address space, and ask for huge pages on it.
     for (std::size_t reserve : {std::size_t{1024} * mib, std::size_t{256} * mib}) {
         mallopt(M_TOP_PAD, static_cast<int>(reserve));

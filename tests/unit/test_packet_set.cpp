@@ -407,7 +407,7 @@ Model fragmented(std::mt19937& rng, int rules) {
 
 }  // namespace
 
-TEST_CASE("large sets: indexed algebra agrees with membership, disjoint union with union") {
+TEST_CASE("large sets: indexed algebra agrees with membership; disjoint union and split_off") {
     // Sets of hundreds of boxes go through the per-field index; check every operation against
     // the membership tests, and the disjoint union against the general one.
     std::mt19937 rng(2024);
@@ -460,6 +460,22 @@ TEST_CASE("large sets: indexed algebra agrees with membership, disjoint union wi
         CHECK(PacketSet::disjoint_union({only_a, both}) == a.set);
         CHECK(PacketSet::disjoint_union({}).empty());
         CHECK(PacketSet::disjoint_union({PacketSet(), only_b}) == only_b);
+        // split_off: what meets b comes out, the rest stays.
+        PacketSet rest = a.set;
+        PacketSet taken = rest.split_off(b.set);
+        CHECK(taken == both);
+        CHECK(rest == only_a);
+        CHECK(taken.size() + rest.size() == a.set.size());
+        PacketSet whole = a.set;
+        CHECK(whole.split_off(PacketSet::all()) == a.set);
+        CHECK(whole.empty());
+        PacketSet kept = only_a;
+        CHECK(kept.split_off(b.set).empty());
+        CHECK(kept == only_a);
+        for (const Packet& p : probes) {
+            REQUIRE(taken.contains(p) == (a.pred(p) && b.pred(p)));
+            REQUIRE(rest.contains(p) == (a.pred(p) && !b.pred(p)));
+        }
     }
     CHECK(large > 6);  // the index was exercised
 }
