@@ -496,7 +496,7 @@ bool lower_module_option(Builder& b, const Item& it) {
 // ----- one rule -----
 
 Lowerer::Lowerer(ErrorHandler& handler, const IptablesOptions& options)
-    : eh_(handler), options_(options), builder_(std::make_unique<Builder>(handler, options)) {}
+    : eh_(handler), builder_(std::make_unique<Builder>(handler, options)) {}
 Lowerer::~Lowerer() = default;
 
 LowerResult Lowerer::lower(std::span<const ast::Token> spec, std::string_view text, std::uint32_t line,

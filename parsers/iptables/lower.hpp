@@ -51,7 +51,6 @@ public:
 
 private:
     ErrorHandler& eh_;
-    const IptablesOptions& options_;
     std::vector<Item> items_;            // reused from rule to rule
     std::vector<Item> target_options_;
     std::unique_ptr<Builder> builder_;   // reused from rule to rule

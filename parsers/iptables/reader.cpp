@@ -90,6 +90,7 @@ public:
 private:
     void line(std::size_t i, std::string_view sv);
     void flush_prose();
+    void mark_unknown(const std::string& text, const std::string& reason);
     void table_line(const ast::Line& l);
     void chain_line(const ast::Line& l);
     void command_line(const ast::Line& l, std::string_view sv, std::uint32_t line_no, const char* line_begin);
@@ -110,7 +111,6 @@ private:
 
     int current_ = -1;            // open table, or -1
     bool skipping_table_ = false; // inside an unknown table: lines are ignored until COMMIT
-    const char* table_at_ = nullptr;
     std::vector<ChainMap> chains_;   // per table
     int last_chain_ = -1;
     std::string_view last_chain_name_;
@@ -171,12 +171,40 @@ Ruleset Driver::run() {
         line(i, sv);
     }
     flush_prose();
-    if (current_ >= 0 || skipping_table_) {
-        eh_.error(text_.data() + text_.size(), "expected COMMIT at the end of table " +
-                                                   (current_ >= 0 ? table().name : std::string("(unknown)")));
-    }
+    bool truncated = current_ >= 0 || skipping_table_;
+    std::string cut_table = current_ >= 0 ? table().name : std::string("(unknown)");
+    if (truncated) eh_.error(text_.data() + text_.size(), "expected COMMIT at the end of table " + cut_table);
     finish();
+    if (truncated) {
+        mark_unknown("(end of file inside table " + cut_table + ": no COMMIT)",
+                     "the file is cut off inside table " + cut_table +
+                         "; what followed is unknown, so no verdict can be trusted");
+    } else if (rs_.tables.empty()) {
+        // Not an empty ruleset but no ruleset: never let "no rules" read as "accept everything".
+        eh_.error(text_.data(), "no iptables-save table (*filter, *nat, *mangle, *raw, *security) in the input");
+        mark_unknown("(no table in the input)", "the input holds no iptables-save table, so no verdict can be given");
+    }
     return std::move(rs_);
+}
+
+// When the input cannot stand for a whole ruleset — the file ends inside a table (iptables-restore
+// would load none of it, and what followed, such as a security table that can still drop or raw
+// and nat rules that change packets before filter sees them, is unknown), or it holds no table
+// at all — no verdict can be trusted: a rule that matches every packet with an unknown effect
+// goes first in the traversal (raw PREROUTING and OUTPUT), making every verdict `unknown`.
+void Driver::mark_unknown(const std::string& text, const std::string& reason) {
+    std::uint32_t last_line = static_cast<std::uint32_t>(index_.line_count());
+    Table& raw = rs_.add_table("raw");
+    for (const char* name : {"PREROUTING", "OUTPUT"}) {
+        Chain* c = raw.chain(name);
+        if (!c) {
+            raw.chains.push_back(Chain{name, true, Action::accept, 0, {}});
+            c = &raw.chains.back();
+        }
+        Rule r = iptables::unparsed_rule(text, last_line, 1, reason);
+        r.target.name = "(unreadable input)";
+        c->rules.insert(c->rules.begin(), std::move(r));
+    }
 }
 
 void Driver::flush_prose() {
