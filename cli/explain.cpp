@@ -65,7 +65,13 @@ bool read_packets(const ExplainOptions& o, std::vector<PacketLine>& out) {
 }
 
 nlohmann::ordered_json rule_json(const Ruleset& rs, const RuleRef& r) {
-    return {{"file", rs.file}, {"line", r.line}, {"table", r.table}, {"chain", r.chain}, {"text", r.text}};
+    nlohmann::ordered_json j = {{"file", rs.file}, {"line", r.line}, {"table", r.table}, {"chain", r.chain}, {"text", r.text}};
+    // Windows rules: their id (registry value name, GUID or CSV name), kept by the reader.
+    const Table* t = rs.family == 0 ? rs.table(r.table) : nullptr;
+    const Chain* c = t ? t->chain(r.chain) : nullptr;
+    if (c && r.rule >= 0 && static_cast<std::size_t>(r.rule) < c->rules.size())
+        j["id"] = c->rules[static_cast<std::size_t>(r.rule)].comment;
+    return j;
 }
 
 nlohmann::ordered_json decision_json(const Ruleset& rs, const PacketLine& p, const Decision& d) {
@@ -112,7 +118,10 @@ void print_text(const Ruleset& rs, Hook hook, const PacketLine& p, const Decisio
         by = d.by_policy ? fmt::format(" by the policy of {} {} ({}:{})", d.decided_by->table, d.decided_by->chain, rs.file, d.decided_by->line)
                          : fmt::format(" by {}:{} ({} {})", rs.file, d.decided_by->line, d.decided_by->table, d.decided_by->chain);
     }
-    fmt::print("verdict  {}{}\n", st.verdict(d.verdict), by);
+    std::string scope;
+    if (d.verdict == Verdict::unknown && d.reason.starts_with("program: only for "))
+        scope = " (allowed " + d.reason.substr(9, d.reason.find(" (rule at") - 9) + ")";
+    fmt::print("verdict  {}{}{}\n", st.verdict(d.verdict), scope, by);
     if (!d.reason.empty()) fmt::print("reason   {}\n", d.reason);
 }
 

@@ -23,11 +23,15 @@ P
 got=$(python3 -c 'import json,sys; print(" ".join(json.loads(l)["verdict"] for l in open(sys.argv[1])))' "$TMP/out")
 [ "$got" = "drop unknown accept accept" ] && pass ".reg verdicts ($got)" || fail ".reg verdicts: $got"
 expect_grep "$TMP/out" 'LocalSubnet' "unknown names the unbound keyword"
+expect_grep "$TMP/out" '"rule":\{[^}]*"id":"\{3B1E0C57-6A42-4B8E-9C1D-2F4A6E7D8B03\}"' "JSON rule carries the Windows rule id"
 expect_exit 0 "explain outbound" -- "$RULEGAP" explain "$EX/dc.reg" --direction out --packet "tcp 10.2.1.5:50000 -> 10.9.9.9:443" --format json
 expect_grep "$TMP/out" '"verdict":"accept".*"policy":true' "outbound default allow"
 
 expect_exit 0 "lint .reg" -- "$RULEGAP" lint "$EX/dc.reg"
 expect_grep "$TMP/out" "Windows Firewall .*profile domain" "lint names the form"
+# A rule scoped to a program opens the flow for that program only: unknown, saying so.
+expect_exit 0 "program-scoped rule" -- "$RULEGAP" explain "$EX/web-rules.txt" --packet "tcp 10.2.0.10:50000 -> 10.3.0.10:135"
+expect_grep "$TMP/out" '^verdict +UNKNOWN \(allowed only for program .*svchost.exe service RpcSs\)' "verdict says allowed only for the program"
 expect_exit 2 "bad profile" -- "$RULEGAP" explain "$EX/dc.reg" --profile office --packet "tcp 10.1.0.9:1 -> 10.2.1.5:135"
 expect_exit 2 "bad direction" -- "$RULEGAP" explain "$EX/dc.reg" --direction sideways --packet "tcp 10.1.0.9:1 -> 10.2.1.5:135"
 expect_exit 2 "FORWARD on Windows" -- "$RULEGAP" explain "$EX/dc.reg" --hook FORWARD --packet "tcp 10.1.0.9:1 -> 10.2.1.5:135"

@@ -152,7 +152,15 @@ void hop_findings(const CheckContext& cx, Report& report, const RequirementResul
                 f.rule = p.where;
                 f.rule_text = p.rule_text;
                 f.witness = p.witness;
-                if (f.kind == FindingKind::unknown && !p.reason.empty()) f.message += ": " + p.reason;
+                if (f.kind == FindingKind::unknown && p.reason.starts_with("program: ")) {
+                    // A Windows rule scoped to a program opens the flow for that program only:
+                    // say so, and keep it unknown (never counted as allowed).
+                    std::string who = p.reason.substr(9);
+                    if (who.starts_with("only for ")) who = who.substr(9);
+                    f.message = what + " is allowed at " + at + " only for " + who;
+                } else if (f.kind == FindingKind::unknown && !p.reason.empty()) {
+                    f.message += ": " + p.reason;
+                }
             }
             std::string d = p.summary + ": " + std::string(to_string(p.verdict)) + " by " +
                             (p.by_policy ? "policy " : "") + p.where.to_string() + (p.rule_text.empty() ? "" : " " + p.rule_text);
