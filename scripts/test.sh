@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds with warnings as errors, runs every test.
+# The test command: installs what is missing, builds with warnings as errors, runs every test
+# under AddressSanitizer + UndefinedBehaviorSanitizer (scripts/sanitize.sh: unit, CLI and
+# hostile-input tests), then every test, system tests included, on the normal build.
 # Usage: bash scripts/test.sh            (from anywhere; builds into <repo>/build)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -8,4 +10,5 @@ cd "$repo"
 bash scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRULEGAP_WERROR=ON >/dev/null
 cmake --build build -j2
+bash scripts/sanitize.sh
 ctest --test-dir build --output-on-failure -j2

@@ -1,5 +1,5 @@
 // rulegap catalog reader — iterator and context types; they must match the call in reader.cpp:
-//   x3::phrase_parse(first, last, x3::with<state_tag>(std::ref(state))[line()], x3::blank, attr)
+//   x3::phrase_parse(first, last, x3::with<state_tag>(std::ref(state))[line()], x3::ascii::blank, attr)
 #pragma once
 
 #include <functional>
@@ -11,7 +11,7 @@
 namespace rulegap::catalog_parser {
 
 using iterator_type = const char*;
-using phrase_context_type = x3::phrase_parse_context<x3::blank_type>::type;
+using phrase_context_type = x3::phrase_parse_context<x3::ascii::blank_type>::type;
 using context_type =
     x3::context<state_tag, std::reference_wrapper<ParseState>, phrase_context_type>;
 

@@ -14,10 +14,10 @@
 namespace rulegap::catalog_parser {
 
 namespace ast = catalog_ast;
-using x3::alnum;
-using x3::alpha;
+using x3::ascii::alnum;  // ascii classes test ischar first: safe on any byte (UTF-8 too)
+using x3::ascii::alpha;
 using x3::char_;
-using x3::digit;
+using x3::ascii::digit;
 using x3::eoi;
 using x3::expect;
 using x3::lexeme;

@@ -64,7 +64,7 @@ bool parse_line(std::string_view text, std::uint32_t number, const std::string& 
     bool ok = false;
     try {
         auto const parser = x3::with<catalog_parser::state_tag>(std::ref(state))[catalog_parser::line()];
-        ok = x3::phrase_parse(first, last, parser, x3::blank, statement);
+        ok = x3::phrase_parse(first, last, parser, x3::ascii::blank, statement);
     } catch (const std::exception& e) {  // not expected: the line rule handles its failures
         diagnostics.error({file, number, column_of(text, first)}, std::string("cannot read line: ") + e.what());
         return false;

@@ -19,7 +19,7 @@ namespace x3 = boost::spirit::x3;
 
 // A keyword: the word, not followed by a character that could continue a name.
 inline auto kw(const char* word) {
-    return x3::lexeme[x3::lit(word) >> !(x3::alnum | x3::char_("-_"))];
+    return x3::lexeme[x3::lit(word) >> !(x3::ascii::alnum | x3::char_("-_"))];
 }
 
 // A double-quoted string with backslash escapes (the quotes included in what it spans).

@@ -16,8 +16,8 @@ namespace rulegap::site_parser {
 
 namespace ast = site_ast;
 using parse_common::kw;
-using x3::alnum;
-using x3::alpha;
+using x3::ascii::alnum;  // ascii classes test ischar first: safe on any byte (UTF-8 too)
+using x3::ascii::alpha;
 using x3::char_;
 using x3::eoi;
 using x3::lexeme;

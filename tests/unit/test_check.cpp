@@ -305,7 +305,8 @@ TEST_CASE("check: overly broad rules, ranked") {
     CHECK(other->severity == FindingSeverity::info);
 
     set_rules(s, "srv", filter(":INPUT DROP [0:0]\n-A INPUT -j ACCEPT\n"));
-    const Finding* all = check(s, {catalog(row_135)}).finding("broad/srv/INPUT/5");
+    const Report open_all = check(s, {catalog(row_135)});   // keep the report: findings point into it
+    const Finding* all = open_all.finding("broad/srv/INPUT/5");
     REQUIRE(all);
     CHECK(all->message.find("any port") != std::string::npos);
 
