@@ -113,6 +113,9 @@ struct Ruleset {
     // Resolves jump/goto targets to chain indices. Targets naming no chain become
     // Action::unknown with an error diagnostic. Call after building or editing the model.
     void link();
+
+private:
+    void report_jump_loops();   // part of link(): an error at each rule that closes a loop
 };
 
 }  // namespace rulegap

@@ -101,6 +101,48 @@ void Ruleset::link() {
             }
         }
     }
+    report_jump_loops();
+}
+
+// Chains that jump (or go) to each other in a loop: the kernel refuses such a ruleset, so it is
+// an input error, reported at the rule that closes the loop. The evaluator does not recurse
+// through it either (the verdict is unknown there). Iterative depth-first search: deep chain
+// nesting cannot overflow the stack.
+void Ruleset::report_jump_loops() {
+    for (const Table& t : tables) {
+        const std::size_t n = t.chains.size();
+        std::vector<std::uint8_t> state(n, 0);   // 0 unseen, 1 on the current path, 2 done
+        struct Frame {
+            std::size_t chain;
+            std::size_t next_rule;
+        };
+        std::vector<Frame> stack;
+        for (std::size_t root = 0; root < n; ++root) {
+            if (state[root] != 0) continue;
+            state[root] = 1;
+            stack.push_back({root, 0});
+            while (!stack.empty()) {
+                Frame& f = stack.back();
+                const Chain& c = t.chains[f.chain];
+                if (f.next_rule == c.rules.size()) {
+                    state[f.chain] = 2;
+                    stack.pop_back();
+                    continue;
+                }
+                const Rule& r = c.rules[f.next_rule++];
+                if ((r.target.action != Action::jump && r.target.action != Action::go_to) || r.target.chain < 0) continue;
+                auto to = static_cast<std::size_t>(r.target.chain);
+                if (state[to] == 1) {
+                    diagnostics.error(where(r), "jump loop: chain " + c.name + " leads back to chain " +
+                                                    t.chains[to].name + " in table " + t.name +
+                                                    " (iptables-restore refuses loops; verdicts through it are unknown)");
+                } else if (state[to] == 0) {
+                    state[to] = 1;
+                    stack.push_back({to, 0});
+                }
+            }
+        }
+    }
 }
 
 }  // namespace rulegap
