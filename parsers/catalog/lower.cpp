@@ -1,5 +1,6 @@
 // rulegap catalog reader — from syntax tree to Catalog: values, ids, links, and their errors.
 #include "parsers/catalog/lower.hpp"
+#include "parsers/common/lexical.hpp"
 
 #include <algorithm>
 #include <map>
@@ -11,14 +12,8 @@
 namespace rulegap::catalog_parser {
 
 namespace ast = catalog_ast;
+using parse_common::column_of;
 
-std::uint32_t column_of(std::string_view line, const char* at) {
-    const auto offset = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, at - line.data()));
-    std::uint32_t column = 1;
-    for (std::size_t i = 0; i < offset && i < line.size(); ++i)
-        if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++column;
-    return column;
-}
 
 namespace {
 

@@ -17,9 +17,6 @@ struct ParsedLine {
     catalog_ast::Statement statement;
 };
 
-// 1-based column of `at` within `line`, counting UTF-8 characters.
-std::uint32_t column_of(std::string_view line, const char* at);
-
 // Turns the statements into the catalog's tables, classes and requirements; every problem
 // becomes an error in out.diagnostics at the exact place. out.file names the file.
 void lower(const std::vector<ParsedLine>& lines, Catalog& out);

@@ -1,21 +1,21 @@
 // rulegap catalog reader — the driver: lines, syntax errors, then lowering.
 #include <algorithm>
 #include <exception>
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <tuple>
 
 #include "parsers/catalog/config.hpp"
 #include "parsers/catalog/grammar.hpp"
 #include "parsers/catalog/lower.hpp"
+#include "parsers/common/lexical.hpp"
 #include "rulegap/catalog.hpp"
 
 namespace rulegap {
 
 namespace {
 
-using catalog_parser::column_of;
+using parse_common::column_of;
+using parse_common::unterminated_string;
 using catalog_parser::ParsedLine;
 
 // The lines of a text without their line ends (LF, CRLF or a lone CR), numbered from 1.
@@ -32,23 +32,6 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     return lines;
 }
 
-// The opening quote of a string the line does not close, or nullptr. Quotes after `#` are
-// comment text.
-const char* unterminated_string(std::string_view line) {
-    const char* open = nullptr;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (open) {
-            if (c == '\\') ++i;
-            else if (c == '"') open = nullptr;
-        } else if (c == '"') {
-            open = line.data() + i;
-        } else if (c == '#') {
-            break;
-        }
-    }
-    return open;
-}
 
 bool parse_line(std::string_view text, std::uint32_t number, const std::string& file,
                 std::vector<ParsedLine>& out, Diagnostics& diagnostics) {
