@@ -94,7 +94,7 @@ LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
         out.ipsets = read_ipsets(*sets, o.ipset_path);
         options.ipsets = &out.ipsets;
     }
-    out.ruleset = read_iptables(*text, path, options);
+    out.ruleset = read_iptables(std::move(*text), path, options);   // the ruleset keeps the text
     out.ok = true;
     return out;
 }

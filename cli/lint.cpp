@@ -28,7 +28,7 @@ int run_lint(const LintOptions& o) {
             for (const Rule& r : c.rules) {
                 for (const Condition& cond : r.conditions)
                     if (cond.undecided) { ++undecided; ++by_module[cond.module]; }
-                if (r.target.action == Action::unknown) { ++undecided; ++by_module["target " + r.target.name]; }
+                if (r.target.action == Action::unknown) { ++undecided; ++by_module["target " + std::string(r.target.name)]; }
             }
         }
     }

@@ -30,8 +30,12 @@ struct IptablesOptions {
 
 // Reads an iptables-save or ip6tables-save file. Never throws on bad input: problems land in
 // the result's diagnostics (file:line:column), unreadable rules become rules with an undecided
-// condition, so they make the verdicts they touch `unknown`. The result is linked.
+// condition, so they make the verdicts they touch `unknown`. The result is linked. The Ruleset
+// keeps the text (its rules' texts are views into it): given a std::string rvalue it takes it
+// over, otherwise it copies.
 Ruleset read_iptables(std::string_view text, std::string file_name, const IptablesOptions& options = {});
+Ruleset read_iptables(std::string&& text, std::string file_name, const IptablesOptions& options = {});
+Ruleset read_iptables(const char* text, std::string file_name, const IptablesOptions& options = {});
 Ruleset load_iptables(const std::string& path, const IptablesOptions& options = {});
 
 IpSets read_ipsets(std::string_view text, std::string file_name);

@@ -3,12 +3,19 @@
 // Parsers produce a Ruleset; analyses read it. Nothing here knows any file syntax: a rule's
 // conditions are field ranges (decidable) or Undecided conditions (with the reason), and every
 // rule keeps its source location and its text.
+//
+// Texts (a rule as written, its comment, its target's name and options) are views into text the
+// Ruleset keeps: the file as read, or strings given to Ruleset::keep(). A model of 300,000 rules
+// then holds its file once, not once more per rule (docs/design.md, "Memory"). Copies of a
+// Ruleset share that text, so a view stays valid while any copy lives.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rulegap/packet_set.hpp"
@@ -59,23 +66,52 @@ enum class Action : std::uint8_t {
 };
 std::string_view to_string(Action a);
 
+// An interval or nothing, like std::optional<Interval>, kept out of line: a pointer's size in
+// every rule instead of 48 bytes, for the few rules (DNAT, REDIRECT) that have one.
+class OptionalInterval {
+public:
+    OptionalInterval() = default;
+    OptionalInterval(std::nullopt_t) {}
+    OptionalInterval(const Interval& i) : value_(std::make_unique<Interval>(i)) {}
+    OptionalInterval(const OptionalInterval& o) : value_(o.value_ ? std::make_unique<Interval>(*o.value_) : nullptr) {}
+    OptionalInterval(OptionalInterval&&) noexcept = default;
+    OptionalInterval& operator=(const OptionalInterval& o) {
+        if (this != &o) value_ = o.value_ ? std::make_unique<Interval>(*o.value_) : nullptr;
+        return *this;
+    }
+    OptionalInterval& operator=(OptionalInterval&&) noexcept = default;
+    OptionalInterval& operator=(std::nullopt_t) { value_.reset(); return *this; }
+
+    bool has_value() const { return value_ != nullptr; }
+    explicit operator bool() const { return has_value(); }
+    const Interval& operator*() const { return *value_; }
+    const Interval* operator->() const { return value_.get(); }
+    friend bool operator==(const OptionalInterval& a, const Interval& b) { return a.has_value() && *a == b; }
+    friend bool operator==(const OptionalInterval& a, const OptionalInterval& b) {
+        return a.has_value() == b.has_value() && (!a.has_value() || *a == *b);
+    }
+
+private:
+    std::unique_ptr<Interval> value_;
+};
+
 struct Target {
     Action action = Action::continue_;
-    std::string name;                 // as written: "ACCEPT", "LOG", "my-chain", "DNAT"
-    std::string options;              // as written after the name, e.g. "--reject-with tcp-reset"
+    std::string_view name;            // as written: "ACCEPT", "LOG", "my-chain", "DNAT"
+    std::string_view options;         // as written after the name, e.g. "--reject-with tcp-reset"
     int chain = -1;                   // jump/go_to: index into the table's chains, set by link()
     // dnat/redirect: the new destination; absent parts stay as they were.
-    std::optional<Interval> to_address;
-    std::optional<Interval> to_port;
+    OptionalInterval to_address;
+    OptionalInterval to_port;
 };
 
 struct Rule {
     std::uint32_t line = 0;           // 1-based line in the ruleset's file
     std::uint32_t column = 1;
-    std::string text;                 // the rule as written, without counters and line end
+    std::string_view text;            // the rule as written, without counters and line end
     std::vector<Condition> conditions;
     Target target;
-    std::string comment;              // from -m comment, for reports
+    std::string_view comment;         // from -m comment, for reports
 
     bool decidable() const;           // no undecided condition
     PacketSet packets() const;        // the decidable conditions' intersection (undecided ones ignored)
@@ -110,12 +146,20 @@ struct Ruleset {
     Table& add_table(std::string name);              // returns the existing one if present
     SourceLoc where(const Rule& r) const { return {file, r.line, r.column}; }
 
+    // Keeps text for as long as this Ruleset or a copy of it lives; the view returned is what a
+    // rule's text, comment or target fields may hold. Not for use by two threads at once on
+    // copies of one Ruleset (they share what is kept).
+    std::string_view keep(std::string text);
+    std::string_view keep(std::string_view text) { return keep(std::string(text)); }
+    std::string_view keep(const char* text) { return keep(std::string_view(text)); }
+
     // Resolves jump/goto targets to chain indices. Targets naming no chain become
     // Action::unknown with an error diagnostic. Call after building or editing the model.
     void link();
 
 private:
     void report_jump_loops();   // part of link(): an error at each rule that closes a loop
+    std::shared_ptr<std::deque<std::string>> kept_;   // stable addresses: a deque never moves its strings
 };
 
 }  // namespace rulegap

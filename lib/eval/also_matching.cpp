@@ -35,7 +35,7 @@ std::vector<TraceStep> also_matching(const Ruleset& ruleset, const Packet& packe
     for (std::size_t i = static_cast<std::size_t>(winner.rule) + 1; i < chain->rules.size(); ++i) {
         const Rule& r = chain->rules[i];
         if (!may_match(r, packet)) continue;
-        RuleRef ref{winner.table, winner.chain, static_cast<int>(i), r.line, r.text};
+        RuleRef ref{winner.table, winner.chain, static_cast<int>(i), r.line, std::string(r.text)};
         std::string why = "also matches (" + std::string(kind(r)) + "): the " + std::string(kind(won)) + " rule at line " +
                           std::to_string(won.line) + " decides first";
         if (ruleset.family == 0) why += " (precedence: bypass, then block, then allow, then the profile default)";

@@ -128,12 +128,12 @@ std::string undecided_reason(const Ruleset& rs, const Rule& r, const std::string
 }
 
 std::string unknown_target_reason(const Ruleset& rs, const Rule& r) {
-    std::string name = r.target.name.empty() ? std::string("(none)") : r.target.name;
+    std::string name = r.target.name.empty() ? std::string("(none)") : std::string(r.target.name);
     return "target " + name + " is not modelled (" + rule_at(rs, r) + ")";
 }
 
 std::string loop_reason(const Ruleset& rs, const Table& t, const Rule& r) {
-    return "jump loop in table " + t.name + ": chain " + r.target.name + " is already being traversed (" +
+    return "jump loop in table " + t.name + ": chain " + std::string(r.target.name) + " is already being traversed (" +
            rule_at(rs, r) + "; the kernel refuses such rulesets)";
 }
 
@@ -172,8 +172,8 @@ std::string action_text(const Rule& r, int family) {
         case Action::reject:
         case Action::return_:
         case Action::notrack: return std::string(to_string(t.action));
-        case Action::jump: return "jump " + t.name;
-        case Action::go_to: return "goto " + t.name;
+        case Action::jump: return "jump " + std::string(t.name);
+        case Action::go_to: return "goto " + std::string(t.name);
         case Action::continue_: return t.name.empty() ? std::string("continue") : lower(t.name);
         case Action::snat: return t.name.empty() ? std::string("snat") : lower(t.name);
         case Action::dnat: {
@@ -184,7 +184,7 @@ std::string action_text(const Rule& r, int family) {
         }
         case Action::redirect:
             return t.to_port ? "redirect to port " + range_text(*t.to_port, family, false) : std::string("redirect");
-        case Action::unknown: return "unknown target " + t.name;
+        case Action::unknown: return "unknown target " + std::string(t.name);
     }
     return "?";
 }

@@ -76,6 +76,11 @@ Table* Ruleset::table(std::string_view n) {
     for (Table& t : tables) if (t.name == n) return &t;
     return nullptr;
 }
+std::string_view Ruleset::keep(std::string text) {
+    if (!kept_) kept_ = std::make_shared<std::deque<std::string>>();
+    return kept_->emplace_back(std::move(text));
+}
+
 Table& Ruleset::add_table(std::string n) {
     if (Table* t = table(n)) return *t;
     tables.push_back(Table{std::move(n), 0, {}});
@@ -94,7 +99,7 @@ void Ruleset::link() {
                 auto found = index.find(r.target.name);
                 r.target.chain = found == index.end() ? -1 : found->second;
                 if (r.target.chain < 0) {
-                    diagnostics.error(where(r), "no chain '" + r.target.name + "' in table " + t.name +
+                    diagnostics.error(where(r), "no chain '" + std::string(r.target.name) + "' in table " + t.name +
                                                     " (rule's verdict is unknown)");
                     r.target.action = Action::unknown;
                 }

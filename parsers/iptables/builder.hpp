@@ -51,7 +51,10 @@ struct Builder {
     // target
     bool has_target = false;
     Target target;
+    // -m comment: a view into the input while there is one plain comment, else built here
+    std::string_view comment_view;
     std::string comment;
+    bool comment_owned = false;
 
     // Ready for the next rule; keeps the vectors' capacity.
     void reset() {
@@ -69,7 +72,9 @@ struct Builder {
         n_modules = 0;
         has_target = false;
         target = Target{};
+        comment_view = {};
         comment.clear();
+        comment_owned = false;
     }
 
     bool error(const char* at, std::string message) {

@@ -40,6 +40,13 @@ const char* Item::end() const {
     return option->begin + option->size;
 }
 
+std::optional<std::string_view> plain_text(std::string_view token) {
+    if (token.find('\\') != std::string_view::npos) return std::nullopt;
+    if (token.size() >= 2 && token.front() == '"' && token.back() == '"') token = token.substr(1, token.size() - 2);
+    if (token.find('"') != std::string_view::npos) return std::nullopt;
+    return token;
+}
+
 std::string unquote(std::string_view token) {
     std::string out;
     out.reserve(token.size());
@@ -99,7 +106,7 @@ Rule unparsed_rule(std::string_view text, std::uint32_t line, std::uint32_t colu
     Rule r;
     r.line = line;
     r.column = column;
-    r.text = std::string(text);
+    r.text = text;
     Condition c;
     c.undecided = true;
     c.module = "unparsed";
@@ -495,8 +502,8 @@ bool lower_module_option(Builder& b, const Item& it) {
 
 // ----- one rule -----
 
-Lowerer::Lowerer(ErrorHandler& handler, const IptablesOptions& options)
-    : eh_(handler), builder_(std::make_unique<Builder>(handler, options)) {}
+Lowerer::Lowerer(ErrorHandler& handler, Ruleset& texts, const IptablesOptions& options)
+    : eh_(handler), texts_(texts), builder_(std::make_unique<Builder>(handler, options)) {}
 Lowerer::~Lowerer() = default;
 
 LowerResult Lowerer::lower(std::span<const ast::Token> spec, std::string_view text, std::uint32_t line,
@@ -546,7 +553,7 @@ LowerResult Lowerer::lower(std::span<const ast::Token> spec, std::string_view te
     Rule base;
     base.line = line;
     base.column = column;
-    base.comment = std::move(b.comment);
+    base.comment = b.comment_owned ? texts_.keep(std::move(b.comment)) : b.comment_view;
     base.target = std::move(b.target);
 
     const std::size_t ns = b.src_given ? b.src.size() : 1;
@@ -558,7 +565,7 @@ LowerResult Lowerer::lower(std::span<const ast::Token> spec, std::string_view te
             for (int half = 0; half < halves; ++half) {
                 const bool last = s + 1 == ns && d + 1 == nd && half + 1 == halves;
                 Rule& r = out.emplace_back(last ? std::move(base) : base);
-                r.text.assign(text);
+                r.text = text;
                 r.conditions.reserve((n_pos ? 1 : 0) + b.extra.size() + static_cast<std::size_t>(half));
                 if (n_pos) {
                     Condition pos;

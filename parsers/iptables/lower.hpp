@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -38,7 +39,8 @@ struct Builder;
 
 class Lowerer {
 public:
-    Lowerer(ErrorHandler& handler, const IptablesOptions& options);
+    // `texts` keeps the texts rules cannot view in the input (comments with escapes).
+    Lowerer(ErrorHandler& handler, Ruleset& texts, const IptablesOptions& options);
     ~Lowerer();
     Lowerer(const Lowerer&) = delete;
     Lowerer& operator=(const Lowerer&) = delete;
@@ -51,6 +53,7 @@ public:
 
 private:
     ErrorHandler& eh_;
+    Ruleset& texts_;
     std::vector<Item> items_;            // reused from rule to rule
     std::vector<Item> target_options_;
     std::unique_ptr<Builder> builder_;   // reused from rule to rule
@@ -64,5 +67,7 @@ bool group_items(std::span<const ast::Token> spec, ErrorHandler& eh, std::vector
 
 // Text of a possibly quoted token, with quotes removed and backslash escapes resolved.
 std::string unquote(std::string_view token);
+// The same as a view into the token, when that needs no change but dropping enclosing quotes.
+std::optional<std::string_view> plain_text(std::string_view token);
 
 }  // namespace rulegap::iptables

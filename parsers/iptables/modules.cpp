@@ -347,6 +347,16 @@ Claim module_option(Builder& b, ModuleUse& m, const Item& it, bool generic) {
         case Kind::comment:
             if (it.name() != "--comment") return Claim::not_mine;
             if (!one_arg(b, it)) return Claim::failed;
+            if (!b.comment_owned && b.comment_view.empty()) {
+                if (auto plain = plain_text(it.arg(0)); plain && !plain->empty()) {
+                    b.comment_view = *plain;
+                    return Claim::done;
+                }
+            }
+            if (!b.comment_owned) {
+                b.comment.assign(b.comment_view);
+                b.comment_owned = true;
+            }
             if (!b.comment.empty()) b.comment += "; ";
             b.comment += unquote(it.arg(0));
             return Claim::done;

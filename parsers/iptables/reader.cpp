@@ -80,8 +80,10 @@ struct Place {
 
 class Driver {
 public:
-    Driver(std::string_view text, std::string file, const IptablesOptions& options)
-        : text_(text), index_(text), eh_(text, index_, rs_.file, rs_.diagnostics), lower_(eh_, options) {
+    // The Ruleset keeps the bytes: rule texts, comments and target names are views into them.
+    Driver(std::string bytes, std::string file, const IptablesOptions& options)
+        : text_(rs_.keep(std::move(bytes))), index_(text_), eh_(text_, index_, rs_.file, rs_.diagnostics),
+          lower_(eh_, rs_, options) {
         rs_.file = std::move(file);
     }
 
@@ -101,8 +103,8 @@ private:
     void count_rules();
     void reserve(Chain& c);
 
-    std::string_view text_;
     Ruleset rs_;
+    std::string_view text_;
     LineIndex index_;
     ErrorHandler eh_;
     iptables::Lowerer lower_;
@@ -201,7 +203,7 @@ void Driver::mark_unknown(const std::string& text, const std::string& reason) {
             raw.chains.push_back(Chain{name, true, Action::accept, 0, {}});
             c = &raw.chains.back();
         }
-        Rule r = iptables::unparsed_rule(text, last_line, 1, reason);
+        Rule r = iptables::unparsed_rule(rs_.keep(text), last_line, 1, reason);
         r.target.name = "(unreadable input)";
         c->rules.insert(c->rules.begin(), std::move(r));
     }
@@ -494,7 +496,7 @@ void Driver::finish() {
             for (Rule& r : c.rules) {
                 if (r.target.action != Action::jump && r.target.action != Action::go_to) continue;
                 if (names ? names->contains(r.target.name) : t.chain(r.target.name) != nullptr) continue;
-                rs_.diagnostics.warning(rs_.where(r), "target " + r.target.name + " is neither a chain of table " + t.name +
+                rs_.diagnostics.warning(rs_.where(r), "target " + std::string(r.target.name) + " is neither a chain of table " + t.name +
                                                           " nor a modelled target: the rule's verdict is unknown");
                 r.target.action = Action::unknown;
             }
@@ -505,15 +507,32 @@ void Driver::finish() {
 
 }  // namespace
 
-Ruleset read_iptables(std::string_view text, std::string file_name, const IptablesOptions& options) {
-    if (text.size() > 0xFFFFFFF0u) {   // the line index holds 32-bit offsets
-        Ruleset rs;
-        rs.file = std::move(file_name);
-        rs.diagnostics.error(SourceLoc{rs.file, 0, 0}, "input is too large (4 GB or more)");
-        return rs;
-    }
-    Driver driver(text, std::move(file_name), options);
+namespace {
+
+constexpr std::size_t max_text = 0xFFFFFFF0u;   // the line index holds 32-bit offsets
+
+Ruleset too_large(std::string file_name) {
+    Ruleset rs;
+    rs.file = std::move(file_name);
+    rs.diagnostics.error(SourceLoc{rs.file, 0, 0}, "input is too large (4 GB or more)");
+    return rs;
+}
+
+}  // namespace
+
+Ruleset read_iptables(std::string&& text, std::string file_name, const IptablesOptions& options) {
+    if (text.size() > max_text) return too_large(std::move(file_name));
+    Driver driver(std::move(text), std::move(file_name), options);
     return driver.run();
+}
+
+Ruleset read_iptables(std::string_view text, std::string file_name, const IptablesOptions& options) {
+    if (text.size() > max_text) return too_large(std::move(file_name));
+    return read_iptables(std::string(text), std::move(file_name), options);
+}
+
+Ruleset read_iptables(const char* text, std::string file_name, const IptablesOptions& options) {
+    return read_iptables(std::string_view(text), std::move(file_name), options);
 }
 
 Ruleset load_iptables(const std::string& path, const IptablesOptions& options) {
@@ -525,7 +544,7 @@ Ruleset load_iptables(const std::string& path, const IptablesOptions& options) {
         rs.diagnostics.error(SourceLoc{path, 0, 0}, problem);
         return rs;
     }
-    return read_iptables(text, path, options);
+    return read_iptables(std::move(text), path, options);
 }
 
 bool looks_like_iptables(std::string_view text) {

@@ -95,8 +95,8 @@ bool lower_target(Builder& b, const Item& jump, std::span<const Item> opts, bool
     b.has_target = true;
     Target& t = b.target;
     std::string_view name = jump.arg(0);
-    t.name = std::string(name);
-    if (!opts.empty()) t.options = std::string(opts.front().at(), opts.back().end());
+    t.name = name;   // views into the input, which the Ruleset keeps
+    if (!opts.empty()) t.options = std::string_view(opts.front().at(), static_cast<std::size_t>(opts.back().end() - opts.front().at()));
 
     if (go_to) {
         t.action = Action::go_to;

@@ -235,12 +235,15 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
             rs.diagnostics.warning(r.where, wd::describe(r) + ": too many address/port combinations; made undecided");
             variants = {{undecided("unparsed", "too many address/port combinations")}};
         }
+        // Kept by the ruleset once for all the rules this one becomes.
+        const std::string_view text_kept = rs.keep(std::move(text));
+        const std::string_view comment_kept = rs.keep(std::move(comment));
         for (Conditions& cs : variants) {
             Rule rule;
             rule.line = r.where.line;
             rule.column = r.where.line == 0 ? 0 : r.where.column;
-            rule.text = text;
-            rule.comment = comment;
+            rule.text = text_kept;
+            rule.comment = comment_kept;
             rule.conditions = std::move(cs);
             rule.target.action = action;
             rule.target.name = action == Action::accept ? "ACCEPT" : action == Action::drop ? "DROP" : "UNKNOWN";

@@ -18,10 +18,11 @@ Condition cond(Field f, std::vector<Interval> v) { return Condition{false, {{f, 
 Condition cond(Field f, uint128 lo, uint128 hi) { return cond(f, {Interval{lo, hi}}); }
 Condition undecided(const char* module, const char* why) { return Condition{false, {}, true, module, why}; }
 
-Target to(Action a, std::string name) {
+// The name must outlive the call to Builder::add, which keeps it in the ruleset.
+Target to(Action a, std::string_view name) {
     Target t;
     t.action = a;
-    t.name = std::move(name);
+    t.name = name;
     return t;
 }
 
@@ -40,9 +41,10 @@ struct Builder {
     std::uint32_t add(const std::string& table, const std::string& chain, std::vector<Condition> conds, Target t) {
         Rule r;
         r.line = line++;
-        r.text = "-A " + chain + " -j " + t.name;
+        r.text = rs.keep("-A " + chain + " -j " + std::string(t.name));
         r.conditions = std::move(conds);
         r.target = std::move(t);
+        r.target.name = rs.keep(r.target.name);
         Chain* c = rs.table(table)->chain(chain);
         c->rules.push_back(std::move(r));
         return c->rules.back().line;

@@ -28,10 +28,11 @@ Condition negate(Condition c) {
 }
 Condition undecided(const char* module, const char* why) { return Condition{false, {}, true, module, why}; }
 
-Target to(Action a, std::string name = "") {
+// The name must outlive the call to Builder::add, which keeps it in the ruleset.
+Target to(Action a, std::string_view name = "") {
     Target t;
     t.action = a;
-    t.name = std::move(name);
+    t.name = name;
     return t;
 }
 Target accept() { return to(Action::accept, "ACCEPT"); }
@@ -43,8 +44,8 @@ Target go_to(const char* c) { return to(Action::go_to, c); }
 Target log() { return to(Action::continue_, "LOG"); }
 Target dnat(std::optional<Interval> addr, std::optional<Interval> port) {
     Target t = to(Action::dnat, "DNAT");
-    t.to_address = addr;
-    t.to_port = port;
+    if (addr) t.to_address = *addr;
+    if (port) t.to_port = *port;
     return t;
 }
 
@@ -73,9 +74,10 @@ struct Builder {
         Chain* c = rs.table(table)->chain(chain_name);
         Rule r;
         r.line = line++;
-        r.text = std::string("-A ") + chain_name + " ... -j " + t.name;
+        r.text = rs.keep(std::string("-A ") + chain_name + " ... -j " + std::string(t.name));
         r.conditions = std::move(conds);
         r.target = std::move(t);
+        r.target.name = rs.keep(r.target.name);
         c->rules.push_back(std::move(r));
         return c->rules.back().line;
     }
