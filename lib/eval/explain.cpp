@@ -98,27 +98,40 @@ struct State {
     std::size_t step = 0;
     std::vector<Frame> frames;   // empty: between steps
     std::vector<int> path;       // chains being traversed (callers, and chains left by a goto)
-    std::vector<char> active;    // per chain of the current table: on the path
+    // Per chain of the current table: on the path. Only for deep paths: a table may have 100,000
+    // chains (kube-proxy), and clearing or copying a flag per chain at each step and each fork
+    // costs more than looking through a short path.
+    std::vector<char> active;
+    static constexpr std::size_t scan_limit = 32;
     Packet packet;
     Values vals;
     Deciders dec;
     std::vector<TraceStep> trace;
     bool fire = false;           // the current rule is taken to match (a fork's other branch)
 
+    void start(int chain, std::size_t chains_in_table) {
+        active.clear();
+        table_chains = chains_in_table;
+        path.clear();
+        enter(chain, 0);
+    }
+    bool on_path(int chain) const {
+        if (!active.empty()) return active[static_cast<std::size_t>(chain)] != 0;
+        return std::find(path.begin(), path.end(), chain) != path.end();
+    }
     void enter(int chain, std::size_t rule) {
         frames.push_back({chain, rule, path.size()});
-        path.push_back(chain);
-        active[static_cast<std::size_t>(chain)] = 1;
+        push(chain);
     }
     void go_to(int chain) {  // replaces the top frame; its chain stays on the path
         frames.back().chain = chain;
         frames.back().rule = 0;
-        path.push_back(chain);
-        active[static_cast<std::size_t>(chain)] = 1;
+        push(chain);
     }
     // Pops the top frame; false when that was the built-in chain's (its policy applies).
     bool leave() {
-        for (std::size_t i = frames.back().path_begin; i < path.size(); ++i) active[static_cast<std::size_t>(path[i])] = 0;
+        if (!active.empty())
+            for (std::size_t i = frames.back().path_begin; i < path.size(); ++i) active[static_cast<std::size_t>(path[i])] = 0;
         path.resize(frames.back().path_begin);
         frames.pop_back();
         return !frames.empty();
@@ -126,6 +139,18 @@ struct State {
     void next_step() {
         frames.clear();
         ++step;
+    }
+
+private:
+    std::size_t table_chains = 0;
+    void push(int chain) {
+        path.push_back(chain);
+        if (!active.empty()) {
+            active[static_cast<std::size_t>(chain)] = 1;
+        } else if (path.size() > scan_limit) {   // deep: flags from now on
+            active.assign(table_chains, 0);
+            for (int c : path) active[static_cast<std::size_t>(c)] = 1;
+        }
     }
 };
 
@@ -242,9 +267,7 @@ Decision run(Ctx& cx, State st, int depth) {
                 ++st.step;
                 continue;
             }
-            st.active.assign(table_of(rs, s).chains.size(), 0);
-            st.path.clear();
-            st.enter(s.chain, 0);
+            st.start(s.chain, table_of(rs, s).chains.size());
         }
         const Step& s = cx.steps[st.step];
         const Table& t = table_of(rs, s);
@@ -317,7 +340,7 @@ Decision run(Ctx& cx, State st, int depth) {
                     result = decide(cx, Verdict::unknown, at, unknown_target_reason(rs, r), st);
                     break;
                 }
-                if (st.active[static_cast<std::size_t>(target)]) {
+                if (st.on_path(target)) {
                     note(action_text(r, rs.family != 0 ? rs.family : st.packet.family) + " (loop)");
                     result = decide(cx, Verdict::unknown, at, loop_reason(rs, t, r), st);
                     break;
