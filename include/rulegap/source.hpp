@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rulegap {
@@ -29,9 +30,15 @@ struct Diagnostic {
     std::string to_string() const;  // "file:line:col: error: message"
 };
 
+// Messages and reasons quote what they read; a token of megabytes is cut to this many bytes
+// (its start and end, and how much was left out), so that a message stays a line.
+constexpr std::size_t max_message_size = 600;
+std::string shorten_message(std::string message, std::size_t max = max_message_size);
+
 struct Diagnostics {
     std::vector<Diagnostic> items;
 
+    // (messages longer than max_message_size are shortened)
     void error(SourceLoc where, std::string message);
     void warning(SourceLoc where, std::string message);
     void note(SourceLoc where, std::string message);

@@ -18,14 +18,28 @@ std::string Diagnostic::to_string() const {
     return where.to_string() + ": " + sev + ": " + message;
 }
 
+std::string shorten_message(std::string message, std::size_t max) {
+    if (message.size() <= max || max < 64) return message;
+    const std::size_t head = max * 2 / 3, tail = max / 4;
+    std::size_t cut_from = head, cut_to = message.size() - tail;
+    // Not inside a UTF-8 sequence: back up to a lead byte at both cuts.
+    auto continuation = [&](std::size_t i) { return (static_cast<unsigned char>(message[i]) & 0xC0) == 0x80; };
+    while (cut_from > 0 && continuation(cut_from)) --cut_from;
+    while (cut_to > cut_from && continuation(cut_to)) --cut_to;
+    std::string out = message.substr(0, cut_from);
+    out += "[... " + std::to_string(cut_to - cut_from) + " bytes left out ...]";
+    out.append(message, cut_to, std::string::npos);
+    return out;
+}
+
 void Diagnostics::error(SourceLoc where, std::string message) {
-    items.push_back({Severity::error, std::move(where), std::move(message)});
+    items.push_back({Severity::error, std::move(where), shorten_message(std::move(message))});
 }
 void Diagnostics::warning(SourceLoc where, std::string message) {
-    items.push_back({Severity::warning, std::move(where), std::move(message)});
+    items.push_back({Severity::warning, std::move(where), shorten_message(std::move(message))});
 }
 void Diagnostics::note(SourceLoc where, std::string message) {
-    items.push_back({Severity::note, std::move(where), std::move(message)});
+    items.push_back({Severity::note, std::move(where), shorten_message(std::move(message))});
 }
 std::size_t Diagnostics::error_count() const {
     return static_cast<std::size_t>(std::count_if(items.begin(), items.end(),

@@ -119,6 +119,7 @@ Rule unparsed_rule(std::string_view text, std::uint32_t line, std::uint32_t colu
 // ----- Builder -----
 
 void Builder::undecided(const char* at, std::string_view module, std::string reason) {
+    reason = shorten_message(std::move(reason));
     eh.warning(at, "unmodelled: " + reason);
     Condition c;
     c.undecided = true;

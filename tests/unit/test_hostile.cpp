@@ -285,12 +285,44 @@ TEST_CASE("hostile: lines of 10 MB") {
                               "long.rules");
     REQUIRE(!r.diagnostics.items.empty());   // a host name: undecided, at its line
     CHECK(r.diagnostics.items.front().where.line == 4);
+    // Messages and reasons quote the token, cut to a line.
+    auto all_short = [](const Diagnostics& d) {
+        for (const Diagnostic& x : d.items)
+            if (x.message.size() > max_message_size + 64) return false;
+        return !d.items.empty();
+    };
+    CHECK(all_short(r.diagnostics));
+    CHECK(r.diagnostics.items.front().message.find("bytes left out") != std::string::npos);
+    for (const Chain& ch : r.table("filter")->chains)
+        for (const Rule& rule : ch.rules)
+            for (const Condition& cond : rule.conditions) CHECK(cond.reason.size() <= max_message_size + 64);
     Catalog c = read_catalog("catalog t \"" + big + "\"\nrow " + big + "\n", "long.catalog");
     CHECK(c.diagnostics.has_errors());
+    CHECK(all_short(c.diagnostics));
     Site s = read_site("site \"" + big + "\"\nrole " + big + "\n", "long.site", SiteOptions{false});
     CHECK(s.diagnostics.has_errors());
+    CHECK(all_short(s.diagnostics));
     WindowsPolicy w = read_windows_rule_strings("v2.30|Action=Allow|Dir=In|Name=" + big + "|LPort=" + big + "|\n", "long.txt");
     CHECK(w.diagnostics.has_errors());
-    CHECK(read_ipsets("create s hash:ip\nadd s " + big + "\n", "long.ipset").diagnostics.has_errors());
+    CHECK(all_short(w.diagnostics));
+    IpSets sets = read_ipsets("create s hash:ip\nadd s " + big + "\n", "long.ipset");
+    CHECK(sets.diagnostics.has_errors());
+    CHECK(all_short(sets.diagnostics));
     CHECK_FALSE(parse_packet("tcp 10.0.0.1:1 -> 10.0.0.2:2 in " + big));
+}
+
+TEST_CASE("hostile: shorten_message keeps a line's start and end, and says what it left out") {
+    CHECK(shorten_message("short") == "short");
+    std::string big = "bad token '" + std::string(5000, 'x') + "' at the end";
+    std::string s = shorten_message(big);
+    CHECK(s.size() < max_message_size + 64);
+    CHECK(s.starts_with("bad token 'xxx"));
+    CHECK(s.ends_with("xxx' at the end"));
+    CHECK(s.find("bytes left out") != std::string::npos);
+    // Never cuts a UTF-8 sequence in two.
+    std::string utf8;
+    for (int i = 0; i < 1000; ++i) utf8 += "\xC3\xA9";   // e-acute
+    std::string u = shorten_message(utf8);
+    CHECK((static_cast<unsigned char>(u[u.find("[...") - 1]) & 0xC0) != 0xC0);   // no lead byte left alone
+    CHECK((static_cast<unsigned char>(u[u.find("...]") + 4]) & 0xC0) != 0x80);   // resumes at a lead byte
 }
