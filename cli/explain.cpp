@@ -175,8 +175,11 @@ int run_explain(const ExplainOptions& o) {
     std::vector<Decision> decisions;
     decisions.reserve(packets.size());
     auto t2 = std::chrono::steady_clock::now();
+    // Many packets: index long chains once (its time counts as explaining).
+    std::optional<Explainer> many;   // (indexes chains as packets enter them)
+    if (packets.size() > 1) many.emplace(rs, *hook);
     for (const PacketLine& p : packets) {
-        Decision d = explain(rs, *hook, p.packet);
+        Decision d = many ? many->explain(p.packet) : explain(rs, *hook, p.packet);
         // Windows: every rule that matched, and why the winner won.
         if (loaded.format == InputFormat::windows)
             for (TraceStep& s : also_matching(rs, p.packet, d)) d.trace.push_back(std::move(s));

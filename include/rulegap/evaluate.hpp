@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,23 @@ struct Decision {
 };
 
 Decision explain(const Ruleset& ruleset, Hook hook, const Packet& packet);
+
+// explain() for many packets of one ruleset and hook, with the same decisions: a long chain is
+// indexed (by destination or source address) when a packet first enters it, so a packet meets
+// only the rules of a 10,000-rule chain that can match it. The ruleset must outlive the
+// Explainer and not change while it is used; one thread at a time per Explainer.
+class Explainer {
+public:
+    Explainer(const Ruleset& ruleset, Hook hook);
+    ~Explainer();
+    Explainer(Explainer&&) noexcept;
+    Explainer& operator=(Explainer&&) noexcept;
+    Decision explain(const Packet& packet);
+
+private:
+    struct Prepared;
+    std::unique_ptr<Prepared> prepared_;
+};
 
 struct Outcome {
     PacketSet packets;

@@ -7,6 +7,7 @@
 // ones make the verdict unknown at that rule.
 #include <algorithm>
 
+#include "lib/eval/rule_index.hpp"
 #include "lib/eval/traversal.hpp"
 
 namespace rulegap {
@@ -84,7 +85,8 @@ Cause cause_of(const Rule& r, const Values& pv) {
 struct Ctx {
     const Ruleset& rs;
     Hook hook;
-    std::vector<Step> steps;
+    const std::vector<Step>& steps;
+    RulesetIndex* index = nullptr;   // Explainer: long chains indexed
     std::size_t forks = 0;
 };
 
@@ -92,6 +94,9 @@ struct Frame {
     int chain = 0;
     std::size_t rule = 0;
     std::size_t path_begin = 0;  // chains entered by this frame start here in State::path
+    // An indexed chain: the only rules that can match this packet (rule_index.hpp).
+    bool indexed = false;
+    std::span<const std::uint32_t> restricted, unrestricted;
 };
 
 struct State {
@@ -115,12 +120,23 @@ struct State {
         path.clear();
         enter(chain, 0);
     }
+    // Looks up the top frame's chain in the index, for this packet.
+    void use_index(const Ctx& cx) {
+        Frame& f = frames.back();
+        f.indexed = false;
+        if (!cx.index) return;
+        const ChainIndex* ix = cx.index->find(cx.steps[step].table, f.chain);
+        if (!ix || ((vals.given >> static_cast<unsigned>(ix->field())) & 1u) == 0) return;
+        f.indexed = true;
+        f.restricted = ix->restricted_rules(vals.v[static_cast<int>(ix->field())]);
+        f.unrestricted = ix->unrestricted_rules();
+    }
     bool on_path(int chain) const {
         if (!active.empty()) return active[static_cast<std::size_t>(chain)] != 0;
         return std::find(path.begin(), path.end(), chain) != path.end();
     }
     void enter(int chain, std::size_t rule) {
-        frames.push_back({chain, rule, path.size()});
+        frames.push_back({chain, rule, path.size(), false, {}, {}});
         push(chain);
     }
     void go_to(int chain) {  // replaces the top frame; its chain stays on the path
@@ -268,11 +284,16 @@ Decision run(Ctx& cx, State st, int depth) {
                 continue;
             }
             st.start(s.chain, table_of(rs, s).chains.size());
+            st.use_index(cx);
         }
         const Step& s = cx.steps[st.step];
         const Table& t = table_of(rs, s);
         Frame& fr = st.frames.back();
         const Chain& ch = t.chains[static_cast<std::size_t>(fr.chain)];
+        if (fr.indexed && fr.rule < ch.rules.size()) {   // skip the rules that cannot match
+            std::uint32_t next = next_rule(fr.restricted, fr.unrestricted, static_cast<std::uint32_t>(fr.rule));
+            fr.rule = next == none ? ch.rules.size() : next;
+        }
 
         if (fr.rule >= ch.rules.size()) {
             if (st.leave()) continue;  // back in the calling chain
@@ -352,6 +373,7 @@ Decision run(Ctx& cx, State st, int depth) {
                 } else {
                     st.go_to(target);
                 }
+                st.use_index(cx);
                 continue;
             }
             case Action::continue_:
@@ -412,17 +434,44 @@ Decision run(Ctx& cx, State st, int depth) {
 
 }  // namespace
 
-Decision explain(const Ruleset& ruleset, Hook hook, const Packet& packet) {
+namespace {
+
+Decision explain_with(const Ruleset& ruleset, Hook hook, const std::vector<Step>& steps, RulesetIndex* index,
+                      const Packet& packet) {
     if (ruleset.family != 0 && packet.family != ruleset.family) {  // 0: both families
         Decision d;
         d.reason = family_reason(ruleset.family, packet.family);
         return d;
     }
-    Ctx cx{ruleset, hook, steps_for(ruleset, hook)};
+    Ctx cx{ruleset, hook, steps, index};
     State st;
     st.packet = packet;
     st.vals.load(packet);
     return run(cx, std::move(st), 0);
+}
+
+}  // namespace
+
+Decision explain(const Ruleset& ruleset, Hook hook, const Packet& packet) {
+    return explain_with(ruleset, hook, steps_for(ruleset, hook), nullptr, packet);
+}
+
+struct Explainer::Prepared {
+    const Ruleset& ruleset;
+    Hook hook;
+    std::vector<Step> steps;
+    RulesetIndex index;
+};
+
+Explainer::Explainer(const Ruleset& ruleset, Hook hook)
+    : prepared_(std::make_unique<Prepared>(Prepared{ruleset, hook, steps_for(ruleset, hook), RulesetIndex(ruleset)})) {}
+Explainer::~Explainer() = default;
+Explainer::Explainer(Explainer&&) noexcept = default;
+Explainer& Explainer::operator=(Explainer&&) noexcept = default;
+
+Decision Explainer::explain(const Packet& packet) {
+    Prepared& p = *prepared_;
+    return explain_with(p.ruleset, p.hook, p.steps, &p.index, packet);
 }
 
 }  // namespace rulegap
