@@ -9,6 +9,7 @@ namespace rulegap::cli {
 
 struct ExplainOptions {
     std::string file;
+    std::vector<std::string> also;   // --also: more Windows exports of the same host
     std::string input_format;     // empty: detect
     std::string hook;             // empty: FORWARD for iptables; see direction for Windows
     std::string direction;        // Windows: in (INPUT) or out (OUTPUT); default in
@@ -26,6 +27,7 @@ int run_explain(const ExplainOptions& options);
 
 struct LintOptions {
     std::string file;
+    std::vector<std::string> also;   // --also: more Windows exports of the same host
     std::string input_format;
     std::string ipset_file;
     std::string profile = "domain";

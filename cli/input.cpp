@@ -64,6 +64,11 @@ LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
         return out;
     }
     out.format = *format;
+    if (*format != InputFormat::windows && !o.also.empty()) {
+        fmt::print(stderr, "{}: error: --also combines Windows Firewall exports of one host; this is iptables-save "
+                           "(give one iptables file)\n", path);
+        return out;
+    }
     if (*format == InputFormat::windows) {
         std::optional<WindowsProfile> profile = parse_windows_profile(o.profile);
         if (!profile) {
@@ -79,8 +84,23 @@ LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
             }
             ctx.rpc_range = *rpc;
         }
-        WindowsPolicy policy = read_windows_policy(*text, path);
-        out.ruleset = to_ruleset(policy, *profile, ctx);
+        std::vector<WindowsPolicy> policies;
+        policies.push_back(read_windows_policy(*text, path));
+        for (const std::string& more : o.also) {
+            std::optional<std::string> bytes = read_file(more, o.max_input_size, error);
+            if (!bytes) {
+                fmt::print(stderr, "{}: error: cannot read: {}\n", more, error);
+                return out;
+            }
+            // Detected, it must be a Windows export; with --input-format the reader says what it is not.
+            if (o.format_name.empty() && detect_windows_form(*bytes) == WindowsForm::unknown) {
+                fmt::print(stderr, "{}: error: not a Windows Firewall export (--also combines the exports of one "
+                                   "Windows host)\n", more);
+                return out;
+            }
+            policies.push_back(read_windows_policy(*bytes, more));
+        }
+        out.ruleset = to_ruleset(combine_windows_policies(std::move(policies)), *profile, ctx);
         out.ok = true;
         return out;
     }
@@ -94,7 +114,7 @@ LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
         out.ipsets = read_ipsets(*sets, o.ipset_path);
         options.ipsets = &out.ipsets;
     }
-    out.ruleset = read_iptables(std::move(*text), path, options);   // the ruleset keeps the text
+    out.ruleset = read_iptables(*text, path, options);
     out.ok = true;
     return out;
 }

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rulegap/iptables.hpp"
 #include "rulegap/limits.hpp"
@@ -24,6 +25,7 @@ struct LoadOptions {
     std::string profile = "domain";   // Windows: the profile in force
     std::string rpc_range;        // Windows: the host's RPC dynamic range "LO-HI" (default 49152-65535)
     std::uint64_t max_input_size = default_max_input_size;
+    std::vector<std::string> also;   // Windows: more exports of the same host, combined with FILE
 };
 
 struct LoadedRuleset {
@@ -33,8 +35,9 @@ struct LoadedRuleset {
     bool ok = false;        // false: could not be read at all (message already printed)
 };
 
-// Reads FILE (format given or detected), with an optional ipset dump. Prints what it cannot do
-// to stderr as "file: error: ...". Diagnostics of the file itself are left in the ruleset.
+// Reads FILE (format given or detected), with an optional ipset dump; Windows: with the `also`
+// exports combined into one policy (combine_windows_policies). Prints what it cannot do to
+// stderr as "file: error: ...". Diagnostics of the files themselves are left in the ruleset.
 LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& options);
 
 // Prints diagnostics to stderr: every error, and warnings only when `verbose` (otherwise one

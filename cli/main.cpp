@@ -28,6 +28,11 @@ int main(int argc, char** argv) {
     explain->add_option("FILE", ex.file,
         "Firewall export: iptables-save / ip6tables-save output, or Windows Firewall (.wfw, .reg, GPO report XML, "
         "PowerShell CSV, rule strings)")->required();
+    explain->add_option("--also", ex.also,
+        "Windows: another export of the same host, combined with FILE into one policy (e.g. the local store's .wfw "
+        "next to a GPO report); repeatable. Group Policy settings win, and AllowLocalPolicyMerge=false leaves the "
+        "local rules out")
+        ->allow_extra_args(false);   // one file per --also, so FILE may come after it
     explain->add_option("--input-format", ex.input_format, "Format of FILE: iptables or windows (default: detected from content)");
     explain->add_option("--hook", ex.hook, "iptables: where the packet meets the firewall: INPUT, FORWARD (default) or OUTPUT");
     explain->add_option("--direction", ex.direction, "Windows: in (default; the destination is this host) or out");
@@ -52,11 +57,18 @@ int main(int argc, char** argv) {
         "  options: [state new|established|related|invalid|untracked] [in IFACE] [out IFACE] [flags syn,ack]\n"
         "State defaults to new. A rule testing an interface the packet does not give is undecided:\n"
         "if the verdict depends on it, the verdict is 'unknown', with the reason.\n"
-        "Verdicts: accept, drop, reject, unknown (a match rulegap cannot decide statically).");
+        "Verdicts: accept, drop, reject, unknown (a match rulegap cannot decide statically).\n"
+        "Windows stores: a host's policy is its Group Policy store (GPO report XML, Policies .reg) and its local\n"
+        "store (.wfw, SharedAccess .reg): give one as FILE and the other with --also, e.g.\n"
+        "  rulegap explain dc-gpo.xml --also dc-local.wfw --packet \"tcp 10.1.0.9:50000 -> 10.2.1.5:445\"\n"
+        "iptables takes exactly one FILE.");
 
     rulegap::cli::LintOptions li;
     CLI::App* lint = app.add_subcommand("lint", "Read a firewall export and report what could not be read or modelled");
     lint->add_option("FILE", li.file, "Firewall export: iptables-save / ip6tables-save, or a Windows Firewall export")->required();
+    lint->add_option("--also", li.also,
+        "Windows: another export of the same host, combined with FILE into one policy; repeatable")
+        ->allow_extra_args(false);
     lint->add_option("--input-format", li.input_format, "Format of FILE: iptables or windows (default: detected from content)");
     lint->add_option("--profile", li.profile, "Windows: the profile to read: domain, private or public")->capture_default_str();
     lint->add_option("--rpc", li.rpc_range, "Windows: this host's RPC dynamic range (default 49152-65535)");

@@ -78,8 +78,9 @@ struct Firewall {
     std::optional<Interval> rpc_range;        // Windows: the host's RPC dynamic range
     SourceLoc where;
 
-    // Filled by load_firewalls(): one ruleset per file (iptables: one per family; Windows: one,
-    // family 0). Empty when nothing could be read.
+    // Filled by load_firewalls(): iptables, one ruleset per file (one per family); Windows, one
+    // ruleset (family 0) for all the files, combined as the exports of one host (a GPO report and
+    // the local store: combine_windows_policies). Empty when nothing could be read.
     std::vector<Ruleset> rulesets;
     FirewallFormat loaded_format = FirewallFormat::detect;   // what was detected / read
     std::optional<std::string> disabled;      // why the firewall lets everything pass (Windows

@@ -10,6 +10,14 @@
 // laid out so that netfilter's first-match order gives Windows' precedence ([MS-FASP] 2.2.34):
 // established/related first (stateful), then authenticated bypass, block, allow, and the
 // profile's default action as the chain policy.
+//
+// Stores ([MS-FASP] 3.1.3): Windows keeps a Group Policy store (what GPO reports and gpresult
+// show; registry Software\Policies\Microsoft\WindowsFirewall) and a local store (what wf.msc
+// "Export Policy" and netsh advfirewall export write; registry SYSTEM\CurrentControlSet\Services
+// \SharedAccess\Parameters\FirewallPolicy). Every rule and profile entry knows its store;
+// combine_windows_policies() joins the exports of one host, and settings() / to_ruleset() apply
+// the merge: Group Policy's profile options win where set, and its AllowLocalPolicyMerge=false
+// leaves the local rules out.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +44,13 @@ enum class WindowsForm : std::uint8_t {
     format_list,    // Get-NetFirewallRule | Format-List text: detected, not supported
 };
 std::string_view to_string(WindowsForm f);
+
+// Where a rule or a setting is kept on the host.
+enum class WindowsStore : std::uint8_t {
+    local,          // the host's own policy (.wfw, netsh export, SharedAccess registry key)
+    group_policy,   // the policy Group Policy applied (GPO reports, Software\Policies registry key)
+};
+std::string_view to_string(WindowsStore s);       // "local", "group-policy"
 
 enum class WindowsAction : std::uint8_t { allow, block, bypass };
 enum class WindowsDirection : std::uint8_t { in, out };
@@ -100,6 +115,7 @@ struct WindowsRule {
     bool has_action = false, has_direction = false;
     SourceLoc where;                     // file:line:column, or file only (hive: see id)
     std::string gpo;                     // GPO forms: the GPO's name
+    WindowsStore store = WindowsStore::local;
 
     // The rule string rebuilt from `keys`: "v2.30|Action=Allow|...|".
     std::string rule_string() const;
@@ -117,14 +133,24 @@ struct WindowsProfileSettings {
     bool present = false;                // the export has this profile's key/element
     SourceLoc where;
     std::string gpo;
+    WindowsStore store = WindowsStore::local;
+
+    // Whether the local store's rules are enforced for this profile: false only when these are
+    // Group Policy settings with AllowLocalPolicyMerge=false (a local value has no effect).
+    bool local_rules_apply() const {
+        return store != WindowsStore::group_policy || allow_local_policy_merge.value_or(true);
+    }
 };
 
 enum class WindowsProfileKey : std::uint8_t { domain, private_, public_, standard };
 constexpr int windows_profile_key_count = 4;
 
 struct WindowsPolicy {
-    WindowsForm form = WindowsForm::unknown;
-    std::string file;
+    WindowsForm form = WindowsForm::unknown;   // combined: the first export's
+    WindowsStore store = WindowsStore::local;  // the export's store (a .reg holding both, or a
+                                               // combination: the first one read)
+    std::string file;                    // combined: the files joined with " + "
+    std::vector<std::string> files;      // every export read into this policy
     std::vector<WindowsRule> rules;
     // One entry per profile key and GPO, in file order.
     std::vector<std::pair<WindowsProfileKey, WindowsProfileSettings>> profiles;
@@ -132,11 +158,25 @@ struct WindowsPolicy {
     std::vector<std::string> gpos;       // names of the GPOs, in file order
     Diagnostics diagnostics;
 
-    // The settings that apply to a profile: the profile's own key, else (private) the
-    // StandardProfile key, which is where the local store keeps the private profile; with
-    // several GPOs the first one setting a value wins. Conflicts are listed in `conflicts`.
+    // The settings that apply to a profile, merged over the stores ([MS-FASP] 3.1.3): an option
+    // set in the Group Policy store wins, else the local store's value, else unset (the
+    // defaults: firewall on, inbound block, outbound allow). In each store: the profile's own
+    // key, else (private) the StandardProfile key, which is where the local store keeps the
+    // private profile; with several GPOs (or local exports) the first one setting a value wins.
+    // AllowLocalPolicyMerge counts only from Group Policy: once the Group Policy store has
+    // settings for the profile, a local value is left out; without them it is reported as read
+    // (store == local: no effect, see local_rules_apply). `where`, `gpo` and `store` are those
+    // of the first entry used (Group Policy first).
+    // Conflicts within a store are listed in `conflicts`; the Diagnostics form also gets them
+    // (warnings) and notes where a value is overridden or ignored.
     WindowsProfileSettings settings(WindowsProfile p, std::vector<std::string>* conflicts = nullptr) const;
+    WindowsProfileSettings settings(WindowsProfile p, Diagnostics& diagnostics) const;
 };
+
+// The exports of one host (e.g. a GPO report and the local .wfw) as one policy: every rule,
+// profile entry, global value, GPO name and diagnostic of each, in order; each item keeps its
+// store and file. One policy is returned as it is.
+WindowsPolicy combine_windows_policies(std::vector<WindowsPolicy> policies);
 
 // Detects the form from the content (never from the file name).
 WindowsForm detect_windows_form(std::string_view bytes);
@@ -174,6 +214,8 @@ std::string windows_address_keyword(std::string_view word);
 std::string windows_port_keyword(std::string_view word);
 
 // The policy seen by one profile, as a Ruleset (family 0, table "filter", INPUT and OUTPUT).
+// When Group Policy sets AllowLocalPolicyMerge=false for the profile, local-store rules are left
+// out (a note counts them). A policy of several files names each rule's file:line in its text.
 Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const WindowsContext& ctx = {});
 
 }  // namespace rulegap

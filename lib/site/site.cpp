@@ -138,6 +138,10 @@ void load_firewalls(Site& site, std::uint64_t max_input_size) {
         fw.rulesets.clear();
         fw.disabled.reset();
         fw.loaded_format = fw.format;
+        // Windows: every file is an export of the same host (a GPO report, the local store, ...);
+        // they are combined into one policy and lowered once.
+        std::vector<WindowsPolicy> windows;
+        std::vector<std::string> unread;   // files that could not be opened or recognised
         for (std::size_t i = 0; i < fw.files.size(); ++i) {
             const std::string& path = fw.files[i];
             std::optional<std::string> bytes;
@@ -151,6 +155,7 @@ void load_firewalls(Site& site, std::uint64_t max_input_size) {
             }
             if (!bytes) {
                 site.diagnostics.error(fw.where, "cannot open firewall file " + path + ": " + why);
+                unread.push_back(path);
                 continue;
             }
             FirewallFormat format = fw.format;
@@ -161,6 +166,7 @@ void load_firewalls(Site& site, std::uint64_t max_input_size) {
                     site.diagnostics.error(fw.where, "cannot tell the format of " + path +
                                                          " (neither iptables-save nor a Windows Firewall export); "
                                                          "say `format iptables` or `format windows`");
+                    unread.push_back(path);
                     continue;
                 }
             }
@@ -172,23 +178,40 @@ void load_firewalls(Site& site, std::uint64_t max_input_size) {
             if (format == FirewallFormat::iptables) {
                 if (fw.profile || fw.rpc_range)
                     site.diagnostics.warning(fw.where, "profile and rpc apply to Windows firewalls; " + path + " is iptables");
-                Ruleset rs = read_iptables(std::move(*bytes), path);   // the ruleset keeps the text
+                Ruleset rs = read_iptables(*bytes, path);
                 for (const Ruleset& other : fw.rulesets)
                     if (other.family == rs.family)
                         site.diagnostics.warning(fw.where, "two IPv" + std::to_string(rs.family) +
                                                                " files for firewall " + fw.name + "; the first one decides");
                 fw.rulesets.push_back(std::move(rs));
             } else {
-                if (!fw.is_host()) site.diagnostics.warning(fw.where, "a Windows firewall is a host firewall; use `on \"Role\"`");
-                WindowsPolicy policy = read_windows_policy(*bytes, path);
-                const WindowsProfile profile = fw.profile.value_or(WindowsProfile::domain);
-                const WindowsProfileSettings s = policy.settings(profile);
-                if (s.enable_firewall && !*s.enable_firewall)
-                    fw.disabled = "the firewall is disabled for the " + std::string(to_string(profile)) +
-                                  " profile in " + path + ": everything passes";
-                fw.rulesets.push_back(to_ruleset(policy, profile, site.windows_context(fw)));
+                windows.push_back(read_windows_policy(*bytes, path));
             }
         }
+        if (windows.empty()) continue;
+        if (!fw.is_host()) site.diagnostics.warning(fw.where, "a Windows firewall is a host firewall; use `on \"Role\"`");
+        // A part of the host's policy that could not be read may hold any rule: an unread
+        // placeholder makes the verdicts it could touch unknown, never decided without it.
+        for (const std::string& path : unread) {
+            WindowsPolicy missing;
+            missing.file = path;
+            missing.files = {path};
+            missing.store = WindowsStore::group_policy;   // whatever the other files say, it applies
+            WindowsRule r;
+            r.id = "(the file)";
+            r.where = SourceLoc{path, 0, 0};
+            r.readable = false;
+            r.store = WindowsStore::group_policy;
+            missing.rules.push_back(std::move(r));
+            windows.push_back(std::move(missing));
+        }
+        const WindowsPolicy policy = combine_windows_policies(std::move(windows));
+        const WindowsProfile profile = fw.profile.value_or(WindowsProfile::domain);
+        const WindowsProfileSettings s = policy.settings(profile);
+        if (s.enable_firewall && !*s.enable_firewall)
+            fw.disabled = "the firewall is disabled for the " + std::string(to_string(profile)) + " profile in " +
+                          (s.where.file.empty() ? policy.file : s.where.file) + ": everything passes";
+        fw.rulesets.push_back(to_ruleset(policy, profile, site.windows_context(fw)));
     }
 }
 

@@ -5,6 +5,8 @@
 // InterfaceAlias, InterfaceType, LocalUser, RemoteUser, RemoteMachine, Authentication,
 // Encryption, OverrideBlockRules); ';' or ',' delimited, quoted. Each row becomes the rule-string
 // keys it stands for, so the key semantics are the same as for every other form.
+// The store of a row: its PolicyStoreSourceType (GroupPolicy or Local), else its PolicyStoreSource
+// (RSOP or PersistentStore); without either column, the local store.
 #include <algorithm>
 #include <map>
 
@@ -73,6 +75,17 @@ std::vector<std::string_view> items(std::string_view v) {
 
 bool any(std::string_view v) { v = wd::trim(v); return v.empty() || wd::iequals(v, "Any"); }
 
+// The store a PolicyStoreSourceType / PolicyStoreSource value names; nullopt when it names
+// another one (Dynamic, Generated, MDM, ...).
+std::optional<WindowsStore> store_named(std::string_view v) {
+    v = wd::trim(v);
+    for (const char* gp : {"GroupPolicy", "HostFirewallGroupPolicy", "RSOP"})
+        if (wd::iequals(v, gp)) return WindowsStore::group_policy;
+    for (const char* local : {"", "Local", "HostFirewallLocal", "PersistentStore", "None"})
+        if (wd::iequals(v, local)) return WindowsStore::local;
+    return std::nullopt;
+}
+
 const std::map<std::string_view, std::string_view> dynamic_targets{
     {"ProximitySharing", "TTK=ProxSharing"},   {"WifiDirectPrinting", "TTK2_22=WFDPrint"},
     {"WifiDirectDisplay", "TTK2_22=WFDDisplay"}, {"WifiDirectDevices", "TTK2_27=WFDKmDriver"},
@@ -83,9 +96,7 @@ const std::map<std::string_view, std::string_view> dynamic_targets{
 }  // namespace
 
 WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
-    WindowsPolicy policy;
-    policy.form = WindowsForm::csv;
-    policy.file = file;
+    WindowsPolicy policy = wd::new_policy(WindowsForm::csv, WindowsStore::local, file);
     wd::DecodedText text = wd::decode_text(bytes);
     if (!text.ok) {
         policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
@@ -104,6 +115,11 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
     for (const char* needed : {"DisplayName", "Direction", "Action"})
         if (!col.count(needed))
             policy.diagnostics.error(SourceLoc{file, 1, 1}, std::string("no '") + needed + "' column");
+    const char* store_column = col.count("PolicyStoreSourceType") ? "PolicyStoreSourceType"
+                               : col.count("PolicyStoreSource")   ? "PolicyStoreSource"
+                                                                  : nullptr;
+    std::vector<std::string> other_stores;   // noted once each
+    bool store_seen = false;
     for (std::size_t r = 1; r < rows.size(); ++r) {
         const Row& row = rows[r];
         auto cell = [&](std::string_view name) -> const Cell* {
@@ -119,6 +135,20 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
         rule.id = std::string(value("Name"));
         rule.name = std::string(value("DisplayName"));
         rule.where = SourceLoc{file, row[0].line, row[0].column};
+        if (store_column) {
+            std::string_view named = value(store_column);
+            std::optional<WindowsStore> store = store_named(named);
+            rule.store = store.value_or(WindowsStore::local);
+            if (!store && std::find(other_stores.begin(), other_stores.end(), named) == other_stores.end()) {
+                other_stores.emplace_back(named);
+                const Cell* c = cell(store_column);
+                policy.diagnostics.note(c ? SourceLoc{file, c->line, c->column} : rule.where,
+                                        std::string(store_column) + " '" + std::string(named) +
+                                            "' is neither Group Policy nor local: read as the local store");
+            }
+            if (!store_seen) policy.store = rule.store;   // the first row's store is the export's
+            store_seen = true;
+        }
         if (row.size() != rows[0].size())
             policy.diagnostics.warning(rule.where, wd::describe(rule) + ": " + std::to_string(row.size()) +
                                                        " cells, the header has " + std::to_string(rows[0].size()));

@@ -48,12 +48,24 @@ bool iequals(std::string_view a, std::string_view b);
 // Part of the input that may hold rules was not read (a cut or undecodable file, a line that
 // cannot be parsed): a placeholder rule whose action and direction are unknown, so that every
 // verdict it could touch is `unknown` — never allowed by omission. `id` says what was lost.
+// The placeholder belongs to the store being read (a .reg section may differ from policy.store).
 inline void add_unread_rule(WindowsPolicy& policy, SourceLoc where, std::string id) {
     WindowsRule r;
     r.id = std::move(id);
     r.where = std::move(where);
     r.readable = false;
+    r.store = policy.store;
     policy.rules.push_back(std::move(r));
+}
+
+// A reader's empty policy: its form, store and file.
+inline WindowsPolicy new_policy(WindowsForm form, WindowsStore store, const std::string& file) {
+    WindowsPolicy p;
+    p.form = form;
+    p.store = store;
+    p.file = file;
+    p.files = {file};
+    return p;
 }
 std::string_view trim(std::string_view s);
 
@@ -79,5 +91,12 @@ std::optional<bool> parse_bool(std::string_view text);   // TRUE/FALSE, true/fal
 // Applies a registry-style profile value (DWORD or text); gpo_xml: booleans where true = block.
 void apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::string_view value, bool gpo_xml);
 std::optional<WindowsProfileKey> profile_key(std::string_view name);   // "DomainProfile" ...
+
+// ----- stores (stores.cpp) -----
+
+// The profile entries of one store that give a profile its settings: its own key, else
+// (private) StandardProfile; `key_used` gets the key chosen.
+std::vector<const WindowsProfileSettings*> profile_entries(const WindowsPolicy& policy, WindowsProfile p,
+                                                           WindowsStore store, WindowsProfileKey* key_used = nullptr);
 
 }  // namespace rulegap::windows_detail

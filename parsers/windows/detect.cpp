@@ -53,9 +53,7 @@ WindowsPolicy read_windows_policy(std::string_view bytes, std::string file) {
         case WindowsForm::csv: return read_windows_csv(bytes, std::move(file));
         case WindowsForm::rule_strings: return read_windows_rule_strings(bytes, std::move(file));
         case WindowsForm::format_list: {
-            WindowsPolicy p;
-            p.form = WindowsForm::format_list;
-            p.file = file;
+            WindowsPolicy p = wd::new_policy(WindowsForm::format_list, WindowsStore::local, file);
             p.diagnostics.error(SourceLoc{file, 0, 0},
                                 "Get-NetFirewallRule Format-List text is not a supported form: it has no ports, "
                                 "addresses or programs; export with Export-FirewallRules (CSV), "
@@ -64,8 +62,7 @@ WindowsPolicy read_windows_policy(std::string_view bytes, std::string file) {
         }
         case WindowsForm::unknown: break;
     }
-    WindowsPolicy p;
-    p.file = file;
+    WindowsPolicy p = wd::new_policy(WindowsForm::unknown, WindowsStore::local, file);
     p.diagnostics.error(SourceLoc{file, 0, 0},
                         "not a Windows Firewall export rulegap reads (.wfw hive, .reg, GPO report XML, "
                         "PowerShell CSV, rule strings)");
@@ -75,8 +72,7 @@ WindowsPolicy read_windows_policy(std::string_view bytes, std::string file) {
 WindowsPolicy load_windows_policy(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        WindowsPolicy p;
-        p.file = path;
+        WindowsPolicy p = wd::new_policy(WindowsForm::unknown, WindowsStore::local, path);
         p.diagnostics.error(SourceLoc{path, 0, 0}, "cannot open the file");
         return p;
     }

@@ -49,6 +49,7 @@ struct Reader {
         WindowsRule r;
         r.where = at(n);
         r.gpo = gpo;
+        r.store = WindowsStore::group_policy;
         if (pugi::xml_node name = child_named(n, "Name")) r.name = name.text().get();
         for (pugi::xml_node c : n.children()) {
             if (c.type() != pugi::node_element) continue;
@@ -75,6 +76,7 @@ struct Reader {
         s.present = true;
         s.where = at(n);
         s.gpo = gpo;
+        s.store = WindowsStore::group_policy;
         for (pugi::xml_node c : n.children()) {
             if (c.type() != pugi::node_element) continue;
             pugi::xml_node v = child_named(c, "Value");
@@ -143,9 +145,7 @@ void find_gpos(const pugi::xml_node& n, std::vector<pugi::xml_node>& out) {
 }  // namespace
 
 WindowsPolicy read_windows_gpo_xml(std::string_view bytes, std::string file) {
-    WindowsPolicy policy;
-    policy.form = WindowsForm::gpo_xml;
-    policy.file = file;
+    WindowsPolicy policy = wd::new_policy(WindowsForm::gpo_xml, WindowsStore::group_policy, file);
     wd::DecodedText text = wd::decode_text(bytes);
     if (!text.ok) {
         policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error);

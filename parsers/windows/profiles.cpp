@@ -49,38 +49,6 @@ const WindowsAddressBinding* WindowsContext::find(std::string_view keyword) cons
     return nullptr;
 }
 
-WindowsProfileSettings WindowsPolicy::settings(WindowsProfile p, std::vector<std::string>* conflicts) const {
-    WindowsProfileKey want = p == WindowsProfile::domain    ? WindowsProfileKey::domain
-                             : p == WindowsProfile::private_ ? WindowsProfileKey::private_
-                                                             : WindowsProfileKey::public_;
-    auto has = [&](WindowsProfileKey k) {
-        for (const auto& [key, s] : profiles)
-            if (key == k && s.present) return true;
-        return false;
-    };
-    if (p == WindowsProfile::private_ && !has(want) && has(WindowsProfileKey::standard))
-        want = WindowsProfileKey::standard;
-    WindowsProfileSettings out;
-    auto merge = [&](auto& into, const auto& from, const char* name, const WindowsProfileSettings& s) {
-        if (!from) return;
-        if (!into) { into = from; return; }
-        if (*into != *from && conflicts)
-            conflicts->push_back(std::string(name) + " differs between GPOs ('" + out.gpo + "' and '" + s.gpo +
-                                 "'); the first one is used");
-    };
-    for (const auto& [key, s] : profiles) {
-        if (key != want || !s.present) continue;
-        if (!out.present) { out.present = true; out.where = s.where; out.gpo = s.gpo; }
-        merge(out.enable_firewall, s.enable_firewall, "EnableFirewall", s);
-        merge(out.default_inbound, s.default_inbound, "DefaultInboundAction", s);
-        merge(out.default_outbound, s.default_outbound, "DefaultOutboundAction", s);
-        merge(out.do_not_allow_exceptions, s.do_not_allow_exceptions, "DoNotAllowExceptions", s);
-        merge(out.allow_local_policy_merge, s.allow_local_policy_merge, "AllowLocalPolicyMerge", s);
-        out.others.insert(out.others.end(), s.others.begin(), s.others.end());
-    }
-    return out;
-}
-
 namespace windows_detail {
 
 std::optional<WindowsProfileKey> profile_key(std::string_view name) {

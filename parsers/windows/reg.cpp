@@ -1,5 +1,7 @@
 // regedit .reg exports (UTF-16LE with BOM and CRLF, as regedit writes them, or UTF-8): the
-// FirewallRules key, the profile keys and the policy's global values.
+// FirewallRules key, the profile keys and the policy's global values. The key path tells the
+// store: ...\Policies\Microsoft\WindowsFirewall is Group Policy's, ...\SharedAccess\Parameters
+// \FirewallPolicy the local one; any other path is read as local, with a note naming it.
 #include <cctype>
 
 #include "parsers/windows/detail.hpp"
@@ -62,6 +64,19 @@ std::string last_component(std::string_view path) {
     return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
+// The store a key path belongs to; nullopt when it is neither.
+std::optional<WindowsStore> store_of_key(std::string_view path) {
+    std::string lower(path);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto under = [&](std::string_view root) {
+        std::size_t at = lower.find(root);
+        return at != std::string::npos && (at + root.size() == lower.size() || lower[at + root.size()] == '\\');
+    };
+    if (under("\\policies\\microsoft\\windowsfirewall")) return WindowsStore::group_policy;
+    if (under("\\sharedaccess\\parameters\\firewallpolicy")) return WindowsStore::local;
+    return std::nullopt;
+}
+
 std::string parent_component(std::string_view path) {
     std::size_t slash = path.rfind('\\');
     if (slash == std::string_view::npos) return {};
@@ -71,9 +86,7 @@ std::string parent_component(std::string_view path) {
 }  // namespace
 
 WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
-    WindowsPolicy policy;
-    policy.form = WindowsForm::reg;
-    policy.file = file;
+    WindowsPolicy policy = wd::new_policy(WindowsForm::reg, WindowsStore::local, file);
     wd::DecodedText text = wd::decode_text(bytes);
     if (!text.ok) {
         policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
@@ -81,6 +94,7 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
     }
     std::string_view all = text.utf8;
     std::string section;
+    WindowsStore section_store = WindowsStore::local;
     std::uint32_t line_no = 0;
     std::size_t pos = 0;
     bool header_seen = false;
@@ -97,8 +111,32 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
     // A line that cannot be read inside the FirewallRules key may have been a rule.
     auto unread = [&](const SourceLoc& here, const std::string& message) {
         policy.diagnostics.error(here, message);
-        if (wd::iequals(last_component(section), "FirewallRules"))
+        if (wd::iequals(last_component(section), "FirewallRules")) {
             wd::add_unread_rule(policy, here, "(line " + std::to_string(here.line) + ")");
+            policy.rules.back().store = section_store;
+        }
+    };
+    // The first firewall key read gives the policy's store; each key keeps its own.
+    bool store_seen = false, both_noted = false, other_noted = false;
+    auto firewall_key = [&](const SourceLoc& here) {
+        if (!store_seen) {
+            store_seen = true;
+            policy.store = section_store;
+        } else if (policy.store != section_store && !both_noted) {
+            both_noted = true;
+            policy.diagnostics.note(here, "this file holds keys of both the Group Policy and the local store; "
+                                          "each key is read as its own store");
+        }
+    };
+    // The entry of a profile key in the current section's store (one per key and store).
+    auto profile_entry = [&](WindowsProfileKey pk, const SourceLoc& here) -> WindowsProfileSettings& {
+        for (auto& [k, v] : policy.profiles)
+            if (k == pk && v.store == section_store) return v;
+        policy.profiles.emplace_back(pk, WindowsProfileSettings{});
+        WindowsProfileSettings& s = policy.profiles.back().second;
+        s.where = here;
+        s.store = section_store;
+        return s;
     };
     std::string_view line;
     while (next_line(line)) {
@@ -114,6 +152,17 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
             section = std::string(t.substr(1, t.size() >= 2 && t.back() == ']' ? t.size() - 2 : t.size() - 1));
             if (!section.empty() && section.front() == '-')
                 policy.diagnostics.warning(here, "key deletion '" + section + "' ignored");
+            std::optional<WindowsStore> store = store_of_key(section);
+            section_store = store.value_or(WindowsStore::local);
+            bool firewall = wd::iequals(last_component(section), "FirewallRules") ||
+                            wd::profile_key(last_component(section)) || wd::profile_key(parent_component(section));
+            if (!store && firewall && !other_noted) {
+                other_noted = true;
+                policy.diagnostics.note(here, "key '" + section + "' is neither the Group Policy store (...\\Policies\\"
+                                              "Microsoft\\WindowsFirewall) nor the local store (...\\SharedAccess\\"
+                                              "Parameters\\FirewallPolicy): read as the local store");
+            }
+            if (firewall) firewall_key(here);
             continue;
         }
         std::size_t start = static_cast<std::size_t>(t.data() - line.data());
@@ -193,20 +242,13 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
                 policy.diagnostics.items.push_back(std::move(d));
             }
             rule.where = SourceLoc{file, line_no, q.column.empty() ? 1 : q.column.front() + 1};
+            rule.store = section_store;
             policy.rules.push_back(std::move(rule));
         } else if (auto pk = wd::profile_key(key)) {
-            WindowsProfileSettings* s = nullptr;
-            for (auto& [k, v] : policy.profiles)
-                if (k == *pk) s = &v;
-            if (!s) {
-                policy.profiles.emplace_back(*pk, WindowsProfileSettings{});
-                s = &policy.profiles.back().second;
-                s->where = here;
-            }
-            wd::apply_profile_value(*s, name, value, false);
+            wd::apply_profile_value(profile_entry(*pk, here), name, value, false);
         } else if (auto parent = wd::profile_key(parent_component(section))) {
-            for (auto& [k, v] : policy.profiles)
-                if (k == *parent) v.others.emplace_back(key + "\\" + name, value);
+            // A profile's subkey (Logging, ...): kept with the profile, even before its own key.
+            profile_entry(*parent, here).others.emplace_back(key + "\\" + name, value);
         } else {
             policy.globals.emplace_back(key + "\\" + name, value);
         }

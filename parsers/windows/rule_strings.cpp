@@ -6,9 +6,7 @@ namespace rulegap {
 namespace wd = windows_detail;
 
 WindowsPolicy read_windows_rule_strings(std::string_view bytes, std::string file) {
-    WindowsPolicy policy;
-    policy.form = WindowsForm::rule_strings;
-    policy.file = file;
+    WindowsPolicy policy = wd::new_policy(WindowsForm::rule_strings, WindowsStore::local, file);
     wd::DecodedText text = wd::decode_text(bytes);
     if (!text.ok) {
         policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");

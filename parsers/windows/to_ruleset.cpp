@@ -7,6 +7,8 @@
 //   3. block rules -> DROP
 //   4. allow rules -> ACCEPT (inbound: none when DoNotAllowExceptions)
 //   5. policy: the profile's default action (inbound block, outbound allow unless set)
+// Rules of the local store are left out for a profile whose Group Policy settings say
+// AllowLocalPolicyMerge=false ([MS-FASP] 3.1.3); a note counts them.
 // A rule whose items form a union the model cannot hold in one rule (IPv4 and IPv6 addresses,
 // numbers and unbound keywords, ICMP types with codes) becomes several rules with the same
 // action, which is the same union under first match.
@@ -175,6 +177,42 @@ std::string profile_name(WindowsProfile p) {
     return s;
 }
 
+// Whether a rule takes part in a profile's lowering at all (before its store is considered).
+bool in_profile(const WindowsRule& r, unsigned bit) {
+    if (!r.readable && (!r.has_action || !r.has_direction)) return true;   // unknown: everywhere
+    return r.has_action && r.has_direction && (r.active || !r.readable) && (r.profiles & bit);
+}
+
+// The note on local rules left out because Group Policy says AllowLocalPolicyMerge=false.
+void note_local_rules_left_out(const WindowsPolicy& policy, WindowsProfile profile, Diagnostics& diagnostics) {
+    const WindowsProfileSettings* setting = nullptr;
+    for (const WindowsProfileSettings* e : windows_detail::profile_entries(policy, profile, WindowsStore::group_policy))
+        if (e->allow_local_policy_merge) { setting = e; break; }
+    if (!setting) return;
+    const unsigned bit = static_cast<unsigned>(profile);
+    std::size_t local = 0, left_out = 0;
+    std::vector<std::string> files;
+    for (const WindowsRule& r : policy.rules) {
+        if (r.store != WindowsStore::local) continue;
+        ++local;
+        if (!in_profile(r, bit)) continue;
+        ++left_out;
+        if (std::find(files.begin(), files.end(), r.where.file) == files.end()) files.push_back(r.where.file);
+    }
+    std::string head = "AllowLocalPolicyMerge is false for the " + profile_name(profile) + " profile (" +
+                       (setting->gpo.empty() ? std::string("Group Policy") : "GPO '" + setting->gpo + "'") + ")";
+    if (local == 0) {
+        diagnostics.note(setting->where, head + ": local rules are ignored when this policy is combined with them");
+        return;
+    }
+    std::string list;
+    for (const std::string& f : files) list += (list.empty() ? "" : ", ") + f;
+    diagnostics.note(setting->where, head + ": " + std::to_string(left_out) + " local-store rule" +
+                                         (left_out == 1 ? "" : "s") + " for this profile not enforced" +
+                                         (list.empty() ? std::string() : " (" + list + ")") + ", of " +
+                                         std::to_string(local) + " local rule" + (local == 1 ? "" : "s") + " read");
+}
+
 }  // namespace
 
 Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const WindowsContext& ctx) {
@@ -186,9 +224,7 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
     Table& table = rs.add_table("filter");
     Chain in{"INPUT", true, Action::drop, 0, {}};
     Chain out{"OUTPUT", true, Action::accept, 0, {}};
-    std::vector<std::string> conflicts;
-    WindowsProfileSettings s = policy.settings(profile, &conflicts);
-    for (const std::string& c : conflicts) rs.diagnostics.warning(s.where, c);
+    WindowsProfileSettings s = policy.settings(profile, rs.diagnostics);
     const std::string pname = profile_name(profile);
     if (!s.enable_firewall.value_or(true)) {
         in.policy = out.policy = Action::accept;
@@ -206,9 +242,8 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
     if (shielded)
         rs.diagnostics.note(s.where, "DoNotAllowExceptions is set for the " + pname +
                                          " profile: all inbound traffic is blocked, allow rules do not apply");
-    if (s.allow_local_policy_merge && !*s.allow_local_policy_merge)
-        rs.diagnostics.note(s.where, "AllowLocalPolicyMerge is false for the " + pname +
-                                         " profile: local rules are ignored when this policy is combined with them");
+    const bool local_rules = s.local_rules_apply();
+    if (!local_rules) note_local_rules_left_out(policy, profile, rs.diagnostics);
 
     for (Chain* c : {&in, &out}) {
         Rule stateful;
@@ -225,9 +260,23 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
     const unsigned bit = static_cast<unsigned>(profile);
     auto emit = [&](const WindowsRule& r, Chain& chain, Action action) {
         bool inbound = &chain == &in;
-        std::string text = (r.name.empty() ? std::string() : r.name + " ") + r.rule_string();
+        std::string text;
+        // Several files: the ruleset's file names them all, so each rule names its own place.
+        if (policy.files.size() > 1) {
+            text += '[';
+            text += r.where.to_string();
+            text += "] ";
+        }
+        if (!r.name.empty()) {
+            text += r.name;
+            text += ' ';
+        }
+        text += r.rule_string();
         std::string comment = r.id;
         if (!r.gpo.empty()) comment += (comment.empty() ? "GPO " : " (GPO ") + r.gpo + (comment.empty() ? "" : ")");
+        // Kept by the ruleset once for all the rules this one becomes.
+        const std::string_view text_kept = rs.keep(std::move(text));
+        const std::string_view comment_kept = rs.keep(std::move(comment));
         std::vector<Conditions> variants = r.readable || (r.has_action && r.has_direction)
                                                ? lowering.conditions(r, inbound)
                                                : std::vector<Conditions>{lowering.scope(r)};
@@ -235,9 +284,6 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
             rs.diagnostics.warning(r.where, wd::describe(r) + ": too many address/port combinations; made undecided");
             variants = {{undecided("unparsed", "too many address/port combinations")}};
         }
-        // Kept by the ruleset once for all the rules this one becomes.
-        const std::string_view text_kept = rs.keep(std::move(text));
-        const std::string_view comment_kept = rs.keep(std::move(comment));
         for (Conditions& cs : variants) {
             Rule rule;
             rule.line = r.where.line;
@@ -251,15 +297,16 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
         }
     };
     // Rules whose action or direction could not be read: anything could happen, first.
+    auto enforced = [&](const WindowsRule& r) { return local_rules || r.store != WindowsStore::local; };
     for (const WindowsRule& r : policy.rules)
-        if (!r.readable && (!r.has_action || !r.has_direction)) {
+        if (!r.readable && (!r.has_action || !r.has_direction) && enforced(r)) {
             if (r.has_direction) emit(r, r.direction == WindowsDirection::in ? in : out, Action::unknown);
             else { emit(r, in, Action::unknown); emit(r, out, Action::unknown); }
         }
     for (WindowsAction a : {WindowsAction::bypass, WindowsAction::block, WindowsAction::allow}) {
         for (const WindowsRule& r : policy.rules) {
             if (!r.has_action || !r.has_direction || r.action != a) continue;
-            if (!(r.active || !r.readable) || !(r.profiles & bit)) continue;
+            if (!(r.active || !r.readable) || !(r.profiles & bit) || !enforced(r)) continue;
             bool inbound = r.direction == WindowsDirection::in;
             if (a == WindowsAction::allow && inbound && shielded) continue;
             emit(r, inbound ? in : out, a == WindowsAction::block ? Action::drop : Action::accept);

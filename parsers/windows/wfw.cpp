@@ -126,9 +126,8 @@ void flatten(hive_h* h, hive_node_h n, const std::string& prefix, std::vector<st
 }  // namespace
 
 WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
-    WindowsPolicy policy;
-    policy.form = WindowsForm::wfw;
-    policy.file = file;
+    // wf.msc "Export Policy" and netsh advfirewall export write the local store.
+    WindowsPolicy policy = wd::new_policy(WindowsForm::wfw, WindowsStore::local, file);
     SourceLoc whole{file, 0, 0};
     if (bytes.size() < 4096 || bytes.substr(0, 4) != "regf") {
         policy.diagnostics.error(whole, "not a registry hive (no 'regf' header)");

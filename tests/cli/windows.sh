@@ -36,4 +36,34 @@ expect_exit 2 "bad profile" -- "$RULEGAP" explain "$EX/dc.reg" --profile office 
 expect_exit 2 "bad direction" -- "$RULEGAP" explain "$EX/dc.reg" --direction sideways --packet "tcp 10.1.0.9:1 -> 10.2.1.5:135"
 expect_exit 2 "FORWARD on Windows" -- "$RULEGAP" explain "$EX/dc.reg" --hook FORWARD --packet "tcp 10.1.0.9:1 -> 10.2.1.5:135"
 expect_exit 2 "bad rpc range" -- "$RULEGAP" explain "$EX/pe-gpo.xml" --rpc 5000-1000 --packet "tcp 10.1.0.9:1 -> 10.2.1.5:135"
+# Two stores of one host: a Group Policy export (Domain: AllowLocalPolicyMerge=0, Public: 1) and
+# the local store, combined with --also. The local allow rule for 8080 decides alone, not when
+# Group Policy leaves local rules out; a GP block beats a local allow.
+M=$REPO/tests/fixtures/windows/merge
+WEB="tcp 10.1.0.9:50000 -> 10.2.1.5:8080"
+expect_exit 0 "local store alone" -- "$RULEGAP" explain "$M/dc-local.reg" --packet "$WEB" --format json
+expect_grep "$TMP/out" '"verdict":"accept".*"id":"\{9D2E0B20-0000-4000-8000-000000000001\}"' "the local allow rule decides"
+expect_exit 0 "GPO + local, domain" -- "$RULEGAP" explain "$M/dc-gpo.reg" --also "$M/dc-local.reg" --packet "$WEB" --format json -v
+expect_grep "$TMP/out" '"verdict":"drop","rule":null,"policy":true' "AllowLocalPolicyMerge=0: the local rule is not enforced"
+expect_grep "$TMP/err" 'dc-gpo.reg:[0-9]+:1: note: AllowLocalPolicyMerge is false for the domain profile \(Group Policy\): 2 local-store rules for this profile not enforced' "a note counts the local rules left out"
+expect_grep "$TMP/err" 'AllowLocalPolicyMerge=true in the local store is ignored' "the local AllowLocalPolicyMerge is ignored, with a note"
+expect_exit 0 "GPO + local, public" -- "$RULEGAP" explain "$M/dc-gpo.reg" --also "$M/dc-local.reg" --profile public --packets /dev/stdin --format json <<'P'
+tcp 10.1.0.9:50000 -> 10.2.1.5:8080
+tcp 10.1.0.9:50000 -> 10.2.1.5:8081
+P
+got=$(python3 -c 'import json,sys; print(" ".join(json.loads(l)["verdict"] for l in open(sys.argv[1])))' "$TMP/out")
+[ "$got" = "accept drop" ] && pass "public merges: local allow applies, GP block beats local allow ($got)" || fail "public verdicts: $got"
+expect_exit 0 "GP block over local allow, text" -- "$RULEGAP" explain "$M/dc-gpo.reg" --also "$M/dc-local.reg" --profile public --packet "tcp 10.1.0.9:50000 -> 10.2.1.5:8081"
+expect_grep "$TMP/out" '^verdict +DROP by .*dc-gpo.reg \+ .*dc-local.reg:[0-9]+' "the combined policy names both files"
+expect_grep "$TMP/out" '\[[^]]*dc-local.reg:21:43\] Local admin console' "the local allow is traced with its own file and line"
+expect_grep "$TMP/out" 'also matches \(allow\): the block rule' "and why the GP block wins"
+expect_exit 0 "GPO report + local rule strings" -- "$RULEGAP" explain "$M/dc-gpo.xml" --also "$M/local-rules.txt" --packet "$WEB" --format json
+expect_grep "$TMP/out" '"verdict":"drop"' "GPO XML AllowLocalPolicyMerge=false leaves the rule strings out"
+expect_exit 0 "lint combined" -- "$RULEGAP" lint "$M/dc-gpo.reg" --also "$M/dc-local.reg"
+expect_grep "$TMP/out" 'dc-gpo.reg \+ .*dc-local.reg: Windows Firewall' "lint reads both as one policy"
+expect_grep "$TMP/err" 'note: 2 exports of one host combined into one policy' "lint says what was combined"
+expect_exit 2 "--also on iptables" -- "$RULEGAP" explain "$EX/perimeter.rules" --also "$M/dc-local.reg" --packet "$WEB"
+expect_grep "$TMP/err" 'combines Windows Firewall exports' "iptables takes exactly one FILE"
+expect_exit 2 "--also not a Windows export" -- "$RULEGAP" explain "$M/dc-gpo.reg" --also "$EX/perimeter.rules" --packet "$WEB"
+expect_exit 2 "--also unreadable" -- "$RULEGAP" lint "$M/dc-gpo.reg" --also "$M/nope.wfw"
 finish
