@@ -65,7 +65,7 @@ bool read_packets(const ExplainOptions& o, std::vector<PacketLine>& out) {
 }
 
 nlohmann::ordered_json rule_json(const Ruleset& rs, const RuleRef& r) {
-    nlohmann::ordered_json j = {{"file", rs.file}, {"line", r.line}, {"table", r.table}, {"chain", r.chain}, {"text", r.text}};
+    nlohmann::ordered_json j = {{"file", r.file.empty() ? rs.file : r.file}, {"line", r.line}, {"table", r.table}, {"chain", r.chain}, {"text", r.text}};
     // Windows rules: their id (registry value name, GUID or CSV name), kept by the reader.
     const Table* t = rs.family == 0 ? rs.table(r.table) : nullptr;
     const Chain* c = t ? t->chain(r.chain) : nullptr;
@@ -108,15 +108,16 @@ void print_text(const Ruleset& rs, Hook hook, const PacketLine& p, const Decisio
     for (const TraceStep& s : d.trace) {
         bool decisive = d.decided_by && s.at.table == d.decided_by->table && s.at.chain == d.decided_by->chain &&
                         s.at.rule == d.decided_by->rule;
-        std::string where = fmt::format("{}:{}", rs.file, s.at.line);
+        std::string where = fmt::format("{}:{}", s.at.file.empty() ? rs.file : s.at.file, s.at.line);
         std::string line = fmt::format("  {:<8} {:<16} {:<28} {}", s.at.table, s.at.chain, where, s.at.text);
         fmt::print("{}\n      -> {}{}\n", decisive ? st.bold(line) : line, s.action, decisive ? "   <== decides" : "");
     }
     if (d.trace.empty()) fmt::print("  (no rule matched and no chain applies)\n");
     std::string by;
     if (d.decided_by) {
-        by = d.by_policy ? fmt::format(" by the policy of {} {} ({}:{})", d.decided_by->table, d.decided_by->chain, rs.file, d.decided_by->line)
-                         : fmt::format(" by {}:{} ({} {})", rs.file, d.decided_by->line, d.decided_by->table, d.decided_by->chain);
+        const std::string& file = d.decided_by->file.empty() ? rs.file : d.decided_by->file;
+        by = d.by_policy ? fmt::format(" by the policy of {} {} ({}:{})", d.decided_by->table, d.decided_by->chain, file, d.decided_by->line)
+                         : fmt::format(" by {}:{} ({} {})", file, d.decided_by->line, d.decided_by->table, d.decided_by->chain);
     }
     std::string scope;
     if (d.verdict == Verdict::unknown && d.reason.starts_with("program: only for "))

@@ -40,6 +40,7 @@ struct RuleRef {
     int rule = -1;                    // index into the chain's rules; -1: the chain's policy
     std::uint32_t line = 0;           // the rule's line, or the chain header's for a policy
     std::string text;                 // the rule as written, or ":INPUT DROP" for a policy
+    std::string file;                 // the file of that line (Ruleset::file_of)
     bool is_policy() const { return rule < 0; }
 };
 

@@ -106,8 +106,9 @@ struct Target {
 };
 
 struct Rule {
-    std::uint32_t line = 0;           // 1-based line in the ruleset's file
+    std::uint32_t line = 0;           // 1-based line in the ruleset's file (Ruleset::file_of)
     std::uint32_t column = 1;
+    std::uint32_t source = 0;         // a ruleset of several files: index into Ruleset::sources
     std::string_view text;            // the rule as written, without counters and line end
     std::vector<Condition> conditions;
     Target target;
@@ -137,6 +138,9 @@ struct Table {
 
 struct Ruleset {
     std::string file;                 // where it was read from (for SourceLoc)
+    // Read from several files (a Windows host's Group Policy and local exports): their names,
+    // and each rule's Rule::source says which. Empty: every rule is from `file`.
+    std::vector<std::string> sources;
     int family = 4;                   // iptables-save: 4, ip6tables-save: 6, 0: both (Windows)
     std::vector<Table> tables;
     Diagnostics diagnostics;          // everything the reader said about the file
@@ -144,7 +148,10 @@ struct Ruleset {
     const Table* table(std::string_view name) const;  // nullptr when absent
     Table* table(std::string_view name);
     Table& add_table(std::string name);              // returns the existing one if present
-    SourceLoc where(const Rule& r) const { return {file, r.line, r.column}; }
+    const std::string& file_of(const Rule& r) const {
+        return r.source < sources.size() ? sources[r.source] : file;
+    }
+    SourceLoc where(const Rule& r) const { return {file_of(r), r.line, r.column}; }
 
     // Keeps text for as long as this Ruleset or a copy of it lives; the view returned is what a
     // rule's text, comment or target fields may hold. Not for use by two threads at once on

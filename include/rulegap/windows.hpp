@@ -215,7 +215,7 @@ std::string windows_port_keyword(std::string_view word);
 
 // The policy seen by one profile, as a Ruleset (family 0, table "filter", INPUT and OUTPUT).
 // When Group Policy sets AllowLocalPolicyMerge=false for the profile, local-store rules are left
-// out (a note counts them). A policy of several files names each rule's file:line in its text.
+// out (a note counts them). A policy of several files gives the Ruleset its sources (Rule::source).
 Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const WindowsContext& ctx = {});
 
 }  // namespace rulegap

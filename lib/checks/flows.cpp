@@ -59,7 +59,7 @@ HopPart make_part(const Sourced& s, const PacketSet& whole, const std::string& n
     p.verdict = s.outcome.verdict;
     p.packets = s.outcome.packets;
     if (s.outcome.decided_by) {
-        p.where = {s.file, s.outcome.decided_by->line, 0};
+        p.where = {s.outcome.decided_by->file.empty() ? s.file : s.outcome.decided_by->file, s.outcome.decided_by->line, 0};
         p.rule_text = s.outcome.decided_by->text;
         p.by_policy = s.outcome.decided_by->is_policy();
     } else {

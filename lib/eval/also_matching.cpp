@@ -35,9 +35,11 @@ std::vector<TraceStep> also_matching(const Ruleset& ruleset, const Packet& packe
     for (std::size_t i = static_cast<std::size_t>(winner.rule) + 1; i < chain->rules.size(); ++i) {
         const Rule& r = chain->rules[i];
         if (!may_match(r, packet)) continue;
-        RuleRef ref{winner.table, winner.chain, static_cast<int>(i), r.line, std::string(r.text)};
-        std::string why = "also matches (" + std::string(kind(r)) + "): the " + std::string(kind(won)) + " rule at line " +
-                          std::to_string(won.line) + " decides first";
+        RuleRef ref{winner.table, winner.chain, static_cast<int>(i), r.line, std::string(r.text), ruleset.file_of(r)};
+        std::string why = "also matches (" + std::string(kind(r)) + "): the " + std::string(kind(won)) + " rule at " +
+                          (ruleset.sources.empty() ? "line " + std::to_string(won.line)
+                                                   : SourceLoc{ruleset.file_of(won), won.line, 0}.to_string()) +
+                          " decides first";
         if (ruleset.family == 0) why += " (precedence: bypass, then block, then allow, then the profile default)";
         out.push_back({std::move(ref), std::move(why)});
     }

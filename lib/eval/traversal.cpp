@@ -90,10 +90,12 @@ RuleRef make_ref(const Ruleset& rs, const std::vector<Step>& steps, Ref at) {
     if (at.rule < 0) {
         out.line = c.line;
         out.text = ":" + c.name + " " + upper(c.policy ? to_string(*c.policy) : "accept");
+        out.file = rs.file;
     } else {
         const Rule& r = c.rules[static_cast<std::size_t>(at.rule)];
         out.line = r.line;
         out.text = r.text;
+        out.file = rs.file_of(r);
     }
     return out;
 }
@@ -120,7 +122,7 @@ int jump_target(const Table& t, const Rule& r) {
 }
 
 std::string rule_at(const Ruleset& rs, const Rule& r) {
-    return "rule at " + SourceLoc{rs.file, r.line, 0}.to_string();
+    return "rule at " + SourceLoc{rs.file_of(r), r.line, 0}.to_string();
 }
 
 std::string undecided_reason(const Ruleset& rs, const Rule& r, const std::string& module, const std::string& why) {

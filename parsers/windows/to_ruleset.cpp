@@ -218,6 +218,7 @@ void note_local_rules_left_out(const WindowsPolicy& policy, WindowsProfile profi
 Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const WindowsContext& ctx) {
     Ruleset rs;
     rs.file = policy.file;
+    if (policy.files.size() > 1) rs.sources = policy.files;   // each rule names its own file
     rs.family = 0;
     rs.diagnostics = policy.diagnostics;
     SourceLoc whole{policy.file, 0, 0};
@@ -256,17 +257,16 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
         c->rules.push_back(std::move(stateful));
     }
 
+    auto source_of = [&](const WindowsRule& r) {
+        for (std::uint32_t i = 0; i < rs.sources.size(); ++i)
+            if (rs.sources[i] == r.where.file) return i;
+        return std::uint32_t{0};
+    };
     Lowering lowering{ctx, rs.diagnostics};
     const unsigned bit = static_cast<unsigned>(profile);
     auto emit = [&](const WindowsRule& r, Chain& chain, Action action) {
         bool inbound = &chain == &in;
         std::string text;
-        // Several files: the ruleset's file names them all, so each rule names its own place.
-        if (policy.files.size() > 1) {
-            text += '[';
-            text += r.where.to_string();
-            text += "] ";
-        }
         if (!r.name.empty()) {
             text += r.name;
             text += ' ';
@@ -288,6 +288,7 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
             Rule rule;
             rule.line = r.where.line;
             rule.column = r.where.line == 0 ? 0 : r.where.column;
+            rule.source = source_of(r);
             rule.text = text_kept;
             rule.comment = comment_kept;
             rule.conditions = std::move(cs);

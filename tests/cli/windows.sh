@@ -54,8 +54,10 @@ P
 got=$(python3 -c 'import json,sys; print(" ".join(json.loads(l)["verdict"] for l in open(sys.argv[1])))' "$TMP/out")
 [ "$got" = "accept drop" ] && pass "public merges: local allow applies, GP block beats local allow ($got)" || fail "public verdicts: $got"
 expect_exit 0 "GP block over local allow, text" -- "$RULEGAP" explain "$M/dc-gpo.reg" --also "$M/dc-local.reg" --profile public --packet "tcp 10.1.0.9:50000 -> 10.2.1.5:8081"
-expect_grep "$TMP/out" '^verdict +DROP by .*dc-gpo.reg \+ .*dc-local.reg:[0-9]+' "the combined policy names both files"
-expect_grep "$TMP/out" '\[[^]]*dc-local.reg:21:43\] Local admin console' "the local allow is traced with its own file and line"
+expect_grep "$TMP/out" '^hook .*dc-gpo.reg \+ .*dc-local.reg, Windows' "the combined policy names both files"
+expect_grep "$TMP/out" '^verdict +DROP by .*merge/dc-gpo.reg:23 ' "the deciding GP rule is named by its own file and line"
+expect_grep "$TMP/out" 'merge/dc-local.reg:21 +Local admin console' "the local allow is traced with its own file and line"
+expect_grep "$TMP/out" 'the block rule at .*merge/dc-gpo.reg:23 decides first' "why the GP block wins names its file"
 expect_grep "$TMP/out" 'also matches \(allow\): the block rule' "and why the GP block wins"
 expect_exit 0 "GPO report + local rule strings" -- "$RULEGAP" explain "$M/dc-gpo.xml" --also "$M/local-rules.txt" --packet "$WEB" --format json
 expect_grep "$TMP/out" '"verdict":"drop"' "GPO XML AllowLocalPolicyMerge=false leaves the rule strings out"

@@ -225,6 +225,7 @@ TEST_CASE("windows stores: profile options merge, Group Policy first") {
 TEST_CASE("windows stores: AllowLocalPolicyMerge decides whether local rules are enforced") {
     WindowsPolicy p = gpo_and_local();
     WindowsPolicy local = fixture("dc-local.reg");
+    WindowsPolicy gpo = fixture("dc-gpo.reg");
 
     SUBCASE("domain: Group Policy says false, the local allow rule is not enforced") {
         CHECK(inbound(to_ruleset(local, WindowsProfile::domain), web) == Verdict::accept);
@@ -252,10 +253,14 @@ TEST_CASE("windows stores: AllowLocalPolicyMerge decides whether local rules are
         CHECK(inbound(to_ruleset(local, WindowsProfile::public_), admin) == Verdict::accept);   // local alone: firewall off
         CHECK_FALSE(find_message(rs.diagnostics, "not enforced"));
         // Several files: each lowered rule names its own file and line.
-        bool named = false;
-        for (const Rule& r : rs.table("filter")->chain("INPUT")->rules)
-            named |= std::string(r.text).starts_with("[" + local.file + ":");
-        CHECK(named);
+        bool local_named = false, gp_named = false;
+        for (const Rule& r : rs.table("filter")->chain("INPUT")->rules) {
+            if (r.line == 0) continue;   // the stateful rule
+            local_named |= rs.where(r).file == local.file && std::string(r.text).starts_with("Local ");
+            gp_named |= rs.where(r).file == gpo.file && !std::string(r.text).starts_with("Local ");
+        }
+        CHECK(local_named);
+        CHECK(gp_named);
         CHECK(rs.file == p.file);
     }
     SUBCASE("private: AllowLocalPolicyMerge unset, local rules apply; GP outbound block") {

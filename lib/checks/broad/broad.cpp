@@ -63,7 +63,7 @@ void run_broad(CheckContext& cx, Report& report) {
                 a.excess |= excess;
                 a.admitted |= o.packets;
                 a.ref = *o.decided_by;
-                a.file = rs.file;
+                a.file = o.decided_by->file.empty() ? rs.file : o.decided_by->file;
             }
         }
         for (const auto& [k, a] : rules) {
