@@ -130,6 +130,9 @@ struct WindowsProfileSettings {
     std::optional<bool> do_not_allow_exceptions;
     std::optional<bool> allow_local_policy_merge;
     std::vector<std::pair<std::string, std::string>> others;   // everything else, as written
+    // The settings above that the export has but that could not be read ("DefaultInboundAction",
+    // ...): what they decide is `unknown` (to_ruleset), never their default.
+    std::vector<std::string> unreadable;
     bool present = false;                // the export has this profile's key/element
     SourceLoc where;
     std::string gpo;

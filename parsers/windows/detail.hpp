@@ -89,7 +89,11 @@ std::optional<bool> parse_bool(std::string_view text);   // TRUE/FALSE, true/fal
 // ----- profile settings (profiles.cpp) -----
 
 // Applies a registry-style profile value (DWORD or text); gpo_xml: booleans where true = block.
-void apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::string_view value, bool gpo_xml);
+// False when `name` is a modelled setting whose value is not a boolean: it is then recorded as
+// unreadable (the caller reports where).
+bool apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::string_view value, bool gpo_xml);
+// Records a modelled setting whose value could not be read at all; false for other names.
+bool mark_unreadable(WindowsProfileSettings& s, std::string_view name);
 std::optional<WindowsProfileKey> profile_key(std::string_view name);   // "DomainProfile" ...
 
 // ----- stores (stores.cpp) -----

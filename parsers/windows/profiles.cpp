@@ -1,4 +1,6 @@
 // Profile settings, profile names, forms, and the host context of the lowering.
+#include <algorithm>
+
 #include "parsers/windows/detail.hpp"
 
 namespace rulegap {
@@ -60,16 +62,34 @@ std::optional<WindowsProfileKey> profile_key(std::string_view name) {
 }
 
 // Registry: DWORD 0 = allow, 1 = block; GPO XML: true = block. Both read as a boolean "block".
-void apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::string_view value, bool) {
+namespace {
+
+constexpr const char* modelled_settings[] = {"EnableFirewall", "DefaultInboundAction", "DefaultOutboundAction",
+                                              "DoNotAllowExceptions", "AllowLocalPolicyMerge"};
+
+}  // namespace
+
+bool mark_unreadable(WindowsProfileSettings& s, std::string_view name) {
+    for (const char* known : modelled_settings) {
+        if (!iequals(name, known)) continue;
+        s.present = true;
+        if (std::find(s.unreadable.begin(), s.unreadable.end(), known) == s.unreadable.end()) s.unreadable.emplace_back(known);
+        return true;
+    }
+    return false;
+}
+
+bool apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::string_view value, bool) {
     s.present = true;
     std::optional<bool> b = parse_bool(value);
+    bool ok = true;
     auto action = [&](std::optional<WindowsAction>& into) {
         if (b) into = *b ? WindowsAction::block : WindowsAction::allow;
-        else s.others.emplace_back(std::string(name), std::string(value));
+        else ok = !mark_unreadable(s, name);
     };
     auto flag = [&](std::optional<bool>& into) {
         if (b) into = *b;
-        else s.others.emplace_back(std::string(name), std::string(value));
+        else ok = !mark_unreadable(s, name);
     };
     if (iequals(name, "EnableFirewall")) flag(s.enable_firewall);
     else if (iequals(name, "DefaultInboundAction")) action(s.default_inbound);
@@ -77,6 +97,7 @@ void apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::
     else if (iequals(name, "DoNotAllowExceptions")) flag(s.do_not_allow_exceptions);
     else if (iequals(name, "AllowLocalPolicyMerge")) flag(s.allow_local_policy_merge);
     else s.others.emplace_back(std::string(name), std::string(value));
+    return ok;
 }
 
 }  // namespace windows_detail

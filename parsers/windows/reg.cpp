@@ -138,6 +138,16 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
         s.store = section_store;
         return s;
     };
+    // A value that cannot be read in a profile key: a modelled setting becomes unreadable.
+    auto unread_value = [&](const SourceLoc& here, const std::string& message, const std::string& name) {
+        std::string key = last_component(section);
+        auto pk = wd::profile_key(key);
+        if (pk && wd::mark_unreadable(profile_entry(*pk, here), name)) {
+            policy.diagnostics.error(here, message + ": " + name + " of " + key + " is unknown, and so is what it decides");
+            return;
+        }
+        unread(here, message);
+    };
     std::string_view line;
     while (next_line(line)) {
         std::string_view t = wd::trim(line);
@@ -191,14 +201,14 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
         Quoted q;
         if (!data.empty() && data.front() == '"') {
             q = read_quoted(line, after);
-            if (!q.closed) { unread(here, "unterminated string value"); continue; }
+            if (!q.closed) { unread_value(here, "unterminated string value", name); continue; }
             value = q.text;
             is_string = true;
         } else if (data.starts_with("dword:")) {
             try {
                 value = std::to_string(std::stoul(std::string(data.substr(6)), nullptr, 16));
             } catch (const std::exception&) {
-                unread(here, "bad dword value");
+                unread_value(here, "bad dword value", name);
                 continue;
             }
         } else if (data.starts_with("hex")) {
@@ -216,7 +226,7 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
             policy.diagnostics.warning(here, "value deletion '" + name + "' ignored");
             continue;
         } else {
-            unread(here, "unreadable value data");
+            unread_value(here, "unreadable value data", name);
             continue;
         }
         std::string key = last_component(section);
@@ -245,7 +255,8 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
             rule.store = section_store;
             policy.rules.push_back(std::move(rule));
         } else if (auto pk = wd::profile_key(key)) {
-            wd::apply_profile_value(profile_entry(*pk, here), name, value, false);
+            if (!wd::apply_profile_value(profile_entry(*pk, here), name, value, false))
+                policy.diagnostics.error(here, name + " of " + last_component(section) + " is not 0 or 1: what it decides is unknown");
         } else if (auto parent = wd::profile_key(parent_component(section))) {
             // A profile's subkey (Logging, ...): kept with the profile, even before its own key.
             profile_entry(*parent, here).others.emplace_back(key + "\\" + name, value);

@@ -65,6 +65,15 @@ public:
         take(out_.enable_firewall, enable_, e.enable_firewall, e, "EnableFirewall");
         take(out_.default_inbound, inbound_, e.default_inbound, e, "DefaultInboundAction");
         take(out_.default_outbound, outbound_, e.default_outbound, e, "DefaultOutboundAction");
+        // An unreadable setting counts where a readable one would: unless an entry before it
+        // (Group Policy, or the first GPO) set it.
+        for (const std::string& name : e.unreadable) {
+            bool set = (name == "EnableFirewall" && out_.enable_firewall) || (name == "DefaultInboundAction" && out_.default_inbound) ||
+                       (name == "DefaultOutboundAction" && out_.default_outbound) ||
+                       (name == "DoNotAllowExceptions" && out_.do_not_allow_exceptions);
+            if (name == "AllowLocalPolicyMerge" || set) continue;   // (merge: see allow_local_policy_merge)
+            if (std::find(out_.unreadable.begin(), out_.unreadable.end(), name) == out_.unreadable.end()) out_.unreadable.push_back(name);
+        }
         take(out_.do_not_allow_exceptions, shielded_, e.do_not_allow_exceptions, e, "DoNotAllowExceptions");
         out_.others.insert(out_.others.end(), e.others.begin(), e.others.end());
     }
@@ -97,6 +106,11 @@ WindowsProfileSettings WindowsPolicy::settings(WindowsProfile p, Diagnostics& di
         if (store == WindowsStore::group_policy) group_policy_present = !entries.empty();
         for (const WindowsProfileSettings* e : entries) {
             merger.entry(*e);
+            // Group Policy's AllowLocalPolicyMerge, unreadable: whether local rules apply is unknown.
+            if (store == WindowsStore::group_policy && key != WindowsProfileKey::standard && !out.allow_local_policy_merge &&
+                std::find(e->unreadable.begin(), e->unreadable.end(), "AllowLocalPolicyMerge") != e->unreadable.end() &&
+                std::find(out.unreadable.begin(), out.unreadable.end(), "AllowLocalPolicyMerge") == out.unreadable.end())
+                out.unreadable.emplace_back("AllowLocalPolicyMerge");
             if (!e->allow_local_policy_merge) continue;
             const std::string value = "AllowLocalPolicyMerge=" + shown(*e->allow_local_policy_merge);
             if (key == WindowsProfileKey::standard) {

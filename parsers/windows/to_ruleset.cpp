@@ -227,7 +227,11 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
     Chain out{"OUTPUT", true, Action::accept, 0, {}};
     WindowsProfileSettings s = policy.settings(profile, rs.diagnostics);
     const std::string pname = profile_name(profile);
-    if (!s.enable_firewall.value_or(true)) {
+    // (an unreadable setting outranks a readable one of a store it overrides: see settings())
+    auto unread = [&](const char* name) {
+        return std::find(s.unreadable.begin(), s.unreadable.end(), name) != s.unreadable.end();
+    };
+    if (!unread("EnableFirewall") && !s.enable_firewall.value_or(true)) {
         in.policy = out.policy = Action::accept;
         rs.diagnostics.warning(s.where.file.empty() ? whole : s.where,
                                "the firewall is disabled for the " + pname + " profile: everything passes");
@@ -236,15 +240,40 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
         rs.link();
         return rs;
     }
-    bool shielded = s.do_not_allow_exceptions.value_or(false);
-    in.policy = shielded || s.default_inbound.value_or(WindowsAction::block) == WindowsAction::block ? Action::drop
-                                                                                                   : Action::accept;
-    out.policy = s.default_outbound.value_or(WindowsAction::allow) == WindowsAction::block ? Action::drop : Action::accept;
+    bool shielded = !unread("DoNotAllowExceptions") && s.do_not_allow_exceptions.value_or(false);
+    in.policy = shielded || unread("DefaultInboundAction") ||
+                        s.default_inbound.value_or(WindowsAction::block) == WindowsAction::block
+                    ? Action::drop
+                    : Action::accept;
+    out.policy = !unread("DefaultOutboundAction") && s.default_outbound.value_or(WindowsAction::allow) == WindowsAction::block
+                     ? Action::drop
+                     : Action::accept;
     if (shielded)
         rs.diagnostics.note(s.where, "DoNotAllowExceptions is set for the " + pname +
                                          " profile: all inbound traffic is blocked, allow rules do not apply");
     const bool local_rules = s.local_rules_apply();
     if (!local_rules) note_local_rules_left_out(policy, profile, rs.diagnostics);
+
+    // Settings the export has but that could not be read: what they decide is unknown. Each
+    // becomes a rule whose match is undecided, doing what the setting might do.
+    auto setting_rule = [&](const char* name, const std::string& effect, Action action) {
+        Rule r;   // at the profile's key: where the setting is
+        r.line = s.where.line;
+        r.column = 0;
+        for (std::uint32_t i = 0; i < rs.sources.size(); ++i)
+            if (rs.sources[i] == s.where.file) r.source = i;
+        r.text = rs.keep("(" + std::string(name) + " of the " + pname + " profile could not be read)");
+        r.conditions.push_back(undecided("profile-setting", std::string(name) + " of the " + pname +
+                                                                " profile could not be read: " + effect));
+        r.target.action = action;
+        r.target.name = action == Action::accept ? "ACCEPT" : "DROP";
+        return r;
+    };
+    for (const std::string& name : s.unreadable)
+        rs.diagnostics.warning(s.where.file.empty() ? whole : s.where,
+                               name + " of the " + pname + " profile could not be read: the verdicts it decides are unknown");
+    if (unread("EnableFirewall"))
+        for (Chain* c : {&in, &out}) c->rules.push_back(setting_rule("EnableFirewall", "the firewall may be off", Action::accept));
 
     for (Chain* c : {&in, &out}) {
         Rule stateful;
@@ -292,6 +321,9 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
             rule.text = text_kept;
             rule.comment = comment_kept;
             rule.conditions = std::move(cs);
+            if (r.store == WindowsStore::local && unread("AllowLocalPolicyMerge"))
+                rule.conditions.push_back(undecided("profile-setting", "AllowLocalPolicyMerge of the " + pname +
+                                                                          " profile could not be read: this local rule may not be enforced"));
             rule.target.action = action;
             rule.target.name = action == Action::accept ? "ACCEPT" : action == Action::drop ? "DROP" : "UNKNOWN";
             chain.rules.push_back(std::move(rule));
@@ -299,6 +331,8 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
     };
     // Rules whose action or direction could not be read: anything could happen, first.
     auto enforced = [&](const WindowsRule& r) { return local_rules || r.store != WindowsStore::local; };
+    if (unread("DoNotAllowExceptions") && !shielded)
+        in.rules.push_back(setting_rule("DoNotAllowExceptions", "all inbound traffic may be blocked", Action::drop));
     for (const WindowsRule& r : policy.rules)
         if (!r.readable && (!r.has_action || !r.has_direction) && enforced(r)) {
             if (r.has_direction) emit(r, r.direction == WindowsDirection::in ? in : out, Action::unknown);
@@ -313,6 +347,11 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
             emit(r, inbound ? in : out, a == WindowsAction::block ? Action::drop : Action::accept);
         }
     }
+    // Unreadable default actions: the chain's end may do either.
+    if (unread("DefaultInboundAction") && !shielded)
+        in.rules.push_back(setting_rule("DefaultInboundAction", "the default may be allow", Action::accept));
+    if (unread("DefaultOutboundAction"))
+        out.rules.push_back(setting_rule("DefaultOutboundAction", "the default may be block", Action::drop));
     table.chains.push_back(std::move(in));
     table.chains.push_back(std::move(out));
     rs.link();

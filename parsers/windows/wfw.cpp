@@ -203,8 +203,13 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
             s.where = whole;
             failed = false;
             for (const Value& v : values(h, c, &failed)) {
-                if (v.ok) wd::apply_profile_value(s, v.name, v.text, false);
-                else failed = true;
+                if (!v.ok) {
+                    failed = true;
+                    if (wd::mark_unreadable(s, v.name))
+                        policy.diagnostics.error(whole, "key '" + name + "': value " + v.name + " cannot be read (corrupt hive): what it decides is unknown");
+                } else if (!wd::apply_profile_value(s, v.name, v.text, false)) {
+                    policy.diagnostics.error(whole, "key '" + name + "': " + v.name + " is not 0 or 1: what it decides is unknown");
+                }
             }
             if (failed) unreadable(name, "values");
             failed = false;

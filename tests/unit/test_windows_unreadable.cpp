@@ -1,0 +1,113 @@
+// Windows profile settings that an export has but that cannot be read (a bad DWORD in a .reg,
+// "maybe" in a GPO report, a corrupt hive value): what they decide is `unknown`, never their
+// default. Precedence still holds: an unreadable Group Policy value outranks a readable local one.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "rulegap/evaluate.hpp"
+#include "rulegap/windows.hpp"
+
+using namespace rulegap;
+
+namespace {
+
+const char* const local_key = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy";
+const char* const gp_key = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall";
+
+// A .reg with one DomainProfile value line and one inbound allow rule for TCP 80.
+std::string reg(const char* key, const std::string& profile_line, const char* rule = "Allow") {
+    return std::string("Windows Registry Editor Version 5.00\n\n[") + key + "\\DomainProfile]\n" + profile_line +
+           "\n\n[" + key + "\\FirewallRules]\n\"r1\"=\"v2.30|Action=" + rule +
+           "|Active=TRUE|Dir=In|Protocol=6|LPort=80|Name=web|\"\n";
+}
+
+Verdict verdict(const Ruleset& rs, Hook hook, const char* text) {
+    Ruleset view = rs;
+    Packet p = *parse_packet(text).packet;
+    view.family = p.family;
+    return explain(view, hook, p).verdict;
+}
+
+const char* const in80 = "tcp 10.0.0.5:50000 -> 10.0.0.10:80";
+const char* const in81 = "tcp 10.0.0.5:50000 -> 10.0.0.10:81";
+const char* const out443 = "tcp 10.0.0.10:50000 -> 192.0.2.1:443";
+
+bool has_error(const Diagnostics& d, const std::string& text) {
+    for (const Diagnostic& x : d.items)
+        if (x.severity == Severity::error && x.message.find(text) != std::string::npos) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("windows unreadable settings: each makes what it decides unknown") {
+    SUBCASE("DefaultInboundAction: a bad DWORD") {
+        WindowsPolicy p = read_windows_reg(reg(local_key, "\"DefaultInboundAction\"=dword:zz"), "bad.reg");
+        CHECK(has_error(p.diagnostics, "DefaultInboundAction"));
+        Ruleset rs = to_ruleset(p, WindowsProfile::domain);
+        CHECK(verdict(rs, Hook::input, in81) == Verdict::unknown);   // reaches the default
+        CHECK(verdict(rs, Hook::input, in80) == Verdict::accept);    // an allow rule decides
+        CHECK(verdict(rs, Hook::output, out443) == Verdict::accept);
+        // Readable, the same file decides: block.
+        Ruleset ok = to_ruleset(read_windows_reg(reg(local_key, "\"DefaultInboundAction\"=dword:00000001"), "ok.reg"),
+                                WindowsProfile::domain);
+        CHECK(verdict(ok, Hook::input, in81) == Verdict::drop);
+    }
+    SUBCASE("DefaultOutboundAction: not 0 or 1") {
+        WindowsPolicy p = read_windows_reg(reg(local_key, "\"DefaultOutboundAction\"=\"perhaps\""), "bad.reg");
+        CHECK(has_error(p.diagnostics, "DefaultOutboundAction"));
+        Ruleset rs = to_ruleset(p, WindowsProfile::domain);
+        CHECK(verdict(rs, Hook::output, out443) == Verdict::unknown);   // never "allowed" by omission
+        CHECK(verdict(rs, Hook::input, in81) == Verdict::drop);
+    }
+    SUBCASE("EnableFirewall: the firewall may be off, so nothing is surely blocked") {
+        WindowsPolicy p = read_windows_reg(reg(local_key, "\"EnableFirewall\"=dword:"), "bad.reg");
+        Ruleset rs = to_ruleset(p, WindowsProfile::domain);
+        CHECK(verdict(rs, Hook::input, in81) == Verdict::unknown);
+        CHECK(verdict(rs, Hook::input, in80) == Verdict::accept);   // on or off, it passes
+    }
+    SUBCASE("DoNotAllowExceptions: the allow rules may not apply") {
+        WindowsPolicy p = read_windows_reg(reg(local_key, "\"DoNotAllowExceptions\"=unreadable"), "bad.reg");
+        Ruleset rs = to_ruleset(p, WindowsProfile::domain);
+        CHECK(verdict(rs, Hook::input, in80) == Verdict::unknown);
+        CHECK(verdict(rs, Hook::input, in81) == Verdict::drop);     // blocked either way
+    }
+    SUBCASE("AllowLocalPolicyMerge of Group Policy: local rules may not be enforced") {
+        WindowsPolicy gp = read_windows_reg(reg(gp_key, "\"AllowLocalPolicyMerge\"=dword:x1"), "gp.reg");
+        CHECK(has_error(gp.diagnostics, "AllowLocalPolicyMerge"));
+        WindowsPolicy local = read_windows_reg(
+            std::string("Windows Registry Editor Version 5.00\n\n[") + local_key +
+                "\\FirewallRules]\n\"l1\"=\"v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=81|Name=local|\"\n",
+            "local.reg");
+        Ruleset rs = to_ruleset(combine_windows_policies({gp, local}), WindowsProfile::domain);
+        CHECK(verdict(rs, Hook::input, in81) == Verdict::unknown);   // only a local rule opens 81
+        CHECK(verdict(rs, Hook::input, in80) == Verdict::accept);    // a Group Policy rule opens 80
+    }
+}
+
+TEST_CASE("windows unreadable settings: store precedence decides which value counts") {
+    WindowsPolicy gp_bad = read_windows_reg(reg(gp_key, "\"DefaultInboundAction\"=dword:qq"), "gp.reg");
+    WindowsPolicy gp_ok = read_windows_reg(reg(gp_key, "\"DefaultInboundAction\"=dword:00000001"), "gp.reg");
+    WindowsPolicy local_allow = read_windows_reg(reg(local_key, "\"DefaultInboundAction\"=dword:00000000"), "local.reg");
+    WindowsPolicy local_bad = read_windows_reg(reg(local_key, "\"DefaultInboundAction\"=dword:qq"), "local.reg");
+    // Group Policy unreadable over a readable local allow: unknown, not the local allow.
+    CHECK(verdict(to_ruleset(combine_windows_policies({gp_bad, local_allow}), WindowsProfile::domain), Hook::input, in81) ==
+          Verdict::unknown);
+    // A readable Group Policy block over an unreadable local value: Group Policy decides.
+    CHECK(verdict(to_ruleset(combine_windows_policies({gp_ok, local_bad}), WindowsProfile::domain), Hook::input, in81) ==
+          Verdict::drop);
+}
+
+TEST_CASE("windows unreadable settings: GPO report XML with a value that is not true or false") {
+    const std::string xml =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        "<GPO xmlns=\"http://www.microsoft.com/GroupPolicy/Settings\"><Name>Bad</Name><Computer><ExtensionData><Extension "
+        "xmlns:q1=\"http://www.microsoft.com/GroupPolicy/Settings/WindowsFirewall\">\n"
+        "<q1:DomainProfile><q1:DefaultOutboundAction><q1:Value>maybe</q1:Value></q1:DefaultOutboundAction></q1:DomainProfile>\n"
+        "</Extension></ExtensionData></Computer></GPO>\n";
+    WindowsPolicy p = read_windows_gpo_xml(xml, "bad.xml");
+    CHECK(has_error(p.diagnostics, "DefaultOutboundAction"));
+    Ruleset rs = to_ruleset(p, WindowsProfile::domain);
+    CHECK(verdict(rs, Hook::output, out443) == Verdict::unknown);
+}
