@@ -7,6 +7,7 @@
 #   FUZZ_BUILD   build folder (default <repo>/build-fuzz); corpora and crashes land under it
 #   FUZZ_JOBS    targets run side by side (default 1)
 #   FUZZ_NICE    niceness (default 19)
+#   FUZZ_BUILD_JOBS  parallel compile jobs for the fuzz build (default 1)
 #   FUZZ_TIMEOUT seconds one input may take before libFuzzer calls it a hang (default 60; wall
 #                time, so on a loaded machine a niced fuzzer sees false hangs: each one is run
 #                again alone, and counts only when it is still slow, > FUZZ_TIMEOUT / 4 CPU-s)
@@ -31,7 +32,7 @@ targets=("$@")
 command -v "$cxx" >/dev/null || { echo "fuzz.sh: $cxx not found (apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 2; }
 CXX=$cxx nice -n "$niceness" cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DRULEGAP_FUZZ=ON -DRULEGAP_TESTS=OFF -DRULEGAP_INSTALL=OFF -DRULEGAP_WERROR=OFF >/dev/null
-nice -n "$niceness" cmake --build "$build" -j1 --target "${targets[@]}"
+nice -n "$niceness" cmake --build "$build" -j"${FUZZ_BUILD_JOBS:-1}" --target "${targets[@]}"
 
 shared=$repo/../shared
 # Seeds per target: the repo's fixtures and examples, then the shared corpora when present.
