@@ -1,7 +1,11 @@
 #include "cli/input.hpp"
 
 
+#include <cstdio>
+#include <iterator>
+
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 namespace rulegap::cli {
 
@@ -114,20 +118,24 @@ LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
         out.ipsets = read_ipsets(*sets, o.ipset_path);
         options.ipsets = &out.ipsets;
     }
-    out.ruleset = read_iptables(*text, path, options);
+    out.ruleset = read_iptables(std::move(*text), path, options);   // the ruleset keeps the text
     out.ok = true;
     return out;
 }
 
 std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose) {
     std::size_t warnings = 0;
+    // One write for all (stderr is unbuffered: a write per line costs more than the parse on
+    // files with thousands of warnings).
+    fmt::memory_buffer out;
     for (const Diagnostic& d : diagnostics.items) {
         if (d.severity == Severity::error || verbose) {
-            fmt::print(stderr, "{}\n", d.to_string());
+            fmt::format_to(std::back_inserter(out), "{}\n", d.to_string());
         } else {
             ++warnings;
         }
     }
+    std::fwrite(out.data(), 1, out.size(), stderr);
     if (warnings > 0)
         fmt::print(stderr, "rulegap: {} warning{} and notes not shown (constructs read but not fully modelled); "
                            "--verbose lists them\n", warnings, warnings == 1 ? "" : "s");

@@ -178,7 +178,7 @@ void load_firewalls(Site& site, std::uint64_t max_input_size) {
             if (format == FirewallFormat::iptables) {
                 if (fw.profile || fw.rpc_range)
                     site.diagnostics.warning(fw.where, "profile and rpc apply to Windows firewalls; " + path + " is iptables");
-                Ruleset rs = read_iptables(*bytes, path);
+                Ruleset rs = read_iptables(std::move(*bytes), path);   // the ruleset keeps the text
                 for (const Ruleset& other : fw.rulesets)
                     if (other.family == rs.family)
                         site.diagnostics.warning(fw.where, "two IPv" + std::to_string(rs.family) +
