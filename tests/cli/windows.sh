@@ -68,4 +68,10 @@ expect_exit 2 "--also on iptables" -- "$RULEGAP" explain "$EX/perimeter.rules" -
 expect_grep "$TMP/err" 'combines Windows Firewall exports' "iptables takes exactly one FILE"
 expect_exit 2 "--also not a Windows export" -- "$RULEGAP" explain "$M/dc-gpo.reg" --also "$EX/perimeter.rules" --packet "$WEB"
 expect_exit 2 "--also unreadable" -- "$RULEGAP" lint "$M/dc-gpo.reg" --also "$M/nope.wfw"
+# rulegap check on a site whose Windows host names both stores.
+expect_exit 1 "check: site with a GPO and a local store" -- "$RULEGAP" check "$M/site.conf" --catalog "$M/merge.catalog" --no-broad --format json
+got=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(" ".join(sorted(f["id"] + "@" + f["rule"]["file"].split("/")[-1] + ":" + str(f["rule"]["line"]) for f in r["findings"] if f["id"].startswith("blocked"))))' "$TMP/out")
+[ "$got" = "blocked/merge.t1.r2/dc@dc-gpo.reg:23 blocked/merge.t1.r3/dc@dc-local.reg:0" ] &&
+    pass "check: the GP block names its file and line; the local-only flow is blocked (merge off in domain)" ||
+    fail "check findings: $got"
 finish
