@@ -79,7 +79,9 @@ run_one() {
     # that ends on a hang seen only under load goes on with what is left of the budget.
     while [[ $left -gt 0 ]]; do
         rc=0
-        ( ulimit -t "$left"
+        # (soft limit: SIGXCPU, exit 152; the hard limit a little later, or the kernel's SIGKILL
+        # at the same instant would look like a crash)
+        ( ulimit -H -t $((left + 30)); ulimit -S -t "$left"
           exec /usr/bin/time -f 'cpu %U %S' -o "$build/logs/$t.time" nice -n "$niceness" "$build/fuzz/$t" "$corpus" \
             -max_total_time=$((left * 4)) -timeout="$timeout" -rss_limit_mb=2048 -max_len=$max_len \
             -artifact_prefix="$art" -print_final_stats=1 ) >"$log.$part" 2>&1 || rc=$?
@@ -88,6 +90,8 @@ run_one() {
         local used
         used=$(awk '/^cpu/ {printf "%d", $2 + $3}' "$build/logs/$t.time" 2>/dev/null || true)
         [[ $rc -eq 152 ]] && used=$left   # (time(1) cannot write when the child is killed by SIGXCPU)
+        # Killed (SIGKILL) at the hard limit with nothing saved: the budget ended, not a crash.
+        if [[ $rc -eq 137 && ${used:-0} -ge $((left - 5)) ]] && ! ls "$art" | grep -q .; then rc=152; fi
         cpu=$((cpu + ${used:-0}))
         left=$((seconds - cpu))
         # A hang reported under load: run the input again, alone and not niced, and time its CPU.
