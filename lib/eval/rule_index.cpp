@@ -43,6 +43,7 @@ std::optional<ChainIndex> ChainIndex::build(const Chain& chain) {
     for (const Rule& r : chain.rules)
         if (const IntervalList* v = restriction(r, best))
             for (const Interval& i : *v) {
+                if (i.lo > i.hi) continue;   // matches nothing (only a hand-built model has one)
                 ix.starts_.push_back(i.lo);
                 if (i.hi != ~uint128{0}) ix.starts_.push_back(i.hi + 1);
             }
@@ -64,6 +65,7 @@ std::optional<ChainIndex> ChainIndex::build(const Chain& chain) {
             continue;
         }
         for (const Interval& in : *v) {
+            if (in.lo > in.hi) continue;
             std::size_t a = segment_of(in.lo), b = segment_of(in.hi);
             total += b - a + 1;
             if (total > budget) return std::nullopt;
@@ -77,7 +79,8 @@ std::optional<ChainIndex> ChainIndex::build(const Chain& chain) {
     for (std::uint32_t i = 0; i < n; ++i)
         if (const IntervalList* v = restriction(chain.rules[i], best))
             for (const Interval& in : *v)
-                for (std::size_t k = segment_of(in.lo), b = segment_of(in.hi); k <= b; ++k) ix.rules_[fill[k]++] = i;
+                if (in.lo <= in.hi)
+                    for (std::size_t k = segment_of(in.lo), b = segment_of(in.hi); k <= b; ++k) ix.rules_[fill[k]++] = i;
     return ix;
 }
 

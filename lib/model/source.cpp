@@ -22,14 +22,17 @@ std::string shorten_message(std::string message, std::size_t max) {
     if (message.size() <= max || max < 64) return message;
     const std::size_t head = max * 2 / 3, tail = max / 4;
     std::size_t cut_from = head, cut_to = message.size() - tail;
-    // Not inside a UTF-8 sequence: back up to a lead byte at both cuts.
+    // Not inside a UTF-8 sequence: back up to a lead byte at both cuts (at most 3 bytes; bytes
+    // that are not UTF-8 are cut where they are).
     auto continuation = [&](std::size_t i) { return (static_cast<unsigned char>(message[i]) & 0xC0) == 0x80; };
-    while (cut_from > 0 && continuation(cut_from)) --cut_from;
-    while (cut_to > cut_from && continuation(cut_to)) --cut_to;
+    for (int n = 0; n < 3 && cut_from > 0 && continuation(cut_from); ++n) --cut_from;
+    if (continuation(cut_from)) cut_from = head;
+    for (int n = 0; n < 3 && cut_to > cut_from && continuation(cut_to); ++n) --cut_to;
+    if (continuation(cut_to)) cut_to = message.size() - tail;
     std::string out = message.substr(0, cut_from);
     out += "[... " + std::to_string(cut_to - cut_from) + " bytes left out ...]";
     out.append(message, cut_to, std::string::npos);
-    return out;
+    return out.size() < message.size() ? out : message;
 }
 
 void Diagnostics::error(SourceLoc where, std::string message) {

@@ -101,6 +101,9 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
     if (!text.ok) {
         policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
         wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the rest of the file)");
+        // Its store is not known yet (a later key or column says): counted as Group Policy's,
+        // which AllowLocalPolicyMerge never leaves out.
+        policy.rules.back().store = WindowsStore::group_policy;
     }
     std::string_view all = text.utf8;
     std::string_view first_line = all.substr(0, all.find('\n'));

@@ -119,6 +119,8 @@ WindowsProfileSettings WindowsPolicy::settings(WindowsProfile p, Diagnostics& di
             } else if (store == WindowsStore::local && group_policy_present) {
                 diagnostics.note(e->where, value + " in the local store is ignored for the " + pname +
                                                " profile: only Group Policy decides whether local rules apply");
+            } else if (std::find(out.unreadable.begin(), out.unreadable.end(), "AllowLocalPolicyMerge") != out.unreadable.end()) {
+                // an earlier GPO's value, unreadable, decides: unknown (to_ruleset)
             } else {
                 merger.allow_local_policy_merge(*e);
                 if (store == WindowsStore::local)

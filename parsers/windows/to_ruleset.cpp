@@ -331,14 +331,15 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
     };
     // Rules whose action or direction could not be read: anything could happen, first.
     auto enforced = [&](const WindowsRule& r) { return local_rules || r.store != WindowsStore::local; };
-    if (unread("DoNotAllowExceptions") && !shielded)
-        in.rules.push_back(setting_rule("DoNotAllowExceptions", "all inbound traffic may be blocked", Action::drop));
     for (const WindowsRule& r : policy.rules)
         if (!r.readable && (!r.has_action || !r.has_direction) && enforced(r)) {
             if (r.has_direction) emit(r, r.direction == WindowsDirection::in ? in : out, Action::unknown);
             else { emit(r, in, Action::unknown); emit(r, out, Action::unknown); }
         }
     for (WindowsAction a : {WindowsAction::bypass, WindowsAction::block, WindowsAction::allow}) {
+        // After the bypass rules (which shielding leaves in force): maybe everything else is blocked.
+        if (a == WindowsAction::block && unread("DoNotAllowExceptions") && !shielded)
+            in.rules.push_back(setting_rule("DoNotAllowExceptions", "all inbound traffic may be blocked", Action::drop));
         for (const WindowsRule& r : policy.rules) {
             if (!r.has_action || !r.has_direction || r.action != a) continue;
             if (!(r.active || !r.readable) || !(r.profiles & bit) || !enforced(r)) continue;

@@ -341,6 +341,13 @@ TEST_CASE("windows stores: a site firewall of two exports is one merged ruleset"
     Site off = read_site(role + "firewall dc \"dc-local.reg\" on \"Domain Controller\" profile public\n", site_file);
     REQUIRE(off.firewalls[0].disabled);
     CHECK(off.firewalls[0].disabled->find("dc-local.reg") != std::string::npos);
+    // Group Policy's EnableFirewall unreadable over the local "off": not surely disabled, unknown.
+    Site unsure = read_site(role + "firewall dc \"gp-enable-unreadable.reg\", \"dc-local.reg\" on \"Domain Controller\" profile public\n",
+                            site_file);
+    CHECK_FALSE(unsure.firewalls[0].disabled);
+    REQUIRE(unsure.firewalls[0].rulesets.size() == 1);
+    CHECK(inbound(unsure.firewalls[0].rulesets[0], other) == Verdict::unknown);   // on: blocked; off: passes
+    CHECK(inbound(unsure.firewalls[0].rulesets[0], admin) == Verdict::accept);    // a local allow: passes either way
 
     // A file of the host that cannot be read: an error, and no verdict decided without it.
     Site missing = read_site(role + "firewall dc \"dc-gpo.reg\", \"nope.wfw\" on \"Domain Controller\" profile public\n",

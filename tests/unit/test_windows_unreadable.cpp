@@ -111,3 +111,50 @@ TEST_CASE("windows unreadable settings: GPO report XML with a value that is not 
     Ruleset rs = to_ruleset(p, WindowsProfile::domain);
     CHECK(verdict(rs, Hook::output, out443) == Verdict::unknown);
 }
+
+TEST_CASE("windows unreadable settings: review cases") {
+    SUBCASE("an earlier GPO's unreadable AllowLocalPolicyMerge is not overruled by a later GPO's false") {
+        WindowsPolicy gp1 = read_windows_reg(reg(gp_key, "\"AllowLocalPolicyMerge\"=dword:zz"), "gp1.reg");
+        WindowsPolicy gp2 = read_windows_reg(reg(gp_key, "\"AllowLocalPolicyMerge\"=dword:00000000"), "gp2.reg");
+        WindowsPolicy local = read_windows_reg(
+            std::string("Windows Registry Editor Version 5.00\n\n[") + local_key +
+                "\\FirewallRules]\n\"l1\"=\"v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=81|Name=local|\"\n",
+            "local.reg");
+        Ruleset rs = to_ruleset(combine_windows_policies({gp1, gp2, local}), WindowsProfile::domain);
+        CHECK(verdict(rs, Hook::input, in81) == Verdict::unknown);
+    }
+    SUBCASE("a cut Group Policy .reg: its unread rest is never left out as a local rule") {
+        std::string gp = reg(gp_key, "\"AllowLocalPolicyMerge\"=dword:00000000");
+        // UTF-16LE with a BOM, then an odd byte count: the rest of the file is unreadable.
+        std::string utf16 = "\xFF\xFE";
+        for (char c : gp) { utf16 += c; utf16 += '\0'; }
+        utf16 += "\x41";
+        WindowsPolicy p = read_windows_reg(utf16, "cut.reg");
+        bool placeholder_gp = false;
+        for (const WindowsRule& r : p.rules) placeholder_gp |= !r.readable && r.store == WindowsStore::group_policy;
+        CHECK(placeholder_gp);
+    }
+    SUBCASE("an unreadable DoNotAllowExceptions leaves bypass rules decided") {
+        WindowsPolicy p = read_windows_reg(reg(local_key, "\"DoNotAllowExceptions\"=unreadable", "ByPass"), "bad.reg");
+        Ruleset rs = to_ruleset(p, WindowsProfile::domain);
+        // A bypass rule applies only to authenticated peers (undecided), so it stays unknown here; but the
+        // setting rule comes after it in INPUT.
+        const Chain& in = *rs.table("filter")->chain("INPUT");
+        std::size_t bypass = 0, setting = 0;
+        for (std::size_t i = 0; i < in.rules.size(); ++i) {
+            if (std::string(in.rules[i].text).find("Action=ByPass") != std::string::npos) bypass = i;
+            if (std::string(in.rules[i].text).find("DoNotAllowExceptions") != std::string::npos) setting = i;
+        }
+        CHECK(bypass > 0);
+        CHECK(setting > bypass);
+    }
+}
+
+TEST_CASE("shorten_message: bytes that are not UTF-8, and small limits, never make a message longer") {
+    std::string junk = "target " + std::string(100000, '\xA0') + " is neither a chain";
+    std::string s = shorten_message(junk);
+    CHECK(s.size() < 1000);
+    CHECK(s.find("bytes left out") != std::string::npos);
+    std::string seventy(70, 'x');
+    CHECK(shorten_message(seventy, 64).size() <= seventy.size());
+}
