@@ -38,7 +38,8 @@ std::string shorten_message(std::string message, std::size_t max = max_message_s
 struct Diagnostics {
     std::vector<Diagnostic> items;
 
-    // (messages longer than max_message_size are shortened)
+    // (messages are made one line, control characters escaped, and shortened past
+    // max_message_size)
     void error(SourceLoc where, std::string message);
     void warning(SourceLoc where, std::string message);
     void note(SourceLoc where, std::string message);

@@ -35,14 +35,43 @@ std::string shorten_message(std::string message, std::size_t max) {
     return out.size() < message.size() ? out : message;
 }
 
+namespace {
+
+// A message is one line: line breaks and other control characters that a quoted value brought
+// in (a CSV field or an XML text spanning lines) are written as escapes.
+std::string one_line(std::string message) {
+    auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == '\x7f'; };
+    if (std::none_of(message.begin(), message.end(), control)) return message;
+    std::string out;
+    out.reserve(message.size() + 8);
+    for (char c : message) {
+        if (!control(c)) out += c;
+        else if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else if (c == '\t') out += "\\t";
+        else {
+            static constexpr char hex[] = "0123456789abcdef";
+            const auto u = static_cast<unsigned char>(c);
+            out += "\\x";
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        }
+    }
+    return out;
+}
+
+std::string tidy(std::string message) { return shorten_message(one_line(std::move(message))); }
+
+}  // namespace
+
 void Diagnostics::error(SourceLoc where, std::string message) {
-    items.push_back({Severity::error, std::move(where), shorten_message(std::move(message))});
+    items.push_back({Severity::error, std::move(where), tidy(std::move(message))});
 }
 void Diagnostics::warning(SourceLoc where, std::string message) {
-    items.push_back({Severity::warning, std::move(where), shorten_message(std::move(message))});
+    items.push_back({Severity::warning, std::move(where), tidy(std::move(message))});
 }
 void Diagnostics::note(SourceLoc where, std::string message) {
-    items.push_back({Severity::note, std::move(where), shorten_message(std::move(message))});
+    items.push_back({Severity::note, std::move(where), tidy(std::move(message))});
 }
 std::size_t Diagnostics::error_count() const {
     return static_cast<std::size_t>(std::count_if(items.begin(), items.end(),

@@ -326,3 +326,19 @@ TEST_CASE("hostile: shorten_message keeps a line's start and end, and says what 
     CHECK((static_cast<unsigned char>(u[u.find("[...") - 1]) & 0xC0) != 0xC0);   // no lead byte left alone
     CHECK((static_cast<unsigned char>(u[u.find("...]") + 4]) & 0xC0) != 0x80);   // resumes at a lead byte
 }
+
+TEST_CASE("hostile: a diagnostic is one line whatever the value it quotes") {
+    Diagnostics d;
+    d.error(SourceLoc{"f", 1, 1}, "Profile: 'multi\r\nline\tand\x01' is not Domain, Private or Public");
+    REQUIRE(d.items.size() == 1);
+    CHECK(d.items[0].message == "Profile: 'multi\\r\\nline\\tand\\x01' is not Domain, Private or Public");
+    // A CSV field and a GPO XML text that span lines (both found by fuzzing).
+    WindowsPolicy csv = read_windows_csv("Name,DisplayName,Enabled,Profile,Direction,Action\n"
+                                         "r1,web,True,\"multi\r\nline\",Inbound,Allow\n", "p.csv");
+    bool quoted = false;
+    for (const Diagnostic& x : csv.diagnostics.items) {
+        CHECK(x.message.find('\n') == std::string::npos);
+        quoted |= x.message.find("multi\\r\\nline") != std::string::npos;
+    }
+    CHECK(quoted);
+}

@@ -56,7 +56,8 @@ long replay(const std::string& target, const std::string& bytes) {
                           : form == "wfw"          ? read_windows_wfw(bytes, "regression.wfw")
                           : form == "rule_strings" ? read_windows_rule_strings(bytes, "regression.txt")
                                                    : read_windows_policy(bytes, "regression.policy");
-        (void)to_ruleset(p, WindowsProfile::domain);
+        for (WindowsProfile profile : {WindowsProfile::domain, WindowsProfile::public_})
+            (void)one_line(to_ruleset(p, profile).diagnostics);
         return one_line(p.diagnostics);
     }
     return -1;
