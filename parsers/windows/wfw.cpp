@@ -71,10 +71,15 @@ std::vector<Value> values(hive_h* h, hive_node_h n, bool* failed = nullptr) {
         Value val;
         CPtr<char> key(hivex_value_key(h, v));
         val.name = key ? key.get() : "";
-        hive_type type{};
+        hive_type stored{};
         std::size_t len = 0;
-        CPtr<char> data(hivex_value_value(h, v, &type, &len));
+        CPtr<char> data(hivex_value_value(h, v, &stored, &len));
         if (!data) { val.ok = false; out.push_back(std::move(val)); continue; }
+        // hivex passes the type field of the cell as it is: in a damaged hive any 32-bit number,
+        // which is no value of the enum. Read its bits as a number (loading it as the enum is UB).
+        std::uint32_t type = 0;
+        static_assert(sizeof(stored) == sizeof(type));
+        std::memcpy(&type, &stored, sizeof(type));
         std::string_view bytes(data.get(), len);
         if (type == hive_t_REG_SZ || type == hive_t_REG_EXPAND_SZ || type == hive_t_REG_MULTI_SZ) {
             val.is_string = true;

@@ -370,3 +370,32 @@ TEST_CASE("own .wfw: every cell's size damaged in turn: an error or everything r
     }
     CHECK(errors > 0);
 }
+
+TEST_CASE("own .wfw: every value's type damaged in turn (no enum value of hivex's): an error or everything read") {
+    // Found by fuzzing: a value cell whose type field is no REG_* number reached the reader as an
+    // out-of-range enum (undefined behaviour under UBSan). vk cell: "vk", name length (2), data
+    // length (4), data offset (4), type (4).
+    const std::string hive = slurp(own);
+    const WindowsPolicy good = read_windows_wfw(hive, "own-policy.wfw");
+    std::size_t values = 0, errors = 0;
+    for (std::size_t at = 0x1000; at + 16 <= hive.size(); ++at) {
+        if (hive.compare(at, 2, "vk") != 0) continue;
+        ++values;
+        for (std::uint32_t bad : {0x01000000u, 0xFFFFFFFFu, 12u, 0u}) {
+            CAPTURE(at);
+            CAPTURE(bad);
+            std::string c = hive;
+            std::memcpy(c.data() + at + 12, &bad, 4);
+            WindowsPolicy p = read_windows_wfw(c, "damaged.wfw");
+            (void)to_ruleset(p, WindowsProfile::domain);
+            if (p.diagnostics.has_errors()) {
+                ++errors;
+                continue;
+            }
+            REQUIRE(p.rules.size() == good.rules.size());
+            for (std::size_t i = 0; i < p.rules.size(); ++i) CHECK(p.rules[i].keys == good.rules[i].keys);
+        }
+    }
+    CHECK(values > 20);
+    CHECK(errors > 0);
+}
