@@ -125,17 +125,22 @@ LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
 
 std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose) {
     std::size_t warnings = 0;
-    // One write for all (stderr is unbuffered: a write per line costs more than the parse on
-    // files with thousands of warnings).
+    // Written in blocks of 64 KiB (stderr is unbuffered: a write per line costs more than the
+    // parse on files with thousands of warnings; one write for all would hold them all in memory).
     fmt::memory_buffer out;
+    auto flush = [&]() {
+        std::fwrite(out.data(), 1, out.size(), stderr);
+        out.clear();
+    };
     for (const Diagnostic& d : diagnostics.items) {
         if (d.severity == Severity::error || verbose) {
             fmt::format_to(std::back_inserter(out), "{}\n", d.to_string());
+            if (out.size() >= 65536) flush();
         } else {
             ++warnings;
         }
     }
-    std::fwrite(out.data(), 1, out.size(), stderr);
+    flush();
     if (warnings > 0)
         fmt::print(stderr, "rulegap: {} warning{} and notes not shown (constructs read but not fully modelled); "
                            "--verbose lists them\n", warnings, warnings == 1 ? "" : "s");

@@ -89,17 +89,19 @@ std::span<const std::uint32_t> ChainIndex::restricted_rules(uint128 value) const
     return std::span<const std::uint32_t>(rules_).subspan(offsets_[k], offsets_[k + 1] - offsets_[k]);
 }
 
-RulesetIndex::RulesetIndex(const Ruleset& rs) : rs_(rs), chains_(rs.tables.size()) {
-    for (std::size_t t = 0; t < rs.tables.size(); ++t) chains_[t].resize(rs.tables[t].chains.size());
+RulesetIndex::RulesetIndex(const Ruleset& rs) : rs_(rs), slot_(rs.tables.size()) {
+    for (std::size_t t = 0; t < rs.tables.size(); ++t) slot_[t].assign(rs.tables[t].chains.size(), unbuilt);
 }
 
 const ChainIndex* RulesetIndex::find(int table, int chain) {
-    Entry& e = chains_[static_cast<std::size_t>(table)][static_cast<std::size_t>(chain)];
-    if (!e.built) {
-        e.index = ChainIndex::build(rs_.tables[static_cast<std::size_t>(table)].chains[static_cast<std::size_t>(chain)]);
-        e.built = true;
+    std::int32_t& slot = slot_[static_cast<std::size_t>(table)][static_cast<std::size_t>(chain)];
+    if (slot == unbuilt) {
+        std::optional<ChainIndex> ix =
+            ChainIndex::build(rs_.tables[static_cast<std::size_t>(table)].chains[static_cast<std::size_t>(chain)]);
+        slot = ix ? static_cast<std::int32_t>(built_.size()) : not_indexed;
+        if (ix) built_.push_back(std::move(*ix));
     }
-    return e.index ? &*e.index : nullptr;
+    return slot >= 0 ? &built_[static_cast<std::size_t>(slot)] : nullptr;
 }
 
 std::uint32_t next_rule(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b, std::uint32_t from) {
