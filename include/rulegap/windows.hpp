@@ -138,6 +138,15 @@ struct WindowsProfileSettings {
     std::string gpo;
     WindowsStore store = WindowsStore::local;
 
+    bool is_unreadable(std::string_view setting) const {
+        for (const std::string& u : unreadable)
+            if (u == setting) return true;
+        return false;
+    }
+    void add_unreadable(std::string_view setting) {
+        if (!is_unreadable(setting)) unreadable.emplace_back(setting);
+    }
+
     // Whether the local store's rules are enforced for this profile: false only when these are
     // Group Policy settings with AllowLocalPolicyMerge=false (a local value has no effect).
     bool local_rules_apply() const {

@@ -208,9 +208,7 @@ void load_firewalls(Site& site, std::uint64_t max_input_size) {
         const WindowsPolicy policy = combine_windows_policies(std::move(windows));
         const WindowsProfile profile = fw.profile.value_or(WindowsProfile::domain);
         const WindowsProfileSettings s = policy.settings(profile);
-        const bool enable_unread =
-            std::find(s.unreadable.begin(), s.unreadable.end(), "EnableFirewall") != s.unreadable.end();
-        if (!enable_unread && s.enable_firewall && !*s.enable_firewall)
+        if (!s.is_unreadable("EnableFirewall") && s.enable_firewall && !*s.enable_firewall)
             fw.disabled = "the firewall is disabled for the " + std::string(to_string(profile)) + " profile in " +
                           (s.where.file.empty() ? policy.file : s.where.file) + ": everything passes";
         fw.rulesets.push_back(to_ruleset(policy, profile, site.windows_context(fw)));

@@ -73,7 +73,7 @@ bool mark_unreadable(WindowsProfileSettings& s, std::string_view name) {
     for (const char* known : modelled_settings) {
         if (!iequals(name, known)) continue;
         s.present = true;
-        if (std::find(s.unreadable.begin(), s.unreadable.end(), known) == s.unreadable.end()) s.unreadable.emplace_back(known);
+        s.add_unreadable(known);
         return true;
     }
     return false;

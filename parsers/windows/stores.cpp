@@ -72,7 +72,7 @@ public:
                        (name == "DefaultOutboundAction" && out_.default_outbound) ||
                        (name == "DoNotAllowExceptions" && out_.do_not_allow_exceptions);
             if (name == "AllowLocalPolicyMerge" || set) continue;   // (merge: see allow_local_policy_merge)
-            if (std::find(out_.unreadable.begin(), out_.unreadable.end(), name) == out_.unreadable.end()) out_.unreadable.push_back(name);
+            out_.add_unreadable(name);
         }
         take(out_.do_not_allow_exceptions, shielded_, e.do_not_allow_exceptions, e, "DoNotAllowExceptions");
         out_.others.insert(out_.others.end(), e.others.begin(), e.others.end());
@@ -108,9 +108,8 @@ WindowsProfileSettings WindowsPolicy::settings(WindowsProfile p, Diagnostics& di
             merger.entry(*e);
             // Group Policy's AllowLocalPolicyMerge, unreadable: whether local rules apply is unknown.
             if (store == WindowsStore::group_policy && key != WindowsProfileKey::standard && !out.allow_local_policy_merge &&
-                std::find(e->unreadable.begin(), e->unreadable.end(), "AllowLocalPolicyMerge") != e->unreadable.end() &&
-                std::find(out.unreadable.begin(), out.unreadable.end(), "AllowLocalPolicyMerge") == out.unreadable.end())
-                out.unreadable.emplace_back("AllowLocalPolicyMerge");
+                e->is_unreadable("AllowLocalPolicyMerge"))
+                out.add_unreadable("AllowLocalPolicyMerge");
             if (!e->allow_local_policy_merge) continue;
             const std::string value = "AllowLocalPolicyMerge=" + shown(*e->allow_local_policy_merge);
             if (key == WindowsProfileKey::standard) {
@@ -119,7 +118,7 @@ WindowsProfileSettings WindowsPolicy::settings(WindowsProfile p, Diagnostics& di
             } else if (store == WindowsStore::local && group_policy_present) {
                 diagnostics.note(e->where, value + " in the local store is ignored for the " + pname +
                                                " profile: only Group Policy decides whether local rules apply");
-            } else if (std::find(out.unreadable.begin(), out.unreadable.end(), "AllowLocalPolicyMerge") != out.unreadable.end()) {
+            } else if (out.is_unreadable("AllowLocalPolicyMerge")) {
                 // an earlier GPO's value, unreadable, decides: unknown (to_ruleset)
             } else {
                 merger.allow_local_policy_merge(*e);

@@ -228,9 +228,7 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
     WindowsProfileSettings s = policy.settings(profile, rs.diagnostics);
     const std::string pname = profile_name(profile);
     // (an unreadable setting outranks a readable one of a store it overrides: see settings())
-    auto unread = [&](const char* name) {
-        return std::find(s.unreadable.begin(), s.unreadable.end(), name) != s.unreadable.end();
-    };
+    auto unread = [&](const char* name) { return s.is_unreadable(name); };
     if (!unread("EnableFirewall") && !s.enable_firewall.value_or(true)) {
         in.policy = out.policy = Action::accept;
         rs.diagnostics.warning(s.where.file.empty() ? whole : s.where,
