@@ -147,4 +147,10 @@ std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose) {
     return diagnostics.error_count();
 }
 
+LoadedRuleset& load_ruleset_until_exit(const std::string& path, const LoadOptions& options) {
+    static std::vector<LoadedRuleset*>* kept = new std::vector<LoadedRuleset*>();
+    kept->push_back(new LoadedRuleset(load_ruleset(path, options)));
+    return *kept->back();
+}
+
 }  // namespace rulegap::cli

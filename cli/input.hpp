@@ -40,6 +40,11 @@ struct LoadedRuleset {
 // stderr as "file: error: ...". Diagnostics of the files themselves are left in the ruleset.
 LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& options);
 
+// The same, for a command that ends the process: the model is left for the exit to free instead
+// of being taken apart block by block (a twentieth of `lint` on 100,000 rules). It stays
+// reachable, so leak checkers do not count it.
+LoadedRuleset& load_ruleset_until_exit(const std::string& path, const LoadOptions& options);
+
 // Prints diagnostics to stderr: every error, and warnings only when `verbose` (otherwise one
 // summary line counting them). Returns the number of errors.
 std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose);
