@@ -79,13 +79,43 @@ x3::rule<class table_name_class, ast::Token> const table_name = "table name";
 x3::rule<class chain_name_class, ast::Token> const chain_name = "chain name";
 x3::rule<class policy_class, ast::Token> const policy = "policy";
 x3::rule<class counters_class, ast::Token> const counters = "counters";
-x3::rule<class closing_quote_class> const closing_quote = "closing quote";
 x3::rule<class end_of_line_class> const end_of_line = "end of line";
 line_type const line = "line";
 
-auto const word_chars = +(x3::char_ - x3::ascii::blank - '"');
-auto const quoted_part = '"' > *(('\\' > x3::char_) | (x3::char_ - '"')) > closing_quote;
-auto const token_body = x3::omit[x3::raw[lexeme[+(quoted_part | word_chars)]][make_token]];
+// A token: a run of non-blank characters in which "..." parts may hold blanks, with escapes (\" and a
+// doubled backslash) inside them. Written as one loop (tokens are most of a file, and the equivalent
+// `raw[lexeme[+(('"' > *(('\\' > char_) | (char_ - '"')) > '"') | +(char_ - blank - '"'))]]`
+// tests its parsers character by character); an unterminated part fails as an expectation.
+struct token_parser : x3::parser<token_parser> {
+    using attribute_type = ast::Token;
+    static bool const has_attribute = true;
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Attribute& attr) const {
+        x3::skip_over(first, last, context);
+        Iterator i = first;
+        bool quoted = false;
+        while (i != last && *i != ' ' && *i != '\t') {
+            if (*i++ != '"') continue;
+            quoted = true;
+            while (true) {
+                if (i == last) throw x3::expectation_failure<Iterator>(i, "closing quote");
+                char c = *i++;
+                if (c == '"') break;
+                if (c != '\\') continue;
+                if (i == last) throw x3::expectation_failure<Iterator>(i, "character after '\\'");
+                ++i;
+            }
+        }
+        if (i == first) return false;
+        ast::Token& t = attr;
+        t.begin = &*first;
+        t.size = static_cast<std::uint32_t>(i - first);
+        t.kind = quoted ? ast::TokenKind::quoted : ast::TokenKind::word;
+        first = i;
+        return true;
+    }
+};
+token_parser const token_body{};
 
 auto const token_def = token_body;
 auto const table_name_def = token_body;
@@ -93,7 +123,6 @@ auto const chain_name_def = token_body;
 auto const policy_def = token_body;
 auto const counters_def =
     x3::omit[x3::raw[lexeme['[' >> x3::ulong_long >> ':' >> x3::ulong_long >> ']']][make_token]];
-auto const closing_quote_def = lit('"');
 auto const end_of_line_def = x3::eoi;
 
 auto const word_end = !x3::ascii::graph;
@@ -113,7 +142,7 @@ auto const blank_line = x3::eoi;
 auto const line_def =
     x3::omit[command_line | table_line | chain_line | commit_line | comment_line | blank_line];
 
-BOOST_SPIRIT_DEFINE(token, table_name, chain_name, policy, counters, closing_quote, end_of_line, line)
+BOOST_SPIRIT_DEFINE(token, table_name, chain_name, policy, counters, end_of_line, line)
 
 // The one error handler, on the outermost rule: one diagnostic per bad line.
 struct line_class {
