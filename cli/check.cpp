@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/memory.hpp"
 #include "rulegap/catalog.hpp"
 #include "rulegap/check.hpp"
 #include "rulegap/report.hpp"
@@ -72,6 +73,8 @@ int run_check(const CheckCommandOptions& o) {
 
     SiteOptions site_options;
     site_options.max_input_size = o.max_input_size;
+    site_options.iptables.threads = o.threads;
+    site_options.iptables.on_thread_start = tune_thread_memory;
     Site site = load_site(o.site, site_options);
     std::vector<Catalog> catalogs;
     std::vector<std::string> paths = site.catalogs;

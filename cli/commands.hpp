@@ -22,6 +22,7 @@ struct ExplainOptions {
     bool timing = false;
     bool verbose = false;
     std::uint64_t max_input_size = 0;
+    unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
 };
 int run_explain(const ExplainOptions& options);
 
@@ -35,6 +36,7 @@ struct LintOptions {
     std::string format = "text";
     bool verbose = false;
     std::uint64_t max_input_size = 0;
+    unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
 };
 int run_lint(const LintOptions& options);
 
@@ -49,6 +51,7 @@ struct CheckCommandOptions {
     bool no_broad = false;
     bool list_checks = false;
     std::uint64_t max_input_size = 0;
+    unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
 };
 int run_check(const CheckCommandOptions& options);
 

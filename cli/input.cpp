@@ -1,4 +1,5 @@
 #include "cli/input.hpp"
+#include "cli/memory.hpp"
 
 
 #include <cstdio>
@@ -109,6 +110,8 @@ LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
         return out;
     }
     IptablesOptions options;
+    options.threads = o.threads;
+    options.on_thread_start = tune_thread_memory;
     if (!o.ipset_path.empty()) {
         std::optional<std::string> sets = read_file(o.ipset_path, o.max_input_size, error);
         if (!sets) {

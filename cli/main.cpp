@@ -101,6 +101,11 @@ int main(int argc, char** argv) {
         sub->add_option("--max-input-size", max_input,
                         "Refuse input files larger than this (bytes, or with K, M, G); default 256M")
             ->capture_default_str();
+    unsigned threads = 0;
+    for (CLI::App* sub : {explain, lint, check})
+        sub->add_option("--threads", threads,
+                        "Threads that read a large iptables-save file (0: one per core, at most 8; the result is the same)")
+            ->capture_default_str();
 
     try {
         app.parse(argc, argv);
@@ -120,6 +125,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     ex.max_input_size = li.max_input_size = ck.max_input_size = *limit;
+    ex.threads = li.threads = ck.threads = threads;
     if (explain->parsed()) return rulegap::cli::run_explain(ex);
     if (lint->parsed()) return rulegap::cli::run_lint(li);
     if (check->parsed()) return rulegap::cli::run_check(ck);

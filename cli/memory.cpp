@@ -44,9 +44,21 @@ void tune_memory() {
     mallopt(M_TOP_PAD, static_cast<int>(64 * mib));
 }
 
+void tune_thread_memory() {
+    constexpr std::uintptr_t huge_page = std::uintptr_t{2} << 20;
+    constexpr std::size_t size = std::size_t{30} << 20;   // below tune_memory()'s 32 MiB mmap threshold
+    void* block = std::malloc(size);
+    if (!block) return;
+    auto begin = (reinterpret_cast<std::uintptr_t>(block) + huge_page - 1) & ~(huge_page - 1);
+    auto end = (reinterpret_cast<std::uintptr_t>(block) + size) & ~(huge_page - 1);
+    if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+    std::free(block);
+}
+
 #else
 
 void tune_memory() {}
+void tune_thread_memory() {}
 
 #endif
 

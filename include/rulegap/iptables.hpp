@@ -1,6 +1,8 @@
 // rulegap — reading iptables-save / ip6tables-save output (and ipset save dumps).
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +28,13 @@ struct IpSets {
 
 struct IptablesOptions {
     const IpSets* ipsets = nullptr;   // without it, `-m set` is undecided
+    // Threads that read a large file: 0, one per core (at most 8); 1, the calling thread only.
+    // The result is the same whatever the number.
+    unsigned threads = 0;
+    // Files smaller than this many bytes are read on the calling thread only.
+    std::size_t parallel_from_bytes = std::size_t{1} << 20;
+    // Called first on each further thread that reads (a program can prepare its heap there).
+    std::function<void()> on_thread_start;
 };
 
 // Reads an iptables-save or ip6tables-save file. Never throws on bad input: problems land in

@@ -22,6 +22,7 @@
 
 #include "rulegap/catalog.hpp"
 #include "rulegap/evaluate.hpp"
+#include "rulegap/iptables.hpp"
 #include "rulegap/limits.hpp"
 #include "rulegap/packet_set.hpp"
 #include "rulegap/ruleset.hpp"
@@ -130,6 +131,7 @@ struct Site {
 struct SiteOptions {
     bool load_firewalls = true;       // false: parse only (rulesets stay empty)
     std::uint64_t max_input_size = default_max_input_size;   // for the site file and every firewall file
+    IptablesOptions iptables{};       // for every iptables-save file the site names
 };
 
 // Reads a site from text; `file` names it in diagnostics and is the base of relative paths.
@@ -138,7 +140,8 @@ Site read_site(std::string_view text, std::string file, const SiteOptions& optio
 Site load_site(const std::string& path, const SiteOptions& options = {});
 // Reads every firewall's files into its rulesets (again, if already read). Problems go to
 // site.diagnostics at the firewall statement, and to the rulesets' own diagnostics.
-void load_firewalls(Site& site, std::uint64_t max_input_size = default_max_input_size);
+void load_firewalls(Site& site, std::uint64_t max_input_size = default_max_input_size,
+                    const IptablesOptions& iptables = {});
 
 // ---- The ACL graph ---------------------------------------------------------------------------
 

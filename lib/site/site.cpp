@@ -133,7 +133,7 @@ WindowsContext Site::windows_context(const Firewall& fw) const {
     return ctx;
 }
 
-void load_firewalls(Site& site, std::uint64_t max_input_size) {
+void load_firewalls(Site& site, std::uint64_t max_input_size, const IptablesOptions& iptables) {
     for (Firewall& fw : site.firewalls) {
         fw.rulesets.clear();
         fw.disabled.reset();
@@ -178,7 +178,7 @@ void load_firewalls(Site& site, std::uint64_t max_input_size) {
             if (format == FirewallFormat::iptables) {
                 if (fw.profile || fw.rpc_range)
                     site.diagnostics.warning(fw.where, "profile and rpc apply to Windows firewalls; " + path + " is iptables");
-                Ruleset rs = read_iptables(std::move(*bytes), path);   // the ruleset keeps the text
+                Ruleset rs = read_iptables(std::move(*bytes), path, iptables);   // the ruleset keeps the text
                 for (const Ruleset& other : fw.rulesets)
                     if (other.family == rs.family)
                         site.diagnostics.warning(fw.where, "two IPv" + std::to_string(rs.family) +

@@ -56,6 +56,10 @@ void ErrorHandler::error(const char* at, std::string message) {
     out_.error(where(at), std::move(message));
 }
 void ErrorHandler::warning(const char* at, std::string message) { out_.warning(where(at), std::move(message)); }
+void ErrorHandler::add(Diagnostic d) {
+    if (d.severity == Severity::error) ++errors_;
+    out_.items.push_back(std::move(d));
+}
 void ErrorHandler::note(const char* at, std::string message) { out_.note(where(at), std::move(message)); }
 
 }  // namespace rulegap::iptables

@@ -46,6 +46,8 @@ public:
     void error(const char* at, std::string message);
     void warning(const char* at, std::string message);
     void note(const char* at, std::string message);
+    // A diagnostic made by another handler over the same text (a thread reading ahead).
+    void add(Diagnostic d);
     std::size_t errors() const { return errors_; }
     const std::string& file() const { return file_; }
     Diagnostics& diagnostics() { return out_; }

@@ -3,10 +3,12 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <unordered_map>
 
+#include "parsers/iptables/ahead.hpp"
 #include "parsers/iptables/ast.hpp"
 #include "parsers/iptables/config.hpp"
 #include "parsers/iptables/error_handler.hpp"
@@ -83,7 +85,7 @@ public:
     // The Ruleset keeps the bytes: rule texts, comments and target names are views into them.
     Driver(std::string bytes, std::string file, const IptablesOptions& options)
         : text_(rs_.keep(std::move(bytes))), index_(text_), eh_(text_, index_, rs_.file, rs_.diagnostics),
-          lower_(eh_, rs_, options) {
+          lower_(eh_, rs_, options), options_(options) {
         rs_.file = std::move(file);
     }
 
@@ -96,6 +98,8 @@ private:
     void table_line(const ast::Line& l);
     void chain_line(const ast::Line& l);
     void command_line(const ast::Line& l, std::string_view sv, std::uint32_t line_no, const char* line_begin);
+    void take_lowered(iptables::LoweredBatch& batch, iptables::LoweredLine& l, std::uint32_t line_no);
+    void note_family(const iptables::LowerResult& r, std::string_view chain, std::uint32_t line_no, std::uint32_t column);
     void close_table(const char* at, bool commit);
     int chain(std::string_view name, const char* at, bool warn_undeclared);
     Table& table() { return rs_.tables[static_cast<std::size_t>(current_)]; }
@@ -108,6 +112,8 @@ private:
     LineIndex index_;
     ErrorHandler eh_;
     iptables::Lowerer lower_;
+    const IptablesOptions& options_;
+    std::optional<iptables::ReadAhead> ahead_;   // other threads lowering the later -A lines
     ast::Line line_;
     std::vector<Rule> scratch_;
 
@@ -166,12 +172,14 @@ void Driver::reserve(Chain& c) {
 }
 
 Ruleset Driver::run() {
+    ahead_.emplace(text_, index_, rs_.file, options_);
     count_rules();
     for (std::size_t i = 0; i < index_.line_count(); ++i) {
         std::string_view sv = index_.line(i);
         if (i == 0 && sv.starts_with("\xEF\xBB\xBF")) sv.remove_prefix(3);   // UTF-8 BOM
         line(i, sv);
     }
+    ahead_.reset();
     flush_prose();
     bool truncated = current_ >= 0 || skipping_table_;
     std::string cut_table = current_ >= 0 ? table().name : std::string("(unknown)");
@@ -248,14 +256,19 @@ void Driver::line(std::size_t i, std::string_view sv) {
         if (body.starts_with("COMMIT")) skipping_table_ = false;
         return;
     }
+    if (current_ >= 0 && i >= ahead_->first_line()) {
+        if (iptables::LoweredBatch* batch = ahead_->batch(i)) {
+            iptables::LoweredLine& l = batch->lines[i - batch->first];
+            if (l.ready) {
+                flush_prose();
+                take_lowered(*batch, l, line_no);
+                return;
+            }
+        }
+    }
 
-    line_.clear();
-    const char* first = sv.data();
-    const char* last = first + sv.size();
     std::size_t errors = eh_.errors();
-    bool ok = x3::phrase_parse(first, last, x3::with<iptables::error_handler_tag>(std::ref(eh_))[iptables::line_grammar()],
-                               x3::ascii::blank, line_);
-    if (!ok || first != last) {
+    if (!iptables::parse_line(sv, eh_, line_)) {
         if (eh_.errors() == errors && current_ < 0) {   // not a command after all: prose
             if (prose_lines_++ == 0) prose_at_ = body.data();
             return;
@@ -383,20 +396,38 @@ void Driver::chain_line(const ast::Line& l) {
     c.line = line_no;
 }
 
+// A line lowered by a thread ahead: its rules and diagnostics, as if lowered here.
+void Driver::take_lowered(iptables::LoweredBatch& batch, iptables::LoweredLine& l, std::uint32_t line_no) {
+    std::string_view name = l.chain.text();
+    Chain& c = table().chains[static_cast<std::size_t>(chain(name, l.chain.begin, true))];
+    reserve(c);
+    for (std::uint32_t k = l.diagnostics_begin; k < l.diagnostics_end; ++k) eh_.add(std::move(batch.diagnostics.items[k]));
+    const char* text_begin = text_.data();
+    const char* text_end = text_begin + text_.size();
+    for (std::uint32_t k = l.rules_begin; k < l.rules_end; ++k) {
+        Rule& r = c.rules.emplace_back(std::move(batch.rules[k]));
+        // A comment the thread built lives in its batch: keep it here.
+        const char* at = r.comment.data();
+        if (!r.comment.empty() && (std::less<const char*>{}(at, text_begin) || !std::less<const char*>{}(at, text_end)))
+            r.comment = rs_.keep(r.comment);
+    }
+    note_family(l.result, name, line_no, l.column);
+}
+
+void Driver::note_family(const iptables::LowerResult& r, std::string_view chain, std::uint32_t line_no, std::uint32_t column) {
+    if (r.icmpv6) icmpv6_ = true;
+    if (r.family == 0) return;
+    if (first_family_ == 0) first_family_ = r.family;
+    if (r.family != (family_hint_ ? family_hint_ : first_family_))
+        family_rules_.push_back(Place{current_, std::string(chain), line_no, column, r.family});
+}
+
 void Driver::command_line(const ast::Line& l, std::string_view sv, std::uint32_t line_no, const char* line_begin) {
-    const char* from = l.command_token.begin;
-    std::string_view text = trim_right(sv.substr(static_cast<std::size_t>(from - sv.data())));
-    auto column = from == line_begin ? 1u : iptables::utf8_length(std::string_view(line_begin, static_cast<std::size_t>(from - line_begin))) + 1;
+    auto [text, column] = iptables::command_text(l, sv, line_begin);
     std::string_view name = l.head.text();
     std::span<const ast::Token> spec(l.args);
     Table& t = table();
-    auto record = [&](const iptables::LowerResult& r) {
-        if (r.icmpv6) icmpv6_ = true;
-        if (r.family == 0) return;
-        if (first_family_ == 0) first_family_ = r.family;
-        if (r.family != (family_hint_ ? family_hint_ : first_family_))
-            family_rules_.push_back(Place{current_, std::string(name), line_no, column, r.family});
-    };
+    auto record = [&](const iptables::LowerResult& r) { note_family(r, name, line_no, column); };
     switch (l.command) {
         case 'A': {
             Chain& c = table().chains[static_cast<std::size_t>(chain(name, l.head.begin, true))];

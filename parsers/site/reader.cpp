@@ -65,7 +65,7 @@ Site read_site(std::string_view text, std::string file, const SiteOptions& optio
         parse_line(lines[i], static_cast<std::uint32_t>(i + 1), site.file, parsed, site.diagnostics);
     try {
         site_parser::lower(parsed, site);
-        if (options.load_firewalls) load_firewalls(site, options.max_input_size);
+        if (options.load_firewalls) load_firewalls(site, options.max_input_size, options.iptables);
     } catch (const std::exception& e) {  // allocation failure and the like; never leave
         site.diagnostics.error({site.file, 0, 0}, std::string("cannot read site: ") + e.what());
     }

@@ -1,0 +1,144 @@
+// rulegap — iptables-save reader: lowering `-A` lines ahead of the driver, on other threads.
+#include "parsers/iptables/ahead.hpp"
+
+#include <algorithm>
+#include <functional>
+
+#include "parsers/iptables/config.hpp"
+#include "parsers/iptables/grammar.hpp"
+
+namespace rulegap::iptables {
+
+namespace {
+
+namespace x3 = boost::spirit::x3;
+
+constexpr unsigned max_threads = 8;
+
+std::string_view trim_right(std::string_view s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+std::string_view skip_blanks(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    return s;
+}
+
+std::uint32_t to_u32(std::size_t n) { return static_cast<std::uint32_t>(n); }
+
+// Parses and lowers the `-A` lines of b's range.
+void lower_batch(LoweredBatch& b, std::string_view text, const LineIndex& index, const std::string& file,
+                 const IptablesOptions& options) {
+    ErrorHandler eh(text, index, file, b.diagnostics);
+    Lowerer lowerer(eh, b.texts, options);
+    ast::Line line;
+    b.lines.resize(b.last - b.first);
+    b.rules.reserve(b.last - b.first);
+    for (std::size_t i = b.first; i < b.last; ++i) {
+        std::string_view sv = index.line(i);
+        std::string_view body = skip_blanks(sv);
+        // Rules and counters before them; comments, headers and anything odd are the driver's.
+        if (body.size() < 3 || (body[0] != '-' && body[0] != '[')) continue;
+        std::size_t diagnostics = b.diagnostics.items.size();
+        if (!parse_line(sv, eh, line) || b.diagnostics.items.size() != diagnostics ||
+            line.kind != ast::LineKind::command || line.command != 'A') {
+            b.diagnostics.items.resize(diagnostics);
+            continue;
+        }
+        const char* line_begin = text.data() + index.line_start(i);
+        CommandText ct = command_text(line, sv, line_begin);
+        LoweredLine& l = b.lines[i - b.first];
+        l.column = ct.column;
+        l.chain = line.head;
+        l.rules_begin = to_u32(b.rules.size());
+        l.result = lowerer.lower(line.args, ct.text, to_u32(i + 1), ct.column, b.rules);
+        l.rules_end = to_u32(b.rules.size());
+        l.diagnostics_begin = to_u32(diagnostics);
+        l.diagnostics_end = to_u32(b.diagnostics.items.size());
+        l.ready = true;
+    }
+}
+
+}  // namespace
+
+CommandText command_text(const ast::Line& line, std::string_view sv, const char* line_begin) {
+    const char* from = line.command_token.begin;
+    CommandText out;
+    out.text = trim_right(sv.substr(static_cast<std::size_t>(from - sv.data())));
+    if (from != line_begin)
+        out.column = utf8_length(std::string_view(line_begin, static_cast<std::size_t>(from - line_begin))) + 1;
+    return out;
+}
+
+bool parse_line(std::string_view sv, ErrorHandler& handler, ast::Line& out) {
+    out.clear();
+    const char* first = sv.data();
+    const char* last = first + sv.size();
+    bool ok = x3::phrase_parse(first, last, x3::with<error_handler_tag>(std::ref(handler))[line_grammar()],
+                               x3::ascii::blank, out);
+    return ok && first == last;
+}
+
+ReadAhead::ReadAhead(std::string_view text, const LineIndex& index, const std::string& file,
+                     const IptablesOptions& options)
+    : line_count_(index.line_count()) {
+    unsigned threads = options.threads;
+    if (threads == 0) threads = std::max(1u, std::min(std::thread::hardware_concurrency(), max_threads));
+    threads = std::min(threads, max_threads);
+    if (threads < 2 || text.size() < options.parallel_from_bytes || line_count_ < 2 * threads) return;
+    // Equal parts by bytes; the driver reads the first itself.
+    std::vector<std::size_t> starts;
+    for (unsigned k = 1; k < threads; ++k) {
+        std::size_t at = text.size() / threads * k;
+        std::size_t lo = 0, hi = line_count_;   // the first line starting at or after `at`
+        while (lo < hi) {
+            std::size_t mid = lo + (hi - lo) / 2;
+            if (index.line_start(mid) < at) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo > 0 && lo < line_count_ && (starts.empty() || lo > starts.back())) starts.push_back(lo);
+    }
+    batches_.resize(starts.size());   // never again: the threads hold their batch's address
+    for (std::size_t k = 0; k < starts.size(); ++k) {
+        LoweredBatch& b = batches_[k];
+        b.first = starts[k];
+        b.last = k + 1 < starts.size() ? starts[k + 1] : line_count_;
+    }
+    for (LoweredBatch& b : batches_) {
+        try {
+            b.thread = std::thread([&b, text, &index, &file, &options]() {
+                try {
+                    if (options.on_thread_start) options.on_thread_start();
+                    lower_batch(b, text, index, file, options);
+                } catch (...) {
+                    b.failure = std::current_exception();
+                }
+            });
+        } catch (const std::system_error&) {   // no thread to be had: the driver reads these lines
+            b.lines.clear();
+            b.joined = true;
+        }
+    }
+}
+
+ReadAhead::~ReadAhead() {
+    for (LoweredBatch& b : batches_)
+        if (b.thread.joinable()) b.thread.join();
+}
+
+LoweredBatch* ReadAhead::batch(std::size_t i) {
+    if (batches_.empty() || i < batches_.front().first) return nullptr;
+    auto it = std::upper_bound(batches_.begin(), batches_.end(), i,
+                               [](std::size_t line, const LoweredBatch& b) { return line < b.first; });
+    LoweredBatch& b = *(it - 1);
+    if (!b.joined) {
+        if (b.thread.joinable()) b.thread.join();
+        b.joined = true;
+        if (b.failure) std::rethrow_exception(b.failure);
+    }
+    if (i >= b.last || b.lines.empty()) return nullptr;
+    return &b;
+}
+
+}  // namespace rulegap::iptables

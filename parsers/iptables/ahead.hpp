@@ -1,0 +1,80 @@
+// rulegap — iptables-save reader: lowering `-A` lines ahead of the driver, on other threads.
+//
+// What a `-A CHAIN ...` line lowers to depends on that line alone, not on the tables and chains
+// before it. So on a large file, other threads parse and lower the later parts while the driver
+// reads the first part itself; the driver then takes each line's rules and diagnostics in file
+// order, exactly as if it had lowered the line there. A line a thread could not take on alone
+// (a syntax error, any command but -A, a comment) it leaves to the driver, and so does the driver
+// with a lowered line that its state makes something else (a rule outside a table, in a table
+// being skipped). docs/design.md, "Reading on several threads".
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "parsers/iptables/ast.hpp"
+#include "parsers/iptables/error_handler.hpp"
+#include "parsers/iptables/lower.hpp"
+#include "rulegap/iptables.hpp"
+#include "rulegap/ruleset.hpp"
+
+namespace rulegap::iptables {
+
+// Where a command's rule text starts and its 1-based column: the driver and the threads ahead
+// compute it alike.
+struct CommandText {
+    std::string_view text;     // from the command on, without trailing blanks
+    std::uint32_t column = 1;
+};
+CommandText command_text(const ast::Line& line, std::string_view sv, const char* line_begin);
+
+// Parses one line (without its line break) into `out`; true when the whole line was read.
+// Syntax errors go to `handler`.
+bool parse_line(std::string_view sv, ErrorHandler& handler, ast::Line& out);
+
+// One `-A` line, lowered.
+struct LoweredLine {
+    bool ready = false;             // false: the driver reads this line itself
+    std::uint32_t column = 1;
+    ast::Token chain;               // the chain's name as written
+    LowerResult result;
+    std::uint32_t rules_begin = 0, rules_end = 0;               // in LoweredBatch::rules
+    std::uint32_t diagnostics_begin = 0, diagnostics_end = 0;   // in LoweredBatch::diagnostics
+};
+
+// The lines [first, last) of a file, lowered by one thread.
+struct LoweredBatch {
+    std::size_t first = 0, last = 0;
+    std::vector<LoweredLine> lines;   // lines[i - first]
+    std::vector<Rule> rules;
+    Diagnostics diagnostics;
+    Ruleset texts;                    // comments the lowering had to build (escapes)
+    std::exception_ptr failure;       // what the thread threw (memory), rethrown to the reader
+    std::thread thread;
+    bool joined = false;
+};
+
+class ReadAhead {
+public:
+    // Starts threads for the later parts of the file when it is large enough and `options`
+    // allow more than one thread; otherwise does nothing (first_line() is the line count).
+    ReadAhead(std::string_view text, const LineIndex& index, const std::string& file, const IptablesOptions& options);
+    ~ReadAhead();
+    ReadAhead(const ReadAhead&) = delete;
+    ReadAhead& operator=(const ReadAhead&) = delete;
+
+    // Lines before this one are not read ahead.
+    std::size_t first_line() const { return batches_.empty() ? line_count_ : batches_.front().first; }
+    // The batch holding line i (waiting for its thread), or nullptr when no thread read line i.
+    LoweredBatch* batch(std::size_t i);
+
+private:
+    std::size_t line_count_ = 0;
+    std::vector<LoweredBatch> batches_;
+};
+
+}  // namespace rulegap::iptables
