@@ -83,8 +83,8 @@ struct Builder {
     }
     void undecided(const char* at, std::string_view module, std::string reason);
     bool note_family(const char* at, int f);
-    void add_range(bool negated, Field f, std::vector<Interval> values);
-    void add_range2(bool negated, Field f1, std::vector<Interval> v1, Field f2, std::vector<Interval> v2);
+    void add_range(bool negated, Field f, IntervalList values);
+    void add_range2(bool negated, Field f1, IntervalList v1, Field f2, IntervalList v2);
 };
 
 // Value helpers (lower.cpp).

@@ -135,7 +135,7 @@ bool Builder::note_family(const char* at, int f) {
     return true;
 }
 
-void Builder::add_range(bool negated, Field f, std::vector<Interval> values) {
+void Builder::add_range(bool negated, Field f, IntervalList values) {
     if (!negated) {
         positive.push_back(FieldRange{f, std::move(values)});
         return;
@@ -146,7 +146,7 @@ void Builder::add_range(bool negated, Field f, std::vector<Interval> values) {
     extra.push_back(std::move(c));
 }
 
-void Builder::add_range2(bool negated, Field f1, std::vector<Interval> v1, Field f2, std::vector<Interval> v2) {
+void Builder::add_range2(bool negated, Field f1, IntervalList v1, Field f2, IntervalList v2) {
     if (!negated) {
         positive.push_back(FieldRange{f1, std::move(v1)});
         positive.push_back(FieldRange{f2, std::move(v2)});

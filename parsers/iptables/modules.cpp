@@ -211,7 +211,7 @@ Claim states(Builder& b, const Item& it, bool conntrack) {
         b.undecided(it.at(), "conntrack", "--ctstate " + std::string(it.arg(0)) + ": NAT states (SNAT, DNAT) are not modelled");
         return Claim::done;
     }
-    std::vector<Interval> values;
+    IntervalList values;
     for (unsigned s = 0; s < static_cast<unsigned>(conn_state_count); ++s) {
         if (!(*bits & (1u << s))) continue;
         if (!values.empty() && values.back().hi + 1 == s) values.back().hi = s;
