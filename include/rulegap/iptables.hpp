@@ -28,11 +28,14 @@ struct IpSets {
 
 struct IptablesOptions {
     const IpSets* ipsets = nullptr;   // without it, `-m set` is undecided
-    // Threads that read a large file: 0, one per core (at most 8); 1, the calling thread only.
-    // The result is the same whatever the number.
+    // Threads that read a large file: 1, the calling thread only; N, N threads (at most 8) for
+    // files of parallel_from_bytes or more; 0, one per core (at most 8) for files from
+    // parallel_from_bytes up to automatic_threads_up_to_bytes. The result is the same whatever the
+    // number. A thread's rules are held twice until the reader takes them (+15 % peak memory),
+    // so by default the largest files are read on one thread.
     unsigned threads = 0;
-    // Files smaller than this many bytes are read on the calling thread only.
     std::size_t parallel_from_bytes = std::size_t{1} << 20;
+    std::size_t automatic_threads_up_to_bytes = std::size_t{16} << 20;
     // Called first on each further thread that reads (a program can prepare its heap there).
     std::function<void()> on_thread_start;
 };

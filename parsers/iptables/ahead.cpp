@@ -27,37 +27,50 @@ std::string_view skip_blanks(std::string_view s) {
 
 std::uint32_t to_u32(std::size_t n) { return static_cast<std::uint32_t>(n); }
 
+constexpr std::size_t chunk_lines = 4096;
+
+// Starts the next chunk; the diagnostics so far belong to the one before.
+void next_chunk(LoweredBatch& b) {
+    if (!b.chunks.empty()) b.chunks.back().diagnostics = std::move(b.diagnostics.items);
+    b.diagnostics.items.clear();
+    LoweredChunk& c = b.chunks.emplace_back();
+    c.lines.reserve(chunk_lines);
+    c.rules.reserve(chunk_lines);
+}
+
 // Parses and lowers the `-A` lines of b's range.
 void lower_batch(LoweredBatch& b, std::string_view text, const LineIndex& index, const std::string& file,
                  const IptablesOptions& options) {
     ErrorHandler eh(text, index, file, b.diagnostics);
     Lowerer lowerer(eh, b.texts, options);
     ast::Line line;
-    b.lines.resize(b.last - b.first);
-    b.rules.reserve(b.last - b.first);
     for (std::size_t i = b.first; i < b.last; ++i) {
         std::string_view sv = index.line(i);
         std::string_view body = skip_blanks(sv);
         // Rules and counters before them; comments, headers and anything odd are the driver's.
         if (body.size() < 3 || (body[0] != '-' && body[0] != '[')) continue;
+        if (b.chunks.empty() || b.chunks.back().lines.size() == chunk_lines) next_chunk(b);
         std::size_t diagnostics = b.diagnostics.items.size();
         if (!parse_line(sv, eh, line) || b.diagnostics.items.size() != diagnostics ||
             line.kind != ast::LineKind::command || line.command != 'A') {
             b.diagnostics.items.resize(diagnostics);
             continue;
         }
+        LoweredChunk& c = b.chunks.back();
         const char* line_begin = text.data() + index.line_start(i);
         CommandText ct = command_text(line, sv, line_begin);
-        LoweredLine& l = b.lines[i - b.first];
+        LoweredLine& l = c.lines.emplace_back();
+        l.line = i;
         l.column = ct.column;
         l.chain = line.head;
-        l.rules_begin = to_u32(b.rules.size());
-        l.result = lowerer.lower(line.args, ct.text, to_u32(i + 1), ct.column, b.rules);
-        l.rules_end = to_u32(b.rules.size());
+        l.rules_begin = to_u32(c.rules.size());
+        l.result = lowerer.lower(line.args, ct.text, to_u32(i + 1), ct.column, c.rules);
+        l.rules_end = to_u32(c.rules.size());
         l.diagnostics_begin = to_u32(diagnostics);
         l.diagnostics_end = to_u32(b.diagnostics.items.size());
-        l.ready = true;
     }
+    if (!b.chunks.empty()) b.chunks.back().diagnostics = std::move(b.diagnostics.items);
+    b.diagnostics.items.clear();
 }
 
 }  // namespace
@@ -84,7 +97,9 @@ ReadAhead::ReadAhead(std::string_view text, const LineIndex& index, const std::s
                      const IptablesOptions& options)
     : line_count_(index.line_count()) {
     unsigned threads = options.threads;
-    if (threads == 0) threads = std::max(1u, std::min(std::thread::hardware_concurrency(), max_threads));
+    if (threads == 0)
+        threads = text.size() > options.automatic_threads_up_to_bytes
+                      ? 1u : std::max(1u, std::min(std::thread::hardware_concurrency(), max_threads));
     threads = std::min(threads, max_threads);
     if (threads < 2 || text.size() < options.parallel_from_bytes || line_count_ < 2 * threads) return;
     // Equal parts by bytes; the driver reads the first itself.
@@ -116,7 +131,6 @@ ReadAhead::ReadAhead(std::string_view text, const LineIndex& index, const std::s
                 }
             });
         } catch (const std::system_error&) {   // no thread to be had: the driver reads these lines
-            b.lines.clear();
             b.joined = true;
         }
     }
@@ -127,8 +141,8 @@ ReadAhead::~ReadAhead() {
         if (b.thread.joinable()) b.thread.join();
 }
 
-LoweredBatch* ReadAhead::batch(std::size_t i) {
-    if (batches_.empty() || i < batches_.front().first) return nullptr;
+ReadAhead::Lowered ReadAhead::lowered(std::size_t i) {
+    if (batches_.empty() || i < batches_.front().first) return {};
     auto it = std::upper_bound(batches_.begin(), batches_.end(), i,
                                [](std::size_t line, const LoweredBatch& b) { return line < b.first; });
     LoweredBatch& b = *(it - 1);
@@ -137,8 +151,19 @@ LoweredBatch* ReadAhead::batch(std::size_t i) {
         b.joined = true;
         if (b.failure) std::rethrow_exception(b.failure);
     }
-    if (i >= b.last || b.lines.empty()) return nullptr;
-    return &b;
+    if (i >= b.last) return {};
+    while (b.chunk < b.chunks.size()) {
+        LoweredChunk& c = b.chunks[b.chunk];
+        while (b.next < c.lines.size() && c.lines[b.next].line < i) ++b.next;
+        if (b.next < c.lines.size()) {
+            if (c.lines[b.next].line == i) return {&c.lines[b.next], &c};
+            return {};
+        }
+        c = LoweredChunk{};   // the driver is past it
+        ++b.chunk;
+        b.next = 0;
+    }
+    return {};
 }
 
 }  // namespace rulegap::iptables

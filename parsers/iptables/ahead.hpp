@@ -38,24 +38,32 @@ bool parse_line(std::string_view sv, ErrorHandler& handler, ast::Line& out);
 
 // One `-A` line, lowered.
 struct LoweredLine {
-    bool ready = false;             // false: the driver reads this line itself
+    std::size_t line = 0;           // 0-based
     std::uint32_t column = 1;
     ast::Token chain;               // the chain's name as written
     LowerResult result;
-    std::uint32_t rules_begin = 0, rules_end = 0;               // in LoweredBatch::rules
-    std::uint32_t diagnostics_begin = 0, diagnostics_end = 0;   // in LoweredBatch::diagnostics
+    std::uint32_t rules_begin = 0, rules_end = 0;               // in its chunk's rules
+    std::uint32_t diagnostics_begin = 0, diagnostics_end = 0;   // in its chunk's diagnostics
+};
+
+// Up to a few thousand lowered lines, in file order: the driver frees a chunk once it is past it,
+// so that a thread's rules are not held twice (theirs and the chains') until the end.
+struct LoweredChunk {
+    std::vector<LoweredLine> lines;
+    std::vector<Rule> rules;
+    std::vector<Diagnostic> diagnostics;
 };
 
 // The lines [first, last) of a file, lowered by one thread.
 struct LoweredBatch {
     std::size_t first = 0, last = 0;
-    std::vector<LoweredLine> lines;   // lines[i - first]
-    std::vector<Rule> rules;
-    Diagnostics diagnostics;
+    std::vector<LoweredChunk> chunks;
+    Diagnostics diagnostics;          // the thread's handler writes here; moved to each chunk
     Ruleset texts;                    // comments the lowering had to build (escapes)
     std::exception_ptr failure;       // what the thread threw (memory), rethrown to the reader
     std::thread thread;
     bool joined = false;
+    std::size_t chunk = 0, next = 0;  // the driver's place: chunks[chunk].lines[next]
 };
 
 class ReadAhead {
@@ -69,8 +77,14 @@ public:
 
     // Lines before this one are not read ahead.
     std::size_t first_line() const { return batches_.empty() ? line_count_ : batches_.front().first; }
-    // The batch holding line i (waiting for its thread), or nullptr when no thread read line i.
-    LoweredBatch* batch(std::size_t i);
+
+    struct Lowered {
+        LoweredLine* line = nullptr;     // nullptr: no thread lowered line i; the driver reads it
+        LoweredChunk* chunk = nullptr;
+    };
+    // Line i as a thread lowered it (waiting for that thread). Ask in increasing line order:
+    // chunks before line i are freed.
+    Lowered lowered(std::size_t i);
 
 private:
     std::size_t line_count_ = 0;

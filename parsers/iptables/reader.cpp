@@ -98,7 +98,7 @@ private:
     void table_line(const ast::Line& l);
     void chain_line(const ast::Line& l);
     void command_line(const ast::Line& l, std::string_view sv, std::uint32_t line_no, const char* line_begin);
-    void take_lowered(iptables::LoweredBatch& batch, iptables::LoweredLine& l, std::uint32_t line_no);
+    void take_lowered(iptables::LoweredChunk& chunk, const iptables::LoweredLine& l, std::uint32_t line_no);
     void note_family(const iptables::LowerResult& r, std::string_view chain, std::uint32_t line_no, std::uint32_t column);
     void close_table(const char* at, bool commit);
     int chain(std::string_view name, const char* at, bool warn_undeclared);
@@ -257,13 +257,10 @@ void Driver::line(std::size_t i, std::string_view sv) {
         return;
     }
     if (current_ >= 0 && i >= ahead_->first_line()) {
-        if (iptables::LoweredBatch* batch = ahead_->batch(i)) {
-            iptables::LoweredLine& l = batch->lines[i - batch->first];
-            if (l.ready) {
-                flush_prose();
-                take_lowered(*batch, l, line_no);
-                return;
-            }
+        if (auto lowered = ahead_->lowered(i); lowered.line) {
+            flush_prose();
+            take_lowered(*lowered.chunk, *lowered.line, line_no);
+            return;
         }
     }
 
@@ -397,15 +394,15 @@ void Driver::chain_line(const ast::Line& l) {
 }
 
 // A line lowered by a thread ahead: its rules and diagnostics, as if lowered here.
-void Driver::take_lowered(iptables::LoweredBatch& batch, iptables::LoweredLine& l, std::uint32_t line_no) {
+void Driver::take_lowered(iptables::LoweredChunk& chunk, const iptables::LoweredLine& l, std::uint32_t line_no) {
     std::string_view name = l.chain.text();
     Chain& c = table().chains[static_cast<std::size_t>(chain(name, l.chain.begin, true))];
     reserve(c);
-    for (std::uint32_t k = l.diagnostics_begin; k < l.diagnostics_end; ++k) eh_.add(std::move(batch.diagnostics.items[k]));
+    for (std::uint32_t k = l.diagnostics_begin; k < l.diagnostics_end; ++k) eh_.add(std::move(chunk.diagnostics[k]));
     const char* text_begin = text_.data();
     const char* text_end = text_begin + text_.size();
     for (std::uint32_t k = l.rules_begin; k < l.rules_end; ++k) {
-        Rule& r = c.rules.emplace_back(std::move(batch.rules[k]));
+        Rule& r = c.rules.emplace_back(std::move(chunk.rules[k]));
         // A comment the thread built lives in its batch: keep it here.
         const char* at = r.comment.data();
         if (!r.comment.empty() && (std::less<const char*>{}(at, text_begin) || !std::less<const char*>{}(at, text_end)))
@@ -423,7 +420,9 @@ void Driver::note_family(const iptables::LowerResult& r, std::string_view chain,
 }
 
 void Driver::command_line(const ast::Line& l, std::string_view sv, std::uint32_t line_no, const char* line_begin) {
-    auto [text, column] = iptables::command_text(l, sv, line_begin);
+    const iptables::CommandText command = iptables::command_text(l, sv, line_begin);
+    const std::string_view text = command.text;
+    const std::uint32_t column = command.column;
     std::string_view name = l.head.text();
     std::span<const ast::Token> spec(l.args);
     Table& t = table();

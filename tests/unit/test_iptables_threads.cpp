@@ -136,6 +136,10 @@ TEST_CASE("iptables threads: the odd cases give the same model and diagnostics o
     for (int i = 0; i < 40; ++i) text += rule_block;
     text += "COMMIT\n";
     check_same(text, "rule block x 40");
+    std::string big = "*filter\n:INPUT DROP [0:0]\n";
+    for (int i = 0; i < 700; ++i) big += rule_block;   // several chunks of lowered lines per thread
+    big += "COMMIT\n";
+    check_same(big, "rule block x 700");
     std::string tables = "*filter\n";
     for (int i = 0; i < 40; ++i) tables += std::string(rule_block) + table_block;
     check_same(tables, "rule and table blocks x 40 (no final COMMIT)");
