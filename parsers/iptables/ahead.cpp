@@ -15,16 +15,6 @@ namespace x3 = boost::spirit::x3;
 
 constexpr unsigned max_threads = 8;
 
-std::string_view trim_right(std::string_view s) {
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-std::string_view skip_blanks(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    return s;
-}
-
 std::uint32_t to_u32(std::size_t n) { return static_cast<std::uint32_t>(n); }
 
 constexpr std::size_t chunk_lines = 4096;

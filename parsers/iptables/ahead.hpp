@@ -24,6 +24,16 @@
 
 namespace rulegap::iptables {
 
+// Blanks (spaces, tabs) off either end of a line.
+inline std::string_view trim_right(std::string_view s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+inline std::string_view skip_blanks(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    return s;
+}
+
 // Where a command's rule text starts and its 1-based column: the driver and the threads ahead
 // compute it alike.
 struct CommandText {
