@@ -26,9 +26,17 @@ int run_lint(const LintOptions& o) {
         for (const Chain& c : t.chains) {
             rules += c.rules.size();
             for (const Rule& r : c.rules) {
-                for (const Condition& cond : r.conditions)
-                    if (cond.undecided) { ++undecided; ++by_module[cond.module]; }
-                if (r.target.action == Action::unknown) { ++undecided; ++by_module["target " + std::string(r.target.name)]; }
+                bool unread = false;   // a rule that could not be read counts once, as "unparsed"
+                for (const Condition& cond : r.conditions) {
+                    if (!cond.undecided) continue;
+                    ++undecided;
+                    ++by_module[cond.module];
+                    unread = unread || cond.module == "unparsed";
+                }
+                if (r.target.action == Action::unknown && !unread) {
+                    ++undecided;
+                    ++by_module["target " + std::string(r.target.name)];
+                }
             }
         }
     }

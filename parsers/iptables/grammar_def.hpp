@@ -1,6 +1,8 @@
 // rulegap — iptables-save reader: definition of the line grammar. Included by grammar.cpp only.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <cstring>
 
 #include <boost/spirit/home/x3.hpp>
@@ -60,7 +62,6 @@ auto const make_token = [](auto& ctx) {
 auto const set_head = [](auto& ctx) { x3::_val(ctx).head = x3::_attr(ctx); };
 auto const set_policy = [](auto& ctx) { x3::_val(ctx).policy = x3::_attr(ctx); };
 auto const set_counters = [](auto& ctx) { x3::_val(ctx).counters = x3::_attr(ctx); };
-auto const push_arg = [](auto& ctx) { x3::_val(ctx).args.push_back(x3::_attr(ctx)); };
 auto const set_command = [](auto& ctx) {
     ast::Line& line = x3::_val(ctx);
     line.kind = ast::LineKind::command;
@@ -82,6 +83,14 @@ x3::rule<class counters_class, ast::Token> const counters = "counters";
 x3::rule<class end_of_line_class> const end_of_line = "end of line";
 line_type const line = "line";
 
+// 0: part of a token, 1: a blank (ends it), 2: a quote (starts a quoted part).
+inline constexpr auto token_stops = [] {
+    std::array<std::uint8_t, 256> t{};
+    t[' '] = t['\t'] = 1;
+    t['"'] = 2;
+    return t;
+}();
+
 // A token: a run of non-blank characters in which "..." parts may hold blanks, with escapes (\" and a
 // doubled backslash) inside them. Written as one loop (tokens are most of a file, and the equivalent
 // `raw[lexeme[+(('"' > *(('\\' > char_) | (char_ - '"')) > '"') | +(char_ - blank - '"'))]]`
@@ -94,8 +103,11 @@ struct token_parser : x3::parser<token_parser> {
         x3::skip_over(first, last, context);
         Iterator i = first;
         bool quoted = false;
-        while (i != last && *i != ' ' && *i != '\t') {
-            if (*i++ != '"') continue;
+        while (i != last) {
+            std::uint8_t k = token_stops[static_cast<unsigned char>(*i)];
+            if (k == 0) { ++i; continue; }
+            if (k == 1) break;
+            ++i;
             quoted = true;
             while (true) {
                 if (i == last) throw x3::expectation_failure<Iterator>(i, "closing quote");
@@ -117,6 +129,22 @@ struct token_parser : x3::parser<token_parser> {
 };
 token_parser const token_body{};
 
+// Every token to the end of the line, straight into the line's `args` (the rule's attribute):
+// `*token[push_arg]` costs a rule call, an action and a container step per token, and a
+// file is mostly tokens.
+struct token_list_parser : x3::parser<token_list_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext, Attribute&) const {
+        ast::Line& line = rcontext;
+        ast::Token t;
+        while (token_body.parse(first, last, context, rcontext, t)) line.args.push_back(t);
+        return true;
+    }
+};
+token_list_parser const token_list{};
+
 auto const token_def = token_body;
 auto const table_name_def = token_body;
 auto const chain_name_def = token_body;
@@ -129,8 +157,8 @@ auto const word_end = !x3::ascii::graph;
 
 auto const command_line =
     -counters[set_counters] >>
-    ((lexeme[x3::raw[chain_commands[set_command]][set_command_token] >> word_end] > chain_name[set_head] > *token[push_arg]) |
-     (lexeme[x3::raw[table_commands[set_command]][set_command_token] >> word_end] >> -(chain_name[set_head] >> *token[push_arg]))) >
+    ((lexeme[x3::raw[chain_commands[set_command]][set_command_token] >> word_end] > chain_name[set_head] > token_list) |
+     (lexeme[x3::raw[table_commands[set_command]][set_command_token] >> word_end] >> -(chain_name[set_head] >> token_list))) >
     end_of_line;
 auto const table_line = lit('*')[set_kind<ast::LineKind::table>] > table_name[set_head] > end_of_line;
 auto const chain_line = lit(':')[set_kind<ast::LineKind::chain>] > chain_name[set_head] >

@@ -13,4 +13,10 @@ python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["rules"]==
 printf '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 10.0.0.300 -j DROP\n' > "$TMP/bad.rules"
 expect_exit 2 "lint bad file" -- "$RULEGAP" lint "$TMP/bad.rules"
 expect_grep "$TMP/err" "bad.rules:3:[0-9]+: error: " "error has file:line:column"
+# An unreadable rule counts once, as "unparsed" (not also as a target with no name); an unknown
+# target of a readable rule counts as that target.
+printf '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --frobnicate 3 -j ACCEPT\n-A INPUT -j FOOBAR\nCOMMIT\n' > "$TMP/unread.rules"
+expect_exit 2 "lint unreadable rule" -- "$RULEGAP" lint "$TMP/unread.rules" --format json
+python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); m=o["unmodelled_by_module"]; assert m=={"target FOOBAR":1,"unparsed":1} and o["unmodelled"]==2, o' "$TMP/out" \
+  && pass "unreadable rule counted once" || fail "unreadable rule counted once"
 finish
