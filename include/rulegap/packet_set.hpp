@@ -68,7 +68,13 @@ public:
     IntervalList(const IntervalList& o) : IntervalList(std::span<const Interval>(o)) {}
     IntervalList(IntervalList&& o) noexcept { take(o); }
     IntervalList& operator=(const IntervalList& o);
-    IntervalList& operator=(IntervalList&& o) noexcept;
+    IntervalList& operator=(IntervalList&& o) noexcept {
+        if (this != &o) {
+            release();
+            take(o);
+        }
+        return *this;
+    }
     ~IntervalList() { release(); }
 
     std::size_t size() const { return size_; }
@@ -98,8 +104,20 @@ public:
 
 private:
     void grow(std::size_t n);
-    void release() noexcept;
-    void take(IntervalList& o) noexcept;
+    // (inline: a rule's ranges are moved several times while it is built)
+    void release() noexcept {
+        if (cap_ > 1) free_heap();
+        cap_ = 1;
+    }
+    void free_heap() noexcept;
+    void take(IntervalList& o) noexcept {
+        if (o.cap_ > 1) heap_ = o.heap_;
+        else one_ = o.one_;
+        size_ = o.size_;
+        cap_ = o.cap_;
+        o.size_ = 0;
+        o.cap_ = 1;
+    }
 
     union {
         Interval one_{};    // cap_ <= 1

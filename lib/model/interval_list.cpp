@@ -24,13 +24,6 @@ IntervalList& IntervalList::operator=(const IntervalList& o) {
     return *this;
 }
 
-IntervalList& IntervalList::operator=(IntervalList&& o) noexcept {
-    if (this == &o) return *this;
-    release();
-    take(o);
-    return *this;
-}
-
 bool IntervalList::operator==(const IntervalList& o) const {
     return std::equal(begin(), end(), o.begin(), o.end());
 }
@@ -45,21 +38,6 @@ void IntervalList::grow(std::size_t n) {
     cap_ = static_cast<std::uint32_t>(cap);
 }
 
-void IntervalList::release() noexcept {
-    if (cap_ > 1) std::allocator<Interval>().deallocate(heap_, cap_);
-    cap_ = 1;
-}
-
-void IntervalList::take(IntervalList& o) noexcept {
-    if (o.cap_ > 1) {
-        heap_ = o.heap_;
-    } else {
-        one_ = o.one_;
-    }
-    size_ = o.size_;
-    cap_ = o.cap_;
-    o.size_ = 0;
-    o.cap_ = 1;
-}
+void IntervalList::free_heap() noexcept { std::allocator<Interval>().deallocate(heap_, cap_); }
 
 }  // namespace rulegap

@@ -364,7 +364,10 @@ bool lower_address(Builder& b, const Item& it, bool source) {
     if (given) return b.error(it.at(), std::string("more than one ") + (source ? "-s" : "-d"));
     if (it.negated && list.find(',') != std::string_view::npos)
         return b.error(it.at(), "'!' is not allowed with more than one address");
-    std::vector<Interval> values;
+    // Not negated: straight into the rule's address list (kept from rule to rule); negated: one
+    // address, one condition.
+    IntervalList negated_value;
+    out.clear();
     const char* at = it.arg_at(0);
     std::size_t pos = 0;
     while (true) {
@@ -375,7 +378,8 @@ bool lower_address(Builder& b, const Item& it, bool source) {
         switch (parse_address(one, family, iv)) {
             case AddressKind::ok:
                 if (!b.note_family(at + pos, family)) return false;
-                values.push_back(iv);
+                if (it.negated) negated_value.push_back(iv);
+                else out.push_back(iv);
                 break;
             case AddressKind::hostname:
                 b.undecided(at + pos, "hostname", std::string(it.name()) + " " + std::string(one) +
@@ -392,11 +396,10 @@ bool lower_address(Builder& b, const Item& it, bool source) {
         pos = comma + 1;
     }
     if (it.negated) {
-        b.add_range(true, source ? Field::src_addr : Field::dst_addr, std::move(values));
+        b.add_range(true, source ? Field::src_addr : Field::dst_addr, std::move(negated_value));
         return true;
     }
     given = true;
-    out = std::move(values);
     return true;
 }
 

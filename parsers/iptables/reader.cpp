@@ -146,7 +146,9 @@ void Driver::count_rules() {
             table = trim_right(l.substr(1));
         } else if (l.starts_with("-A ")) {
             std::string_view name = l.substr(3);
-            name = name.substr(0, name.find_first_of(" \t"));
+            std::size_t end = 0;   // (find_first_of(" \t") calls memchr once per character)
+            while (end < name.size() && name[end] != ' ' && name[end] != '\t') ++end;
+            name = name.substr(0, end);
             if (name != chain) {
                 flush();
                 chain = name;
