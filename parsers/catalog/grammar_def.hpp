@@ -10,10 +10,12 @@
 #include "parsers/catalog/ast.hpp"
 #include "parsers/catalog/ast_adapted.hpp"
 #include "parsers/catalog/grammar.hpp"
+#include "parsers/common/lexical.hpp"
 
 namespace rulegap::catalog_parser {
 
 namespace ast = catalog_ast;
+using parse_common::kw;
 using x3::ascii::alnum;  // ascii classes test ischar first: safe on any byte (UTF-8 too)
 using x3::ascii::alpha;
 using x3::char_;
@@ -25,24 +27,8 @@ using x3::lit;
 using x3::omit;
 using x3::raw;
 
-// A keyword: the word, not followed by a character that could continue a name.
-inline auto kw(const char* word) {
-    return lexeme[lit(word) >> !(alnum | char_("-_"))];
-}
-
-// The line rule's ID: turns an expectation failure into a ParseState entry (one per line).
-struct line_class {
-    template <typename Iterator, typename Exception, typename Context>
-    x3::error_handler_result on_error(Iterator&, Iterator const& last, Exception const& x,
-                                      Context const& context) const {
-        ParseState& state = x3::get<state_tag>(context).get();
-        Iterator at = x.where();  // before the skipper ran: point at the offending token
-        while (at != last && (*at == ' ' || *at == '\t')) ++at;
-        state.error_at = at;
-        state.expected = x.which();
-        return x3::error_handler_result::fail;
-    }
-};
+// The line rule's ID: an expectation failure becomes a ParseState entry (one per line).
+struct line_class : parse_common::record_line_error<state_tag, ParseState> {};
 
 // Lexical rules (names are what a user reads in "expected ...").
 x3::rule<struct quoted_class, ast::Span> const quoted = "quoted string";

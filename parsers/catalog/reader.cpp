@@ -15,23 +15,9 @@ namespace rulegap {
 namespace {
 
 using parse_common::column_of;
+using parse_common::split_lines;
 using parse_common::unterminated_string;
 using catalog_parser::ParsedLine;
-
-// The lines of a text without their line ends (LF, CRLF or a lone CR), numbered from 1.
-std::vector<std::string_view> split_lines(std::string_view text) {
-    std::vector<std::string_view> lines;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '\n' && text[i] != '\r') continue;
-        lines.push_back(text.substr(start, i - start));
-        if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-        start = i + 1;
-    }
-    if (start < text.size()) lines.push_back(text.substr(start));
-    return lines;
-}
-
 
 bool parse_line(std::string_view text, std::uint32_t number, const std::string& file,
                 std::vector<ParsedLine>& out, Diagnostics& diagnostics) {

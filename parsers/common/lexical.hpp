@@ -22,6 +22,23 @@ inline auto kw(const char* word) {
     return x3::lexeme[x3::lit(word) >> !(x3::ascii::alnum | x3::char_("-_"))];
 }
 
+// The error handler of a language's `line` rule (its rule ID derives from this): an expectation
+// failure leaves where it failed and what was expected in the parser's State, reached through
+// Tag in the context, and the line fails (one error per line).
+template <typename Tag, typename State>
+struct record_line_error {
+    template <typename Iterator, typename Exception, typename Context>
+    x3::error_handler_result on_error(Iterator&, Iterator const& last, Exception const& x,
+                                      Context const& context) const {
+        State& state = x3::get<Tag>(context).get();
+        Iterator at = x.where();  // before the skipper ran: point at the offending token
+        while (at != last && (*at == ' ' || *at == '\t')) ++at;
+        state.error_at = at;
+        state.expected = x.which();
+        return x3::error_handler_result::fail;
+    }
+};
+
 // A double-quoted string with backslash escapes (the quotes included in what it spans).
 inline auto quoted_string() {
     using x3::char_;
