@@ -31,8 +31,8 @@ struct IptablesOptions {
     // Threads that read a large file: 1, the calling thread only; N, N threads (at most 8) for
     // files of parallel_from_bytes or more; 0, one per core (at most 8) for files from
     // parallel_from_bytes up to automatic_threads_up_to_bytes. The result is the same whatever the
-    // number. A thread's rules are held twice until the reader takes them (+15 % peak memory),
-    // so by default the largest files are read on one thread.
+    // number. A thread's rules live in its own heap, which glibc grows by 4 KiB pages beyond what
+    // on_thread_start prepares, so by default the largest files are read on one thread.
     unsigned threads = 0;
     std::size_t parallel_from_bytes = std::size_t{1} << 20;
     std::size_t automatic_threads_up_to_bytes = std::size_t{16} << 20;

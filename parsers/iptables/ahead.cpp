@@ -25,7 +25,18 @@ void next_chunk(LoweredBatch& b) {
     b.diagnostics.items.clear();
     LoweredChunk& c = b.chunks.emplace_back();
     c.lines.reserve(chunk_lines);
-    c.rules.reserve(chunk_lines);
+}
+
+// How many of the lines from `i` on (up to `end`) start like line i up to its chain name: the
+// size of the run line i starts, to size its vector once.
+std::size_t run_length(const LineIndex& index, std::size_t i, std::size_t end, const ast::Token& chain) {
+    std::string_view first = index.line(i);
+    auto prefix_size = static_cast<std::size_t>(chain.begin + chain.size - first.data()) + 1;
+    if (prefix_size > first.size()) return 1;
+    std::string_view prefix = first.substr(0, prefix_size);   // "-A NAME " (what a chain name cannot hold)
+    std::size_t n = 1;
+    while (i + n < end && index.line(i + n).starts_with(prefix)) ++n;
+    return n;
 }
 
 // Parses and lowers the `-A` lines of b's range.
@@ -34,28 +45,43 @@ void lower_batch(LoweredBatch& b, std::string_view text, const LineIndex& index,
     ErrorHandler eh(text, index, file, b.diagnostics);
     Lowerer lowerer(eh, b.texts, options);
     ast::Line line;
+    bool run_open = false;            // the last lowered line's run may go on
+    std::string_view run_chain;
     for (std::size_t i = b.first; i < b.last; ++i) {
         std::string_view sv = index.line(i);
         std::string_view body = skip_blanks(sv);
-        // Rules and counters before them; comments, headers and anything odd are the driver's.
-        if (body.size() < 3 || (body[0] != '-' && body[0] != '[')) continue;
-        if (b.chunks.empty() || b.chunks.back().lines.size() == chunk_lines) next_chunk(b);
+        // Rules and counters before them; comments, headers and anything odd are the driver's
+        // (and end a run: the driver reads them between the lines around them).
+        if (body.size() < 3 || (body[0] != '-' && body[0] != '[')) {
+            if (!body.empty()) run_open = false;
+            continue;
+        }
+        if (b.chunks.empty() || b.chunks.back().lines.size() == chunk_lines) {
+            next_chunk(b);
+            run_open = false;
+        }
         std::size_t diagnostics = b.diagnostics.items.size();
         if (!parse_line(sv, eh, line) || b.diagnostics.items.size() != diagnostics ||
             line.kind != ast::LineKind::command || line.command != 'A') {
             b.diagnostics.items.resize(diagnostics);
+            run_open = false;
             continue;
         }
         LoweredChunk& c = b.chunks.back();
+        if (!run_open || line.head.text() != run_chain) {
+            std::size_t left = chunk_lines - c.lines.size();
+            c.runs.emplace_back().rules.reserve(run_length(index, i, std::min(b.last, i + left), line.head));
+            run_open = true;
+            run_chain = line.head.text();
+        }
         const char* line_begin = text.data() + index.line_start(i);
         CommandText ct = command_text(line, sv, line_begin);
         LoweredLine& l = c.lines.emplace_back();
         l.line = i;
         l.column = ct.column;
         l.chain = line.head;
-        l.rules_begin = to_u32(c.rules.size());
-        l.result = lowerer.lower(line.args, ct.text, to_u32(i + 1), ct.column, c.rules);
-        l.rules_end = to_u32(c.rules.size());
+        l.run = to_u32(c.runs.size() - 1);
+        l.result = lowerer.lower(line.args, ct.text, to_u32(i + 1), ct.column, c.runs.back().rules);
         l.diagnostics_begin = to_u32(diagnostics);
         l.diagnostics_end = to_u32(b.diagnostics.items.size());
     }

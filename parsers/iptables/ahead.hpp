@@ -52,15 +52,24 @@ struct LoweredLine {
     std::uint32_t column = 1;
     ast::Token chain;               // the chain's name as written
     LowerResult result;
-    std::uint32_t rules_begin = 0, rules_end = 0;               // in its chunk's rules
+    std::uint32_t run = 0;                                      // in its chunk's runs
     std::uint32_t diagnostics_begin = 0, diagnostics_end = 0;   // in its chunk's diagnostics
 };
 
-// Up to a few thousand lowered lines, in file order: the driver frees a chunk once it is past it,
-// so that a thread's rules are not held twice (theirs and the chains') until the end.
+// The rules of consecutive lowered `-A` lines of one chain with nothing but blank lines between
+// them: nothing the driver reads comes between, so the driver takes them all at the run's first
+// line, and when the chain has no rule yet the vector becomes the chain's rules (nothing is moved
+// or held twice).
+struct LoweredRun {
+    std::vector<Rule> rules;
+    bool taken = false;
+};
+
+// Up to a few thousand lowered lines, in file order: the driver frees a chunk once it is past it.
+// A run does not cross chunks.
 struct LoweredChunk {
     std::vector<LoweredLine> lines;
-    std::vector<Rule> rules;
+    std::vector<LoweredRun> runs;
     std::vector<Diagnostic> diagnostics;
 };
 

@@ -126,7 +126,8 @@ private:
     std::unordered_map<std::string, std::size_t> rule_counts_;   // "table chain" -> -A lines
 };
 
-// How many -A lines each chain of each table has, to size the rule vectors once.
+// How many -A lines each chain of each table has in the part the driver reads itself, to size
+// the rule vectors once (the threads size the runs they lower).
 void Driver::count_rules() {
     std::string_view table;
     std::string_view chain;
@@ -139,7 +140,7 @@ void Driver::count_rules() {
         rule_counts_[key] += run;
         run = 0;
     };
-    for (std::size_t i = 0; i < index_.line_count(); ++i) {
+    for (std::size_t i = 0; i < ahead_->first_line(); ++i) {
         std::string_view l = index_.line(i);
         if (l.starts_with("*")) {
             flush();
@@ -392,16 +393,27 @@ void Driver::chain_line(const ast::Line& l) {
 void Driver::take_lowered(iptables::LoweredChunk& chunk, const iptables::LoweredLine& l, std::uint32_t line_no) {
     std::string_view name = l.chain.text();
     Chain& c = table().chains[static_cast<std::size_t>(chain(name, l.chain.begin, true))];
-    reserve(c);
     for (std::uint32_t k = l.diagnostics_begin; k < l.diagnostics_end; ++k) eh_.add(std::move(chunk.diagnostics[k]));
-    const char* text_begin = text_.data();
-    const char* text_end = text_begin + text_.size();
-    for (std::uint32_t k = l.rules_begin; k < l.rules_end; ++k) {
-        Rule& r = c.rules.emplace_back(std::move(chunk.rules[k]));
+    // The run's first line brings the rules of all its lines (only blank lines lie between them).
+    iptables::LoweredRun& run = chunk.runs[l.run];
+    if (!run.taken) {
+        run.taken = true;
+        std::size_t from = c.rules.size();
+        if (from == 0) {
+            c.rules = std::move(run.rules);   // the thread's vector becomes the chain's
+        } else {
+            c.rules.insert(c.rules.end(), std::make_move_iterator(run.rules.begin()), std::make_move_iterator(run.rules.end()));
+            run.rules = {};
+        }
         // A comment the thread built lives in its batch: keep it here.
-        const char* at = r.comment.data();
-        if (!r.comment.empty() && (std::less<const char*>{}(at, text_begin) || !std::less<const char*>{}(at, text_end)))
-            r.comment = rs_.keep(r.comment);
+        const char* text_begin = text_.data();
+        const char* text_end = text_begin + text_.size();
+        for (std::size_t k = from; k < c.rules.size(); ++k) {
+            Rule& r = c.rules[k];
+            const char* at = r.comment.data();
+            if (!r.comment.empty() && (std::less<const char*>{}(at, text_begin) || !std::less<const char*>{}(at, text_end)))
+                r.comment = rs_.keep(r.comment);
+        }
     }
     note_family(l.result, name, line_no, l.column);
 }

@@ -111,6 +111,14 @@ const char* rule_block = R"(-A INPUT -p tcp --dport 22 -j ACCEPT
 :INPUT ACCEPT [0:0]
 -A INPUT ! -s 10.9.9.9 -p tcp -m tcp --tcp-flags SYN,ACK SYN -j ACCEPT
 -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A runs -j ACCEPT
+
+-A runs -p tcp -s 10.0.0.1,10.0.0.2 -j DROP
+# a comment inside a run of one chain
+-A runs -p udp -j DROP
+-F runs
+-A runs -p icmp -j ACCEPT
+-A runs -p icmp -j ACCEPT
 )";
 
 // Table-level cases: rules outside a table, prose, a skipped table, a table opened again.
