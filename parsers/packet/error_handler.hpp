@@ -1,27 +1,16 @@
 // Where a packet parse stands: the text's start (for offsets) and the first error found.
 #pragma once
 
-#include <cstddef>
 #include <string>
 #include <string_view>
+
+#include "parsers/common/first_error.hpp"
 
 namespace rulegap::packet_syntax {
 
 struct parse_state_tag;
 
-struct ParseState {
-    const char* begin = nullptr;
-    bool failed = false;
-    std::size_t error_offset = 0;
-    std::string message;
-
-    void fail(std::size_t offset, std::string why) {
-        if (failed) return;  // the first error is the one reported
-        failed = true;
-        error_offset = offset;
-        message = std::move(why);
-    }
-};
+using ParseState = parse_common::FirstError;
 
 // "expected <what>" for a rule name from an expectation failure.
 inline std::string expected_message(std::string_view which) {
