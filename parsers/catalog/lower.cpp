@@ -22,17 +22,7 @@ std::string_view view(const ast::Span& s) {
 }
 
 // The text of a quoted string without its quotes, with `\x` read as x.
-std::string unquote(const ast::Span& s) {
-    std::string_view v = view(s);
-    if (v.size() >= 2) v = v.substr(1, v.size() - 2);
-    std::string out;
-    out.reserve(v.size());
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        if (v[i] == '\\' && i + 1 < v.size()) ++i;
-        out += v[i];
-    }
-    return out;
-}
+std::string unquote(const ast::Span& s) { return parse_common::unquote(view(s)); }   // (the grammar's quoted strings)
 
 bool is_digits(std::string_view v) {
     return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });

@@ -98,13 +98,7 @@ const std::map<std::string_view, std::string_view> dynamic_targets{
 WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
     WindowsPolicy policy = wd::new_policy(WindowsForm::csv, WindowsStore::local, file);
     wd::DecodedText text = wd::decode_text(bytes);
-    if (!text.ok) {
-        policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
-        wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the rest of the file)");
-        // Its store is not known yet (a later key or column says): counted as Group Policy's,
-        // which AllowLocalPolicyMerge never leaves out.
-        policy.rules.back().store = WindowsStore::group_policy;
-    }
+    if (!text.ok) wd::add_undecodable_rest(policy, file, text, true);
     std::string_view all = text.utf8;
     std::string_view first_line = all.substr(0, all.find('\n'));
     char delim = std::count(first_line.begin(), first_line.end(), ';') > std::count(first_line.begin(), first_line.end(), ',') ? ';' : ',';

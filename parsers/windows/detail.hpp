@@ -58,6 +58,16 @@ inline void add_unread_rule(WindowsPolicy& policy, SourceLoc where, std::string 
     policy.rules.push_back(std::move(r));
 }
 
+// The text could not be decoded (`!text.ok`): an error, and an unread rule for the rest of the
+// file. `store_told_later`: the form names each rule's store later (a key, a column), so until
+// then the unread rule counts as Group Policy's, which AllowLocalPolicyMerge never leaves out.
+inline void add_undecodable_rest(WindowsPolicy& policy, const std::string& file, const DecodedText& text,
+                                 bool store_told_later) {
+    policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
+    add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the rest of the file)");
+    if (store_told_later) policy.rules.back().store = WindowsStore::group_policy;
+}
+
 // A reader's empty policy: its form, store and file.
 inline WindowsPolicy new_policy(WindowsForm form, WindowsStore store, const std::string& file) {
     WindowsPolicy p;

@@ -88,13 +88,7 @@ std::string parent_component(std::string_view path) {
 WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
     WindowsPolicy policy = wd::new_policy(WindowsForm::reg, WindowsStore::local, file);
     wd::DecodedText text = wd::decode_text(bytes);
-    if (!text.ok) {
-        policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
-        wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the rest of the file)");
-        // Its store is not known yet (a later key or column says): counted as Group Policy's,
-        // which AllowLocalPolicyMerge never leaves out.
-        policy.rules.back().store = WindowsStore::group_policy;
-    }
+    if (!text.ok) wd::add_undecodable_rest(policy, file, text, true);
     std::string_view all = text.utf8;
     std::string section;
     WindowsStore section_store = WindowsStore::local;

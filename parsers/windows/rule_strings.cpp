@@ -8,10 +8,7 @@ namespace wd = windows_detail;
 WindowsPolicy read_windows_rule_strings(std::string_view bytes, std::string file) {
     WindowsPolicy policy = wd::new_policy(WindowsForm::rule_strings, WindowsStore::local, file);
     wd::DecodedText text = wd::decode_text(bytes);
-    if (!text.ok) {
-        policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error + "; the rest of the file is not read");
-        wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the rest of the file)");
-    }
+    if (!text.ok) wd::add_undecodable_rest(policy, file, text, false);
     std::string_view all = text.utf8;
     std::uint32_t line = 0;
     std::size_t pos = 0;

@@ -134,6 +134,30 @@ TEST_CASE("windows unreadable settings: review cases") {
         for (const WindowsRule& r : p.rules) placeholder_gp |= !r.readable && r.store == WindowsStore::group_policy;
         CHECK(placeholder_gp);
     }
+    SUBCASE("a cut CSV counts its unread rest as Group Policy's; cut rule strings as the local store's") {
+        auto cut_utf16 = [](const std::string& text) {
+            std::string utf16 = "\xFF\xFE";
+            for (char c : text) { utf16 += c; utf16 += '\0'; }
+            return utf16 + "\x41";
+        };
+        for (const WindowsPolicy& p : {read_windows_csv(cut_utf16("Name,Direction,Action\n"), "cut.csv"),
+                                       read_windows_rule_strings(cut_utf16("v2.30|Action=Allow|Dir=In|\n"), "cut.txt")}) {
+            const bool csv = p.form == WindowsForm::csv;
+            CAPTURE(csv);
+            std::size_t placeholders = 0;
+            for (const WindowsRule& r : p.rules) {
+                if (r.id != "(the rest of the file)") continue;
+                ++placeholders;
+                CHECK(!r.readable);
+                CHECK(r.store == (csv ? WindowsStore::group_policy : WindowsStore::local));
+            }
+            CHECK(placeholders == 1);
+            std::size_t said = 0;
+            for (const Diagnostic& d : p.diagnostics.items)
+                said += d.severity == Severity::error && d.message.find("the rest of the file is not read") != std::string::npos;
+            CHECK(said == 1);
+        }
+    }
     SUBCASE("an unreadable DoNotAllowExceptions leaves bypass rules decided") {
         WindowsPolicy p = read_windows_reg(reg(local_key, "\"DoNotAllowExceptions\"=unreadable", "ByPass"), "bad.reg");
         Ruleset rs = to_ruleset(p, WindowsProfile::domain);
