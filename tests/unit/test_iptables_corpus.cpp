@@ -5,30 +5,23 @@
 // stress test.
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <string>
+#include <vector>
 
 #include "rulegap/iptables.hpp"
+#include "tests/unit/iptables_corpus.hpp"
 
 namespace {
 constexpr std::size_t max_corpus_errors = 13;
 }
 
 TEST_CASE("iptables: the real-world corpus loads") {
-    namespace fs = std::filesystem;
-    fs::path dir = fs::path(RULEGAP_SHARED_DIR) / "iptables-corpus";
-    if (!fs::exists(dir / "RULESETS.txt")) {
-        MESSAGE("no corpus at " << dir.string() << ": skipped");
-        return;
-    }
-    std::ifstream list(dir / "RULESETS.txt");
-    std::string name;
+    const std::vector<rulegap::test::CorpusFile> corpus = rulegap::test::iptables_corpus();
+    if (corpus.empty()) return;
     std::size_t files = 0, errors = 0, rules = 0;
-    while (std::getline(list, name)) {
-        if (name.empty()) continue;
+    for (const rulegap::test::CorpusFile& f : corpus) {
         ++files;
-        std::string path = (dir / name).string();
+        std::string path = f.path.string();
         rulegap::Ruleset rs = rulegap::load_iptables(path);
         INFO(path);
         CHECK_FALSE(rs.tables.empty());

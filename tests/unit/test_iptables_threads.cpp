@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "rulegap/iptables.hpp"
+#include "tests/unit/iptables_corpus.hpp"
 
 namespace {
 
@@ -185,18 +186,8 @@ TEST_CASE("iptables threads: our fixtures and examples read alike on any number 
 }
 
 TEST_CASE("iptables threads: the real-world corpus reads alike on any number of threads") {
-    fs::path dir = fs::path(RULEGAP_SHARED_DIR) / "iptables-corpus";
-    if (!fs::exists(dir / "RULESETS.txt")) {
-        MESSAGE("no corpus at " << dir.string() << ": skipped");
-        return;
-    }
-    std::ifstream list(dir / "RULESETS.txt");
-    std::string name;
-    std::size_t files = 0;
-    while (std::getline(list, name)) {
-        if (name.empty()) continue;
-        ++files;
-        check_same(read_file(dir / name), name);
-    }
-    CHECK(files == 97);
+    const std::vector<rulegap::test::CorpusFile> corpus = rulegap::test::iptables_corpus();
+    if (corpus.empty()) return;
+    for (const rulegap::test::CorpusFile& f : corpus) check_same(read_file(f.path), f.name);
+    CHECK(corpus.size() == 97);
 }
