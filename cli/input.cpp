@@ -130,14 +130,16 @@ std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose) {
     std::size_t warnings = 0;
     // Written in blocks of 64 KiB (stderr is unbuffered: a write per line costs more than the
     // parse on files with thousands of warnings; one write for all would hold them all in memory).
-    fmt::memory_buffer out;
+    std::string out;
+    out.reserve(65536 + 4096);
     auto flush = [&]() {
         std::fwrite(out.data(), 1, out.size(), stderr);
         out.clear();
     };
     for (const Diagnostic& d : diagnostics.items) {
         if (d.severity == Severity::error || verbose) {
-            fmt::format_to(std::back_inserter(out), "{}\n", d.to_string());
+            d.append_to(out);
+            out += '\n';
             if (out.size() >= 65536) flush();
         } else {
             ++warnings;

@@ -15,6 +15,7 @@ struct SourceLoc {
     std::uint32_t column = 0;
 
     std::string to_string() const;  // "file:line:column" (parts that are unknown are left out)
+    void append_to(std::string& out) const;   // to_string(), at the end of `out`
     bool operator==(const SourceLoc&) const = default;
 };
 
@@ -28,6 +29,7 @@ struct Diagnostic {
     std::string message;   // one line, no trailing period, no location
 
     std::string to_string() const;  // "file:line:col: error: message"
+    void append_to(std::string& out) const;   // to_string(), at the end of `out`
 };
 
 // Messages and reasons quote what they read; a token of megabytes is cut to this many bytes

@@ -76,12 +76,20 @@ std::optional<std::string> read_input_file(const std::string& path, std::uint64_
             error = over_limit(max_size, static_cast<std::uint64_t>(end));
             return std::nullopt;
         }
-        // One buffer of the right size: no regrowth, no second copy of a large file.
-        if (end > 0) out.reserve(static_cast<std::size_t>(end));
         std::rewind(f.get());
+        // One buffer of the right size, read into directly (one call, no copy through a buffer).
+        if (end > 0) {
+            out.resize(static_cast<std::size_t>(end));
+            out.resize(std::fread(out.data(), 1, out.size(), f.get()));
+            if (std::ferror(f.get())) {
+                error = errno ? std::strerror(errno) : "read error";
+                return std::nullopt;
+            }
+        }
     } else {
         std::clearerr(f.get());
     }
+    // What is left (all of a device, pipe or /proc file; what a regular file grew by since).
     // Whatever the size claimed (devices, pipes, /proc files), never read past the limit.
     char buf[65536];
     for (;;) {

@@ -4,18 +4,49 @@
 
 namespace rulegap {
 
-std::string SourceLoc::to_string() const {
-    std::string out = file.empty() ? std::string("<input>") : file;
+namespace {
+
+void append_number(std::string& out, std::uint32_t n) {
+    char digits[10];
+    char* end = digits + sizeof digits;
+    char* p = end;
+    do {
+        *--p = static_cast<char>('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    out.append(p, end);
+}
+
+}  // namespace
+
+void SourceLoc::append_to(std::string& out) const {
+    out += file.empty() ? std::string_view("<input>") : std::string_view(file);
     if (line > 0) {
-        out += ':' + std::to_string(line);
-        if (column > 0) out += ':' + std::to_string(column);
+        out += ':';
+        append_number(out, line);
+        if (column > 0) {
+            out += ':';
+            append_number(out, column);
+        }
     }
+}
+
+std::string SourceLoc::to_string() const {
+    std::string out;
+    append_to(out);
     return out;
 }
 
+void Diagnostic::append_to(std::string& out) const {
+    where.append_to(out);
+    out += severity == Severity::error ? ": error: " : severity == Severity::warning ? ": warning: " : ": note: ";
+    out += message;
+}
+
 std::string Diagnostic::to_string() const {
-    const char* sev = severity == Severity::error ? "error" : severity == Severity::warning ? "warning" : "note";
-    return where.to_string() + ": " + sev + ": " + message;
+    std::string out;
+    append_to(out);
+    return out;
 }
 
 std::string shorten_message(std::string message, std::size_t max) {

@@ -327,6 +327,17 @@ TEST_CASE("hostile: shorten_message keeps a line's start and end, and says what 
     CHECK((static_cast<unsigned char>(u[u.find("...]") + 4]) & 0xC0) != 0x80);   // resumes at a lead byte
 }
 
+TEST_CASE("diagnostics: file:line:column, severity and message, the parts that are unknown left out") {
+    CHECK(Diagnostic{Severity::error, SourceLoc{"a.rules", 12, 7}, "bad"}.to_string() == "a.rules:12:7: error: bad");
+    CHECK(Diagnostic{Severity::warning, SourceLoc{"a.rules", 4000000000u, 0}, "w"}.to_string() ==
+          "a.rules:4000000000: warning: w");
+    CHECK(Diagnostic{Severity::note, SourceLoc{"", 0, 3}, "n"}.to_string() == "<input>: note: n");
+    CHECK(SourceLoc{"f", 10, 1}.to_string() == "f:10:1");
+    std::string out = "> ";
+    Diagnostic{Severity::error, SourceLoc{"f", 1, 10}, "m"}.append_to(out);
+    CHECK(out == "> f:1:10: error: m");
+}
+
 TEST_CASE("hostile: a diagnostic is one line whatever the value it quotes") {
     Diagnostics d;
     d.error(SourceLoc{"f", 1, 1}, "Profile: 'multi\r\nline\tand\x01' is not Domain, Private or Public");

@@ -42,6 +42,13 @@ TEST_CASE("limits: read_input_file refuses what is over the limit, with the size
     CHECK_FALSE(read_input_file((dir / "absent").string(), 4096, error));
     CHECK(error == "No such file or directory");
     CHECK_FALSE(read_input_file(dir.string(), 4096, error));    // a directory
+    // Read whole and byte for byte, past any buffer size (every byte value, NULs included).
+    std::string bytes;
+    for (std::uint32_t i = 0; i < 300000; ++i) bytes += static_cast<char>(i * 7919u % 256u);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+    auto read_back = read_input_file(path, 1 << 20, error);
+    REQUIRE(read_back);
+    CHECK(*read_back == bytes);
     std::filesystem::remove_all(dir);
     // A device without end is read up to the limit, then refused.
     if (std::filesystem::exists("/dev/zero")) {
