@@ -48,12 +48,6 @@ tcp_flag_names_ const tcp_flag_names;
 ct_state_names_ const ct_state_names;
 
 // ----- semantic actions -----
-auto const make_ipv4 = [](auto& ctx) {
-    using boost::fusion::at_c;
-    auto const& a = x3::_attr(ctx);
-    x3::_val(ctx) = (std::uint32_t(at_c<0>(a)) << 24) | (std::uint32_t(at_c<1>(a)) << 16) |
-                    (std::uint32_t(at_c<2>(a)) << 8) | std::uint32_t(at_c<3>(a));
-};
 auto const push_group = [](auto& ctx) {
     ast::Ipv6Text& v = x3::_val(ctx);
     int& n = v.gap ? v.n_tail : v.n_head;
@@ -99,7 +93,44 @@ auto const name_end = !(x3::ascii::alnum | '-' | '_');
 auto const port = x3::rule<class port_class, std::uint16_t>{"port"} =
     port_number | (x3::no_case[service_names] >> name_end);
 
-auto const ipv4_address_def = (octet >> '.' >> octet >> '.' >> octet >> '.' >> octet)[make_ipv4];
+// A dotted quad: four octets of one to three digits (at most 255) separated by dots. The same
+// language as `(octet >> '.' >> octet >> '.' >> octet >> '.' >> octet)[make_ipv4]`, written as
+// one loop: addresses are a large part of a ruleset, and that sequence costs four numeric
+// parsers, a fusion sequence and an action per address.
+struct dotted_quad_parser : x3::parser<dotted_quad_parser> {
+    using attribute_type = std::uint32_t;
+    static bool const has_attribute = true;
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Attribute& attr) const {
+        x3::skip_over(first, last, context);
+        Iterator i = first;
+        std::uint32_t value = 0;
+        for (int part = 0; part < 4; ++part) {
+            if (part > 0) {
+                if (i == last || *i != '.') return false;
+                ++i;
+            }
+            std::uint32_t octet_value = 0;
+            int digits = 0;
+            // (like uint_parser<std::uint8_t, 10, 1, 3>: a digit that would pass 255 ends the octet)
+            while (digits < 3 && i != last && *i >= '0' && *i <= '9') {
+                std::uint32_t next = octet_value * 10 + static_cast<std::uint32_t>(*i - '0');
+                if (next > 255) break;
+                octet_value = next;
+                ++i;
+                ++digits;
+            }
+            if (digits == 0) return false;
+            value = (value << 8) | octet_value;
+        }
+        x3::traits::move_to(value, attr);
+        first = i;
+        return true;
+    }
+};
+dotted_quad_parser const dotted_quad{};
+
+auto const ipv4_address_def = dotted_quad;
 
 // An element: an IPv4 tail (two groups) or one hex group; the tail is only valid last.
 auto const v6_element = (ipv4_address[push_v4] >> -(&lit(':'))[after_v4]) | (h16 >> !lit('.'))[push_group];
