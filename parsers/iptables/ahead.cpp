@@ -19,12 +19,31 @@ std::uint32_t to_u32(std::size_t n) { return static_cast<std::uint32_t>(n); }
 
 constexpr std::size_t chunk_lines = 4096;
 
-// Starts the next chunk; the diagnostics so far belong to the one before.
-void next_chunk(LoweredBatch& b) {
-    if (!b.chunks.empty()) b.chunks.back().diagnostics = std::move(b.diagnostics.items);
+// Completes the last chunk (the diagnostics so far are its) and hands it to the driver.
+void publish_chunk(LoweredBatch& b) {
+    b.chunks.back().diagnostics = std::move(b.diagnostics.items);
     b.diagnostics.items.clear();
+    {
+        std::lock_guard<std::mutex> lock(b.mutex);
+        b.ready = b.chunks.size();
+    }
+    b.changed.notify_one();
+}
+
+// Starts the next chunk, handing over the one before.
+void next_chunk(LoweredBatch& b) {
+    if (!b.chunks.empty()) publish_chunk(b);
     LoweredChunk& c = b.chunks.emplace_back();
     c.lines.reserve(chunk_lines);
+}
+
+// The thread is done (or failed): nothing more comes.
+void finish_batch(LoweredBatch& b) {
+    {
+        std::lock_guard<std::mutex> lock(b.mutex);
+        b.finished = true;
+    }
+    b.changed.notify_one();
 }
 
 // How many of the lines from `i` on (up to `end`) start like line i up to its chain name: the
@@ -85,8 +104,7 @@ void lower_batch(LoweredBatch& b, std::string_view text, const LineIndex& index,
         l.diagnostics_begin = to_u32(diagnostics);
         l.diagnostics_end = to_u32(b.diagnostics.items.size());
     }
-    if (!b.chunks.empty()) b.chunks.back().diagnostics = std::move(b.diagnostics.items);
-    b.diagnostics.items.clear();
+    if (!b.chunks.empty()) publish_chunk(b);
 }
 
 }  // namespace
@@ -130,11 +148,12 @@ ReadAhead::ReadAhead(std::string_view text, const LineIndex& index, const std::s
         }
         if (lo > 0 && lo < line_count_ && (starts.empty() || lo > starts.back())) starts.push_back(lo);
     }
-    batches_.resize(starts.size());   // never again: the threads hold their batch's address
+    batches_ = std::vector<LoweredBatch>(starts.size());   // never again: the threads hold their batch's address
     for (std::size_t k = 0; k < starts.size(); ++k) {
         LoweredBatch& b = batches_[k];
         b.first = starts[k];
         b.last = k + 1 < starts.size() ? starts[k + 1] : line_count_;
+        b.chunks.reserve((b.last - b.first + chunk_lines - 1) / chunk_lines);   // (a chunk holds chunk_lines lines)
     }
     for (LoweredBatch& b : batches_) {
         try {
@@ -145,9 +164,10 @@ ReadAhead::ReadAhead(std::string_view text, const LineIndex& index, const std::s
                 } catch (...) {
                     b.failure = std::current_exception();
                 }
+                finish_batch(b);
             });
         } catch (const std::system_error&) {   // no thread to be had: the driver reads these lines
-            b.joined = true;
+            b.finished = true;
         }
     }
 }
@@ -162,13 +182,22 @@ ReadAhead::Lowered ReadAhead::lowered(std::size_t i) {
     auto it = std::upper_bound(batches_.begin(), batches_.end(), i,
                                [](std::size_t line, const LoweredBatch& b) { return line < b.first; });
     LoweredBatch& b = *(it - 1);
-    if (!b.joined) {
-        if (b.thread.joinable()) b.thread.join();
-        b.joined = true;
-        if (b.failure) std::rethrow_exception(b.failure);
-    }
     if (i >= b.last) return {};
-    while (b.chunk < b.chunks.size()) {
+    while (true) {
+        // Wait for chunk b.chunk, or for the end of the thread's work.
+        std::size_t ready = 0;
+        bool finished = false;
+        {
+            std::unique_lock<std::mutex> lock(b.mutex);
+            b.changed.wait(lock, [&] { return b.ready > b.chunk || b.finished; });
+            ready = b.ready;
+            finished = b.finished;
+        }
+        if (finished && b.failure) {
+            if (b.thread.joinable()) b.thread.join();
+            std::rethrow_exception(b.failure);
+        }
+        if (b.chunk >= ready) return {};   // finished, and no chunk holds line i
         LoweredChunk& c = b.chunks[b.chunk];
         while (b.next < c.lines.size() && c.lines[b.next].line < i) ++b.next;
         if (b.next < c.lines.size()) {
@@ -179,7 +208,6 @@ ReadAhead::Lowered ReadAhead::lowered(std::size_t i) {
         ++b.chunk;
         b.next = 0;
     }
-    return {};
 }
 
 }  // namespace rulegap::iptables

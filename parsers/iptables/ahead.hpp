@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <condition_variable>
 #include <exception>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -73,15 +75,21 @@ struct LoweredChunk {
     std::vector<Diagnostic> diagnostics;
 };
 
-// The lines [first, last) of a file, lowered by one thread.
+// The lines [first, last) of a file, lowered by one thread. The thread hands chunks over as it
+// completes them, so the driver takes the first ones while the thread lowers the rest.
 struct LoweredBatch {
     std::size_t first = 0, last = 0;
-    std::vector<LoweredChunk> chunks;
+    std::vector<LoweredChunk> chunks;   // reserved for all the range can hold: never reallocated
     Diagnostics diagnostics;          // the thread's handler writes here; moved to each chunk
     Ruleset texts;                    // comments the lowering had to build (escapes)
     std::exception_ptr failure;       // what the thread threw (memory), rethrown to the reader
     std::thread thread;
-    bool joined = false;
+    // Hand-over: chunks[0, ready) are complete; `finished`: no more will come. The driver reads
+    // only those chunks, the thread writes only the one after them.
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t ready = 0;
+    bool finished = false;
     std::size_t chunk = 0, next = 0;  // the driver's place: chunks[chunk].lines[next]
 };
 

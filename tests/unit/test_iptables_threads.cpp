@@ -191,3 +191,16 @@ TEST_CASE("iptables threads: the real-world corpus reads alike on any number of 
     for (const rulegap::test::CorpusFile& f : corpus) check_same(read_file(f.path), f.name);
     CHECK(corpus.size() == 97);
 }
+
+TEST_CASE("iptables threads: a thread that fails makes the read fail, whatever the driver has taken") {
+    std::string text = "*filter\n:INPUT DROP [0:0]\n";
+    for (int i = 0; i < 700; ++i) text += rule_block;
+    text += "COMMIT\n";
+    for (unsigned threads : {2u, 3u}) {
+        IptablesOptions options;
+        options.threads = threads;
+        options.parallel_from_bytes = 0;
+        options.on_thread_start = [] { throw std::bad_alloc(); };
+        CHECK_THROWS_AS(read_iptables(std::string_view(text), "fail.rules", options), std::bad_alloc);
+    }
+}
