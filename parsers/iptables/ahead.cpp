@@ -2,6 +2,7 @@
 #include "parsers/iptables/ahead.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 
 #include "parsers/iptables/config.hpp"
@@ -127,40 +128,41 @@ bool parse_line(std::string_view sv, ErrorHandler& handler, ast::Line& out) {
     return ok && first == last;
 }
 
-ReadAhead::ReadAhead(std::string_view text, const LineIndex& index, const std::string& file,
-                     const IptablesOptions& options)
-    : line_count_(index.line_count()) {
+namespace {
+
+// A new thread's wait for its lines: spinning (its core has nothing else to do, and a thread
+// that sleeps is slow to wake on a virtual machine), then, past a few milliseconds, sleeping.
+void wait_for_lines(LoweredBatch& b) {
+    const auto spin_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+    for (unsigned n = 0; !b.assigned.load(std::memory_order_acquire); ++n) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+        if ((n & 1023) == 1023 && std::chrono::steady_clock::now() > spin_until) {
+            std::unique_lock<std::mutex> lock(b.mutex);
+            b.changed.wait(lock, [&] { return b.assigned.load(std::memory_order_acquire); });
+            return;
+        }
+    }
+}
+
+}  // namespace
+
+ReadAhead::ReadAhead(std::string_view text, const std::string& file, const IptablesOptions& options) {
     unsigned threads = options.threads;
     if (threads == 0)
         threads = text.size() > options.automatic_threads_up_to_bytes
                       ? 1u : std::max(1u, std::min(std::thread::hardware_concurrency(), max_threads));
     threads = std::min(threads, max_threads);
-    if (threads < 2 || text.size() < options.parallel_from_bytes || line_count_ < 2 * threads) return;
-    // Equal parts by bytes; the driver reads the first itself.
-    std::vector<std::size_t> starts;
-    for (unsigned k = 1; k < threads; ++k) {
-        std::size_t at = text.size() / threads * k;
-        std::size_t lo = 0, hi = line_count_;   // the first line starting at or after `at`
-        while (lo < hi) {
-            std::size_t mid = lo + (hi - lo) / 2;
-            if (index.line_start(mid) < at) lo = mid + 1;
-            else hi = mid;
-        }
-        if (lo > 0 && lo < line_count_ && (starts.empty() || lo > starts.back())) starts.push_back(lo);
-    }
-    batches_ = std::vector<LoweredBatch>(starts.size());   // never again: the threads hold their batch's address
-    for (std::size_t k = 0; k < starts.size(); ++k) {
-        LoweredBatch& b = batches_[k];
-        b.first = starts[k];
-        b.last = k + 1 < starts.size() ? starts[k + 1] : line_count_;
-        b.chunks.reserve((b.last - b.first + chunk_lines - 1) / chunk_lines);   // (a chunk holds chunk_lines lines)
-    }
+    if (threads < 2 || text.size() < options.parallel_from_bytes) return;
+    batches_ = std::vector<LoweredBatch>(threads - 1);   // never again: the threads hold their batch's address
     for (LoweredBatch& b : batches_) {
         try {
-            b.thread = std::thread([&b, text, &index, &file, &options]() {
+            b.thread = std::thread([&b, text, this, &file, &options]() {
                 try {
                     if (options.on_thread_start) options.on_thread_start();
-                    lower_batch(b, text, index, file, options);
+                    wait_for_lines(b);
+                    if (b.first < b.last) lower_batch(b, text, *index_, file, options);
                 } catch (...) {
                     b.failure = std::current_exception();
                 }
@@ -172,10 +174,51 @@ ReadAhead::ReadAhead(std::string_view text, const LineIndex& index, const std::s
     }
 }
 
-ReadAhead::~ReadAhead() {
+void ReadAhead::begin(const LineIndex& index) {
+    line_count_ = index.line_count();
+    std::vector<std::size_t> starts;
+    const std::size_t threads = batches_.size() + 1;
+    if (!batches_.empty() && line_count_ >= 2 * threads) {
+        // Equal parts by bytes; the driver reads the first itself.
+        const std::size_t size = index.text_size();
+        for (std::size_t k = 1; k < threads; ++k) {
+            std::size_t at = size / threads * k;
+            std::size_t lo = 0, hi = line_count_;   // the first line starting at or after `at`
+            while (lo < hi) {
+                std::size_t mid = lo + (hi - lo) / 2;
+                if (index.line_start(mid) < at) lo = mid + 1;
+                else hi = mid;
+            }
+            if (lo > 0 && lo < line_count_ && (starts.empty() || lo > starts.back())) starts.push_back(lo);
+        }
+    }
+    index_ = &index;
+    assign(line_count_, starts);
+}
+
+// Batch k lowers [starts[k], starts[k + 1]); batches without a start get no lines.
+void ReadAhead::assign(std::size_t line_count, const std::vector<std::size_t>& starts) {
+    begun_ = true;
+    for (std::size_t k = 0; k < batches_.size(); ++k) {
+        LoweredBatch& b = batches_[k];
+        b.first = k < starts.size() ? starts[k] : line_count;
+        b.last = k + 1 < starts.size() ? starts[k + 1] : line_count;
+        b.chunks.reserve((b.last - b.first + chunk_lines - 1) / chunk_lines);   // (a chunk holds chunk_lines lines)
+        {
+            std::lock_guard<std::mutex> lock(b.mutex);
+            b.assigned.store(true, std::memory_order_release);
+        }
+        b.changed.notify_one();
+    }
+}
+
+void ReadAhead::finish() {
+    if (!begun_) assign(line_count_, {});   // (the reader failed before begin(): no lines to lower)
     for (LoweredBatch& b : batches_)
         if (b.thread.joinable()) b.thread.join();
 }
+
+ReadAhead::~ReadAhead() { finish(); }
 
 ReadAhead::Lowered ReadAhead::lowered(std::size_t i) {
     if (batches_.empty() || i < batches_.front().first) return {};

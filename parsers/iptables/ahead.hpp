@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -88,6 +89,7 @@ struct LoweredBatch {
     // only those chunks, the thread writes only the one after them.
     std::mutex mutex;
     std::condition_variable changed;
+    std::atomic<bool> assigned{false};   // first and last are set (the thread may begin)
     std::size_t ready = 0;
     bool finished = false;
     std::size_t chunk = 0, next = 0;  // the driver's place: chunks[chunk].lines[next]
@@ -96,13 +98,20 @@ struct LoweredBatch {
 class ReadAhead {
 public:
     // Starts threads for the later parts of the file when it is large enough and `options`
-    // allow more than one thread; otherwise does nothing (first_line() is the line count).
-    ReadAhead(std::string_view text, const LineIndex& index, const std::string& file, const IptablesOptions& options);
+    // allow more than one thread; otherwise does nothing. The threads start before the file's
+    // line index exists (a new thread takes a while to run, ~1-4 ms on a virtual machine, and
+    // prepares its heap meanwhile) and wait for begin(). `file` is read only after begin().
+    ReadAhead(std::string_view text, const std::string& file, const IptablesOptions& options);
     ~ReadAhead();
     ReadAhead(const ReadAhead&) = delete;
     ReadAhead& operator=(const ReadAhead&) = delete;
 
-    // Lines before this one are not read ahead.
+    // Gives each thread its part of the lines; `index` must outlive the threads (finish()).
+    void begin(const LineIndex& index);
+    // Waits for the threads (what they lowered is freed with this object).
+    void finish();
+
+    // Lines before this one are not read ahead (after begin()).
     std::size_t first_line() const { return batches_.empty() ? line_count_ : batches_.front().first; }
 
     struct Lowered {
@@ -114,8 +123,12 @@ public:
     Lowered lowered(std::size_t i);
 
 private:
+    void assign(std::size_t line_count, const std::vector<std::size_t>& starts);
+
     std::size_t line_count_ = 0;
     std::vector<LoweredBatch> batches_;
+    const LineIndex* index_ = nullptr;
+    bool begun_ = false;
 };
 
 }  // namespace rulegap::iptables

@@ -19,6 +19,7 @@ public:
     explicit LineIndex(std::string_view text);
 
     std::size_t line_count() const { return starts_.size(); }
+    std::size_t text_size() const { return text_.size(); }
     // Line i (0-based) without its line break (and without a '\r' before the '\n').
     std::string_view line(std::size_t i) const;
     std::size_t line_start(std::size_t i) const { return starts_[i]; }

@@ -77,8 +77,8 @@ class Driver {
 public:
     // The Ruleset keeps the bytes: rule texts, comments and target names are views into them.
     Driver(std::string bytes, std::string file, const IptablesOptions& options)
-        : text_(rs_.keep(std::move(bytes))), index_(text_), eh_(text_, index_, rs_.file, rs_.diagnostics),
-          lower_(eh_, rs_, options), options_(options) {
+        : text_(rs_.keep(std::move(bytes))), ahead_(text_, rs_.file, options), index_(text_),
+          eh_(text_, index_, rs_.file, rs_.diagnostics), lower_(eh_, rs_, options), options_(options) {
         rs_.file = std::move(file);
     }
 
@@ -102,11 +102,11 @@ private:
 
     Ruleset rs_;
     std::string_view text_;
+    iptables::ReadAhead ahead_;   // other threads lowering the later -A lines (started first)
     LineIndex index_;
     ErrorHandler eh_;
     iptables::Lowerer lower_;
     const IptablesOptions& options_;
-    std::optional<iptables::ReadAhead> ahead_;   // other threads lowering the later -A lines
     ast::Line line_;
     std::vector<Rule> scratch_;
 
@@ -140,7 +140,7 @@ void Driver::count_rules() {
         rule_counts_[key] += run;
         run = 0;
     };
-    for (std::size_t i = 0; i < ahead_->first_line(); ++i) {
+    for (std::size_t i = 0; i < ahead_.first_line(); ++i) {
         std::string_view l = index_.line(i);
         if (l.starts_with("*")) {
             flush();
@@ -168,14 +168,14 @@ void Driver::reserve(Chain& c) {
 }
 
 Ruleset Driver::run() {
-    ahead_.emplace(text_, index_, rs_.file, options_);
+    ahead_.begin(index_);
     count_rules();
     for (std::size_t i = 0; i < index_.line_count(); ++i) {
         std::string_view sv = index_.line(i);
         if (i == 0 && sv.starts_with("\xEF\xBB\xBF")) sv.remove_prefix(3);   // UTF-8 BOM
         line(i, sv);
     }
-    ahead_.reset();
+    ahead_.finish();
     flush_prose();
     bool truncated = current_ >= 0 || skipping_table_;
     std::string cut_table = current_ >= 0 ? table().name : std::string("(unknown)");
@@ -252,8 +252,8 @@ void Driver::line(std::size_t i, std::string_view sv) {
         if (body.starts_with("COMMIT")) skipping_table_ = false;
         return;
     }
-    if (current_ >= 0 && i >= ahead_->first_line()) {
-        if (auto lowered = ahead_->lowered(i); lowered.line) {
+    if (current_ >= 0 && i >= ahead_.first_line()) {
+        if (auto lowered = ahead_.lowered(i); lowered.line) {
             flush_prose();
             take_lowered(*lowered.chunk, *lowered.line, line_no);
             return;
