@@ -130,15 +130,14 @@ bool parse_line(std::string_view sv, ErrorHandler& handler, ast::Line& out) {
 
 namespace {
 
-// A new thread's wait for its lines: spinning (its core has nothing else to do, and a thread
-// that sleeps is slow to wake on a virtual machine), then, past a few milliseconds, sleeping.
+// A new thread's wait for its lines: yielding in a loop (on a core of its own it goes on at
+// once, where a thread that sleeps is slow to wake on a virtual machine; on the driver's core it
+// lets the driver run), then, past a few milliseconds, sleeping.
 void wait_for_lines(LoweredBatch& b) {
     const auto spin_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
     for (unsigned n = 0; !b.assigned.load(std::memory_order_acquire); ++n) {
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#endif
-        if ((n & 1023) == 1023 && std::chrono::steady_clock::now() > spin_until) {
+        std::this_thread::yield();
+        if ((n & 63) == 63 && std::chrono::steady_clock::now() > spin_until) {
             std::unique_lock<std::mutex> lock(b.mutex);
             b.changed.wait(lock, [&] { return b.assigned.load(std::memory_order_acquire); });
             return;
@@ -179,10 +178,12 @@ void ReadAhead::begin(const LineIndex& index) {
     std::vector<std::size_t> starts;
     const std::size_t threads = batches_.size() + 1;
     if (!batches_.empty() && line_count_ >= 2 * threads) {
-        // Equal parts by bytes; the driver reads the first itself.
+        // Parts by bytes; the driver reads the first itself, a little less than the threads
+        // (it also takes their rules into the chains, which it does while they finish).
         const std::size_t size = index.text_size();
+        const std::size_t driver_part = size / threads * 9 / 10;
         for (std::size_t k = 1; k < threads; ++k) {
-            std::size_t at = size / threads * k;
+            std::size_t at = driver_part + (size - driver_part) / (threads - 1) * (k - 1);
             std::size_t lo = 0, hi = line_count_;   // the first line starting at or after `at`
             while (lo < hi) {
                 std::size_t mid = lo + (hi - lo) / 2;
