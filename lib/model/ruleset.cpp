@@ -89,13 +89,20 @@ Table& Ruleset::add_table(std::string n) {
 
 void Ruleset::link() {
     for (Table& t : tables) {
-        // By name, hashed: a kube-proxy table has 100k chains and as many jumps.
+        // By name, hashed: a kube-proxy table has 100k chains and as many jumps. A target that
+        // already holds the index of a chain of its name (a reader resolved it) is kept, and
+        // the names are hashed only when some target needs them.
         std::unordered_map<std::string_view, int> index;
-        index.reserve(t.chains.size());
-        for (std::size_t i = 0; i < t.chains.size(); ++i) index.emplace(t.chains[i].name, static_cast<int>(i));
         for (Chain& c : t.chains) {
             for (Rule& r : c.rules) {
                 if (r.target.action != Action::jump && r.target.action != Action::go_to) continue;
+                if (r.target.chain >= 0 && static_cast<std::size_t>(r.target.chain) < t.chains.size() &&
+                    t.chains[static_cast<std::size_t>(r.target.chain)].name == r.target.name)
+                    continue;
+                if (index.empty()) {
+                    index.reserve(t.chains.size());
+                    for (std::size_t i = 0; i < t.chains.size(); ++i) index.emplace(t.chains[i].name, static_cast<int>(i));
+                }
                 auto found = index.find(r.target.name);
                 r.target.chain = found == index.end() ? -1 : found->second;
                 if (r.target.chain < 0) {

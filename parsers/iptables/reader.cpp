@@ -532,7 +532,16 @@ void Driver::finish() {
         for (Chain& c : t.chains) {
             for (Rule& r : c.rules) {
                 if (r.target.action != Action::jump && r.target.action != Action::go_to) continue;
-                if (names ? names->contains(r.target.name) : t.chain(r.target.name) != nullptr) continue;
+                // Resolved here, so that link() below only checks the index.
+                int to = -1;
+                if (names) {
+                    auto found = names->find(r.target.name);
+                    if (found != names->end()) to = found->second;
+                } else {
+                    to = t.chain_index(r.target.name);
+                }
+                r.target.chain = to;
+                if (to >= 0) continue;
                 rs_.diagnostics.warning(rs_.where(r), "target " + std::string(r.target.name) + " is neither a chain of table " + t.name +
                                                           " nor a modelled target: the rule's verdict is unknown");
                 r.target.action = Action::unknown;

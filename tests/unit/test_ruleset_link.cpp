@@ -48,3 +48,26 @@ TEST_CASE("link: 10,000-deep chain nesting is no loop and does not recurse") {
     CHECK(loop_errors(rs) == 0);
     CHECK_FALSE(rs.diagnostics.has_errors());
 }
+
+TEST_CASE("link: a target's chain index is checked against its name, not trusted") {
+    Ruleset rs = read_iptables("*filter\n:INPUT ACCEPT [0:0]\n:a - [0:0]\n:b - [0:0]\n"
+                               "-A INPUT -j a\n-A INPUT -j b\n-A a -j RETURN\nCOMMIT\n", "idx.rules");
+    Table& t = *rs.table("filter");
+    const int a = t.chain_index("a"), b = t.chain_index("b");
+    Chain& input = *t.chain("INPUT");
+    REQUIRE(input.rules.size() == 2);
+    CHECK(input.rules[0].target.chain == a);   // the reader resolved them
+    CHECK(input.rules[1].target.chain == b);
+    // Edited by hand: a stale index, one out of range, and a name that no chain has.
+    input.rules[0].target.chain = b;
+    input.rules[1].target.chain = 99;
+    input.rules.push_back(input.rules[0]);
+    input.rules.back().target.name = "nowhere";
+    input.rules.back().target.chain = a;
+    rs.link();
+    CHECK(input.rules[0].target.chain == a);
+    CHECK(input.rules[1].target.chain == b);
+    CHECK(input.rules[2].target.chain == -1);
+    CHECK(input.rules[2].target.action == Action::unknown);
+    CHECK(rs.diagnostics.has_errors());
+}
