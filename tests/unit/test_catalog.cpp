@@ -58,7 +58,8 @@ TEST_CASE("mps.catalog: every row of the seven tables, 8+10+4+1+5+2+4 = 34") {
     const std::map<std::string, std::size_t> rows = {{"t1", 8}, {"t2", 10}, {"t3", 4}, {"t4", 1},
                                                      {"t5", 5}, {"t6", 2}, {"t7", 4}};
     for (const auto& [key, count] : rows) {
-        INFO(key);
+        const std::string& table_key = key;   // (clang 14 cannot capture a structured binding)
+        INFO(table_key);
         CHECK(c.in_table(key).size() == count);
         REQUIRE(c.table(key) != nullptr);
         CHECK(c.table(key)->number == std::stoi(key.substr(1)));
@@ -137,7 +138,8 @@ TEST_CASE("alternatives: one requirement met by either port") {
         {"nap.t1.r1", {389, 636}}, {"nap.t1.r2", {3268, 3269}}, {"nap.ipsec.r1", {80, 443}},
         {"nap.t1.r3a", {445}},     {"nap.t1.r3b", {135}},       {"nap.t1.r4", {445}}};
     for (const auto& [id, ports] : alternatives) {
-        INFO(id);
+        const std::string& row_id = id;   // (clang 14 cannot capture a structured binding)
+        INFO(row_id);
         const Requirement& r = req(c, id);
         REQUIRE(r.alternatives.size() == ports.size());
         for (std::size_t i = 0; i < ports.size(); ++i) {
@@ -229,7 +231,8 @@ TEST_CASE("mps.catalog: each oddity of the document is kept as written and annot
     // Fixed source ports 1116-1119.
     for (const auto& [id, port] : std::vector<std::pair<std::string, int>>{
              {"mps.t1.r5", 1117}, {"mps.t1.r6", 1118}, {"mps.t1.r8", 1116}, {"mps.t5.r5", 1116}}) {
-        INFO(id);
+        const std::string& row_id = id;   // (clang 14 cannot capture a structured binding)
+        INFO(row_id);
         CHECK(req(c, id).flow().source.kind == PortKind::number);
         CHECK(req(c, id).flow().source.lo == port);
         CHECK(has_note(req(c, id), "fixed source port"));
