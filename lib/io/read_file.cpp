@@ -89,8 +89,8 @@ std::optional<std::string> read_input_file(const std::string& path, std::uint64_
     } else {
         std::clearerr(f.get());
     }
-    // What is left (all of a device, pipe or /proc file; what a regular file grew by since).
-    // Whatever the size claimed (devices, pipes, /proc files), never read past the limit.
+    // What is left (all of a device, pipe or /proc file; what a regular file grew by since),
+    // never past the limit whatever the size claimed.
     char buf[65536];
     for (;;) {
         std::size_t n = std::fread(buf, 1, sizeof buf, f.get());

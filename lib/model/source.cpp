@@ -1,6 +1,7 @@
 #include "rulegap/source.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace rulegap {
 
@@ -8,13 +9,7 @@ namespace {
 
 void append_number(std::string& out, std::uint32_t n) {
     char digits[10];
-    char* end = digits + sizeof digits;
-    char* p = end;
-    do {
-        *--p = static_cast<char>('0' + n % 10);
-        n /= 10;
-    } while (n > 0);
-    out.append(p, end);
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
 }
 
 }  // namespace

@@ -9,9 +9,9 @@
 // being skipped). docs/design.md, "Reading on several threads".
 #pragma once
 
-#include <cstdint>
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <exception>
 #include <mutex>
 #include <string>
