@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "rulegap/workers.hpp"
+
 namespace rulegap::cli {
 
 struct ExplainOptions {
@@ -23,6 +25,7 @@ struct ExplainOptions {
     bool verbose = false;
     std::uint64_t max_input_size = 0;
     unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
+    Workers* workers = nullptr;       // started early for reading FILE (start_workers_for)
 };
 int run_explain(const ExplainOptions& options);
 
@@ -37,6 +40,7 @@ struct LintOptions {
     bool verbose = false;
     std::uint64_t max_input_size = 0;
     unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
+    Workers* workers = nullptr;       // started early for reading FILE (start_workers_for)
 };
 int run_lint(const LintOptions& options);
 

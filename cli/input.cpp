@@ -3,7 +3,9 @@
 
 
 #include <cstdio>
+#include <filesystem>
 #include <iterator>
+#include <limits>
 
 #include <fmt/core.h>
 #include <fmt/format.h>
@@ -112,6 +114,7 @@ LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
     IptablesOptions options;
     options.threads = o.threads;
     options.on_thread_start = tune_thread_memory;
+    options.workers = o.workers;
     if (!o.ipset_path.empty()) {
         std::optional<std::string> sets = read_file(o.ipset_path, o.max_input_size, error);
         if (!sets) {
@@ -150,6 +153,17 @@ std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose) {
         fmt::print(stderr, "rulegap: {} warning{} and notes not shown (constructs read but not fully modelled); "
                            "--verbose lists them\n", warnings, warnings == 1 ? "" : "s");
     return diagnostics.error_count();
+}
+
+std::unique_ptr<Workers> start_workers_for(const std::string& path, unsigned threads) {
+    std::error_code error;
+    const std::uintmax_t size = std::filesystem::file_size(path, error);
+    if (error || size > std::numeric_limits<std::size_t>::max()) return nullptr;
+    IptablesOptions options;
+    options.threads = threads;
+    const unsigned n = options.threads_for(static_cast<std::size_t>(size));
+    if (n < 2) return nullptr;
+    return std::make_unique<Workers>(n - 1, tune_thread_memory);
 }
 
 LoadedRuleset& load_ruleset_until_exit(const std::string& path, const LoadOptions& options) {

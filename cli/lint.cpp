@@ -15,7 +15,7 @@ int run_lint(const LintOptions& o) {
         fmt::print(stderr, "rulegap lint: error: unknown format '{}' (text or json)\n", o.format);
         return 2;
     }
-    LoadedRuleset& loaded = load_ruleset_until_exit(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range, o.max_input_size, o.also, o.threads});
+    LoadedRuleset& loaded = load_ruleset_until_exit(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range, o.max_input_size, o.also, o.threads, o.workers});
     if (!loaded.ok) return 2;
     const Ruleset& rs = loaded.ruleset;
 

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/input.hpp"
 #include "cli/memory.hpp"
 #include "rulegap/limits.hpp"
 
@@ -126,6 +127,12 @@ int main(int argc, char** argv) {
     }
     ex.max_input_size = li.max_input_size = ck.max_input_size = *limit;
     ex.threads = li.threads = ck.threads = threads;
+    // Threads for reading a large FILE start now: a new thread takes milliseconds to run.
+    std::unique_ptr<rulegap::Workers> workers;
+    if (explain->parsed() || lint->parsed()) {
+        workers = rulegap::cli::start_workers_for(explain->parsed() ? ex.file : li.file, threads);
+        ex.workers = li.workers = workers.get();
+    }
     if (explain->parsed()) return rulegap::cli::run_explain(ex);
     if (lint->parsed()) return rulegap::cli::run_lint(li);
     if (check->parsed()) return rulegap::cli::run_check(ck);

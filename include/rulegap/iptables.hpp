@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rulegap/ruleset.hpp"
+#include "rulegap/workers.hpp"
 
 namespace rulegap {
 
@@ -36,8 +37,15 @@ struct IptablesOptions {
     unsigned threads = 0;
     std::size_t parallel_from_bytes = std::size_t{1} << 20;
     std::size_t automatic_threads_up_to_bytes = std::size_t{16} << 20;
-    // Called first on each further thread that reads (a program can prepare its heap there).
+    // Called first on each further thread the reader starts (a program can prepare its heap
+    // there). Not on `workers`, which have their own.
     std::function<void()> on_thread_start;
+    // Threads started ahead of time (workers.hpp): the reader lends its parts to idle workers
+    // first, and starts threads only for the parts none took.
+    Workers* workers = nullptr;
+
+    // How many threads read a text of this size (1: the calling thread alone).
+    unsigned threads_for(std::size_t text_size) const;
 };
 
 // Reads an iptables-save or ip6tables-save file. Never throws on bad input: problems land in

@@ -163,9 +163,11 @@ struct Ruleset {
     // Resolves jump/goto targets to chain indices. Targets naming no chain become
     // Action::unknown with an error diagnostic. Call after building or editing the model.
     void link();
+    // The second half of link(): an error diagnostic at each rule that closes a loop of jumps
+    // (iptables-restore refuses such a ruleset). For a reader that resolved every target itself.
+    void report_jump_loops();
 
 private:
-    void report_jump_loops();   // part of link(): an error at each rule that closes a loop
     std::shared_ptr<std::deque<std::string>> kept_;   // stable addresses: a deque never moves its strings
 };
 

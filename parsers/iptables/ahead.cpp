@@ -14,8 +14,6 @@ namespace {
 
 namespace x3 = boost::spirit::x3;
 
-constexpr unsigned max_threads = 8;
-
 std::uint32_t to_u32(std::size_t n) { return static_cast<std::uint32_t>(n); }
 
 constexpr std::size_t chunk_lines = 4096;
@@ -57,6 +55,14 @@ std::size_t run_length(const LineIndex& index, std::size_t i, std::size_t end, c
     std::size_t n = 1;
     while (i + n < end && index.line(i + n).starts_with(prefix)) ++n;
     return n;
+}
+
+// What of a rule lowered ahead only the driver can finish (LoweredRun::to_finish).
+bool needs_driver(const Rule& r, std::string_view text) {
+    if (r.target.action == Action::jump || r.target.action == Action::go_to) return true;
+    const char* at = r.comment.data();
+    return !r.comment.empty() &&
+           (std::less<const char*>{}(at, text.data()) || !std::less<const char*>{}(at, text.data() + text.size()));
 }
 
 // Parses and lowers the `-A` lines of b's range.
@@ -101,7 +107,11 @@ void lower_batch(LoweredBatch& b, std::string_view text, const LineIndex& index,
         l.column = ct.column;
         l.chain = line.head;
         l.run = to_u32(c.runs.size() - 1);
-        l.result = lowerer.lower(line.args, ct.text, to_u32(i + 1), ct.column, c.runs.back().rules);
+        LoweredRun& run = c.runs.back();
+        const std::size_t from = run.rules.size();
+        l.result = lowerer.lower(line.args, ct.text, to_u32(i + 1), ct.column, run.rules);
+        for (std::size_t k = from; k < run.rules.size(); ++k)
+            if (needs_driver(run.rules[k], text)) run.to_finish.push_back(to_u32(k));
         l.diagnostics_begin = to_u32(diagnostics);
         l.diagnostics_end = to_u32(b.diagnostics.items.size());
     }
@@ -147,30 +157,40 @@ void wait_for_lines(LoweredBatch& b) {
 
 }  // namespace
 
+
 ReadAhead::ReadAhead(std::string_view text, const std::string& file, const IptablesOptions& options) {
-    unsigned threads = options.threads;
-    if (threads == 0)
-        threads = text.size() > options.automatic_threads_up_to_bytes
-                      ? 1u : std::max(1u, std::min(std::thread::hardware_concurrency(), max_threads));
-    threads = std::min(threads, max_threads);
-    if (threads < 2 || text.size() < options.parallel_from_bytes) return;
+    const unsigned threads = options.threads_for(text.size());
+    if (threads < 2) return;
     batches_ = std::vector<LoweredBatch>(threads - 1);   // never again: the threads hold their batch's address
     for (LoweredBatch& b : batches_) {
+        auto work = [&b, text, this, &file, &options](bool own_thread) {
+            try {
+                if (own_thread) b.placement.settle();
+                if (own_thread && options.on_thread_start) options.on_thread_start();
+                wait_for_lines(b);
+                if (b.first < b.last) lower_batch(b, text, *index_, file, options);
+            } catch (...) {
+                b.failure = std::current_exception();
+            }
+            finish_batch(b);
+        };
+        if (options.workers) {
+            b.lent = options.workers->try_run([work] { work(false); });
+            if (b.lent.valid()) continue;
+        }
         try {
-            b.thread = std::thread([&b, text, this, &file, &options]() {
-                try {
-                    if (options.on_thread_start) options.on_thread_start();
-                    wait_for_lines(b);
-                    if (b.first < b.last) lower_batch(b, text, *index_, file, options);
-                } catch (...) {
-                    b.failure = std::current_exception();
-                }
-                finish_batch(b);
-            });
+            b.thread = std::thread(work, true);
         } catch (const std::system_error&) {   // no thread to be had: the driver reads these lines
             b.finished = true;
         }
+        b.placement.place(b.thread);
     }
+}
+
+// The batch's thread or worker is done with it.
+void ReadAhead::wait_for(LoweredBatch& b) {
+    if (b.thread.joinable()) b.thread.join();
+    if (b.lent.valid()) b.lent.wait();
 }
 
 void ReadAhead::begin(const LineIndex& index) {
@@ -181,7 +201,7 @@ void ReadAhead::begin(const LineIndex& index) {
         // Parts by bytes; the driver reads the first itself, a little less than the threads
         // (it also takes their rules into the chains, which it does while they finish).
         const std::size_t size = index.text_size();
-        const std::size_t driver_part = size / threads * 9 / 10;
+        const std::size_t driver_part = size / threads * 24 / 25;
         for (std::size_t k = 1; k < threads; ++k) {
             std::size_t at = driver_part + (size - driver_part) / (threads - 1) * (k - 1);
             std::size_t lo = 0, hi = line_count_;   // the first line starting at or after `at`
@@ -215,8 +235,7 @@ void ReadAhead::assign(std::size_t line_count, const std::vector<std::size_t>& s
 
 void ReadAhead::finish() {
     if (!begun_) assign(line_count_, {});   // (the reader failed before begin(): no lines to lower)
-    for (LoweredBatch& b : batches_)
-        if (b.thread.joinable()) b.thread.join();
+    for (LoweredBatch& b : batches_) wait_for(b);
 }
 
 ReadAhead::~ReadAhead() { finish(); }
@@ -238,7 +257,7 @@ ReadAhead::Lowered ReadAhead::lowered(std::size_t i) {
             finished = b.finished;
         }
         if (finished && b.failure) {
-            if (b.thread.joinable()) b.thread.join();
+            wait_for(b);
             std::rethrow_exception(b.failure);
         }
         if (b.chunk >= ready) return {};   // finished, and no chunk holds line i

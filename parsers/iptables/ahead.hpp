@@ -13,12 +13,14 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "lib/threads/start_apart.hpp"
 #include "parsers/iptables/ast.hpp"
 #include "parsers/iptables/error_handler.hpp"
 #include "parsers/iptables/lower.hpp"
@@ -65,6 +67,10 @@ struct LoweredLine {
 // or held twice).
 struct LoweredRun {
     std::vector<Rule> rules;
+    // The rules the driver must finish: a jump or goto target to resolve against its chains, or
+    // a comment the thread built (kept in its batch, not in the file's text). The others it
+    // takes without touching them.
+    std::vector<std::uint32_t> to_finish;
     bool taken = false;
 };
 
@@ -84,7 +90,9 @@ struct LoweredBatch {
     Diagnostics diagnostics;          // the thread's handler writes here; moved to each chunk
     Ruleset texts;                    // comments the lowering had to build (escapes)
     std::exception_ptr failure;       // what the thread threw (memory), rethrown to the reader
-    std::thread thread;
+    threads::StartApart placement;    // (for its own thread)
+    std::thread thread;               // the batch's own thread, or
+    std::future<void> lent;           // the worker lent to it (IptablesOptions::workers)
     // Hand-over: chunks[0, ready) are complete; `finished`: no more will come. The driver reads
     // only those chunks, the thread writes only the one after them.
     std::mutex mutex;
@@ -123,6 +131,7 @@ public:
     Lowered lowered(std::size_t i);
 
 private:
+    static void wait_for(LoweredBatch& b);
     void assign(std::size_t line_count, const std::vector<std::size_t>& starts);
 
     std::size_t line_count_ = 0;

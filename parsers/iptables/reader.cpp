@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "parsers/iptables/ahead.hpp"
@@ -99,6 +100,7 @@ private:
     void finish();
     void count_rules();
     void reserve(Chain& c);
+    void resolve_target(Rule& r);
 
     Ruleset rs_;
     std::string_view text_;
@@ -124,6 +126,10 @@ private:
     int first_family_ = 0;
     std::vector<Place> family_rules_;   // rules whose family differs from the expected one
     std::unordered_map<std::string, std::size_t> rule_counts_;   // "table chain" -> -A lines
+    // Jump targets are resolved as rules are added; finish() goes over all rules again only
+    // when some named no chain then, or chains were deleted (their indices moved).
+    std::size_t unresolved_ = 0;
+    bool renumbered_ = false;
 };
 
 // How many -A lines each chain of each table has in the part the driver reads itself, to size
@@ -389,6 +395,15 @@ void Driver::chain_line(const ast::Line& l) {
     c.line = line_no;
 }
 
+// A new rule's jump or goto target, by the chains the open table has now.
+void Driver::resolve_target(Rule& r) {
+    if (r.target.action != Action::jump && r.target.action != Action::go_to) return;
+    const ChainMap& map = chains_[static_cast<std::size_t>(current_)];
+    auto found = map.find(r.target.name);
+    r.target.chain = found == map.end() ? -1 : found->second;
+    if (r.target.chain < 0) ++unresolved_;
+}
+
 // A line lowered by a thread ahead: its rules and diagnostics, as if lowered here.
 void Driver::take_lowered(iptables::LoweredChunk& chunk, const iptables::LoweredLine& l, std::uint32_t line_no) {
     std::string_view name = l.chain.text();
@@ -405,11 +420,12 @@ void Driver::take_lowered(iptables::LoweredChunk& chunk, const iptables::Lowered
             c.rules.insert(c.rules.end(), std::make_move_iterator(run.rules.begin()), std::make_move_iterator(run.rules.end()));
             run.rules = {};
         }
-        // A comment the thread built lives in its batch: keep it here.
+        // Targets to resolve here; a comment the thread built lives in its batch: keep it here.
         const char* text_begin = text_.data();
         const char* text_end = text_begin + text_.size();
-        for (std::size_t k = from; k < c.rules.size(); ++k) {
-            Rule& r = c.rules[k];
+        for (std::uint32_t k : run.to_finish) {
+            Rule& r = c.rules[from + k];
+            resolve_target(r);
             const char* at = r.comment.data();
             if (!r.comment.empty() && (std::less<const char*>{}(at, text_begin) || !std::less<const char*>{}(at, text_end)))
                 r.comment = rs_.keep(r.comment);
@@ -438,7 +454,9 @@ void Driver::command_line(const ast::Line& l, std::string_view sv, std::uint32_t
         case 'A': {
             Chain& c = table().chains[static_cast<std::size_t>(chain(name, l.head.begin, true))];
             reserve(c);
+            const std::size_t from = c.rules.size();
             record(lower_.lower(spec, text, line_no, column, c.rules));
+            for (std::size_t k = from; k < c.rules.size(); ++k) resolve_target(c.rules[k]);
             return;
         }
         case 'I': {
@@ -456,6 +474,7 @@ void Driver::command_line(const ast::Line& l, std::string_view sv, std::uint32_t
             }
             scratch_.clear();
             record(lower_.lower(spec, text, line_no, column, scratch_));
+            for (Rule& r : scratch_) resolve_target(r);
             rules.insert(rules.begin() + static_cast<std::ptrdiff_t>(position - 1), std::make_move_iterator(scratch_.begin()),
                          std::make_move_iterator(scratch_.end()));
             return;
@@ -494,6 +513,7 @@ void Driver::command_line(const ast::Line& l, std::string_view sv, std::uint32_t
             auto removable = [&](const Chain& c) { return !c.builtin && (name.empty() || c.name == name); };
             if (!name.empty() && t.chain(name)->builtin) { eh_.error(l.head.begin, "cannot delete built-in chain " + std::string(name)); return; }
             std::erase_if(t.chains, removable);
+            renumbered_ = true;
             ChainMap& map = chains_[static_cast<std::size_t>(current_)];
             map.clear();
             for (std::size_t i = 0; i < t.chains.size(); ++i) map.emplace(t.chains[i].name, static_cast<int>(i));
@@ -525,14 +545,14 @@ void Driver::finish() {
             r = iptables::unparsed_rule(r.text, r.line, r.column, "rule could not be read: " + msg);
         }
     }
-    // Jumps to names that are neither chains nor modelled targets.
-    for (std::size_t ti = 0; ti < rs_.tables.size(); ++ti) {
+    // Jumps to names that are neither chains nor modelled targets (when not all were resolved
+    // as they came).
+    for (std::size_t ti = 0; (unresolved_ > 0 || renumbered_) && ti < rs_.tables.size(); ++ti) {
         Table& t = rs_.tables[ti];
         const ChainMap* names = ti < chains_.size() ? &chains_[ti] : nullptr;
         for (Chain& c : t.chains) {
             for (Rule& r : c.rules) {
                 if (r.target.action != Action::jump && r.target.action != Action::go_to) continue;
-                // Resolved here, so that link() below only checks the index.
                 int to = -1;
                 if (names) {
                     auto found = names->find(r.target.name);
@@ -548,7 +568,8 @@ void Driver::finish() {
             }
         }
     }
-    rs_.link();
+    // Every target is resolved (or unknown): what is left of link() is the check for loops.
+    rs_.report_jump_loops();
 }
 
 }  // namespace
@@ -565,6 +586,16 @@ Ruleset too_large(std::string file_name) {
 }
 
 }  // namespace
+
+unsigned IptablesOptions::threads_for(std::size_t text_size) const {
+    constexpr unsigned max_threads = 8;
+    unsigned n = threads;
+    if (n == 0)
+        n = text_size > automatic_threads_up_to_bytes
+                ? 1u : std::max(1u, std::min(std::thread::hardware_concurrency(), max_threads));
+    n = std::min(n, max_threads);
+    return n < 2 || text_size < parallel_from_bytes ? 1u : n;
+}
 
 Ruleset read_iptables(std::string&& text, std::string file_name, const IptablesOptions& options) {
     if (text.size() > max_text) return too_large(std::move(file_name));

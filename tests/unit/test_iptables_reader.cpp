@@ -320,6 +320,44 @@ TEST_CASE("iptables: -I, -N, -P, -F and undeclared chains") {
     CHECK(t->chain("mine")->rules.empty());
 }
 
+TEST_CASE("iptables: jump targets, resolved as rules come, after later chains and after -X") {
+    // b is declared first; `late` and `then` exist only after the rules that jump there; -X a
+    // moves b's index; a second table appears again and replaces its chains.
+    auto rs = read_iptables("*filter\n:INPUT ACCEPT [0:0]\n:a - [0:0]\n:b - [0:0]\n"
+                            "-A INPUT -j b\n-A INPUT -j late\n-I INPUT 1 -g b\n-N late\n-A INPUT -j then\n"
+                            "-A then -j RETURN\n-X a\n-A INPUT -j b\nCOMMIT\n"
+                            "*nat\n:PREROUTING ACCEPT [0:0]\n:x - [0:0]\n-A PREROUTING -j x\nCOMMIT\n"
+                            "*nat\n:PREROUTING ACCEPT [0:0]\n:y - [0:0]\n-A PREROUTING -j y\nCOMMIT\n",
+                            "t.rules");
+    const Table* t = rs.table("filter");
+    REQUIRE(t);
+    CHECK(t->chain_index("a") == -1);
+    const auto& r = rules(rs);
+    REQUIRE(r.size() == 5);
+    CHECK(r[0].target.action == Action::go_to);
+    CHECK(r[0].target.chain == t->chain_index("b"));
+    CHECK(r[1].target.chain == t->chain_index("b"));
+    CHECK(r[2].target.chain == t->chain_index("late"));
+    CHECK(r[3].target.chain == t->chain_index("then"));
+    CHECK(r[4].target.chain == t->chain_index("b"));
+    for (const Rule& rule : r) CHECK(rule.target.action != Action::unknown);
+    const auto& nat = rules(rs, "PREROUTING", "nat");
+    REQUIRE(nat.size() == 1);
+    CHECK(nat[0].target.chain == rs.table("nat")->chain_index("y"));
+    CHECK(nat[0].target.chain >= 0);
+    CHECK(count(rs, Severity::warning, "neither a chain") == 0);
+    // every target resolved as it came, then -X moves the chains after the one deleted
+    auto moved = read_iptables("*filter\n:INPUT ACCEPT [0:0]\n:a - [0:0]\n:b - [0:0]\n-A INPUT -j b\n-X a\nCOMMIT\n",
+                               "t.rules");
+    REQUIRE(rules(moved).size() == 1);
+    CHECK(rules(moved)[0].target.chain == moved.table("filter")->chain_index("b"));
+    CHECK(rules(moved)[0].target.action == Action::jump);
+    // a name that never becomes a chain: unknown, with a warning
+    auto bad = read_iptables("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j nowhere\nCOMMIT\n", "t.rules");
+    CHECK(rules(bad).at(0).target.action == Action::unknown);
+    CHECK(count(bad, Severity::warning, "nowhere") == 1);
+}
+
 TEST_CASE("iptables: messy files") {
     SUBCASE("CRLF, tabs, trailing spaces") {
         auto rs = read_iptables("*filter\r\n:INPUT ACCEPT [0:0]\r\n-A INPUT\t-p tcp   --dport 22 -j ACCEPT  \r\nCOMMIT\r\n", "crlf.rules");

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "rulegap/iptables.hpp"
+#include "rulegap/workers.hpp"
 #include "tests/unit/iptables_corpus.hpp"
 
 namespace {
@@ -62,19 +63,24 @@ std::string dump(const Ruleset& rs) {
     return o.str();
 }
 
-Ruleset read_with(const std::string& text, unsigned threads) {
+Ruleset read_with(const std::string& text, unsigned threads, Workers* workers = nullptr) {
     IptablesOptions options;
     options.threads = threads;
     options.parallel_from_bytes = 0;   // split even the smallest input
+    options.workers = workers;
     return read_iptables(std::string_view(text), "in.rules", options);
 }
 
 void check_same(const std::string& text, const std::string& what) {
     INFO(what);
     const std::string one = dump(read_with(text, 1));
-    for (unsigned threads : {2u, 3u, 8u}) {
-        INFO("threads " << threads);
-        std::string many = dump(read_with(text, threads));
+    // Threads of the reader's own; workers lent for every part (2 threads); one worker lent and
+    // a thread of its own for the other part (3 threads).
+    Workers one_worker(1);
+    for (auto [threads, workers] : {std::pair<unsigned, Workers*>{2u, nullptr}, {3u, nullptr}, {8u, nullptr},
+                                    {2u, &one_worker}, {3u, &one_worker}}) {
+        INFO("threads " << threads << (workers ? ", one lent by Workers" : ""));
+        std::string many = dump(read_with(text, threads, workers));
         CHECK(many.size() == one.size());
         if (many != one) {   // the first line that differs, not two walls of text
             std::istringstream a(one), b(many);
