@@ -14,6 +14,7 @@
 #include "parsers/iptables/config.hpp"
 #include "parsers/iptables/error_handler.hpp"
 #include "parsers/iptables/grammar.hpp"
+#include "parsers/iptables/jumps.hpp"
 #include "parsers/iptables/lower.hpp"
 #include "parsers/iptables/text_input.hpp"
 #include "rulegap/iptables.hpp"
@@ -100,7 +101,7 @@ private:
     void finish();
     void count_rules();
     void reserve(Chain& c);
-    void resolve_target(Rule& r);
+    void resolve_target(Rule& r, int from_chain);
 
     Ruleset rs_;
     std::string_view text_;
@@ -130,6 +131,7 @@ private:
     // when some named no chain then, or chains were deleted (their indices moved).
     std::size_t unresolved_ = 0;
     bool renumbered_ = false;
+    std::vector<iptables::Jump> jumps_;   // as resolved, for the loop check
 };
 
 // How many -A lines each chain of each table has in the part the driver reads itself, to size
@@ -396,18 +398,21 @@ void Driver::chain_line(const ast::Line& l) {
 }
 
 // A new rule's jump or goto target, by the chains the open table has now.
-void Driver::resolve_target(Rule& r) {
+void Driver::resolve_target(Rule& r, int from_chain) {
     if (r.target.action != Action::jump && r.target.action != Action::go_to) return;
     const ChainMap& map = chains_[static_cast<std::size_t>(current_)];
     auto found = map.find(r.target.name);
     r.target.chain = found == map.end() ? -1 : found->second;
     if (r.target.chain < 0) ++unresolved_;
+    else jumps_.push_back({static_cast<std::uint32_t>(current_), static_cast<std::uint32_t>(from_chain),
+                           static_cast<std::uint32_t>(r.target.chain)});
 }
 
 // A line lowered by a thread ahead: its rules and diagnostics, as if lowered here.
 void Driver::take_lowered(iptables::LoweredChunk& chunk, const iptables::LoweredLine& l, std::uint32_t line_no) {
     std::string_view name = l.chain.text();
-    Chain& c = table().chains[static_cast<std::size_t>(chain(name, l.chain.begin, true))];
+    const int index = chain(name, l.chain.begin, true);
+    Chain& c = table().chains[static_cast<std::size_t>(index)];
     for (std::uint32_t k = l.diagnostics_begin; k < l.diagnostics_end; ++k) eh_.add(std::move(chunk.diagnostics[k]));
     // The run's first line brings the rules of all its lines (only blank lines lie between them).
     iptables::LoweredRun& run = chunk.runs[l.run];
@@ -425,7 +430,7 @@ void Driver::take_lowered(iptables::LoweredChunk& chunk, const iptables::Lowered
         const char* text_end = text_begin + text_.size();
         for (std::uint32_t k : run.to_finish) {
             Rule& r = c.rules[from + k];
-            resolve_target(r);
+            resolve_target(r, index);
             const char* at = r.comment.data();
             if (!r.comment.empty() && (std::less<const char*>{}(at, text_begin) || !std::less<const char*>{}(at, text_end)))
                 r.comment = rs_.keep(r.comment);
@@ -452,11 +457,12 @@ void Driver::command_line(const ast::Line& l, std::string_view sv, std::uint32_t
     auto record = [&](const iptables::LowerResult& r) { note_family(r, name, line_no, column); };
     switch (l.command) {
         case 'A': {
-            Chain& c = table().chains[static_cast<std::size_t>(chain(name, l.head.begin, true))];
+            const int index = chain(name, l.head.begin, true);
+            Chain& c = table().chains[static_cast<std::size_t>(index)];
             reserve(c);
             const std::size_t from = c.rules.size();
             record(lower_.lower(spec, text, line_no, column, c.rules));
-            for (std::size_t k = from; k < c.rules.size(); ++k) resolve_target(c.rules[k]);
+            for (std::size_t k = from; k < c.rules.size(); ++k) resolve_target(c.rules[k], index);
             return;
         }
         case 'I': {
@@ -474,7 +480,7 @@ void Driver::command_line(const ast::Line& l, std::string_view sv, std::uint32_t
             }
             scratch_.clear();
             record(lower_.lower(spec, text, line_no, column, scratch_));
-            for (Rule& r : scratch_) resolve_target(r);
+            for (Rule& r : scratch_) resolve_target(r, c);
             rules.insert(rules.begin() + static_cast<std::ptrdiff_t>(position - 1), std::make_move_iterator(scratch_.begin()),
                          std::make_move_iterator(scratch_.end()));
             return;
@@ -568,8 +574,13 @@ void Driver::finish() {
             }
         }
     }
-    // Every target is resolved (or unknown): what is left of link() is the check for loops.
-    rs_.report_jump_loops();
+    // Every target is resolved (or unknown): what is left of link() is the check for loops —
+    // on the jumps as they were resolved, unless some were resolved only above or chains moved
+    // (and, for its diagnostics, on every rule when they close a loop).
+    bool exact = unresolved_ == 0 && !renumbered_;
+    std::vector<std::size_t> chains;
+    for (const Table& t : rs_.tables) chains.push_back(t.chains.size());
+    if (!exact || iptables::closes_loop(jumps_, chains)) rs_.report_jump_loops();
 }
 
 }  // namespace

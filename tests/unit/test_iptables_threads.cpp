@@ -198,6 +198,30 @@ TEST_CASE("iptables threads: the real-world corpus reads alike on any number of 
     CHECK(corpus.size() == 97);
 }
 
+TEST_CASE("iptables threads: a loop of jumps is found among the jumps resolved as rules come") {
+    // 40 chains of 50 rules, each chain's last rule jumps to the next; every chain is declared
+    // first, so every jump resolves as it comes (the reader checks the jumps it kept).
+    std::string text = "*filter\n:INPUT ACCEPT [0:0]\n";
+    for (int c = 0; c < 40; ++c) text += ":c" + std::to_string(c) + " - [0:0]\n";
+    for (int c = 0; c < 40; ++c)
+        for (int k = 0; k < 50; ++k)
+            text += "-A c" + std::to_string(c) + " -p tcp --dport " + std::to_string(1000 + k) + " -j " +
+                    (k == 49 && c + 1 < 40 ? "c" + std::to_string(c + 1) : std::string("ACCEPT")) + "\n";
+    const std::string chain_of_jumps = text + "COMMIT\n";
+    const std::string loop = text + "-A c39 -j c0\nCOMMIT\n";   // line 2,043 closes it
+    Ruleset straight = read_with(chain_of_jumps, 1);
+    CHECK(straight.diagnostics.error_count() == 0);
+    check_same(chain_of_jumps, "a chain of jumps");
+    for (unsigned threads : {1u, 2u}) {
+        Ruleset looped = read_with(loop, threads);
+        REQUIRE(looped.diagnostics.error_count() == 1);
+        const Diagnostic& d = looped.diagnostics.items.back();
+        CHECK(d.message.find("jump loop") != std::string::npos);
+        CHECK(d.where.line == 2043);
+    }
+    check_same(loop, "a loop of jumps");
+}
+
 TEST_CASE("iptables threads: a thread that fails makes the read fail, whatever the driver has taken") {
     std::string text = "*filter\n:INPUT DROP [0:0]\n";
     for (int i = 0; i < 700; ++i) text += rule_block;
