@@ -19,4 +19,23 @@ printf '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --frobnicate 3 -j ACCEPT\n
 expect_exit 2 "lint unreadable rule" -- "$RULEGAP" lint "$TMP/unread.rules" --format json
 python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); m=o["unmodelled_by_module"]; assert m=={"target FOOBAR":1,"unparsed":1} and o["unmodelled"]==2, o' "$TMP/out" \
   && pass "unreadable rule counted once" || fail "unreadable rule counted once"
+# A file of 1 MiB and more is read (and its constructs counted) on several threads: the same
+# counts as on one.
+python3 - "$TMP/large.rules" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("*filter\n:INPUT ACCEPT [0:0]\n" + "".join(":c%d - [0:0]\n" % c for c in range(10)))
+    for c in range(10):
+        for k in range(2400):
+            n = c * 2400 + k
+            limit = " -m limit --limit 5/s" if n % 10 == 0 else ""
+            target = "FOOBAR" if n % 1000 == 999 else "ACCEPT"
+            f.write("-A c%d -s 10.%d.%d.0/24 -p tcp -m tcp --dport %d%s -j %s\n" % (c, c, k % 250, 1000 + k, limit, target))
+    f.write("COMMIT\n")
+PY
+for threads in 0 1 2; do
+  expect_exit 0 "lint large file, --threads $threads" -- "$RULEGAP" lint "$TMP/large.rules" --format json --threads "$threads"
+  python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["rules"]==24000 and o["unmodelled"]==2424 and o["unmodelled_by_module"]=={"limit":2400,"target FOOBAR":24}, {k: o[k] for k in ("rules","unmodelled","unmodelled_by_module")}' "$TMP/out" \
+    && pass "large file counts, --threads $threads" || fail "large file counts, --threads $threads"
+done
 finish
