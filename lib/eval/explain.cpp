@@ -113,6 +113,9 @@ struct State {
     Deciders dec;
     std::vector<TraceStep> trace;
     bool fire = false;           // the current rule is taken to match (a fork's other branch)
+    // false: only the verdict counts (a fork's branch, whose verdict is compared with the walk's):
+    // no trace, no references to rules, no reasons.
+    bool record = true;
 
     void start(int chain, std::size_t chains_in_table) {
         active.clear();
@@ -180,6 +183,7 @@ struct Fork {
 Decision decide(const Ctx& cx, Verdict v, Ref at, std::string reason, State& st) {
     Decision d;
     d.verdict = v;
+    if (!st.record) return d;
     if (at.valid()) {
         d.decided_by = make_ref(cx.rs, cx.steps, at);
         d.by_policy = at.is_policy();
@@ -232,13 +236,14 @@ Decision rewrite_many(Ctx& cx, State& st, int depth, Ref at, const Rule& r, bool
     for (uint128 a : as) {
         for (uint128 p : ps) {
             State b;
+            b.record = st.record;
             b.step = st.step;
             b.packet = st.packet;
             b.packet.dst = a;
             b.packet.dst_port = static_cast<std::uint16_t>(p);
             b.vals.load(b.packet);
             b.dec = st.dec;
-            if (!have) b.trace = st.trace;
+            if (!have && st.record) b.trace = st.trace;
             Decision d = run(cx, std::move(b), depth);
             if (!have) {
                 first = std::move(d);
@@ -256,7 +261,7 @@ bool apply_policy(const Ctx& cx, State& st, Decision& result) {
     const Step& s = cx.steps[st.step];
     const Chain& builtin = chain_at(cx.rs, s, s.chain);
     Ref at{static_cast<int>(st.step), s.chain, -1};
-    st.trace.push_back({make_ref(cx.rs, cx.steps, at), policy_action(builtin)});
+    if (st.record) st.trace.push_back({make_ref(cx.rs, cx.steps, at), policy_action(builtin)});
     Verdict v = policy_verdict(builtin);
     if (v == Verdict::accept) {
         st.dec.accepted(cx.rs, cx.steps, at);
@@ -310,15 +315,18 @@ Decision run(Ctx& cx, State st, int depth) {
         }
         Ref at{static_cast<int>(st.step), fr.chain, static_cast<int>(fr.rule)};
         if (m == Tri::maybe) {
-            Cause cause = cause_of(r, st.vals);
-            st.trace.push_back({make_ref(rs, cx.steps, at), "undecided: " + cause.module});
+            Cause cause;
+            if (st.record) {
+                cause = cause_of(r, st.vals);
+                st.trace.push_back({make_ref(rs, cx.steps, at), "undecided: " + cause.module});
+            }
             Action a = r.target.action;
             bool matters = a != Action::continue_ && !(a == Action::notrack && st.packet.state == ConnState::untracked);
             if (matters) {
-                Fork f{st.trace.size(), {}, at, undecided_reason(rs, r, cause.module, cause.why)};
+                Fork f{st.trace.size(), {}, at, st.record ? undecided_reason(rs, r, cause.module, cause.why) : std::string()};
                 if (depth >= max_fork_depth || cx.forks >= max_forks) {
                     f.fire.verdict = Verdict::unknown;
-                    f.fire.reason = depth_reason(rs, r);
+                    if (st.record) f.fire.reason = depth_reason(rs, r);
                 } else {
                     ++cx.forks;
                     std::vector<TraceStep> saved = std::move(st.trace);
@@ -326,6 +334,7 @@ Decision run(Ctx& cx, State st, int depth) {
                     st.trace = std::move(saved);
                     b.trace.clear();
                     b.fire = true;
+                    b.record = false;   // only its verdict is compared
                     f.fire = run(cx, std::move(b), depth + 1);
                 }
                 forks.push_back(std::move(f));
@@ -335,8 +344,15 @@ Decision run(Ctx& cx, State st, int depth) {
         }
 
         const Target& tg = r.target;
-        RuleRef here = make_ref(rs, cx.steps, at);
-        auto note = [&](std::string action) { st.trace.push_back({here, std::move(action)}); };
+        // The rule's hop in the trace; its action as a word, or the rule's action text (and a
+        // suffix), built only when recorded.
+        auto note = [&](const char* action) {
+            if (st.record) st.trace.push_back({make_ref(rs, cx.steps, at), action});
+        };
+        auto note_target = [&](const char* suffix = "") {
+            if (st.record)
+                st.trace.push_back({make_ref(rs, cx.steps, at), action_text(r, rs.family != 0 ? rs.family : st.packet.family) + suffix});
+        };
         switch (tg.action) {
             case Action::accept:
                 note("accept");
@@ -345,7 +361,7 @@ Decision run(Ctx& cx, State st, int depth) {
                 continue;
             case Action::drop:
             case Action::reject:
-                note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                note_target();
                 result = decide(cx, tg.action == Action::drop ? Verdict::drop : Verdict::reject, at, "", st);
                 break;
             case Action::return_:
@@ -357,16 +373,16 @@ Decision run(Ctx& cx, State st, int depth) {
             case Action::go_to: {
                 int target = jump_target(t, r);
                 if (target < 0) {
-                    note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                    note_target();
                     result = decide(cx, Verdict::unknown, at, unknown_target_reason(rs, r), st);
                     break;
                 }
                 if (st.on_path(target)) {
-                    note(action_text(r, rs.family != 0 ? rs.family : st.packet.family) + " (loop)");
+                    note_target(" (loop)");
                     result = decide(cx, Verdict::unknown, at, loop_reason(rs, t, r), st);
                     break;
                 }
-                note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                note_target();
                 if (tg.action == Action::jump) {
                     ++fr.rule;
                     st.enter(target, 0);
@@ -377,7 +393,7 @@ Decision run(Ctx& cx, State st, int depth) {
                 continue;
             }
             case Action::continue_:
-                note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                note_target();
                 ++fr.rule;
                 continue;
             case Action::notrack:
@@ -387,23 +403,23 @@ Decision run(Ctx& cx, State st, int depth) {
                 ++fr.rule;
                 continue;
             case Action::snat:
-                note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                note_target();
                 st.dec.accepted(rs, cx.steps, at);
                 st.next_step();
                 continue;
             case Action::unknown:
-                note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                note_target();
                 result = decide(cx, Verdict::unknown, at, unknown_target_reason(rs, r), st);
                 break;
             case Action::redirect:
                 if (cx.hook == Hook::forward) {
-                    note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                    note_target();
                     result = decide(cx, Verdict::unknown, at, redirect_reason(rs, r), st);
                     break;
                 }
                 [[fallthrough]];
             case Action::dnat: {
-                note(action_text(r, rs.family != 0 ? rs.family : st.packet.family));
+                note_target();
                 st.dec.accepted(rs, cx.steps, at);
                 bool addr = rewrites_address(tg);
                 bool port = rewrites_port(tg) && st.packet.has_ports();
@@ -424,6 +440,7 @@ Decision run(Ctx& cx, State st, int depth) {
     for (auto f = forks.rbegin(); f != forks.rend(); ++f) {
         if (f->fire.verdict == result.verdict) continue;
         result.verdict = Verdict::unknown;
+        if (!st.record) continue;
         result.decided_by = make_ref(rs, cx.steps, f->at);
         result.by_policy = false;
         result.reason = f->reason;
