@@ -77,8 +77,10 @@ void check_same(const std::string& text, const std::string& what) {
     // Threads of the reader's own; workers lent for every part (2 threads); one worker lent and
     // a thread of its own for the other part (3 threads).
     Workers one_worker(1);
-    for (auto [threads, workers] : {std::pair<unsigned, Workers*>{2u, nullptr}, {3u, nullptr}, {8u, nullptr},
-                                    {2u, &one_worker}, {3u, &one_worker}}) {
+    for (const std::pair<unsigned, Workers*>& way : {std::pair<unsigned, Workers*>{2u, nullptr}, {3u, nullptr}, {8u, nullptr},
+                                                      {2u, &one_worker}, {3u, &one_worker}}) {
+        const unsigned threads = way.first;   // (no structured binding: clang 14 cannot capture one in INFO)
+        Workers* const workers = way.second;
         INFO("threads " << threads << (workers ? ", one lent by Workers" : ""));
         std::string many = dump(read_with(text, threads, workers));
         CHECK(many.size() == one.size());
