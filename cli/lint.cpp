@@ -83,13 +83,20 @@ int run_lint(const LintOptions& o) {
     // On 100,000 rules the count is a walk through all the model's memory: the second half on
     // a worker when there is one (it read most of those rules itself).
     Unmodelled second;
-    std::future<void> lent;
+    std::vector<std::span<const Rule>> tail;
+    std::future<void> lent;   // (waited for before `tail` and `second` go)
     if (o.workers && rules >= 10000) {
-        std::vector<std::span<const Rule>> tail = split_off_half(parts, rules);
-        lent = o.workers->try_run([&second, tail = std::move(tail)] { second = count_unmodelled(tail); });
+        tail = split_off_half(parts, rules);
+        lent = o.workers->try_run([&second, &tail] { second = count_unmodelled(tail); });
         if (!lent.valid()) second = count_unmodelled(tail);
     }
-    Unmodelled counted = count_unmodelled(parts);
+    Unmodelled counted;
+    try {
+        counted = count_unmodelled(parts);
+    } catch (...) {
+        if (lent.valid()) lent.wait();
+        throw;
+    }
     if (lent.valid()) lent.get();
     counted.add(second);
     const std::size_t undecided = counted.total;

@@ -35,7 +35,8 @@ public:
 
     // Promises `task` to an idle worker, which runs it as soon as it is ready (a worker still
     // starting counts as idle). The future is ready when the task has ended, and holds what it
-    // threw. With no idle worker the task is not taken: the future is invalid (!valid()).
+    // threw; the worker is idle again by then. With no idle worker the task is not taken (nor
+    // destroyed before this returns): the future is invalid (!valid()).
     std::future<void> try_run(std::function<void()> task);
 
 private:

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -13,13 +14,19 @@
 
 namespace rulegap {
 
+// A task and the promise its future waits on.
+struct Job {
+    std::function<void()> task;
+    std::promise<void> done;
+};
+
 struct Workers::State {
     std::function<void()> on_start;
     std::chrono::milliseconds eager{0};
 
     mutable std::mutex mutex;
     std::condition_variable wake;
-    std::deque<std::packaged_task<void()>> queue;   // promised, not yet taken
+    std::deque<Job> queue;                           // promised, not yet taken
     unsigned idle = 0;                               // workers no task is promised to
     bool stopping = false;
     // Read without the lock by a worker that yields while it waits.
@@ -30,11 +37,11 @@ struct Workers::State {
     std::deque<threads::StartApart> placements;   // one per thread (a deque: never moved)
 
     void run_worker(threads::StartApart& placement);
-    bool take(std::packaged_task<void()>& task);
+    bool take(Job& job);
 };
 
 // The next promised task, or false when the workers stop and none is left.
-bool Workers::State::take(std::packaged_task<void()>& task) {
+bool Workers::State::take(Job& job) {
     const auto until = std::chrono::steady_clock::now() + eager;
     for (unsigned n = 0; queued.load(std::memory_order_acquire) == 0 && !stop.load(std::memory_order_acquire); ++n) {
         if ((n & 63) == 63 && std::chrono::steady_clock::now() >= until) break;
@@ -43,7 +50,7 @@ bool Workers::State::take(std::packaged_task<void()>& task) {
     std::unique_lock<std::mutex> lock(mutex);
     wake.wait(lock, [&] { return !queue.empty() || stopping; });
     if (queue.empty()) return false;
-    task = std::move(queue.front());
+    job = std::move(queue.front());
     queue.pop_front();
     queued.fetch_sub(1, std::memory_order_relaxed);
     return true;
@@ -57,12 +64,24 @@ void Workers::State::run_worker(threads::StartApart& placement) {
         } catch (...) {   // (a preparation that fails leaves the thread as it is)
         }
     }
-    std::packaged_task<void()> task;
-    while (take(task)) {
-        task();   // what it throws goes to its future
-        task = {};
-        std::lock_guard<std::mutex> lock(mutex);
-        ++idle;
+    Job job;
+    while (take(job)) {
+        std::exception_ptr failure;
+        try {
+            job.task();
+        } catch (...) {
+            failure = std::current_exception();   // for the future
+        }
+        job.task = nullptr;
+        {
+            // Idle again before the future is ready: whoever waited for it may lend this worker
+            // again at once.
+            std::lock_guard<std::mutex> lock(mutex);
+            ++idle;
+        }
+        if (failure) job.done.set_exception(failure);
+        else job.done.set_value();
+        job = Job{};
     }
 }
 
@@ -102,13 +121,13 @@ unsigned Workers::idle() const {
 }
 
 std::future<void> Workers::try_run(std::function<void()> task) {
-    std::packaged_task<void()> packaged(std::move(task));
-    std::future<void> done = packaged.get_future();
+    Job job{std::move(task), {}};
+    std::future<void> done = job.done.get_future();
     {
         std::lock_guard<std::mutex> lock(state_->mutex);
         if (state_->stopping || state_->idle == 0) return {};
         --state_->idle;
-        state_->queue.push_back(std::move(packaged));
+        state_->queue.push_back(std::move(job));
         state_->queued.fetch_add(1, std::memory_order_release);
     }
     state_->wake.notify_one();
