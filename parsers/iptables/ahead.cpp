@@ -157,7 +157,6 @@ void wait_for_lines(LoweredBatch& b) {
 
 }  // namespace
 
-
 ReadAhead::ReadAhead(std::string_view text, const std::string& file, const IptablesOptions& options) {
     const unsigned threads = options.threads_for(text.size());
     if (threads < 2) return;
