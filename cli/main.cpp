@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
     unsigned threads = 0;
     for (CLI::App* sub : {explain, lint, check})
         sub->add_option("--threads", threads,
-                        "Threads that read an iptables-save file of 1 MiB or more (0: one per core, at most 8, up to 16 MiB; the result is the same)")
+                        "Threads that read an iptables-save file of 1 MiB or more (0: one per core this process may use, at most 8, up to 16 MiB; the result is the same)")
             ->capture_default_str();
 
     try {

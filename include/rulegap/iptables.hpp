@@ -30,7 +30,8 @@ struct IpSets {
 struct IptablesOptions {
     const IpSets* ipsets = nullptr;   // without it, `-m set` is undecided
     // Threads that read a large file: 1, the calling thread only; N, N threads (at most 8) for
-    // files of parallel_from_bytes or more; 0, one per core (at most 8) for files from
+    // files of parallel_from_bytes or more; 0, one per core the calling thread may run on (its
+    // affinity: taskset, a container's cpuset; at most 8) for files from
     // parallel_from_bytes up to automatic_threads_up_to_bytes. The result is the same whatever the
     // number. A thread's rules live in its own heap, which glibc grows by 4 KiB pages beyond what
     // on_thread_start prepares, so by default the largest files are read on one thread.

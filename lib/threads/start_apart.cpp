@@ -1,11 +1,23 @@
 // rulegap — starting a thread on another processor than the one that starts it.
 #include "lib/threads/start_apart.hpp"
 
+#include <algorithm>
+
 #ifdef __linux__
 #include <pthread.h>
 #endif
 
 namespace rulegap::threads {
+
+unsigned usable_cores() {
+#ifdef __linux__
+    cpu_set_t mine;
+    CPU_ZERO(&mine);
+    if (sched_getaffinity(0, sizeof mine, &mine) == 0 && CPU_COUNT(&mine) > 0)
+        return static_cast<unsigned>(CPU_COUNT(&mine));
+#endif
+    return std::max(1u, std::thread::hardware_concurrency());
+}
 
 void StartApart::place(std::thread& t) {
 #ifdef __linux__

@@ -18,6 +18,12 @@
 
 namespace rulegap::threads {
 
+// How many cores the calling thread may run on (its affinity mask: `taskset`, a container's
+// cpuset), at least 1; where that cannot be read, std::thread::hardware_concurrency(). Threads
+// beyond it only take turns: two threads on one allowed core read filter100k 2.7 ms slower
+// than one.
+unsigned usable_cores();
+
 class StartApart {
 public:
     // On the creating thread, right after starting t (always, even if t already runs).

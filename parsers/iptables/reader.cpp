@@ -9,6 +9,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "lib/threads/start_apart.hpp"
 #include "parsers/iptables/ahead.hpp"
 #include "parsers/iptables/ast.hpp"
 #include "parsers/iptables/config.hpp"
@@ -603,7 +604,7 @@ unsigned IptablesOptions::threads_for(std::size_t text_size) const {
     unsigned n = threads;
     if (n == 0)
         n = text_size > automatic_threads_up_to_bytes
-                ? 1u : std::max(1u, std::min(std::thread::hardware_concurrency(), max_threads));
+                ? 1u : std::min(threads::usable_cores(), max_threads);
     n = std::min(n, max_threads);
     return n < 2 || text_size < parallel_from_bytes ? 1u : n;
 }

@@ -10,7 +10,13 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
+
+#ifdef __linux__
+#include <pthread.h>
+#include <sched.h>
+#endif
 
 #include "rulegap/iptables.hpp"
 #include "rulegap/workers.hpp"
@@ -198,6 +204,33 @@ TEST_CASE("iptables threads: the real-world corpus reads alike on any number of 
     if (corpus.empty()) return;
     for (const rulegap::test::CorpusFile& f : corpus) check_same(read_file(f.path), f.name);
     CHECK(corpus.size() == 97);
+}
+
+TEST_CASE("iptables threads: one per core the thread may run on, by default") {
+    IptablesOptions options;   // threads = 0
+    const std::size_t size = std::size_t{2} << 20;
+    CHECK(options.threads_for(size) >= 1);
+    CHECK(options.threads_for(std::size_t{100} << 10) == 1);                  // under 1 MiB
+    CHECK(options.threads_for(std::size_t{32} << 20) == 1);                   // over 16 MiB
+    options.threads = 3;
+    CHECK(options.threads_for(std::size_t{32} << 20) == 3);                   // asked for
+    options.threads = 20;
+    CHECK(options.threads_for(size) == 8);                                    // at most 8
+#ifdef __linux__
+    // On a thread allowed one core only (as under `taskset -c N`): one thread reads.
+    unsigned on_one_core = 0;
+    bool pinned = false;
+    std::thread t([&] {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(static_cast<unsigned>(std::max(0, sched_getcpu())), &one);
+        pinned = pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0;
+        on_one_core = IptablesOptions{}.threads_for(size);
+    });
+    t.join();
+    REQUIRE(pinned);
+    CHECK(on_one_core == 1);
+#endif
 }
 
 TEST_CASE("iptables threads: a loop of jumps is found among the jumps resolved as rules come") {
