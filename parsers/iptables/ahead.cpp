@@ -60,9 +60,7 @@ std::size_t run_length(const LineIndex& index, std::size_t i, std::size_t end, c
 // What of a rule lowered ahead only the driver can finish (LoweredRun::to_finish).
 bool needs_driver(const Rule& r, std::string_view text) {
     if (r.target.action == Action::jump || r.target.action == Action::go_to) return true;
-    const char* at = r.comment.data();
-    return !r.comment.empty() &&
-           (std::less<const char*>{}(at, text.data()) || !std::less<const char*>{}(at, text.data() + text.size()));
+    return !r.comment.empty() && !lies_in(r.comment, text);
 }
 
 // Parses and lowers the `-A` lines of b's range.

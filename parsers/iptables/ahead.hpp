@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <string>
@@ -37,6 +38,13 @@ inline std::string_view trim_right(std::string_view s) {
 inline std::string_view skip_blanks(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     return s;
+}
+
+// Whether a non-empty view lies inside `text` (a rule's comment in the file as read, not in
+// text some thread built).
+inline bool lies_in(std::string_view part, std::string_view text) {
+    const std::less<const char*> before;
+    return !part.empty() && !before(part.data(), text.data()) && before(part.data(), text.data() + text.size());
 }
 
 // Where a command's rule text starts and its 1-based column: the driver and the threads ahead

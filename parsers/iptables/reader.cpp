@@ -427,14 +427,10 @@ void Driver::take_lowered(iptables::LoweredChunk& chunk, const iptables::Lowered
             run.rules = {};
         }
         // Targets to resolve here; a comment the thread built lives in its batch: keep it here.
-        const char* text_begin = text_.data();
-        const char* text_end = text_begin + text_.size();
         for (std::uint32_t k : run.to_finish) {
             Rule& r = c.rules[from + k];
             resolve_target(r, index);
-            const char* at = r.comment.data();
-            if (!r.comment.empty() && (std::less<const char*>{}(at, text_begin) || !std::less<const char*>{}(at, text_end)))
-                r.comment = rs_.keep(r.comment);
+            if (!r.comment.empty() && !iptables::lies_in(r.comment, text_)) r.comment = rs_.keep(r.comment);
         }
     }
     note_family(l.result, name, line_no, l.column);
