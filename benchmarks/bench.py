@@ -181,7 +181,7 @@ def bench_file(name, meta, args, unshare, backends, log):
         if ok(res):
             row["lint"] = {"wall": median_wall(res), "maxrss_kb": max(r.maxrss_kb for r in res),
                            "runs": [r.wall for r in res],
-                           "summary": res[-1].out.decode(errors="replace").strip()[:400]}
+                           "summary": res[-1].out.decode(errors="replace").strip()[-400:]}
         else:
             row["notes"].append("rulegap lint failed (%s)" % describe_failure(res))
 

@@ -25,8 +25,10 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// Reads packets from the --packet option or a --packets file; prints errors with file:line:col.
-bool read_packets(const ExplainOptions& o, std::vector<PacketLine>& out) {
+// Reads packets from the --packet option or a --packets file ("-": standard input); prints the
+// lines that cannot be read as file:line:column and goes on with the others. Returns how many
+// lines could not be read, or nullopt when the file itself cannot be.
+std::optional<std::size_t> read_packets(const ExplainOptions& o, std::vector<PacketLine>& out) {
     auto parse_one = [&](std::string_view text, const std::string& file, std::uint32_t line, std::uint32_t col_offset) {
         PacketParseResult r = parse_packet(text);
         if (!r) {
@@ -40,15 +42,16 @@ bool read_packets(const ExplainOptions& o, std::vector<PacketLine>& out) {
         out.push_back({std::string(text), *r.packet});
         return true;
     };
-    if (!o.packet.empty()) return parse_one(trim(o.packet), "--packet", 1, 0);
+    if (!o.packet.empty()) return parse_one(trim(o.packet), "--packet", 1, 0) ? 0 : 1;
 
     std::string error;
+    const std::string name = input_name(o.packets_file);
     std::optional<std::string> text = read_file(o.packets_file, o.max_input_size, error);
     if (!text) {
-        fmt::print(stderr, "{}: error: cannot read: {}\n", o.packets_file, error);
-        return false;
+        fmt::print(stderr, "{}: error: cannot read: {}\n", name, error);
+        return std::nullopt;
     }
-    bool ok = true;
+    std::size_t bad = 0;
     std::string_view rest = *text;
     std::uint32_t line = 0;
     while (!rest.empty()) {
@@ -59,9 +62,9 @@ bool read_packets(const ExplainOptions& o, std::vector<PacketLine>& out) {
         std::string_view body = trim(raw);
         if (body.empty() || body.front() == '#') continue;
         auto lead = static_cast<std::uint32_t>(body.data() - raw.data());
-        ok = parse_one(body, o.packets_file, line, lead) && ok;
+        if (!parse_one(body, name, line, lead)) ++bad;
     }
-    return ok;
+    return bad;
 }
 
 nlohmann::ordered_json rule_json(const Ruleset& rs, const RuleRef& r) {
@@ -169,7 +172,8 @@ int run_explain(const ExplainOptions& o) {
     auto t1 = std::chrono::steady_clock::now();
 
     std::vector<PacketLine> packets;
-    if (!read_packets(o, packets)) return 2;
+    std::optional<std::size_t> bad_packets = read_packets(o, packets);
+    if (!bad_packets) return 2;
 
     const Ruleset& rs = loaded.ruleset;
     Style style{o.format == "text" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR")};
@@ -201,12 +205,13 @@ int run_explain(const ExplainOptions& o) {
         fmt::print(stderr, "timing: parse_ms={:.1f} explain_ms={:.1f} packets={}\n", ms(t1 - t0).count(),
                    ms(explaining).count(), packets.size());
     }
-    if (errors > 0) {
+    if (*bad_packets > 0 && !o.packets_file.empty())
+        fmt::print(stderr, "rulegap explain: {} packet line{} could not be read (listed above); the other {} answered\n",
+                   *bad_packets, *bad_packets == 1 ? "" : "s", packets.size());
+    if (errors > 0)
         fmt::print(stderr, "rulegap explain: {} error{} in the input: verdicts they touch are 'unknown'\n", errors,
                    errors == 1 ? "" : "s");
-        return 2;
-    }
-    return 0;
+    return errors > 0 || *bad_packets > 0 ? 2 : 0;
 }
 
 }  // namespace rulegap::cli

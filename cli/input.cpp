@@ -2,7 +2,9 @@
 #include "cli/memory.hpp"
 
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iterator>
 #include <limits>
@@ -12,8 +14,40 @@
 
 namespace rulegap::cli {
 
+namespace {
+
+// Standard input to its end, never more than `max_size` bytes.
+std::optional<std::string> read_stdin(std::uint64_t max_size, std::string& error) {
+    std::string out;
+    char buf[65536];
+    for (;;) {
+        std::size_t n = std::fread(buf, 1, sizeof buf, stdin);
+        if (n > 0) {
+            if (out.size() + n > max_size) {
+                error = "input is over the " + format_input_size(max_size) + " limit (raise it with --max-input-size)";
+                return std::nullopt;
+            }
+            out.append(buf, n);
+        }
+        if (n < sizeof buf) {
+            if (std::ferror(stdin)) {
+                error = errno ? std::strerror(errno) : "read error";
+                return std::nullopt;
+            }
+            return out;
+        }
+    }
+}
+
+}  // namespace
+
 std::optional<std::string> read_file(const std::string& path, std::uint64_t max_size, std::string& error) {
+    if (path == "-") return read_stdin(max_size, error);
     return read_input_file(path, max_size, error);
+}
+
+std::string input_name(const std::string& path) {
+    return path == "-" ? "<stdin>" : path;
 }
 
 std::optional<InputFormat> parse_input_format(const std::string& name) {
@@ -46,10 +80,11 @@ std::optional<Interval> parse_port_range(const std::string& text) {
 
 }  // namespace
 
-LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
+LoadedRuleset load_ruleset(const std::string& file, const LoadOptions& o) {
     LoadedRuleset out;
     std::string error;
-    std::optional<std::string> text = read_file(path, o.max_input_size, error);
+    std::optional<std::string> text = read_file(file, o.max_input_size, error);
+    const std::string path = input_name(file);   // "-": standard input, named <stdin>
     if (!text) {
         fmt::print(stderr, "{}: error: cannot read: {}\n", path, error);
         return out;
@@ -93,8 +128,9 @@ LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
         }
         std::vector<WindowsPolicy> policies;
         policies.push_back(read_windows_policy(*text, path));
-        for (const std::string& more : o.also) {
-            std::optional<std::string> bytes = read_file(more, o.max_input_size, error);
+        for (const std::string& also : o.also) {
+            std::optional<std::string> bytes = read_file(also, o.max_input_size, error);
+            const std::string more = input_name(also);
             if (!bytes) {
                 fmt::print(stderr, "{}: error: cannot read: {}\n", more, error);
                 return out;
@@ -118,10 +154,10 @@ LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
     if (!o.ipset_path.empty()) {
         std::optional<std::string> sets = read_file(o.ipset_path, o.max_input_size, error);
         if (!sets) {
-            fmt::print(stderr, "{}: error: cannot read: {}\n", o.ipset_path, error);
+            fmt::print(stderr, "{}: error: cannot read: {}\n", input_name(o.ipset_path), error);
             return out;
         }
-        out.ipsets = read_ipsets(*sets, o.ipset_path);
+        out.ipsets = read_ipsets(*sets, input_name(o.ipset_path));
         options.ipsets = &out.ipsets;
     }
     out.ruleset = read_iptables(std::move(*text), path, options);   // the ruleset keeps the text
@@ -129,14 +165,14 @@ LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& o) {
     return out;
 }
 
-std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose) {
+std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose, std::FILE* to) {
     std::size_t warnings = 0;
     // Written in blocks of 64 KiB (stderr is unbuffered: a write per line costs more than the
     // parse on files with thousands of warnings; one write for all would hold them all in memory).
     std::string out;
     out.reserve(65536 + 4096);
     auto flush = [&]() {
-        std::fwrite(out.data(), 1, out.size(), stderr);
+        std::fwrite(out.data(), 1, out.size(), to);
         out.clear();
     };
     for (const Diagnostic& d : diagnostics.items) {
@@ -150,12 +186,13 @@ std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose) {
     }
     flush();
     if (warnings > 0)
-        fmt::print(stderr, "rulegap: {} warning{} and notes not shown (constructs read but not fully modelled); "
+        fmt::print(to, "rulegap: {} warning{} and notes not shown (constructs read but not fully modelled); "
                            "--verbose lists them\n", warnings, warnings == 1 ? "" : "s");
     return diagnostics.error_count();
 }
 
 std::unique_ptr<Workers> start_workers_for(const std::string& path, unsigned threads) {
+    if (path == "-") return nullptr;   // standard input: its size is not known ahead
     std::error_code error;
     const std::uintmax_t size = std::filesystem::file_size(path, error);
     if (error || size > std::numeric_limits<std::size_t>::max()) return nullptr;

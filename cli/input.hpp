@@ -1,6 +1,7 @@
 // rulegap CLI — reading input files and detecting their format.
 #pragma once
 
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,8 +16,12 @@
 namespace rulegap::cli {
 
 // Whole file into memory, refusing files over `max_size` bytes; nullopt (and a one-line
-// message in `error`) when it cannot be read.
+// message in `error`) when it cannot be read. The path "-" is standard input, read to its end
+// within the same limit.
 std::optional<std::string> read_file(const std::string& path, std::uint64_t max_size, std::string& error);
+
+// The name of an input in messages and reports: "<stdin>" for "-", otherwise the path.
+std::string input_name(const std::string& path);
 
 enum class InputFormat { iptables, windows };
 std::optional<InputFormat> parse_input_format(const std::string& name);
@@ -55,7 +60,8 @@ LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& options);
 LoadedRuleset& load_ruleset_until_exit(const std::string& path, const LoadOptions& options);
 
 // Prints diagnostics to stderr: every error, and warnings only when `verbose` (otherwise one
-// summary line counting them). Returns the number of errors.
-std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose);
+// summary line counting them). Returns the number of errors. `to`: where they go (lint's
+// diagnostics are its output: standard output).
+std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose, std::FILE* to = stderr);
 
 }  // namespace rulegap::cli

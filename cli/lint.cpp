@@ -123,8 +123,9 @@ int run_lint(const LintOptions& o) {
                             {"warnings", diags.warning_count()}, {"diagnostics", list}};
         fmt::print("{}\n", j.dump());
     } else {
-        print_diagnostics(loaded.ipsets.diagnostics, true);
-        print_diagnostics(diags, true);
+        // The diagnostics are lint's findings: its output, on standard output.
+        print_diagnostics(loaded.ipsets.diagnostics, true, stdout);
+        print_diagnostics(diags, true, stdout);
         std::string family = rs.family == 0 ? "Windows Firewall (IPv4 and IPv6), profile " + o.profile
                                             : "IPv" + std::to_string(rs.family);
         fmt::print("{}: {}, {} table{}, {} chains, {} rules\n", rs.file, family, rs.tables.size(),

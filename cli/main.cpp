@@ -1,6 +1,11 @@
 // rulegap — command line entry point.
+#include <algorithm>
+#include <iostream>
+#include <string_view>
+
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "cli/input.hpp"
@@ -14,15 +19,85 @@ constexpr const char* kAbout =
     "Reads firewall exports (iptables-save, ip6tables-save, Windows Firewall) and vendor port requirements,\n"
     "and tells, with proof, which required flows are blocked and which rules open far more than needed.";
 
+constexpr const char* kVersion = "rulegap 0.1.0";
+
+// Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1] ? 1 : 0)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+// The command `word` was probably meant to be: one it begins, or one at most two edits away
+// (and nearer than the word is long). Empty when none is close.
+std::string closest_command(std::string_view word, const std::vector<std::string>& commands) {
+    std::string best;
+    std::size_t best_distance = 3;
+    for (const std::string& c : commands) {
+        std::size_t dist = word.size() >= 2 && c.starts_with(word) ? 1 : edit_distance(word, c);
+        if (dist < best_distance && dist < word.size()) {
+            best = c;
+            best_distance = dist;
+        }
+    }
+    return best;
+}
+
+// `rulegap` alone, `rulegap help [COMMAND]` and an unknown command, before CLI11 sees them (it
+// would only say "A subcommand is required"). Returns the exit status, or nullopt to parse.
+std::optional<int> usage_or_help(CLI::App& app, int argc, char** argv) {
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+    if (argc < 2) {   // usage on standard error: running rulegap without a command is a mistake
+        std::cerr << app.help();
+        return 2;
+    }
+    std::string_view first = argv[1];
+    if (first.starts_with('-')) return std::nullopt;   // --help, --version, or CLI11's error
+    if (first == "help") {
+        if (argc == 2) {
+            std::cout << app.help();
+            return 0;
+        }
+        std::string_view name = argv[2];
+        if (argc == 3 && std::find(commands.begin(), commands.end(), name) != commands.end()) {
+            std::cout << app.get_subcommand(std::string(name))->help("rulegap");
+            return 0;
+        }
+        std::string near = argc == 3 ? closest_command(name, commands) : "";
+        fmt::print(stderr, "rulegap: error: 'rulegap help' takes one command ({}), not '{}'{}\n",
+                   fmt::join(commands, ", "), fmt::join(argv + 2, argv + argc, " "),
+                   near.empty() ? "" : fmt::format("; did you mean '{}'?", near));
+        return 2;
+    }
+    if (std::find(commands.begin(), commands.end(), first) != commands.end()) return std::nullopt;
+    commands.push_back("help");
+    std::string near = closest_command(first, commands);
+    fmt::print(stderr, "rulegap: error: unknown command '{}'{}\n\n", first,
+               near.empty() ? "" : fmt::format("; did you mean '{}'?", near));
+    std::cerr << app.help();
+    return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     rulegap::cli::tune_memory();
     CLI::App app{kAbout, "rulegap"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "rulegap 0.1.0");
-    app.footer("Exit status: 0 success, 1 findings at or above the threshold (check), 2 bad input or usage.\n"
-               "Run 'rulegap COMMAND --help' for a command's options.");
+    app.get_formatter()->label("SUBCOMMAND", "COMMAND");
+    app.set_version_flag("--version", kVersion);
+    app.footer("Run 'rulegap help COMMAND' or 'rulegap COMMAND --help' for a command's options.\n"
+               "A FILE given as - is read from standard input (named <stdin> in messages).\n"
+               "Exit status: 0 success; 1 findings at or above the threshold (check); 2 bad input or usage\n"
+               "(also for 'rulegap' alone and an unknown command; 'rulegap help' exits 0).");
 
     rulegap::cli::ExplainOptions ex;
     CLI::App* explain = app.add_subcommand("explain", "Trace packets through a ruleset and give each one's verdict");
@@ -62,7 +137,10 @@ int main(int argc, char** argv) {
         "Windows stores: a host's policy is its Group Policy store (GPO report XML, Policies .reg) and its local\n"
         "store (.wfw, SharedAccess .reg): give one as FILE and the other with --also, e.g.\n"
         "  rulegap explain dc-gpo.xml --also dc-local.wfw --packet \"tcp 10.1.0.9:50000 -> 10.2.1.5:445\"\n"
-        "iptables takes exactly one FILE.");
+        "iptables takes exactly one FILE. FILE or --packets given as - is read from standard input.\n"
+        "Exit status: 0 every packet answered, the ruleset read without error; 2 bad input (errors printed as\n"
+        "file:line:column on standard error: a ruleset line, a --packets line; the packets that can be read are\n"
+        "still answered, with the verdicts an unreadable rule touches 'unknown') or usage.");
 
     rulegap::cli::LintOptions li;
     CLI::App* lint = app.add_subcommand("lint", "Read a firewall export and report what could not be read or modelled");
@@ -75,6 +153,11 @@ int main(int argc, char** argv) {
     lint->add_option("--rpc", li.rpc_range, "Windows: this host's RPC dynamic range (default 49152-65535)");
     lint->add_option("--ipset", li.ipset_file, "'ipset save' dump for -m set matches");
     lint->add_option("--format", li.format, "Output: text or json")->capture_default_str();
+    lint->footer(
+        "Prints, on standard output, every error and warning about FILE (file:line:column: severity: message),\n"
+        "the constructs that cannot be decided statically, and a summary; FILE given as - is read from standard\n"
+        "input. Errors about the command itself (usage, a file that cannot be read) go to standard error.\n"
+        "Exit status: 0 FILE reads without error; 2 it has errors, cannot be read, or usage.");
 
     rulegap::cli::CheckCommandOptions ck;
     CLI::App* check = app.add_subcommand("check",
@@ -91,10 +174,10 @@ int main(int argc, char** argv) {
     check->add_flag("--no-broad", ck.no_broad, "Skip the overly-broad-rule analysis");
     check->add_flag("--list-checks", ck.list_checks, "List the checks and exit");
     check->footer(
-        "Exit status: 0 no finding reaches --fail-on; 1 one does; 2 bad input (site, catalog or firewall file\n"
-        "errors, printed as file:line:column) or usage.\n"
         "Findings: blocked, partial, unknown (never counted as allowed), rpc-session, broad-any,\n"
-        "broad-sensitive, broad, firewall-disabled, input, not-checked.");
+        "broad-sensitive, broad, firewall-disabled, input, not-checked.\n"
+        "Exit status: 0 no finding reaches --fail-on; 1 one does; 2 bad input (site, catalog or firewall file\n"
+        "errors, printed as file:line:column) or usage.");
 
     // Every input is read whole, so its size bounds memory: refuse files over the limit.
     std::string max_input = "256M";
@@ -108,6 +191,13 @@ int main(int argc, char** argv) {
                         "Threads that read an iptables-save file of 1 MiB or more (0: one per core this process may use, at most 8, up to 16 MiB; the result is the same)")
             ->capture_default_str();
 
+    // --version after a command too (rulegap check --version).
+    for (CLI::App* sub : {explain, lint, check}) {
+        sub->set_version_flag("--version", kVersion);
+        sub->group("Commands");
+    }
+
+    if (std::optional<int> status = usage_or_help(app, argc, argv)) return *status;
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -123,6 +213,19 @@ int main(int argc, char** argv) {
     std::optional<std::uint64_t> limit = rulegap::parse_input_size(max_input);
     if (!limit) {
         fmt::print(stderr, "rulegap: error: --max-input-size takes a size such as 256M or 1G, not '{}'\n", max_input);
+        return 2;
+    }
+    // "-" is standard input, which can be read once.
+    std::vector<std::string> inputs;
+    if (explain->parsed()) {
+        inputs = ex.also;
+        inputs.insert(inputs.end(), {ex.file, ex.packets_file, ex.ipset_file});
+    } else if (lint->parsed()) {
+        inputs = li.also;
+        inputs.insert(inputs.end(), {li.file, li.ipset_file});
+    }
+    if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
+        fmt::print(stderr, "rulegap: error: standard input (-) can be read only once: give the other inputs as files\n");
         return 2;
     }
     ex.max_input_size = li.max_input_size = ck.max_input_size = *limit;

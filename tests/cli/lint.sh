@@ -12,7 +12,15 @@ python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["rules"]==
   && pass "json counts" || fail "json counts"
 printf '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 10.0.0.300 -j DROP\n' > "$TMP/bad.rules"
 expect_exit 2 "lint bad file" -- "$RULEGAP" lint "$TMP/bad.rules"
-expect_grep "$TMP/err" "bad.rules:3:[0-9]+: error: " "error has file:line:column"
+expect_grep "$TMP/out" "bad.rules:3:[0-9]+: error: " "error has file:line:column, on standard output (lint's findings)"
+if [ -s "$TMP/err" ]; then fail "lint's findings go to standard output only: stderr has"; sed 's/^/  | /' "$TMP/err"; else pass "nothing on stderr when the file is read"; fi
+# Errors about the command itself go to standard error, with nothing on standard output.
+expect_exit 2 "lint of a file that does not exist" -- "$RULEGAP" lint "$TMP/absent.rules"
+expect_grep "$TMP/err" "absent.rules: error: cannot read" "an unreadable file is an error on stderr"
+[ -s "$TMP/out" ] && fail "nothing on stdout when the file cannot be read" || pass "nothing on stdout when the file cannot be read"
+expect_exit 2 "lint with an unknown format" -- "$RULEGAP" lint "$TMP/bad.rules" --format yaml
+expect_grep "$TMP/err" "unknown format 'yaml'" "a usage error goes to stderr"
+[ -s "$TMP/out" ] && fail "nothing on stdout on a usage error" || pass "nothing on stdout on a usage error"
 # An unreadable rule counts once, as "unparsed" (not also as a target with no name); an unknown
 # target of a readable rule counts as that target.
 printf '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --frobnicate 3 -j ACCEPT\n-A INPUT -j FOOBAR\nCOMMIT\n' > "$TMP/unread.rules"

@@ -63,7 +63,7 @@ expect_exit 0 "GPO report + local rule strings" -- "$RULEGAP" explain "$M/dc-gpo
 expect_grep "$TMP/out" '"verdict":"drop"' "GPO XML AllowLocalPolicyMerge=false leaves the rule strings out"
 expect_exit 0 "lint combined" -- "$RULEGAP" lint "$M/dc-gpo.reg" --also "$M/dc-local.reg"
 expect_grep "$TMP/out" 'dc-gpo.reg \+ .*dc-local.reg: Windows Firewall' "lint reads both as one policy"
-expect_grep "$TMP/err" 'note: 2 exports of one host combined into one policy' "lint says what was combined"
+expect_grep "$TMP/out" 'note: 2 exports of one host combined into one policy' "lint says what was combined"
 expect_exit 2 "--also on iptables" -- "$RULEGAP" explain "$EX/perimeter.rules" --also "$M/dc-local.reg" --packet "$WEB"
 expect_grep "$TMP/err" 'combines Windows Firewall exports' "iptables takes exactly one FILE"
 expect_exit 2 "--also not a Windows export" -- "$RULEGAP" explain "$M/dc-gpo.reg" --also "$EX/perimeter.rules" --packet "$WEB"
