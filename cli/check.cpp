@@ -1,4 +1,5 @@
 // rulegap check — a site's firewalls against requirement catalogs; the gap report.
+#include <algorithm>
 #include <fstream>
 #include <unistd.h>
 
@@ -27,6 +28,35 @@ std::optional<FindingSeverity> parse_severity(std::string_view name) {
     return std::nullopt;
 }
 
+// "22,3389,5985-5986": sorted port ranges; nullopt when a part is not a port or a range.
+std::optional<std::vector<Interval>> parse_ports(std::string_view text) {
+    std::vector<Interval> out;
+    while (!text.empty()) {
+        const std::size_t comma = text.find(',');
+        std::string_view part = text.substr(0, comma);
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+        const std::size_t dash = part.find('-');
+        auto number = [](std::string_view v) -> std::optional<std::uint32_t> {
+            if (v.empty() || v.size() > 5) return std::nullopt;
+            std::uint32_t n = 0;
+            for (char c : v) {
+                if (c < '0' || c > '9') return std::nullopt;
+                n = n * 10 + static_cast<std::uint32_t>(c - '0');
+            }
+            return n <= 65535 ? std::optional(n) : std::nullopt;
+        };
+        auto lo = number(part.substr(0, dash));
+        auto hi = dash == std::string_view::npos ? lo : number(part.substr(dash + 1));
+        if (!lo || !hi || *lo > *hi) return std::nullopt;
+        out.push_back({*lo, *hi});
+    }
+    if (out.empty()) return std::nullopt;
+    std::sort(out.begin(), out.end(), [](const Interval& a, const Interval& b) { return a.lo < b.lo; });
+    return out;
+}
+
 }  // namespace
 
 int run_check(const CheckCommandOptions& o) {
@@ -49,6 +79,15 @@ int run_check(const CheckCommandOptions& o) {
     }
     CheckOptions options;
     options.broad_rules = !o.no_broad;
+    options.fail_on = *fail_on;
+    if (!o.sensitive_ports.empty()) {
+        options.sensitive_ports = parse_ports(o.sensitive_ports);
+        if (!options.sensitive_ports) {
+            fmt::print(stderr, "rulegap check: error: --sensitive-ports takes ports and ranges such as 22,3389,5985-5986, "
+                               "not '{}'\n", o.sensitive_ports);
+            return 2;
+        }
+    }
     for (const std::string& spec : o.severities) {
         std::size_t eq = spec.find('=');
         std::optional<FindingKind> kind = eq == std::string::npos ? std::nullopt : parse_kind(spec.substr(0, eq));
@@ -97,6 +136,14 @@ int run_check(const CheckCommandOptions& o) {
     if (!site_readable && site.diagnostics.has_errors()) return 2;
 
     Report report = check(site, catalogs, options);
+    // Warnings about the site (its own, and names no catalog or rule knows) go to stderr too.
+    std::vector<const Diagnostic*> warnings;
+    for (const Diagnostic& d : report.diagnostics.items)
+        if (d.severity == Severity::warning && d.where.file == site.file) warnings.push_back(&d);
+    std::stable_sort(warnings.begin(), warnings.end(), [](const Diagnostic* a, const Diagnostic* b) {
+        return std::pair(a->where.line, a->where.column) < std::pair(b->where.line, b->where.column);
+    });
+    for (const Diagnostic* d : warnings) fmt::print(stderr, "{}\n", d->to_string());
 
     std::string text;
     if (o.format == "json") text = render_json(report);

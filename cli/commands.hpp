@@ -54,6 +54,7 @@ struct CheckCommandOptions {
     std::vector<std::string> disabled;     // check names
     bool no_broad = false;
     bool list_checks = false;
+    std::string sensitive_ports;           // --sensitive-ports: "22,3389,5985-5986" (empty: not given)
     std::uint64_t max_input_size = 0;
     unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
 };

@@ -172,12 +172,16 @@ int main(int argc, char** argv) {
         "Change a finding kind's severity, e.g. broad=error or not-checked=warning; repeatable");
     check->add_option("--disable", ck.disabled, "Skip a check by name (see --list-checks); repeatable");
     check->add_flag("--no-broad", ck.no_broad, "Skip the overly-broad-rule analysis");
+    check->add_option("--sensitive-ports", ck.sensitive_ports,
+        "The broad check's sensitive ports, e.g. 22,3389,5985-5986 (replaces the site's `sensitive` list and the default)");
     check->add_flag("--list-checks", ck.list_checks, "List the checks and exit");
     check->footer(
         "Findings: blocked, partial, unknown (never counted as allowed), rpc-session, broad-any,\n"
         "broad-sensitive, broad, firewall-disabled, input, not-checked.\n"
-        "Exit status: 0 no finding reaches --fail-on; 1 one does; 2 bad input (site, catalog or firewall file\n"
-        "errors, printed as file:line:column) or usage.");
+        "PASS only when a requirement was checked and every checked one is allowed; INCOMPLETE otherwise.\n"
+        "Exit status: 0 no finding reaches --fail-on; 1 one does (an unknown requirement is an error by default),\n"
+        "or no requirement could be checked; 2 bad input (site, catalog or firewall file errors, printed as\n"
+        "file:line:column) or usage.");
 
     // Every input is read whole, so its size bounds memory: refuse files over the limit.
     std::string max_input = "256M";

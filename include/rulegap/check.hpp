@@ -88,6 +88,9 @@ struct RequirementResult {
     std::vector<std::string> annotations;
     FlowStatus status = FlowStatus::skipped;   // worst over paths (best over alternatives)
     std::string skip_reason;          // status skipped: why
+    std::vector<std::string> unresolved;   // site statements that could not be read and could
+                                           // change this verdict ("site.conf:12:30: ..."); the
+                                           // status is then unknown
     std::vector<PathResult> paths;
 };
 
@@ -124,11 +127,32 @@ struct Finding {
     std::vector<std::string> details;
 };
 
+// The highest severity that makes a run fail; `never` makes no finding fail it.
+enum class FailOn : std::uint8_t { error, warning, info, never };
+
 struct CheckOptions {
     std::map<FindingKind, FindingSeverity> severity;   // overrides default_severity()
     std::set<std::string, std::less<>> disabled_checks;   // by Check name (see checks())
     bool broad_rules = true;          // run the overly-broad analysis
+    FailOn fail_on = FailOn::error;   // for Report::verdict
+    // The broad check's sensitive destination ports; unset: the site's `sensitive` list, else
+    // default_sensitive_ports(). A host's RPC dynamic range is added on Windows hosts.
+    std::optional<std::vector<Interval>> sensitive_ports;
 };
+
+// 135, 137-139, 389, 445, 636, 1025, 1433, 3268-3269 (the documents' ports) and 22, 23, 3389,
+// 5900, 5985-5986 (remote administration).
+std::vector<Interval> default_sensitive_ports();
+
+// The verdict of a run, the same in every rendering:
+//   pass: at least one requirement was checked, every checked one is allowed, no finding reaches
+//         CheckOptions::fail_on, and every input was read
+//   fail: a checked requirement is blocked or partly open, or a finding (other than `unknown`,
+//         `input` and `not-checked`) reaches fail_on
+//   incomplete: otherwise not a pass: an input has errors, no requirement could be checked, or
+//         a checked requirement is unknown
+enum class RunVerdict : std::uint8_t { pass, fail, incomplete };
+std::string_view to_string(RunVerdict v);   // "PASS", "FAIL", "INCOMPLETE"
 
 struct ReportSummary {
     std::size_t requirements = 0, allowed = 0, partial = 0, unknown = 0, blocked = 0, skipped = 0;
@@ -139,8 +163,12 @@ struct Report {
     std::string site;                 // Site::name
     std::vector<RequirementResult> requirements;   // in catalog order
     std::vector<Finding> findings;    // by severity, kind, rank, id
-    Diagnostics diagnostics;          // site, catalog and firewall diagnostics, as read
+    Diagnostics diagnostics;          // site, catalog and firewall diagnostics, as read, and the
+                                      // checks' warnings about the site (names no catalog knows)
     ReportSummary summary;
+    RunVerdict verdict = RunVerdict::incomplete;
+    std::string verdict_reason;       // one sentence: why this verdict
+    std::size_t checked() const { return summary.requirements - summary.skipped; }
 
     const RequirementResult* requirement(std::string_view id) const;
     const Finding* finding(std::string_view id) const;

@@ -8,13 +8,12 @@
 
 namespace rulegap {
 
-// The highest severity that makes a run fail; `never` makes no finding fail it.
-enum class FailOn : std::uint8_t { error, warning, info, never };
 std::optional<FailOn> parse_fail_on(std::string_view text);   // "error", "warning", "info", "never"
-// True when some finding's severity reaches the threshold.
+// True when some finding's severity reaches the threshold, or when no requirement could be
+// checked at all (whatever the threshold: nothing checked is never a pass).
 bool fails(const Report& report, FailOn threshold);
 
-constexpr int report_schema_version = 1;
+constexpr int report_schema_version = 2;
 
 struct TextStyle {
     bool colour = false;       // ANSI colours (only on a terminal)
@@ -22,7 +21,7 @@ struct TextStyle {
 };
 
 std::string render_text(const Report& report, const TextStyle& style = {});
-std::string render_json(const Report& report);       // one JSON document, schema_version 1
+std::string render_json(const Report& report);       // one JSON document, schema_version 2
 std::string render_markdown(const Report& report);
 
 }  // namespace rulegap

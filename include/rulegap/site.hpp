@@ -104,6 +104,26 @@ struct PortClassBinding {
     SourceLoc where;
 };
 
+// A statement of the site file that could not be read (an error at its line). It is kept, with
+// what it names, so that every requirement it could affect is `unknown` with this location as the
+// reason: a mistake in the site never makes a flow `allowed` by leaving a firewall or a binding out.
+// Filled by the reader; the checks consult it (they never look at the file's syntax).
+struct UnresolvedStatement {
+    std::string statement;            // its keyword: "firewall", "bind", "zone", "role", ...; "" unknown
+    SourceLoc where;                  // the first error's place (file:line:column)
+    std::string reason;               // that error's message
+    std::vector<std::string> roles;   // requirements from or to these roles
+    std::vector<std::string> zones;   // requirements from or to a role in these zones, or crossing them
+    std::vector<std::string> names;   // port classes: the requirements whose flows name one of them
+    bool windows_hosts = false;       // an address keyword for every host: requirements crossing a
+                                      // Windows host firewall
+    bool unprotected_hosts = false;   // a host firewall of an undeclared role: requirements from or
+                                      // to a role without a host firewall
+    bool everything = false;          // what it names is unknown: every requirement
+    bool binds_roles() const { return statement == "role" || statement.empty(); }
+    std::string to_string() const;    // "site.conf:12:30: firewall statement not read: unknown role ..."
+};
+
 struct Site {
     std::string file;
     std::string name;
@@ -114,6 +134,9 @@ struct Site {
     std::vector<PortClassBinding> port_classes;
     std::vector<AddressBinding> addresses;
     std::vector<std::string> corrected;           // `use corrected`: ids or id prefixes ("mps.t2")
+    std::vector<Interval> sensitive_ports;        // `sensitive 22, 3389`: the broad check's list
+                                                  // (empty: its default)
+    std::vector<UnresolvedStatement> unresolved;  // statements that could not be read
     Diagnostics diagnostics;
 
     bool ok() const { return !diagnostics.has_errors(); }

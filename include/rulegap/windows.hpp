@@ -223,6 +223,7 @@ struct WindowsContext {
 // The canonical spelling of an address or port keyword (any capitalisation, PowerShell
 // spellings too); empty when it is not one.
 std::string windows_address_keyword(std::string_view word);
+std::vector<std::string> windows_address_keywords();   // every spelling, for "did you mean"
 std::string windows_port_keyword(std::string_view word);
 
 // The policy seen by one profile, as a Ruleset (family 0, table "filter", INPUT and OUTPUT).

@@ -24,6 +24,10 @@ struct CheckContext {
     const std::vector<Catalog>& catalogs;
     const CheckOptions& options;
     std::vector<HopUse> hop_uses;   // filled by the reachability check
+    // The site's statements that could not be read, and its binds of a port class no catalog
+    // declares but one nearly spelt so (that class is then left at its default): every
+    // requirement one of them could affect is unknown. Filled by check_site_names().
+    std::vector<UnresolvedStatement> unresolved;
 };
 
 // A check: one struct, listed in registry.cpp.
@@ -39,6 +43,19 @@ void run_reachability(CheckContext&, Report&);
 void run_rpc_pairing(CheckContext&, Report&);
 void run_broad(CheckContext&, Report&);
 void run_inputs(CheckContext&, Report&);
+
+// After the checks: Report::verdict and its reason (registry.cpp).
+void decide_verdict(Report& report, FailOn fail_on);
+
+// Before the checks: warnings about names in the site that no catalog or rule knows (roles,
+// port classes, `via` interfaces), with "did you mean"; fills cx.unresolved (site_names.cpp).
+void check_site_names(CheckContext&, Report&);
+
+// The unresolved statements that could change a requirement's verdict (unresolved.cpp). `src`
+// or `dst` null: that role is not bound (only statements that bind roles count then).
+std::vector<const UnresolvedStatement*> affecting(const CheckContext& cx, const std::vector<Flow>& flows,
+                                                  const std::string& source_role, const std::string& destination_role,
+                                                  const Role* src, const Role* dst, const std::vector<SitePath>& paths);
 
 // ---- shared helpers (flows.cpp) ----------------------------------------------------------
 

@@ -18,6 +18,60 @@ const std::vector<CheckDef>& registry() {
     return list;
 }
 
+namespace {
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+}  // namespace
+
+// Report::verdict (the rules are in check.hpp, RunVerdict).
+void decide_verdict(Report& report, FailOn fail_on) {
+    const ReportSummary& s = report.summary;
+    const int limit = static_cast<int>(fail_on);
+    std::size_t reaching = 0, definite = 0;
+    for (const Finding& f : report.findings) {
+        if (fail_on == FailOn::never || static_cast<int>(f.severity) > limit) continue;
+        ++reaching;
+        if (f.kind != FindingKind::unknown && f.kind != FindingKind::input && f.kind != FindingKind::not_checked) ++definite;
+    }
+    const std::string threshold = fail_on == FailOn::error ? "error" : fail_on == FailOn::warning ? "warning" : "info";
+    if (report.diagnostics.has_errors()) {
+        report.verdict = RunVerdict::incomplete;
+        report.verdict_reason = plural(report.diagnostics.error_count(), "input error", "input errors") +
+                                ": parts of the inputs could not be read (see below); their verdicts are unknown";
+    } else if (report.checked() == 0) {
+        report.verdict = RunVerdict::incomplete;
+        std::vector<std::string> why;
+        for (const RequirementResult& r : report.requirements)
+            if (std::find(why.begin(), why.end(), r.skip_reason) == why.end()) why.push_back(r.skip_reason);
+        report.verdict_reason = s.requirements == 0 ? "no requirement to check: the catalogs have none"
+                                                    : "no requirement could be checked (" + plural(s.requirements, "requirement", "requirements") + " not checked): ";
+        for (std::size_t i = 0; i < why.size() && i < 3; ++i) report.verdict_reason += (i ? "; " : "") + why[i];
+        if (why.size() > 3) report.verdict_reason += "; and " + std::to_string(why.size() - 3) + " more reasons";
+    } else if (s.blocked + s.partial > 0 || definite > 0) {
+        report.verdict = RunVerdict::fail;
+        std::string r;
+        if (s.blocked) r += plural(s.blocked, "required flow blocked", "required flows blocked");
+        if (s.partial) r += (r.empty() ? "" : ", ") + plural(s.partial, "required flow only partly open", "required flows only partly open");
+        if (definite) r += (r.empty() ? "" : "; ") + plural(reaching, "finding", "findings") + " at " + threshold + (fail_on == FailOn::error ? "" : " or above");
+        report.verdict_reason = r;
+    } else if (s.unknown > 0) {
+        report.verdict = RunVerdict::incomplete;
+        report.verdict_reason = plural(s.unknown, "checked requirement cannot be decided", "checked requirements cannot be decided") +
+                                " (unknown): never a pass";
+    } else if (reaching > 0) {
+        report.verdict = RunVerdict::fail;
+        report.verdict_reason = plural(reaching, "finding", "findings") + " at " + threshold + (fail_on == FailOn::error ? "" : " or above");
+    } else {
+        report.verdict = RunVerdict::pass;
+        report.verdict_reason = (report.checked() == 1 ? std::string("the one checked requirement is allowed")
+                                                       : "all " + std::to_string(report.checked()) + " checked requirements are allowed") +
+                                (s.skipped ? " (" + std::to_string(s.skipped) + " not checked)" : std::string());
+    }
+}
+
 }  // namespace check_detail
 
 std::string_view to_string(FlowStatus s) {
@@ -67,12 +121,25 @@ FindingSeverity default_severity(FindingKind k) {
         case FindingKind::partial:
         case FindingKind::rpc_session:
         case FindingKind::broad_any:
-        case FindingKind::firewall_disabled: return FindingSeverity::error;
-        case FindingKind::unknown:
+        case FindingKind::firewall_disabled:
+        case FindingKind::unknown: return FindingSeverity::error;   // never a pass by omission
         case FindingKind::broad_sensitive:
         case FindingKind::input: return FindingSeverity::warning;
         default: return FindingSeverity::info;
     }
+}
+
+std::string_view to_string(RunVerdict v) {
+    switch (v) {
+        case RunVerdict::pass: return "PASS";
+        case RunVerdict::fail: return "FAIL";
+        default: return "INCOMPLETE";
+    }
+}
+
+std::vector<Interval> default_sensitive_ports() {
+    return {{22, 23},     {135, 135},   {137, 139},   {389, 389},   {445, 445},  {636, 636},
+            {1025, 1025}, {1433, 1433}, {3268, 3269}, {3389, 3389}, {5900, 5900}, {5985, 5986}};
 }
 
 const RequirementResult* Report::requirement(std::string_view id) const {
@@ -105,7 +172,8 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
     for (const Catalog& c : catalogs) add(c.diagnostics);
     for (const Firewall& fw : site.firewalls)
         for (const Ruleset& rs : fw.rulesets) add(rs.diagnostics);
-    check_detail::CheckContext cx{site, catalogs, options, {}};
+    check_detail::CheckContext cx{site, catalogs, options, {}, {}};
+    check_detail::check_site_names(cx, report);
     for (const check_detail::CheckDef& c : check_detail::registry()) {
         if (options.disabled_checks.count(std::string_view(c.name))) continue;
         try {
@@ -131,6 +199,7 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
     }
     for (const Finding& f : report.findings)
         (f.severity == FindingSeverity::error ? s.errors : f.severity == FindingSeverity::warning ? s.warnings : s.infos)++;
+    check_detail::decide_verdict(report, options.fail_on);
     return report;
 }
 

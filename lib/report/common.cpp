@@ -15,6 +15,7 @@ std::optional<FailOn> parse_fail_on(std::string_view t) {
 }
 
 bool fails(const Report& report, FailOn threshold) {
+    if (report.checked() == 0) return true;   // nothing checked is never a pass
     if (threshold == FailOn::never) return false;
     auto limit = static_cast<int>(threshold);   // error 0, warning 1, info 2
     return std::any_of(report.findings.begin(), report.findings.end(),
@@ -35,10 +36,7 @@ std::string one_line(std::string text) {
     return text;
 }
 
-std::string verdict_word(const Report& report) {
-    if (report.diagnostics.has_errors()) return "INCOMPLETE";
-    return report.summary.errors > 0 ? "FAIL" : "PASS";
-}
+std::string verdict_word(const Report& report) { return std::string(to_string(report.verdict)); }
 
 }  // namespace report_detail
 }  // namespace rulegap

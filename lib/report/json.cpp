@@ -63,6 +63,7 @@ json requirement_json(const RequirementResult& r) {
             {"annotations", r.annotations},
             {"status", std::string(to_string(r.status))},
             {"skip_reason", r.skip_reason},
+            {"unresolved", r.unresolved},
             {"paths", paths}};
 }
 
@@ -98,6 +99,7 @@ std::string render_json(const Report& report) {
               {"schema_version", report_schema_version},
               {"site", report.site},
               {"verdict", report_detail::verdict_word(report)},
+              {"verdict_reason", report.verdict_reason},
               {"summary",
                {{"requirements", s.requirements}, {"allowed", s.allowed}, {"partial", s.partial},
                 {"unknown", s.unknown}, {"blocked", s.blocked}, {"skipped", s.skipped},

@@ -32,9 +32,9 @@ std::string code(const std::string& text) {
 std::string render_markdown(const Report& report) {
     const ReportSummary& s = report.summary;
     std::string out = fmt::format("# rulegap report: {}\n\n", report.site);
-    out += fmt::format("**{}** — {} requirements: {} allowed, {} partial, {} unknown, {} blocked, {} not checked. "
+    out += fmt::format("**{}** — {}. {} requirements: {} allowed, {} partial, {} unknown, {} blocked, {} not checked. "
                        "Findings: {} errors, {} warnings, {} info.\n\n",
-                       report_detail::verdict_word(report), s.requirements, s.allowed, s.partial, s.unknown, s.blocked,
+                       report_detail::verdict_word(report), cell(report.verdict_reason), s.requirements, s.allowed, s.partial, s.unknown, s.blocked,
                        s.skipped, s.errors, s.warnings, s.infos);
 
     // Summary per catalog table, in catalog order.

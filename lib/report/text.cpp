@@ -42,9 +42,7 @@ std::string render_text(const Report& report, const TextStyle& style) {
                        "findings: {} errors, {} warnings, {} info\n",
                        paint(code, verdict), report.site, s.requirements, s.allowed, s.partial, s.unknown, s.blocked,
                        s.skipped, s.errors, s.warnings, s.infos);
-    if (report.diagnostics.has_errors())
-        out += fmt::format("{} input errors: parts of the inputs could not be read (see below); their verdicts are unknown\n",
-                           report.diagnostics.error_count());
+    out += fmt::format("{} because {}\n", paint(code, verdict), one_line(report.verdict_reason));
 
     for (const report_detail::Section& sec : report_detail::sections) {
         std::vector<const Finding*> list = report.of_kind(sec.kind);

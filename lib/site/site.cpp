@@ -115,6 +115,11 @@ PortBindings Site::port_bindings() const {
     return out;
 }
 
+std::string UnresolvedStatement::to_string() const {
+    return where.to_string() + ": " + (statement.empty() ? std::string("line") : statement + " statement") +
+           " not read: " + reason;
+}
+
 bool Site::uses_corrected(std::string_view id) const {
     for (const std::string& c : corrected) {
         if (c == "all" || c == id) return true;

@@ -89,8 +89,14 @@ struct UseStmt {
     std::vector<Span> ids;
 };
 
+// `sensitive 22, 3389, 5985-5986`
+struct SensitiveStmt {
+    Span keyword;
+    std::vector<Span> items;
+};
+
 struct Statement
-    : x3::variant<NamedStmt, ZoneStmt, RoleStmt, FirewallStmt, BindStmt, UseStmt> {
+    : x3::variant<NamedStmt, ZoneStmt, RoleStmt, FirewallStmt, BindStmt, UseStmt, SensitiveStmt> {
     using base_type::base_type;
     using base_type::operator=;
 };

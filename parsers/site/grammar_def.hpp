@@ -90,8 +90,9 @@ x3::rule<struct role_stmt_class, ast::RoleStmt> const role_stmt = "role";
 x3::rule<struct firewall_stmt_class, ast::FirewallStmt> const firewall_stmt = "firewall";
 x3::rule<struct bind_stmt_class, ast::BindStmt> const bind_stmt = "bind";
 x3::rule<struct use_stmt_class, ast::UseStmt> const use_stmt = "use";
+x3::rule<struct sensitive_stmt_class, ast::SensitiveStmt> const sensitive_stmt = "sensitive";
 x3::rule<struct statement_class, ast::Statement> const statement =
-    "statement (site, catalog, zone, role, firewall, bind or use)";
+    "statement (site, catalog, zone, role, firewall, bind, use or sensitive)";
 
 auto const site_stmt_def = raw[kw("site")] > quoted;
 auto const catalog_stmt_def = raw[kw("catalog")] > file;
@@ -103,11 +104,12 @@ x3::rule<struct corrected_class> const corrected_keyword = "'corrected'";
 auto const corrected_keyword_def = kw("corrected");
 BOOST_SPIRIT_DEFINE(corrected_keyword)
 auto const use_stmt_def = raw[kw("use")] > corrected_keyword > +id;
+auto const sensitive_stmt_def = raw[kw("sensitive")] > items;
 auto const statement_def =
-    site_stmt | catalog_stmt | zone_stmt | role_stmt | firewall_stmt | bind_stmt | use_stmt;
+    site_stmt | catalog_stmt | zone_stmt | role_stmt | firewall_stmt | bind_stmt | use_stmt | sensitive_stmt;
 
 BOOST_SPIRIT_DEFINE(site_stmt, catalog_stmt, zone_stmt, role_stmt, firewall_stmt, bind_stmt,
-                    use_stmt, statement)
+                    use_stmt, sensitive_stmt, statement)
 
 // The line: nothing, a comment, or one statement; then the end.
 line_type const line_rule = "line";

@@ -8,6 +8,7 @@
 
 #include <boost/variant/apply_visitor.hpp>
 
+#include "lib/model/spelling.hpp"
 #include "parsers/common/lexical.hpp"
 #include "rulegap/packet.hpp"
 
@@ -56,10 +57,101 @@ public:
     void run() {
         for (const ParsedLine& l : lines_) {
             line_ = &l;
+            const std::size_t before = site_.diagnostics.items.size();
             boost::apply_visitor(*this, l.statement);
+            keep_unresolved(l.statement, before);
         }
         assign_zones();
+        // A zone that could not be read might have held any role placed by its addresses.
+        for (UnresolvedStatement& u : site_.unresolved)
+            if (u.statement == "zone")
+                for (const Role& r : site_.roles)
+                    if (std::find(explicit_zones_.begin(), explicit_zones_.end(), r.name) == explicit_zones_.end())
+                        u.roles.push_back(r.name);
         if (site_.name.empty()) site_.name = std::filesystem::path(site_.file).stem().string();
+    }
+
+    // What a statement that could not be read names, so the checks can make every requirement
+    // it could affect `unknown` (the statements that carry no verdict are left out).
+    struct Scope {
+        using result_type = void;
+        Lowerer& self;
+        UnresolvedStatement& u;
+        void operator()(const ast::NamedStmt& s) { u.statement = view(s.keyword) == "site" ? "" : "catalog"; u.everything = view(s.keyword) != "site"; }
+        void operator()(const ast::UseStmt&) { u.statement = "use"; u.everything = true; }
+        void operator()(const ast::SensitiveStmt&) { u.statement = "sensitive"; }
+        void operator()(const ast::ZoneStmt& s) {
+            u.statement = "zone";
+            u.zones.emplace_back(view(s.name));
+        }
+        void operator()(const ast::RoleStmt& s) {
+            u.statement = "role";
+            u.roles.push_back(unquote(view(s.name)));
+            if (u.roles.back().empty()) u.everything = true;
+        }
+        void operator()(const ast::FirewallStmt& s) {
+            u.statement = "firewall";
+            if (const auto* on = boost::get<ast::OnRole>(&s.placement.get())) {
+                const std::string role = unquote(view(on->role));
+                if (self.site_.role(role) || self.unresolved_role(role)) u.roles.push_back(role);
+                else u.unprotected_hosts = true;   // meant for some role without a host firewall
+                return;
+            }
+            for (const ast::Side& side : boost::get<ast::Between>(s.placement.get()).sides) {
+                std::string zone(view(side.zone));
+                if (!self.site_.zone(zone) && !self.unresolved_zone(zone)) u.everything = true;
+                u.zones.push_back(std::move(zone));
+            }
+        }
+        void operator()(const ast::BindStmt& s) {
+            u.statement = "bind";
+            const std::string name = unquote(view(s.name));
+            if (!windows_address_keyword(name).empty() || s.role || self.near_address_keyword(name, s.items)) {
+                if (s.role) u.roles.push_back(unquote(view(*s.role)));
+                else u.windows_hosts = true;
+                return;
+            }
+            if (name.empty()) u.everything = true;
+            else u.names.push_back(name);
+        }
+    };
+
+    void keep_unresolved(const ast::Statement& statement, std::size_t before) {
+        const Diagnostic* first = nullptr;
+        for (std::size_t i = before; i < site_.diagnostics.items.size() && !first; ++i)
+            if (site_.diagnostics.items[i].severity == Severity::error) first = &site_.diagnostics.items[i];
+        if (!first) return;
+        UnresolvedStatement u;
+        u.where = first->where;
+        u.reason = first->message;
+        Scope scope{*this, u};
+        boost::apply_visitor(scope, statement);
+        if (u.statement.empty() || u.statement == "sensitive") return;   // names nothing a verdict uses
+        site_.unresolved.push_back(std::move(u));
+    }
+
+    bool unresolved_role(const std::string& name) const {
+        for (const UnresolvedStatement& u : site_.unresolved)
+            if (u.binds_roles() && std::find(u.roles.begin(), u.roles.end(), name) != u.roles.end()) return true;
+        return false;
+    }
+    bool unresolved_zone(const std::string& name) const {
+        for (const UnresolvedStatement& u : site_.unresolved)
+            if (u.statement == "zone" && std::find(u.zones.begin(), u.zones.end(), name) != u.zones.end()) return true;
+        return false;
+    }
+
+    // A bind whose name is not an address keyword but nearly is one, of items that are not all
+    // ports: a misspelt keyword ("LocalSubnett"), not a port class.
+    bool near_address_keyword(const std::string& name, const std::vector<ast::Span>& items) const {
+        if (!windows_address_keyword(name).empty() || !spelling::closest(name, windows_address_keywords())) return false;
+        return !std::all_of(items.begin(), items.end(), [](const ast::Span& i) { return is_port_text(view(i)); });
+    }
+
+    static bool is_port_text(std::string_view v) {
+        const std::size_t dash = v.find('-');
+        return to_number(v.substr(0, dash), 65535) &&
+               (dash == std::string_view::npos || to_number(v.substr(dash + 1), 65535));
     }
 
     void operator()(const ast::NamedStmt& s) {
@@ -187,6 +279,10 @@ public:
             site_.addresses.push_back(std::move(b));
             return;
         }
+        if (near_address_keyword(name, s.items) || (s.role && spelling::closest(name, windows_address_keywords()))) {
+            error(s.name, "unknown address keyword \"" + name + "\"" + spelling::did_you_mean(name, windows_address_keywords()));
+            return;
+        }
         if (s.role) { error(*s.role, "only address keywords (LocalSubnet, DNS, ...) are bound per role"); return; }
         if (name.empty()) { error(s.name, "the port class's name is empty"); return; }
         for (const PortClassBinding& b : site_.port_classes)
@@ -206,6 +302,18 @@ public:
 
     void operator()(const ast::UseStmt& s) {
         for (const ast::Span& id : s.ids) site_.corrected.emplace_back(view(id));
+    }
+
+    void operator()(const ast::SensitiveStmt& s) {
+        std::vector<Interval> ports;
+        for (const ast::Span& item : s.items) {
+            auto range = port_range(item);
+            if (!range) return;
+            ports.push_back(*range);
+        }
+        site_.sensitive_ports.insert(site_.sensitive_ports.end(), ports.begin(), ports.end());
+        std::sort(site_.sensitive_ports.begin(), site_.sensitive_ports.end(),
+                  [](const Interval& x, const Interval& y) { return x.lo < y.lo; });
     }
 
 private:

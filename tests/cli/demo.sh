@@ -23,7 +23,7 @@ expect_exit 1 "json report" -- "$RULEGAP" check examples/mps-datacenter/site.con
 python3 - "$TMP/out" "$TMP/report.txt" <<'PY' && pass "json: schema, ids and summary agree with text" || fail "json report"
 import json, re, sys
 j = json.load(open(sys.argv[1]))
-assert j["schema"] == "rulegap-report" and j["schema_version"] == 1, j.get("schema")
+assert j["schema"] == "rulegap-report" and j["schema_version"] == 2, j.get("schema")
 text_ids = re.findall(r"^  (?:error|warning|info) +(\S+)$", open(sys.argv[2]).read(), re.M)
 assert sorted(f["id"] for f in j["findings"]) == sorted(text_ids), "finding ids differ"
 assert len(set(text_ids)) == len(text_ids), "finding ids not unique"

@@ -241,7 +241,7 @@ TEST_CASE("check: an undecided rule makes the flow unknown, never allowed, and i
     CHECK(r.requirement("t.t1.r1")->status == FlowStatus::unknown);
     const Finding* f = r.finding("unknown/t.t1.r1/srv");
     REQUIRE(f);
-    CHECK(f->severity == FindingSeverity::warning);
+    CHECK(f->severity == FindingSeverity::error);   // unknown is never a pass (issue 13)
     REQUIRE(f->witness);
     CHECK(f->witness->dst_port == 135);
     CHECK(r.finding("input/srv/5"));

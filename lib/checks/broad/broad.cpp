@@ -1,5 +1,6 @@
 // rulegap checks — overly broad rules: what an accept rule on a hop that carries required flows
 // admits beyond all the requirements crossing that hop. See README.md in this folder.
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -26,12 +27,21 @@ PacketSet port_protocols() {
     return PacketSet::where(Field::protocol, {Interval{6, 6}, Interval{17, 17}, Interval{33, 33}, Interval{132, 132}, Interval{136, 136}});
 }
 
-std::vector<Interval> sensitive_ports(const Firewall& fw) {
-    std::vector<Interval> p = {{135, 135}, {137, 139}, {389, 389}, {445, 445}, {636, 636},
-                               {1025, 1025}, {1433, 1433}, {3268, 3269}};
+// --sensitive-ports, else the site's `sensitive` list, else the default; and a Windows host's
+// RPC dynamic range.
+std::vector<Interval> sensitive_ports(const CheckContext& cx, const Firewall& fw) {
+    std::vector<Interval> p = cx.options.sensitive_ports ? *cx.options.sensitive_ports
+                              : !cx.site.sensitive_ports.empty() ? cx.site.sensitive_ports
+                                                                 : default_sensitive_ports();
     if (fw.rpc_range) p.push_back(*fw.rpc_range);
     else if (fw.is_windows()) p.push_back({49152, 65535});
-    return p;
+    std::sort(p.begin(), p.end(), [](const Interval& a, const Interval& b) { return a.lo < b.lo; });
+    std::vector<Interval> merged;   // sorted and disjoint, as PacketSet::where wants
+    for (const Interval& i : p) {
+        if (!merged.empty() && i.lo <= merged.back().hi + 1) merged.back().hi = std::max(merged.back().hi, i.hi);
+        else merged.push_back(i);
+    }
+    return merged;
 }
 
 }  // namespace
@@ -81,7 +91,7 @@ void run_broad(CheckContext& cx, Report& report) {
             const std::vector<Interval> dports = ported.values(Field::dst_port);
             const std::vector<Interval> all_dports = (a.admitted & port_protocols()).values(Field::dst_port);
             if (all_dports.size() == 1 && all_dports[0].lo == 0 && all_dports[0].hi == 65535) wide.push_back("any port");
-            const PacketSet sensitive = a.excess & PacketSet::where(Field::dst_port, sensitive_ports(fw)) & port_protocols();
+            const PacketSet sensitive = a.excess & PacketSet::where(Field::dst_port, sensitive_ports(cx, fw)) & port_protocols();
             const PacketSet outsiders = sensitive - g.sources;
             PacketSet witness_from = a.excess;
             if (!wide.empty()) {

@@ -184,12 +184,41 @@ void hop_findings(const CheckContext& cx, Report& report, const RequirementResul
     }
 }
 
-void not_checked(const CheckContext& cx, Report& report, const RequirementResult& rr) {
+void not_checked(const CheckContext& cx, Report& report, const RequirementResult& rr, const Requirement& req) {
     Finding f;
     f.kind = FindingKind::not_checked;
     f.id = "not-checked/" + rr.id;
     f.requirement = rr.id;
     f.message = rr.id + " (" + rr.source_role + " to " + rr.destination_role + ") was not checked: " + rr.skip_reason;
+    if (req.corrected && !rr.corrected) {
+        // The catalog's corrected reading may be checkable where the document's is not.
+        std::string reading;
+        for (const Flow& fl : req.corrected->alternatives) {
+            reading += (reading.empty() ? "" : " | ") + fl.protocol_text;
+            if (protocol_has_ports(fl.protocol)) reading += " " + fl.source.text + " -> " + fl.destination.text;
+        }
+        f.message += "; the catalog has a corrected reading (" + reading + "): check it with `use corrected " + rr.id + "`";
+        f.details.push_back("corrected reading at " + req.corrected->where.to_string());
+    }
+    add_finding(report, cx.options, std::move(f));
+}
+
+// A requirement that a site statement which could not be read could affect: unknown, with the
+// statements' locations as the reason (never allowed or not-checked by their omission).
+void unresolved(const CheckContext& cx, Report& report, RequirementResult& rr,
+                const std::vector<const UnresolvedStatement*>& hit) {
+    rr.status = FlowStatus::unknown;
+    for (const UnresolvedStatement* u : hit) rr.unresolved.push_back(u->to_string());
+    Finding f;
+    f.kind = FindingKind::unknown;
+    f.id = "unknown/" + rr.id + "/site";
+    f.requirement = rr.id;
+    f.rule = hit.front()->where;
+    f.message = rr.id + " (" + rr.flows + ", " + rr.source_role + " to " + rr.destination_role +
+                ") cannot be decided: the site's " + (hit.front()->statement.empty() ? std::string("line") : hit.front()->statement + " statement") +
+                " at " + hit.front()->where.to_string() + " could not be read" +
+                (hit.size() > 1 ? " (and " + std::to_string(hit.size() - 1) + " more)" : std::string());
+    f.details = rr.unresolved;
     add_finding(report, cx.options, std::move(f));
 }
 
@@ -217,10 +246,16 @@ void run_reachability(CheckContext& cx, Report& report) {
             const Role* src = site.role(rr.source_role);
             const Role* dst = site.role(rr.destination_role);
             if (!src || !dst) {
-                rr.skip_reason = "role \"" + (src ? rr.destination_role : rr.source_role) + "\" is not bound in the site";
                 for (const Flow& fl : flows) rr.flows += (rr.flows.empty() ? "" : " | ") + fl.protocol_text;
+                const auto hit = affecting(cx, flows, rr.source_role, rr.destination_role, src, dst, {});
+                if (!hit.empty()) {   // the role's line could not be read: not "not bound"
+                    unresolved(cx, report, rr, hit);
+                    report.requirements.push_back(std::move(rr));
+                    continue;
+                }
+                rr.skip_reason = "role \"" + (src ? rr.destination_role : rr.source_role) + "\" is not bound in the site";
                 report.requirements.push_back(std::move(rr));
-                not_checked(cx, report, report.requirements.back());
+                not_checked(cx, report, report.requirements.back(), req);
                 continue;
             }
             std::vector<Built> built;
@@ -230,11 +265,17 @@ void run_reachability(CheckContext& cx, Report& report) {
             }
             const std::vector<SitePath> paths = site_paths(site, rr.source_role, rr.destination_role);
             const bool checkable = std::any_of(built.begin(), built.end(), [](const Built& b) { return b.problem.empty(); });
+            const auto hit = affecting(cx, flows, rr.source_role, rr.destination_role, src, dst, paths);
+            if (paths.empty() && checkable && !hit.empty()) {   // the missing path may be the statement's
+                unresolved(cx, report, rr, hit);
+                report.requirements.push_back(std::move(rr));
+                continue;
+            }
             if (paths.empty() || !checkable) {
                 rr.skip_reason = paths.empty() ? "no path from \"" + rr.source_role + "\" to \"" + rr.destination_role + "\" in the site"
                                                : built.front().problem;
                 report.requirements.push_back(std::move(rr));
-                not_checked(cx, report, report.requirements.back());
+                not_checked(cx, report, report.requirements.back(), req);
                 continue;
             }
             rr.status = FlowStatus::allowed;
@@ -275,8 +316,9 @@ void run_reachability(CheckContext& cx, Report& report) {
                 rr.paths.push_back(std::move(*best));
             }
             report.requirements.push_back(std::move(rr));
-            const RequirementResult& done = report.requirements.back();
+            RequirementResult& done = report.requirements.back();
             for (const PathResult& pr : done.paths) hop_findings(cx, report, done, pr);
+            if (!hit.empty()) unresolved(cx, report, done, hit);
         }
     }
 }

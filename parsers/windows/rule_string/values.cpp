@@ -80,6 +80,12 @@ uint128 family_max(int family) { return family == 4 ? uint128(0xffffffffu) : ~ui
 std::string windows_address_keyword(std::string_view word) { return canonical(address_keywords, word); }
 std::string windows_port_keyword(std::string_view word) { return canonical(port_keywords, word); }
 
+std::vector<std::string> windows_address_keywords() {
+    std::vector<std::string> out;
+    for (const Spelling& s : address_keywords) out.emplace_back(s.written);
+    return out;
+}
+
 namespace windows_detail {
 
 std::optional<bool> parse_bool(std::string_view text) {
