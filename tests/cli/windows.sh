@@ -96,4 +96,11 @@ got=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(" ".joi
 [ "$got" = "blocked/merge.t1.r2/dc@dc-gpo.reg:23 blocked/merge.t1.r3/dc@dc-gpo.reg:11" ] &&
     pass "check: the GP block names its file and line; the local-only flow is blocked by the GP default, at its DefaultInboundAction line" ||
     fail "check findings: $got"
+# Every protocol is said as such; a disabled allow rule is not offered where a block rule decides
+# (enabled, it would still lose to the block rule).
+S=$REPO/tests/fixtures/windows/spec
+expect_exit 1 "check: all protocols, disabled rule behind a block" -- "$RULEGAP" check "$S/site.conf" --catalog "$S/spec.catalog"
+expect_grep "$TMP/out" "admits any port: traffic of all protocols beyond the requirements" "a rule without Protocol admits traffic of all protocols"
+expect_grep "$TMP/out" "destination ports \(0-65535\), all protocols$" "and the detail says all protocols"
+grep -q "disabled rule" "$TMP/out" && fail "a disabled allow rule offered where a block rule decides" || pass "no disabled rule offered against a block rule"
 finish
