@@ -69,6 +69,7 @@ std::optional<std::size_t> read_packets(const ExplainOptions& o, std::vector<Pac
 
 nlohmann::ordered_json rule_json(const Ruleset& rs, const RuleRef& r) {
     nlohmann::ordered_json j = {{"file", r.file.empty() ? rs.file : r.file}, {"line", r.line}, {"table", r.table}, {"chain", r.chain}, {"text", r.text}};
+    if (!r.name.empty()) j["name"] = r.name;   // no line (a registry hive): what names it
     // Windows rules: their id (registry value name, GUID or CSV name), kept by the reader.
     const Table* t = rs.family == 0 ? rs.table(r.table) : nullptr;
     const Chain* c = t ? t->chain(r.chain) : nullptr;
@@ -79,9 +80,12 @@ nlohmann::ordered_json rule_json(const Ruleset& rs, const RuleRef& r) {
 
 nlohmann::ordered_json decision_json(const Ruleset& rs, const PacketLine& p, const Decision& d) {
     nlohmann::ordered_json trace = nlohmann::ordered_json::array();
-    for (const TraceStep& s : d.trace)
-        trace.push_back({{"table", s.at.table}, {"chain", s.at.chain}, {"line", s.at.line},
-                         {"text", s.at.text}, {"action", s.action}});
+    for (const TraceStep& s : d.trace) {
+        nlohmann::ordered_json step = {{"table", s.at.table}, {"chain", s.at.chain}, {"line", s.at.line},
+                                       {"text", s.at.text}, {"action", s.action}};
+        if (!s.at.name.empty()) step["name"] = s.at.name;
+        trace.push_back(std::move(step));
+    }
     nlohmann::ordered_json rule = nullptr;
     if (d.decided_by && !d.by_policy) rule = rule_json(rs, *d.decided_by);
     return {{"packet", p.text},
@@ -104,23 +108,46 @@ struct Style {
     }
 };
 
+// "file:line", or "file[name]" for a place without lines (a rule of a registry hive).
+std::string where_of(const Ruleset& rs, const RuleRef& r) {
+    SourceLoc at = r.where();
+    if (at.file.empty()) at.file = rs.file;
+    return at.to_string();
+}
+
 void print_text(const Ruleset& rs, Hook hook, const PacketLine& p, const Decision& d, const Style& st) {
     fmt::print("packet   {}\n", p.text);
     std::string family = rs.family == 0 ? std::string("Windows Firewall") : "IPv" + std::to_string(rs.family);
     fmt::print("hook     {} ({}, {})\n", to_string(hook), rs.file, family);
-    for (const TraceStep& s : d.trace) {
-        bool decisive = d.decided_by && s.at.table == d.decided_by->table && s.at.chain == d.decided_by->chain &&
-                        s.at.rule == d.decided_by->rule;
-        std::string where = fmt::format("{}:{}", s.at.file.empty() ? rs.file : s.at.file, s.at.line);
-        std::string line = fmt::format("  {:<8} {:<16} {:<28} {}", s.at.table, s.at.chain, where, s.at.text);
-        fmt::print("{}\n      -> {}{}\n", decisive ? st.bold(line) : line, s.action, decisive ? "   <== decides" : "");
+    // A run of rules with the same outcome (58 rules each "undecided: program") says it once,
+    // after the run.
+    for (std::size_t i = 0; i < d.trace.size();) {
+        auto decisive = [&](const TraceStep& s) {
+            return d.decided_by && s.at.table == d.decided_by->table && s.at.chain == d.decided_by->chain &&
+                   s.at.rule == d.decided_by->rule;
+        };
+        std::size_t end = i + 1;
+        if (!decisive(d.trace[i]))
+            while (end < d.trace.size() && d.trace[end].action == d.trace[i].action && !decisive(d.trace[end])) ++end;
+        for (std::size_t k = i; k < end; ++k) {
+            const TraceStep& s = d.trace[k];
+            std::string line = fmt::format("  {:<8} {:<16} {:<28} {}", s.at.table, s.at.chain, where_of(rs, s.at), s.at.text);
+            fmt::print("{}\n", decisive(s) ? st.bold(line) : line);
+        }
+        const TraceStep& s = d.trace[i];
+        fmt::print("      -> {}{}{}\n", s.action, end - i > 1 ? fmt::format("   (each of the {} rules above)", end - i) : "",
+                   decisive(s) ? "   <== decides" : "");
+        i = end;
     }
     if (d.trace.empty()) fmt::print("  (no rule matched and no chain applies)\n");
     std::string by;
     if (d.decided_by) {
-        const std::string& file = d.decided_by->file.empty() ? rs.file : d.decided_by->file;
-        by = d.by_policy ? fmt::format(" by the policy of {} {} ({}:{})", d.decided_by->table, d.decided_by->chain, file, d.decided_by->line)
-                         : fmt::format(" by {}:{} ({} {})", file, d.decided_by->line, d.decided_by->table, d.decided_by->chain);
+        const std::string where = where_of(rs, *d.decided_by);
+        if (d.by_policy && rs.family == 0)   // Windows: the profile's default, in its own words
+            by = fmt::format(" by the {} ({})", d.decided_by->text, where);
+        else
+            by = d.by_policy ? fmt::format(" by the policy of {} {} ({})", d.decided_by->table, d.decided_by->chain, where)
+                             : fmt::format(" by {} ({} {})", where, d.decided_by->table, d.decided_by->chain);
     }
     std::string scope;
     if (d.verdict == Verdict::unknown && d.reason.starts_with("program: only for "))

@@ -143,7 +143,8 @@ LoadedRuleset load_ruleset(const std::string& file, const LoadOptions& o) {
             }
             policies.push_back(read_windows_policy(*bytes, more));
         }
-        out.ruleset = to_ruleset(combine_windows_policies(std::move(policies)), *profile, ctx);
+        out.windows = combine_windows_policies(std::move(policies));
+        out.ruleset = to_ruleset(*out.windows, *profile, ctx);
         out.ok = true;
         return out;
     }

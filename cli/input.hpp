@@ -41,6 +41,7 @@ struct LoadedRuleset {
     Ruleset ruleset;
     IpSets ipsets;
     InputFormat format = InputFormat::iptables;
+    std::optional<WindowsPolicy> windows;   // Windows: the policy as read (all profiles), before lowering
     bool ok = false;        // false: could not be read at all (message already printed)
 };
 

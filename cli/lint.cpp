@@ -1,5 +1,7 @@
 // rulegap lint — read a firewall export and say what was read, what was not, and what is not
 // modelled. Exit 0 when it reads without error, 2 otherwise.
+#include <algorithm>
+#include <array>
 #include <future>
 #include <map>
 #include <span>
@@ -60,6 +62,52 @@ std::vector<std::span<const Rule>> split_off_half(std::vector<std::span<const Ru
     return rest;
 }
 
+// A Windows policy in its own terms: its rules per direction and profile (enabled ones), and
+// how many are disabled.
+struct WindowsCounts {
+    std::size_t rules = 0, disabled = 0, unreadable = 0;
+    std::size_t enabled[2][3] = {};   // [inbound, outbound][domain, private, public]
+};
+
+WindowsCounts count_windows(const WindowsPolicy& p) {
+    WindowsCounts c;
+    for (const WindowsRule& r : p.rules) {
+        ++c.rules;
+        if (!r.has_action || !r.has_direction) { ++c.unreadable; continue; }
+        if (r.readable && !r.active) { ++c.disabled; continue; }
+        const int dir = r.direction == WindowsDirection::in ? 0 : 1;
+        for (int k = 0; k < 3; ++k)
+            if (r.profiles & (1u << k)) ++c.enabled[dir][k];
+    }
+    return c;
+}
+
+// "domain profile default: block inbound (file:line); ...": the chain ends, as lowered.
+std::string windows_defaults(const Ruleset& rs) {
+    std::string out;
+    if (const Table* t = rs.table("filter"))
+        for (const Chain& c : t->chains) {
+            if (c.policy_text.empty()) continue;
+            out += (out.empty() ? "" : "; ") + c.policy_text + " (" + rs.policy_where(c).to_string() + ")";
+        }
+    return out;
+}
+
+// The Windows rules in force in the lowered profile, per chain: the rules a Windows rule became
+// share its text (one kept copy), so distinct texts count rules; the lowering's own rules (the
+// stateful rule, settings that could not be read) have no id and a text in parentheses.
+std::size_t windows_rules_in_force(const Ruleset& rs, const char* chain) {
+    const Table* t = rs.table("filter");
+    const Chain* c = t ? t->chain(chain) : nullptr;
+    if (!c) return 0;
+    std::vector<const char*> seen;
+    for (const Rule& r : c->rules) {
+        if (r.comment.empty() && r.text.starts_with("(")) continue;
+        if (std::find(seen.begin(), seen.end(), r.text.data()) == seen.end()) seen.push_back(r.text.data());
+    }
+    return seen.size();
+}
+
 }  // namespace
 
 int run_lint(const LintOptions& o) {
@@ -113,23 +161,48 @@ int run_lint(const LintOptions& o) {
         }
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (const Diagnostics* ds : {static_cast<const Diagnostics*>(&loaded.ipsets.diagnostics), &diags})
-            for (const Diagnostic& d : ds->items)
+            for (const Diagnostic& d : ds->items) {
                 list.push_back({{"severity", d.severity == Severity::error ? "error" : d.severity == Severity::warning ? "warning" : "note"},
                                 {"file", d.where.file}, {"line", d.where.line}, {"column", d.where.column},
                                 {"message", d.message}});
+                if (!d.where.name.empty()) list.back()["name"] = d.where.name;
+            }
         nlohmann::ordered_json j = {{"file", rs.file}, {"family", rs.family}, {"tables", tables},
                             {"chains", chains}, {"rules", rules}, {"unmodelled", undecided},
                             {"unmodelled_by_module", by_module}, {"errors", errors},
                             {"warnings", diags.warning_count()}, {"diagnostics", list}};
+        if (loaded.windows) {
+            const WindowsCounts wc = count_windows(*loaded.windows);
+            nlohmann::ordered_json enabled;
+            for (int k = 0; k < 3; ++k)
+                enabled[std::array{"domain", "private", "public"}[static_cast<std::size_t>(k)]] = {
+                    {"inbound", wc.enabled[0][k]}, {"outbound", wc.enabled[1][k]}};
+            j["windows"] = {{"rules", wc.rules}, {"disabled", wc.disabled}, {"unreadable", wc.unreadable},
+                            {"enabled", enabled}, {"profile", o.profile},
+                            {"in_force", {{"inbound", windows_rules_in_force(rs, "INPUT")}, {"outbound", windows_rules_in_force(rs, "OUTPUT")}}},
+                            {"defaults", windows_defaults(rs)}};
+        }
         fmt::print("{}\n", j.dump());
     } else {
         // The diagnostics are lint's findings: its output, on standard output.
         print_diagnostics(loaded.ipsets.diagnostics, true, stdout);
         print_diagnostics(diags, true, stdout);
-        std::string family = rs.family == 0 ? "Windows Firewall (IPv4 and IPv6), profile " + o.profile
-                                            : "IPv" + std::to_string(rs.family);
-        fmt::print("{}: {}, {} table{}, {} chains, {} rules\n", rs.file, family, rs.tables.size(),
-                   rs.tables.size() == 1 ? "" : "s", chains, rules);
+        if (loaded.windows) {
+            const WindowsCounts wc = count_windows(*loaded.windows);
+            fmt::print("{}: Windows Firewall ({}), {} rule{} read: {} disabled{}\n", rs.file, to_string(loaded.windows->form),
+                       wc.rules, wc.rules == 1 ? "" : "s", wc.disabled,
+                       wc.unreadable ? fmt::format(", {} unreadable", wc.unreadable) : std::string());
+            fmt::print("  enabled rules  {:>8} {:>8} {:>8}\n", "domain", "private", "public");
+            for (int dir = 0; dir < 2; ++dir)
+                fmt::print("  {:<13}  {:>8} {:>8} {:>8}\n", dir == 0 ? "inbound" : "outbound", wc.enabled[dir][0],
+                           wc.enabled[dir][1], wc.enabled[dir][2]);
+            const std::size_t in = windows_rules_in_force(rs, "INPUT"), out = windows_rules_in_force(rs, "OUTPUT");
+            fmt::print("profile {}: {} rules in force ({} inbound, {} outbound); {}\n", o.profile, in + out, in, out,
+                       windows_defaults(rs));
+        } else {
+            fmt::print("{}: IPv{}, {} table{}, {} chains, {} rules\n", rs.file, rs.family, rs.tables.size(),
+                       rs.tables.size() == 1 ? "" : "s", chains, rules);
+        }
         if (undecided == 0) {
             fmt::print("every match and target is modelled exactly\n");
         } else {

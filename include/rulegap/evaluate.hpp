@@ -40,8 +40,11 @@ struct RuleRef {
     int rule = -1;                    // index into the chain's rules; -1: the chain's policy
     std::uint32_t line = 0;           // the rule's line, or the chain header's for a policy
     std::string text;                 // the rule as written, or ":INPUT DROP" for a policy
+                                      // (Windows: "domain profile default: block inbound")
     std::string file;                 // the file of that line (Ruleset::file_of)
+    std::string name = {};            // no line: what names it in the file (SourceLoc::name)
     bool is_policy() const { return rule < 0; }
+    SourceLoc where() const { return {file, line, 0, name}; }
 };
 
 // One hop of a trace: a rule that matched (or might have), or a policy that applied.

@@ -112,7 +112,9 @@ struct Rule {
     std::string_view text;            // the rule as written, without counters and line end
     std::vector<Condition> conditions;
     Target target;
-    std::string_view comment;         // from -m comment, for reports
+    std::string_view comment;         // from -m comment, for reports; a rule without a line
+                                      // (line 0: a Windows rule from a registry hive) is named
+                                      // by it (its rule id), see Ruleset::where()
 
     bool decidable() const;           // no undecided condition
     PacketSet packets() const;        // the decidable conditions' intersection (undecided ones ignored)
@@ -124,6 +126,11 @@ struct Chain {
     std::optional<Action> policy;     // accept or drop, built-in chains only
     std::uint32_t line = 0;           // line of the ":NAME POLICY" header (0: never declared)
     std::vector<Rule> rules;
+    // Where the policy comes from and how to say it, when it is not a ":NAME POLICY" header at
+    // `line` of the ruleset's file: a Windows profile's default action, at the setting that
+    // decided it ("domain profile default: block inbound"). Empty text: the header.
+    SourceLoc policy_where = {};
+    std::string policy_text = {};
 };
 
 struct Table {
@@ -136,6 +143,16 @@ struct Table {
     int chain_index(std::string_view name) const;       // -1 when absent
 };
 
+// A rule that was read but is not in force (a disabled Windows rule, Active=FALSE; an allow
+// rule that a profile setting overrides): never evaluated. Kept so that nothing read is lost and
+// a report can say that it would have decided a blocked flow.
+struct InactiveRule {
+    std::string chain;                // the built-in chain it would be in ("INPUT")
+    std::string name;                 // how the input names it (a Windows rule's Name), or empty
+    std::string why;                  // "disabled", ...: an adjective for "a disabled rule"
+    Rule rule;                        // as it would be lowered (texts kept by the Ruleset)
+};
+
 struct Ruleset {
     std::string file;                 // where it was read from (for SourceLoc)
     // Read from several files (a Windows host's Group Policy and local exports): their names,
@@ -143,6 +160,7 @@ struct Ruleset {
     std::vector<std::string> sources;
     int family = 4;                   // iptables-save: 4, ip6tables-save: 6, 0: both (Windows)
     std::vector<Table> tables;
+    std::vector<InactiveRule> inactive;   // rules read but not in force (see InactiveRule)
     Diagnostics diagnostics;          // everything the reader said about the file
 
     const Table* table(std::string_view name) const;  // nullptr when absent
@@ -151,7 +169,13 @@ struct Ruleset {
     const std::string& file_of(const Rule& r) const {
         return r.source < sources.size() ? sources[r.source] : file;
     }
-    SourceLoc where(const Rule& r) const { return {file_of(r), r.line, r.column}; }
+    SourceLoc where(const Rule& r) const {
+        return {file_of(r), r.line, r.column, r.line == 0 ? std::string(r.comment) : std::string()};
+    }
+    // Where a built-in chain's policy was set (Chain::policy_where, or its header line).
+    SourceLoc policy_where(const Chain& c) const {
+        return c.policy_where.file.empty() ? SourceLoc{file, c.line, 0, {}} : c.policy_where;
+    }
 
     // Keeps text for as long as this Ruleset or a copy of it lives; the view returned is what a
     // rule's text, comment or target fields may hold. Not for use by two threads at once on

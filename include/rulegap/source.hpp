@@ -9,12 +9,17 @@
 namespace rulegap {
 
 // A place in an input file. line and column are 1-based; column counts characters; 0 = unknown.
+// An input without lines (a registry hive) names the place instead: `name` is what the file calls
+// it (a rule's value name, "DomainProfile\\DefaultInboundAction"), and is shown when line is 0.
 struct SourceLoc {
     std::string file;
     std::uint32_t line = 0;
     std::uint32_t column = 0;
+    std::string name = {};
 
-    std::string to_string() const;  // "file:line:column" (parts that are unknown are left out)
+    // "file:line:column" (parts that are unknown are left out); "file[name]" when there is no
+    // line but a name.
+    std::string to_string() const;
     void append_to(std::string& out) const;   // to_string(), at the end of `out`
     bool operator==(const SourceLoc&) const = default;
 };

@@ -52,7 +52,7 @@ enum class WindowsStore : std::uint8_t {
 };
 std::string_view to_string(WindowsStore s);       // "local", "group-policy"
 
-enum class WindowsAction : std::uint8_t { allow, block, bypass };
+enum class WindowsAction : std::uint8_t { allow, block, bypass };   // bypass: authenticated, over block
 enum class WindowsDirection : std::uint8_t { in, out };
 std::string_view to_string(WindowsAction a);      // "Allow", "Block", "ByPass"
 std::string_view to_string(WindowsDirection d);   // "In", "Out"
@@ -108,6 +108,9 @@ struct WindowsRule {
     std::vector<std::string> interface_types;   // IFType
     std::vector<std::string> dynamic_targets;   // TTK*
     bool edge = false;                          // Edge=TRUE
+    // AuthByPassOut=TRUE ([MS-GPFAS] 2.2.2.19): an outbound allow rule for authenticated traffic
+    // that overrides block rules ([MS-FASP] 2.2.35), lowered as the inbound ByPass action is.
+    bool authenticated_bypass_out = false;
     std::string defer;                          // Defer=App / User
     std::string embed_context;                  // EmbedCtxt (rule group)
     std::vector<std::pair<std::string, std::string>> keys;  // every key=value, in order
@@ -117,6 +120,12 @@ struct WindowsRule {
     std::string gpo;                     // GPO forms: the GPO's name
     WindowsStore store = WindowsStore::local;
 
+    // The precedence the rule takes: bypass for an outbound allow rule with AuthByPassOut=TRUE.
+    WindowsAction effective_action() const {
+        return action == WindowsAction::allow && direction == WindowsDirection::out && authenticated_bypass_out
+                   ? WindowsAction::bypass
+                   : action;
+    }
     // The rule string rebuilt from `keys`: "v2.30|Action=Allow|...|".
     std::string rule_string() const;
     std::vector<std::string> values(std::string_view key) const;   // every value of a key
@@ -135,6 +144,9 @@ struct WindowsProfileSettings {
     std::vector<std::string> unreadable;
     bool present = false;                // the export has this profile's key/element
     SourceLoc where;
+    // Where each modelled setting above was read ("DefaultInboundAction" -> its line, or its
+    // value's name in a hive); merged settings keep the location of the entry that decided.
+    std::vector<std::pair<std::string, SourceLoc>> locations;
     std::string gpo;
     WindowsStore store = WindowsStore::local;
 
@@ -145,6 +157,17 @@ struct WindowsProfileSettings {
     }
     void add_unreadable(std::string_view setting) {
         if (!is_unreadable(setting)) unreadable.emplace_back(setting);
+    }
+    // Where a setting was read: its own location, else the profile's; nullptr when not present.
+    const SourceLoc* where_of(std::string_view setting) const {
+        for (const auto& [name, at] : locations)
+            if (name == setting) return &at;
+        return present ? &where : nullptr;
+    }
+    void set_where(std::string_view setting, const SourceLoc& at) {
+        for (auto& [name, loc] : locations)
+            if (name == setting) { loc = at; return; }
+        locations.emplace_back(std::string(setting), at);
     }
 
     // Whether the local store's rules are enforced for this profile: false only when these are
@@ -172,9 +195,12 @@ struct WindowsPolicy {
 
     // The settings that apply to a profile, merged over the stores ([MS-FASP] 3.1.3): an option
     // set in the Group Policy store wins, else the local store's value, else unset (the
-    // defaults: firewall on, inbound block, outbound allow). In each store: the profile's own
-    // key, else (private) the StandardProfile key, which is where the local store keeps the
-    // private profile; with several GPOs (or local exports) the first one setting a value wins.
+    // defaults: firewall on, inbound block, outbound allow). In the local store: the profile's
+    // own key, else (private) the StandardProfile key, which is where the local store keeps the
+    // private profile. In Group Policy ([MS-GPFAS] 2.2.3): StandardProfile gives the private and
+    // the public profile their settings when the policy has neither PrivateProfile nor
+    // PublicProfile, and is ignored (a note) when it has either. With several GPOs (or local
+    // exports) the first one setting a value wins.
     // AllowLocalPolicyMerge counts only from Group Policy: once the Group Policy store has
     // settings for the profile, a local value is left out; without them it is reported as read
     // (store == local: no effect, see local_rules_apply). `where`, `gpo` and `store` are those

@@ -59,7 +59,8 @@ HopPart make_part(const Sourced& s, const PacketSet& whole, const std::string& n
     p.verdict = s.outcome.verdict;
     p.packets = s.outcome.packets;
     if (s.outcome.decided_by) {
-        p.where = {s.outcome.decided_by->file.empty() ? s.file : s.outcome.decided_by->file, s.outcome.decided_by->line, 0};
+        p.where = s.outcome.decided_by->where();
+        if (p.where.file.empty()) p.where.file = s.file;
         p.rule_text = s.outcome.decided_by->text;
         p.by_policy = s.outcome.decided_by->is_policy();
     } else {
@@ -180,9 +181,12 @@ std::string port_text(const std::vector<Interval>& ports) {
 std::string describe(const PacketSet& part, const PacketSet& whole) {
     if (part.empty()) return "nothing";
     std::string out;
-    for (const Interval& i : part.values(Field::protocol))
-        for (uint128 p = i.lo; p <= i.hi && out.size() < 60; ++p)
-            out += (out.empty() ? "" : "/") + protocol_name(static_cast<std::uint8_t>(p), 4);
+    const std::vector<Interval> protocols = part.values(Field::protocol);
+    if (protocols.size() == 1 && protocols[0].lo == 0 && protocols[0].hi == 255) out = "all protocols";
+    else
+        for (const Interval& i : protocols)
+            for (uint128 p = i.lo; p <= i.hi && out.size() < 60; ++p)
+                out += (out.empty() ? "" : "/") + protocol_name(static_cast<std::uint8_t>(p), 4);
     auto addresses = [](const PacketSet& s, Field f) {
         AddressSet a;
         a.v4 = (s & PacketSet::where(Field::family, 4)).values(f);

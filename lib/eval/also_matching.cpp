@@ -32,15 +32,24 @@ std::vector<TraceStep> also_matching(const Ruleset& ruleset, const Packet& packe
     const Chain* chain = table ? table->chain(winner.chain) : nullptr;
     if (!chain || winner.rule < 0 || static_cast<std::size_t>(winner.rule) >= chain->rules.size()) return out;
     const Rule& won = chain->rules[static_cast<std::size_t>(winner.rule)];
+    SourceLoc won_at = ruleset.where(won);
+    won_at.column = 0;
+    // The reason is said once, at the first rule that also matches; the others only say that
+    // they match (a rule that many rules overlap would repeat it for each).
+    bool said = false;
     for (std::size_t i = static_cast<std::size_t>(winner.rule) + 1; i < chain->rules.size(); ++i) {
         const Rule& r = chain->rules[i];
         if (!may_match(r, packet)) continue;
-        RuleRef ref{winner.table, winner.chain, static_cast<int>(i), r.line, std::string(r.text), ruleset.file_of(r)};
-        std::string why = "also matches (" + std::string(kind(r)) + "): the " + std::string(kind(won)) + " rule at " +
-                          (ruleset.sources.empty() ? "line " + std::to_string(won.line)
-                                                   : SourceLoc{ruleset.file_of(won), won.line, 0}.to_string()) +
-                          " decides first";
-        if (ruleset.family == 0) why += " (precedence: bypass, then block, then allow, then the profile default)";
+        SourceLoc at = ruleset.where(r);
+        RuleRef ref{winner.table, winner.chain, static_cast<int>(i), r.line, std::string(r.text), std::move(at.file), std::move(at.name)};
+        std::string why = "also matches (" + std::string(kind(r)) + ")";
+        if (!said) {
+            why += ": the " + std::string(kind(won)) + " rule at " +
+                   (ruleset.sources.empty() && won.line > 0 ? "line " + std::to_string(won.line) : won_at.to_string()) +
+                   " decides first";
+            if (ruleset.family == 0) why += " (precedence: bypass, then block, then allow, then the profile default)";
+            said = true;
+        }
         out.push_back({std::move(ref), std::move(why)});
     }
     return out;

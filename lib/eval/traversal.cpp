@@ -88,14 +88,18 @@ RuleRef make_ref(const Ruleset& rs, const std::vector<Step>& steps, Ref at) {
     out.chain = c.name;
     out.rule = at.rule;
     if (at.rule < 0) {
-        out.line = c.line;
-        out.text = ":" + c.name + " " + upper(c.policy ? to_string(*c.policy) : "accept");
-        out.file = rs.file;
+        SourceLoc where = rs.policy_where(c);
+        out.line = where.line;
+        out.text = !c.policy_text.empty() ? c.policy_text : ":" + c.name + " " + upper(c.policy ? to_string(*c.policy) : "accept");
+        out.file = std::move(where.file);
+        out.name = std::move(where.name);
     } else {
         const Rule& r = c.rules[static_cast<std::size_t>(at.rule)];
+        SourceLoc where = rs.where(r);
         out.line = r.line;
         out.text = r.text;
-        out.file = rs.file_of(r);
+        out.file = std::move(where.file);
+        out.name = std::move(where.name);
     }
     return out;
 }
@@ -122,7 +126,9 @@ int jump_target(const Table& t, const Rule& r) {
 }
 
 std::string rule_at(const Ruleset& rs, const Rule& r) {
-    return "rule at " + SourceLoc{rs.file_of(r), r.line, 0}.to_string();
+    SourceLoc where = rs.where(r);
+    where.column = 0;
+    return "rule at " + where.to_string();
 }
 
 std::string undecided_reason(const Ruleset& rs, const Rule& r, const std::string& module, const std::string& why) {

@@ -23,6 +23,10 @@ void SourceLoc::append_to(std::string& out) const {
             out += ':';
             append_number(out, column);
         }
+    } else if (!name.empty()) {
+        out += '[';
+        out += name;
+        out += ']';
     }
 }
 

@@ -27,6 +27,7 @@ namespace report_detail {
 std::string location(const SourceLoc& where) {
     std::string out = where.file.empty() ? std::string("<input>") : where.file;
     if (where.line > 0) out += ":" + std::to_string(where.line);
+    else if (!where.name.empty()) out += "[" + where.name + "]";
     return out;
 }
 

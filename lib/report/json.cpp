@@ -11,7 +11,9 @@ namespace {
 using json = nlohmann::ordered_json;
 
 json loc_json(const SourceLoc& w) {
-    return {{"file", w.file}, {"line", w.line}, {"column", w.column}};
+    json j = {{"file", w.file}, {"line", w.line}, {"column", w.column}};
+    if (!w.name.empty()) j["name"] = w.name;
+    return j;
 }
 
 json part_json(const HopPart& p) {

@@ -98,18 +98,20 @@ std::optional<bool> parse_bool(std::string_view text);   // TRUE/FALSE, true/fal
 
 // ----- profile settings (profiles.cpp) -----
 
-// Applies a registry-style profile value (DWORD or text); gpo_xml: booleans where true = block.
-// False when `name` is a modelled setting whose value is not a boolean: it is then recorded as
-// unreadable (the caller reports where).
-bool apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::string_view value, bool gpo_xml);
+// Applies a registry-style profile value (DWORD or text; GPO XML: booleans where true = block),
+// read at `at`. False when `name` is a modelled setting whose value is not a boolean: it is then
+// recorded as unreadable (the caller reports where).
+bool apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::string_view value, const SourceLoc& at);
 // Records a modelled setting whose value could not be read at all; false for other names.
-bool mark_unreadable(WindowsProfileSettings& s, std::string_view name);
+bool mark_unreadable(WindowsProfileSettings& s, std::string_view name, const SourceLoc& at);
 std::optional<WindowsProfileKey> profile_key(std::string_view name);   // "DomainProfile" ...
 
 // ----- stores (stores.cpp) -----
 
-// The profile entries of one store that give a profile its settings: its own key, else
-// (private) StandardProfile; `key_used` gets the key chosen.
+// The profile entries of one store that give a profile its settings: its own key, else (local
+// store, private) StandardProfile; Group Policy: StandardProfile for private and public when
+// the store has neither PrivateProfile nor PublicProfile ([MS-GPFAS] 2.2.3). `key_used` gets the
+// key chosen.
 std::vector<const WindowsProfileSettings*> profile_entries(const WindowsPolicy& policy, WindowsProfile p,
                                                            WindowsStore store, WindowsProfileKey* key_used = nullptr);
 

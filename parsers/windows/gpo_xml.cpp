@@ -81,7 +81,7 @@ struct Reader {
             if (c.type() != pugi::node_element) continue;
             pugi::xml_node v = child_named(c, "Value");
             std::string value(wd::trim(v ? v.text().get() : c.text().get()));
-            if (!wd::apply_profile_value(s, local_name(c), value, true))
+            if (!wd::apply_profile_value(s, local_name(c), value, at(c)))
                 policy.diagnostics.error(at(c), std::string(local_name(c)) + " is not true or false: what it decides is unknown");
         }
         policy.profiles.emplace_back(key, std::move(s));

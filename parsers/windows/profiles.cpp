@@ -69,27 +69,30 @@ constexpr const char* modelled_settings[] = {"EnableFirewall", "DefaultInboundAc
 
 }  // namespace
 
-bool mark_unreadable(WindowsProfileSettings& s, std::string_view name) {
+bool mark_unreadable(WindowsProfileSettings& s, std::string_view name, const SourceLoc& at) {
     for (const char* known : modelled_settings) {
         if (!iequals(name, known)) continue;
         s.present = true;
         s.add_unreadable(known);
+        s.set_where(known, at);
         return true;
     }
     return false;
 }
 
-bool apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::string_view value, bool) {
+bool apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::string_view value, const SourceLoc& at) {
     s.present = true;
     std::optional<bool> b = parse_bool(value);
     bool ok = true;
+    for (const char* known : modelled_settings)
+        if (iequals(name, known)) s.set_where(known, at);
     auto action = [&](std::optional<WindowsAction>& into) {
         if (b) into = *b ? WindowsAction::block : WindowsAction::allow;
-        else ok = !mark_unreadable(s, name);
+        else ok = !mark_unreadable(s, name, at);
     };
     auto flag = [&](std::optional<bool>& into) {
         if (b) into = *b;
-        else ok = !mark_unreadable(s, name);
+        else ok = !mark_unreadable(s, name, at);
     };
     if (iequals(name, "EnableFirewall")) flag(s.enable_firewall);
     else if (iequals(name, "DefaultInboundAction")) action(s.default_inbound);

@@ -139,7 +139,7 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
     auto unread_value = [&](const SourceLoc& here, const std::string& message, const std::string& name) {
         std::string key = last_component(section);
         auto pk = wd::profile_key(key);
-        if (pk && wd::mark_unreadable(profile_entry(*pk, here), name)) {
+        if (pk && wd::mark_unreadable(profile_entry(*pk, here), name, here)) {
             policy.diagnostics.error(here, message + ": " + name + " of " + key + " is unknown, and so is what it decides");
             return;
         }
@@ -252,7 +252,7 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
             rule.store = section_store;
             policy.rules.push_back(std::move(rule));
         } else if (auto pk = wd::profile_key(key)) {
-            if (!wd::apply_profile_value(profile_entry(*pk, here), name, value, false))
+            if (!wd::apply_profile_value(profile_entry(*pk, here), name, value, here))
                 policy.diagnostics.error(here, name + " of " + last_component(section) + " is not 0 or 1: what it decides is unknown");
         } else if (auto parent = wd::profile_key(parent_component(section))) {
             // A profile's subkey (Logging, ...): kept with the profile, even before its own key.

@@ -39,6 +39,7 @@ public:
         if (!into) {
             into = from;
             origin = &entry;
+            if (const SourceLoc* at = entry.where_of(name)) out_.set_where(name, *at);
             return;
         }
         if (*into == *from) return;
@@ -72,6 +73,8 @@ public:
                        (name == "DefaultOutboundAction" && out_.default_outbound) ||
                        (name == "DoNotAllowExceptions" && out_.do_not_allow_exceptions);
             if (name == "AllowLocalPolicyMerge" || set) continue;   // (merge: see allow_local_policy_merge)
+            if (!out_.is_unreadable(name))
+                if (const SourceLoc* at = e.where_of(name)) out_.set_where(name, *at);
             out_.add_unreadable(name);
         }
         take(out_.do_not_allow_exceptions, shielded_, e.do_not_allow_exceptions, e, "DoNotAllowExceptions");
@@ -103,7 +106,14 @@ WindowsProfileSettings WindowsPolicy::settings(WindowsProfile p, Diagnostics& di
     for (WindowsStore store : {WindowsStore::group_policy, WindowsStore::local}) {
         WindowsProfileKey key = own_key(p);
         std::vector<const WindowsProfileSettings*> entries = wd::profile_entries(*this, p, store, &key);
-        if (store == WindowsStore::group_policy) group_policy_present = !entries.empty();
+        if (store == WindowsStore::group_policy) {
+            group_policy_present = !entries.empty();
+            if (p != WindowsProfile::domain && key != WindowsProfileKey::standard)
+                for (const auto& [k, e] : profiles)
+                    if (k == WindowsProfileKey::standard && e.present && e.store == store)
+                        diagnostics.note(e.where, "StandardProfile of Group Policy is ignored for the " + pname +
+                                                      " profile: the policy has PrivateProfile or PublicProfile ([MS-GPFAS] 2.2.3)");
+        }
         for (const WindowsProfileSettings* e : entries) {
             merger.entry(*e);
             // Group Policy's AllowLocalPolicyMerge, unreadable: whether local rules apply is unknown.
@@ -177,7 +187,15 @@ std::vector<const WindowsProfileSettings*> profile_entries(const WindowsPolicy& 
             if (key == k && s.present && s.store == store) return true;
         return false;
     };
-    if (p == WindowsProfile::private_ && !has(want) && has(WindowsProfileKey::standard)) want = WindowsProfileKey::standard;
+    if (store == WindowsStore::local) {
+        // The local store keeps the private profile under StandardProfile.
+        if (p == WindowsProfile::private_ && !has(want) && has(WindowsProfileKey::standard)) want = WindowsProfileKey::standard;
+    } else if (p != WindowsProfile::domain && has(WindowsProfileKey::standard) && !has(WindowsProfileKey::private_) &&
+               !has(WindowsProfileKey::public_)) {
+        // Group Policy ([MS-GPFAS] 2.2.3): StandardProfile applies to both the private and the
+        // public profile when neither PrivateProfile nor PublicProfile exists; otherwise it is ignored.
+        want = WindowsProfileKey::standard;
+    }
     std::vector<const WindowsProfileSettings*> out;
     for (const auto& [key, s] : policy.profiles)
         if (key == want && s.present && s.store == store) out.push_back(&s);

@@ -3,10 +3,15 @@
 // Chain layout (INPUT = inbound, OUTPUT = outbound), so that first-match gives Windows'
 // precedence ([MS-FASP] 2.2.34: authenticated bypass > block > allow > default):
 //   1. established/related -> ACCEPT (Windows Firewall is stateful)
-//   2. bypass rules -> ACCEPT, with an undecided "authentication" condition
+//   2. bypass rules -> ACCEPT, with an undecided "authentication" condition: inbound ByPass
+//      rules, and outbound allow rules with AuthByPassOut=TRUE ([MS-FASP] 2.2.35)
 //   3. block rules -> DROP
-//   4. allow rules -> ACCEPT (inbound: none when DoNotAllowExceptions)
-//   5. policy: the profile's default action (inbound block, outbound allow unless set)
+//   4. allow rules -> ACCEPT
+//   5. policy: the profile's default action (inbound block, outbound allow unless set), located
+//      at the setting that decided it and said in Windows words
+// DoNotAllowExceptions (shields up, [MS-FASP] 2.2.38) blocks all inbound traffic regardless of
+// other policy settings: no inbound bypass or allow rule applies (replies still pass).
+// Disabled rules, and rules a setting keeps out of force, go to Ruleset::inactive.
 // Rules of the local store are left out for a profile whose Group Policy settings say
 // AllowLocalPolicyMerge=false ([MS-FASP] 3.1.3); a note counts them.
 // A rule whose items form a union the model cannot hold in one rule (IPv4 and IPv6 addresses,
@@ -104,6 +109,9 @@ struct Lowering {
         Conditions out;
         if (r.action == WindowsAction::bypass)
             out.push_back(undecided("authentication", "authenticated bypass: applies only to IPsec-authenticated peers"));
+        else if (r.effective_action() == WindowsAction::bypass)
+            out.push_back(undecided("authentication", "authenticated bypass (AuthByPassOut): applies only to "
+                                                      "IPsec-authenticated peers"));
         if (!r.app.empty() || !r.service.empty()) {
             std::string why = "only for program " + (r.app.empty() ? std::string("(any)") : r.app);
             if (!r.service.empty()) why += " service " + r.service;
@@ -229,8 +237,33 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
     const std::string pname = profile_name(profile);
     // (an unreadable setting outranks a readable one of a store it overrides: see settings())
     auto unread = [&](const char* name) { return s.is_unreadable(name); };
+    // Where a setting was read (the setting's line, or its value's name in a hive); the profile's
+    // key, or the whole file, when the export does not set it.
+    auto setting_at = [&](const char* name) {
+        const SourceLoc* at = s.where_of(name);
+        SourceLoc loc = at ? *at : whole;
+        if (loc.file.empty()) loc.file = policy.file;
+        return loc;
+    };
+    // The chains' ends, in Windows words, at the setting that decided them.
+    auto set_policy = [&](Chain& c, const char* setting, const std::string& text) {
+        const bool set = std::any_of(s.locations.begin(), s.locations.end(), [&](const auto& l) { return l.first == setting; });
+        c.policy_where = set ? setting_at(setting) : s.present ? s.where : whole;
+        if (c.policy_where.file.empty()) c.policy_where.file = policy.file;
+        c.policy_where.column = 0;
+        c.line = c.policy_where.line;
+        c.policy_text = text;
+        if (!set)
+            c.policy_text += s.present ? " (" + std::string(setting) + " not set: the [MS-FASP] default)"
+                                       : " (assumed: the export has no " + pname + " profile settings; the [MS-FASP] default)";
+    };
+    if (!s.present)
+        rs.diagnostics.note(whole, "the export has no settings for the " + pname +
+                                       " profile: assumed the [MS-FASP] defaults (firewall on, inbound block, outbound allow)");
     if (!unread("EnableFirewall") && !s.enable_firewall.value_or(true)) {
         in.policy = out.policy = Action::accept;
+        set_policy(in, "EnableFirewall", pname + " profile: firewall off (EnableFirewall=0): allow inbound");
+        set_policy(out, "EnableFirewall", pname + " profile: firewall off (EnableFirewall=0): allow outbound");
         rs.diagnostics.warning(s.where.file.empty() ? whole : s.where,
                                "the firewall is disabled for the " + pname + " profile: everything passes");
         table.chains.push_back(std::move(in));
@@ -247,19 +280,34 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
                      ? Action::drop
                      : Action::accept;
     if (shielded)
-        rs.diagnostics.note(s.where, "DoNotAllowExceptions is set for the " + pname +
-                                         " profile: all inbound traffic is blocked, allow rules do not apply");
+        set_policy(in, "DoNotAllowExceptions", pname + " profile: DoNotAllowExceptions (shields up): block all inbound");
+    else
+        set_policy(in, "DefaultInboundAction", pname + " profile default: " + (in.policy == Action::drop ? "block" : "allow") + " inbound");
+    set_policy(out, "DefaultOutboundAction", pname + " profile default: " + (out.policy == Action::drop ? "block" : "allow") + " outbound");
+    if (shielded) {
+        std::size_t overridden = 0;
+        for (const WindowsRule& r : policy.rules)
+            overridden += r.has_action && r.has_direction && r.direction == WindowsDirection::in && (r.active || !r.readable) &&
+                          (r.profiles & static_cast<unsigned>(profile)) && r.effective_action() != WindowsAction::block;
+        rs.diagnostics.note(setting_at("DoNotAllowExceptions"),
+                            "DoNotAllowExceptions is set for the " + pname +
+                                " profile: all inbound traffic is blocked regardless of other policy settings "
+                                "([MS-FASP] 2.2.38): " + std::to_string(overridden) + " inbound allow or bypass rule" +
+                                (overridden == 1 ? " does" : "s do") + " not apply");
+    }
     const bool local_rules = s.local_rules_apply();
     if (!local_rules) note_local_rules_left_out(policy, profile, rs.diagnostics);
 
     // Settings the export has but that could not be read: what they decide is unknown. Each
     // becomes a rule whose match is undecided, doing what the setting might do.
     auto setting_rule = [&](const char* name, const std::string& effect, Action action) {
-        Rule r;   // at the profile's key: where the setting is
-        r.line = s.where.line;
+        Rule r;   // at the setting (a hive: named by its value)
+        const SourceLoc at = setting_at(name);
+        r.line = at.line;
         r.column = 0;
+        if (at.line == 0 && !at.name.empty()) r.comment = rs.keep(at.name);
         for (std::uint32_t i = 0; i < rs.sources.size(); ++i)
-            if (rs.sources[i] == s.where.file) r.source = i;
+            if (rs.sources[i] == at.file) r.source = i;
         r.text = rs.keep("(" + std::string(name) + " of the " + pname + " profile could not be read)");
         r.conditions.push_back(undecided("profile-setting", std::string(name) + " of the " + pname +
                                                                 " profile could not be read: " + effect));
@@ -292,7 +340,7 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
     Lowering lowering{ctx, rs.diagnostics};
     const unsigned bit = static_cast<unsigned>(profile);
     auto emit = [&](const WindowsRule& r, Chain& chain, Action action) {
-        bool inbound = &chain == &in;
+        const bool inbound = chain.name == "INPUT";
         std::string text;
         if (!r.name.empty()) {
             text += r.name;
@@ -334,17 +382,25 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
             if (r.has_direction) emit(r, r.direction == WindowsDirection::in ? in : out, Action::unknown);
             else { emit(r, in, Action::unknown); emit(r, out, Action::unknown); }
         }
+    // Shields up, unreadable: all inbound traffic may be blocked, bypass rules included.
+    if (unread("DoNotAllowExceptions") && !shielded)
+        in.rules.push_back(setting_rule("DoNotAllowExceptions", "all inbound traffic may be blocked", Action::drop));
+    auto lowered_action = [](WindowsAction a) { return a == WindowsAction::block ? Action::drop : Action::accept; };
     for (WindowsAction a : {WindowsAction::bypass, WindowsAction::block, WindowsAction::allow}) {
-        // After the bypass rules (which shielding leaves in force): maybe everything else is blocked.
-        if (a == WindowsAction::block && unread("DoNotAllowExceptions") && !shielded)
-            in.rules.push_back(setting_rule("DoNotAllowExceptions", "all inbound traffic may be blocked", Action::drop));
         for (const WindowsRule& r : policy.rules) {
-            if (!r.has_action || !r.has_direction || r.action != a) continue;
+            if (!r.has_action || !r.has_direction || r.effective_action() != a) continue;
             if (!(r.active || !r.readable) || !(r.profiles & bit) || !enforced(r)) continue;
             bool inbound = r.direction == WindowsDirection::in;
-            if (a == WindowsAction::allow && inbound && shielded) continue;
-            emit(r, inbound ? in : out, a == WindowsAction::block ? Action::drop : Action::accept);
+            if (a != WindowsAction::block && inbound && shielded) continue;   // (the note counts them)
+            emit(r, inbound ? in : out, lowered_action(a));
         }
+    }
+    // Disabled rules of this profile: kept aside, as they would be lowered.
+    for (const WindowsRule& r : policy.rules) {
+        if (!r.has_action || !r.has_direction || !r.readable || r.active || !(r.profiles & bit) || !enforced(r)) continue;
+        Chain aside{r.direction == WindowsDirection::in ? "INPUT" : "OUTPUT", true, std::nullopt, 0, {}};
+        emit(r, aside, lowered_action(r.effective_action()));
+        for (Rule& lowered : aside.rules) rs.inactive.push_back({aside.name, r.name, "disabled", std::move(lowered)});
     }
     // Unreadable default actions: the chain's end may do either.
     if (unread("DefaultInboundAction") && !shielded)

@@ -205,14 +205,15 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
         } else if (auto pk = wd::profile_key(name)) {
             WindowsProfileSettings s;
             s.present = true;
-            s.where = whole;
+            s.where = SourceLoc{file, 0, 0, name};
             failed = false;
             for (const Value& v : values(h, c, &failed)) {
+                const SourceLoc at{file, 0, 0, name + "\\" + v.name};   // a hive has no lines: the value's name
                 if (!v.ok) {
                     failed = true;
-                    if (wd::mark_unreadable(s, v.name))
+                    if (wd::mark_unreadable(s, v.name, at))
                         policy.diagnostics.error(whole, "key '" + name + "': value " + v.name + " cannot be read (corrupt hive): what it decides is unknown");
-                } else if (!wd::apply_profile_value(s, v.name, v.text, false)) {
+                } else if (!wd::apply_profile_value(s, v.name, v.text, at)) {
                     policy.diagnostics.error(whole, "key '" + name + "': " + v.name + " is not 0 or 1: what it decides is unknown");
                 }
             }

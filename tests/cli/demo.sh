@@ -18,6 +18,11 @@ for id in "blocked/mps.t3.r4/dc" "partial/mps.t2.r9/perimeter" "rpc-session/mps.
 done
 expect_grep "$TMP/report.txt" "tcp sport 49152-60999 open, tcp sport 61000-65535 closed" "partial lists open and closed sub-ranges"
 expect_grep "$TMP/report.txt" "RPC endpoint mapper TCP 135 is open but the session port 1025 is closed" "135 open, 1025 closed"
+# Windows words and places: the profile default at its .reg line; the disabled NTP rule that
+# would open the blocked flow; a .wfw rule named by its rule id.
+expect_grep "$TMP/report.txt" "^           rule     examples/mps-datacenter/dc.reg:5  domain profile default: block inbound$" "the default is located at DefaultInboundAction"
+expect_grep "$TMP/report.txt" "- a disabled rule at examples/mps-datacenter/dc.reg:14, 'Active Directory Domain Controller - W32Time \(NTP-UDP-In\)', would allow it" "the blocked NTP flow names the disabled rule"
+expect_grep "$TMP/report.txt" "rule examples/mps-datacenter/sql.wfw\[\{5A1D0002-7C2E-4B1F-9A3D-000000000008\}\] admits" "a hive rule is named by its id"
 
 expect_exit 1 "json report" -- "$RULEGAP" check examples/mps-datacenter/site.conf --format json
 python3 - "$TMP/out" "$TMP/report.txt" <<'PY' && pass "json: schema, ids and summary agree with text" || fail "json report"

@@ -53,16 +53,17 @@ check_lint() {
   rules_of "$desc" >"$TMP/$base.rules.txt"
   for profile in domain private public; do
     expect_exit 0 "lint $base --profile $profile" -- "$RULEGAP" lint "$file" --profile "$profile"
-    expect_grep "$TMP/out" "Windows Firewall .*profile $profile" "$base: read as a Windows Firewall export"
+    expect_grep "$TMP/out" "Windows Firewall \(wfw\)" "$base: read as a Windows Firewall export"
+    expect_grep "$TMP/out" "^profile $profile: " "$base: lowered for the $profile profile"
     expect_grep "$TMP/out" "^0 errors" "$base: no errors"
     local got want
-    got=$(grep -Eo '[0-9]+ rules' "$TMP/out")
+    got=$(grep -Eo '[0-9]+ rules in force' "$TMP/out")
     "$RULEGAP" lint "$TMP/$base.rules.txt" --profile "$profile" >"$TMP/out2" 2>&1
-    want=$(grep -Eo '[0-9]+ rules' "$TMP/out2")
+    want=$(grep -Eo '[0-9]+ rules in force' "$TMP/out2")
     if [ -z "$got" ] || [ -z "$want" ]; then fail "$base, $profile: no rule count in lint's output"
     elif [ "$profile" = public ] && [ "$base" = own-policy.wfw ]; then
       # own-policy's PublicProfile sets DoNotAllowExceptions: its allow rules are not in force.
-      [ "${got% rules}" -lt "${want% rules}" ] && pass "$base, public: $got, allow rules dropped (DoNotAllowExceptions)" \
+      [ "${got% rules in force}" -lt "${want% rules in force}" ] && pass "$base, public: $got, allow rules dropped (DoNotAllowExceptions)" \
         || fail "$base, public: $got, the rule strings give $want: DoNotAllowExceptions not applied?"
     else
       [ "$got" = "$want" ] && pass "$base, $profile: $got, as the rule strings give" \

@@ -95,12 +95,12 @@ TEST_CASE("windows lowering: profile settings") {
         CHECK(rs.diagnostics.warning_count() == 1);
         CHECK(chain(to_ruleset(p, WindowsProfile::domain), "INPUT").rules.size() == 3);
     }
-    SUBCASE("DoNotAllowExceptions drops allow rules inbound, keeps bypass") {
+    SUBCASE("DoNotAllowExceptions drops allow and bypass rules inbound") {
+        // [MS-FASP] 2.2.38: all inbound traffic is blocked regardless of other policy settings.
         WindowsPolicy p = policy_of(rules, prefix + "DomainProfile]\r\n\"DoNotAllowExceptions\"=dword:00000001\r\n"
                                                     "\"DefaultInboundAction\"=dword:00000000\r\n");
         Ruleset rs = to_ruleset(p, WindowsProfile::domain);
-        REQUIRE(chain(rs, "INPUT").rules.size() == 2);
-        CHECK(has_undecided(chain(rs, "INPUT").rules[1], "authentication"));
+        REQUIRE(chain(rs, "INPUT").rules.size() == 1);   // the stateful rule: replies still pass
         CHECK(chain(rs, "INPUT").policy == Action::drop);
     }
     SUBCASE("defaults from the export; AllowLocalPolicyMerge recorded") {

@@ -158,19 +158,19 @@ TEST_CASE("windows unreadable settings: review cases") {
             CHECK(said == 1);
         }
     }
-    SUBCASE("an unreadable DoNotAllowExceptions leaves bypass rules decided") {
+    SUBCASE("an unreadable DoNotAllowExceptions may block bypass rules too") {
         WindowsPolicy p = read_windows_reg(reg(local_key, "\"DoNotAllowExceptions\"=unreadable", "ByPass"), "bad.reg");
         Ruleset rs = to_ruleset(p, WindowsProfile::domain);
-        // A bypass rule applies only to authenticated peers (undecided), so it stays unknown here; but the
-        // setting rule comes after it in INPUT.
+        // Shields up blocks all inbound traffic regardless of other policy settings ([MS-FASP]
+        // 2.2.38), bypass rules included: the undecided setting rule comes before them in INPUT.
         const Chain& in = *rs.table("filter")->chain("INPUT");
         std::size_t bypass = 0, setting = 0;
         for (std::size_t i = 0; i < in.rules.size(); ++i) {
             if (std::string(in.rules[i].text).find("Action=ByPass") != std::string::npos) bypass = i;
             if (std::string(in.rules[i].text).find("DoNotAllowExceptions") != std::string::npos) setting = i;
         }
-        CHECK(bypass > 0);
-        CHECK(setting > bypass);
+        CHECK(setting > 0);
+        CHECK(bypass > setting);
     }
 }
 

@@ -79,7 +79,7 @@ void run_broad(CheckContext& cx, Report& report) {
         for (const auto& [k, a] : rules) {
             Finding f;
             f.firewall = fw.name;
-            f.rule = SourceLoc{a.file, a.ref.line, 0};
+            f.rule = SourceLoc{a.file, a.ref.line, 0, a.ref.name};
             f.rule_text = a.ref.text;
             std::vector<std::string> wide;
             for (int family : {4, 6}) {
@@ -108,8 +108,10 @@ void run_broad(CheckContext& cx, Report& report) {
             f.witness = witness_from.witness();
             const std::string where = a.ref.is_policy() ? "policy" : a.ref.line ? std::to_string(a.ref.line) : "rule" + std::to_string(a.ref.rule);
             f.id = "broad/" + fw.name + "/" + std::string(to_string(hook)) + "/" + where;
-            std::string protocols;
-            for (const Interval& i : a.excess.values(Field::protocol))
+            std::string protocols;   // "tcp/udp"; every protocol is said as such, not as 256 names cut short
+            const std::vector<Interval> excess_protocols = a.excess.values(Field::protocol);
+            const bool all_protocols = excess_protocols.size() == 1 && excess_protocols[0].lo == 0 && excess_protocols[0].hi == 255;
+            for (const Interval& i : all_protocols ? std::vector<Interval>{} : excess_protocols)
                 for (uint128 p = i.lo; p <= i.hi && protocols.size() < 60; ++p)
                     protocols += (protocols.empty() ? "" : "/") + protocol_name(static_cast<std::uint8_t>(p), 4);
             f.message = fw.name + " (" + std::string(to_string(hook)) + ") " + (a.ref.is_policy() ? "policy " : "rule ") +
@@ -119,7 +121,8 @@ void run_broad(CheckContext& cx, Report& report) {
                             for (const std::string& x : wide) w += (w.empty() ? "" : ", ") + x;
                             return w + ": ";
                         }()) +
-                        protocols + " traffic beyond the requirements crossing it";
+                        (all_protocols ? std::string("traffic of all protocols") : protocols + " traffic") +
+                        " beyond the requirements crossing it";
             if (f.kind == FindingKind::broad_sensitive)
                 f.message += ", including sensitive ports " + port_text(sensitive.values(Field::dst_port)) +
                              " from sources wider than the required roles";
@@ -128,7 +131,7 @@ void run_broad(CheckContext& cx, Report& report) {
                                 " destination addresses, " +
                                 (ported.empty() ? std::string("no ports") : ported.count_values(Field::dst_port).to_string() +
                                                                                 " destination ports (" + port_text(dports) + ")") +
-                                ", protocols " + protocols);
+                                (all_protocols ? std::string(", all protocols") : ", protocols " + protocols));
             if (!outsiders.empty())
                 f.details.push_back("sensitive ports open to others than the required sources: " +
                                     port_text(outsiders.values(Field::dst_port)));

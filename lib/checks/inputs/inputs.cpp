@@ -43,8 +43,9 @@ void run_inputs(CheckContext& cx, Report& report) {
                     Finding f;
                     f.kind = FindingKind::input;
                     f.firewall = h.firewall;
-                    f.id = "input/" + h.firewall + "/" + (part.where.line ? std::to_string(part.where.line) : part.reason);
-                    if (part.where.line || part.by_policy) {
+                    f.id = "input/" + h.firewall + "/" +
+                           (part.where.line ? std::to_string(part.where.line) : !part.where.name.empty() ? part.where.name : part.reason);
+                    if (part.where.line || !part.where.name.empty() || part.by_policy) {
                         f.rule = part.where;
                         f.rule_text = part.rule_text;
                     }

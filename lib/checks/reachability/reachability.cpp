@@ -130,6 +130,32 @@ FlowStatus run_hops(const Site& site, const std::vector<PathHop>& hops, const Pa
 
 std::string hook_name(Hook h) { return std::string(to_string(h)); }
 
+// Rules the firewall read but does not enforce (a disabled Windows rule) that would allow `w`,
+// which the chain's default blocked: "a disabled rule at dc.reg:14, 'NTP (UDP-In)', would allow it".
+std::vector<std::string> inactive_allowing(const Firewall& fw, Hook hook, const Packet& w) {
+    std::vector<std::string> out;
+    for (const Ruleset& rs : fw.rulesets) {
+        if (rs.family != 0 && rs.family != w.family) continue;
+        for (const InactiveRule& ir : rs.inactive) {
+            if (ir.chain != to_string(hook) || ir.rule.target.action != Action::accept) continue;
+            bool fails = false;
+            std::string undecided;
+            for (const Condition& c : ir.rule.conditions) {
+                std::optional<bool> m = c.matches(w);
+                if (m && !*m) fails = true;
+                else if (!m && undecided.empty()) undecided = c.undecided ? c.reason : "the packet does not say";
+            }
+            if (fails) continue;
+            SourceLoc at = rs.where(ir.rule);
+            at.column = 0;
+            std::string d = "a " + ir.why + " rule at " + at.to_string() + (ir.name.empty() ? "" : ", '" + ir.name + "',") +
+                            (undecided.empty() ? " would allow it" : " might allow it (" + undecided + ")");
+            if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(std::move(d));
+        }
+    }
+    return out;
+}
+
 void hop_findings(const CheckContext& cx, Report& report, const RequirementResult& rr, const PathResult& pr) {
     bool path_kind_reported = false;
     for (const HopResult& h : pr.hops) {
@@ -167,6 +193,9 @@ void hop_findings(const CheckContext& cx, Report& report, const RequirementResul
             if (!p.reason.empty()) d += " (" + p.reason + ")";
             if (p.witness) d += "; e.g. " + format_packet(*p.witness);
             f.details.push_back(std::move(d));
+            if (p.by_policy && p.witness && (p.verdict == Verdict::drop || p.verdict == Verdict::reject))
+                for (std::string& i : inactive_allowing(cx.site.firewalls[static_cast<std::size_t>(h.firewall_index)], h.hook, *p.witness))
+                    f.details.push_back(std::move(i));
         }
         f.details.push_back("path: " + pr.path);
         add_finding(report, cx.options, std::move(f));

@@ -23,6 +23,7 @@ constexpr std::string_view known_keys[] = {
     "LPort2_20", "RPort2_20", "LPort2_24", "LA4", "RA4", "LA6", "RA6", "RA42", "RA62", "ICMP4", "ICMP6",
     "App", "Svc", "Name", "Desc", "EmbedCtxt", "Edge", "Defer", "Security", "Security2", "Security2_9",
     "IF", "IFType", "RMAuth", "RUAuth", "LUAuth", "LUOwn", "AppPkgId", "Platform", "Platform2",
+    "AuthByPassOut",
 };
 
 bool is_known(std::string_view key) {
@@ -188,6 +189,11 @@ void apply_field(WindowsRule& rule, std::string_view key, std::string_view value
         auto b = parse_bool(v);
         if (b) rule.edge = *b;
         else bad("'" + std::string(v) + "' is not TRUE or FALSE");
+    } else if (iequals(key, "AuthByPassOut")) {
+        // [MS-GPFAS] 2.2.2.19: FW_RULE_FLAGS_AUTHENTICATE_BYPASS_OUTBOUND; absent = false.
+        auto b = parse_bool(v);
+        if (b) rule.authenticated_bypass_out = *b;
+        else bad("'" + std::string(v) + "' is not TRUE or FALSE");
     } else if (iequals(key, "Defer")) {
         rule.defer = std::string(v);
     } else if (iequals(key, "Name")) {
@@ -201,6 +207,12 @@ void apply_field(WindowsRule& rule, std::string_view key, std::string_view value
 }
 
 void finish_rule(WindowsRule& rule, Diagnostics& diagnostics) {
+    // [MS-FASP] 2.2.35: the flag belongs on outbound rules that allow; elsewhere it does nothing.
+    if (rule.authenticated_bypass_out && rule.has_action && rule.has_direction &&
+        (rule.direction != WindowsDirection::out || rule.action != WindowsAction::allow))
+        diagnostics.warning(rule.where, describe(rule) + ": AuthByPassOut=TRUE on " +
+                                            (rule.direction != WindowsDirection::out ? "an inbound" : "a " + std::string(to_string(rule.action))) +
+                                            " rule has no effect (it is for outbound allow rules); ignored");
     if (!rule.has_action && rule.values("Action").empty()) {
         diagnostics.error(rule.where, describe(rule) + ": no Action");
         rule.readable = false;
