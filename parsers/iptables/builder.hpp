@@ -42,9 +42,10 @@ struct Builder {
     std::vector<Condition> extra;
     int family = 0;
     bool icmpv6 = false;
-    // multiport --ports (not negated): the rule is split in two
-    std::vector<Interval> either_port;
-    bool has_either_port = false;
+    // multiport --ports (not negated), each "the source or the destination port in the list":
+    // the rule is split into 2^n disjoint rules (lower.cpp)
+    std::vector<std::vector<Interval>> either_ports;
+    static constexpr std::size_t max_either_ports = 8;   // more: undecided (256 rules already)
     // match modules, in order
     std::array<ModuleUse, 24> modules{};
     std::size_t n_modules = 0;
@@ -67,8 +68,7 @@ struct Builder {
         extra.clear();
         family = 0;
         icmpv6 = false;
-        either_port.clear();
-        has_either_port = false;
+        either_ports.clear();
         n_modules = 0;
         has_target = false;
         target = Target{};
