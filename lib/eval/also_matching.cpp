@@ -1,4 +1,5 @@
 // The rules that also match a packet but did not decide it (see evaluate.hpp).
+#include "lib/eval/traversal.hpp"
 #include "rulegap/evaluate.hpp"
 
 namespace rulegap {
@@ -32,9 +33,16 @@ std::vector<TraceStep> also_matching(const Ruleset& ruleset, const Packet& packe
     const Chain* chain = table ? table->chain(winner.chain) : nullptr;
     if (!chain || winner.rule < 0 || static_cast<std::size_t>(winner.rule) >= chain->rules.size()) return out;
     const Rule& won = chain->rules[static_cast<std::size_t>(winner.rule)];
+    // In raw, rules see the state as raw does (lib/eval/traversal.hpp, raw_view_state).
+    Packet seen = packet;
+    if (winner.table == "raw") {
+        bool notracked = false;
+        for (const TraceStep& s : decision.trace) notracked = notracked || s.action == "notrack";
+        seen.state = eval::raw_view_state(notracked);
+    }
     for (std::size_t i = static_cast<std::size_t>(winner.rule) + 1; i < chain->rules.size(); ++i) {
         const Rule& r = chain->rules[i];
-        if (!may_match(r, packet)) continue;
+        if (!may_match(r, seen)) continue;
         RuleRef ref{winner.table, winner.chain, static_cast<int>(i), r.line, std::string(r.text), ruleset.file_of(r)};
         std::string why = "also matches (" + std::string(kind(r)) + "): the " + std::string(kind(won)) + " rule at " +
                           (ruleset.sources.empty() ? "line " + std::to_string(won.line)

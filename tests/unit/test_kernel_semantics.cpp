@@ -178,3 +178,16 @@ TEST_CASE("multiport: several --ports matches in one rule are ANDed, each exact"
     CHECK(verdict(mixed, packet("tcp 10.1.0.5:56 -> 10.2.0.5:91 [in eth0] [out eth1]")) == Verdict::accept);
     CHECK(verdict(mixed, packet("tcp 10.1.0.5:56 -> 10.2.0.5:90 [in eth0] [out eth1]")) == Verdict::drop);
 }
+
+TEST_CASE("also_matching: rules after a raw decider are tested on raw's view of the state") {
+    Ruleset rs = read(ruleset("-A PREROUTING -p tcp -m conntrack --ctstate INVALID -j DROP\n"
+                              "-A PREROUTING -p tcp -m conntrack --ctstate NEW -j DROP\n"
+                              "-A PREROUTING -p tcp -m conntrack --ctstate INVALID -j DROP\n"));
+    Packet p = packet(probe);
+    Decision d = explain(rs, Hook::forward, p);
+    REQUIRE(d.decided_by);
+    CHECK(d.decided_by->rule == 0);
+    std::vector<TraceStep> also = also_matching(rs, p, d);
+    REQUIRE(also.size() == 1);
+    CHECK(also[0].at.rule == 2);
+}
