@@ -3,7 +3,6 @@
 #include "parsers/iptables/lower.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cctype>
 #include <cstring>
 #include <iterator>
@@ -563,20 +562,21 @@ LowerResult Lowerer::lower(std::span<const ast::Token> spec, std::string_view te
 
     const std::size_t ns = b.src_given ? b.src.size() : 1;
     const std::size_t nd = b.dst_given ? b.dst.size() : 1;
-    // Each `--ports L` (s in L or d in L) splits into two disjoint cases: s in L; or s not in L and
-    // d in L. A rule with n of them becomes 2^n rules, one per choice of cases (bit i of `pick`
-    // set: list i by its destination port), each exact and disjoint from the others.
-    const std::size_t n_either = b.either_ports.size();
-    const std::size_t picks = std::size_t{1} << n_either;
-    const std::size_t n_pos = b.positive.size() + (b.src_given ? 1 : 0) + (b.dst_given ? 1 : 0) + n_either;
+    // `--ports` matches: one rule per disjoint case (either_ports.cpp), at the same line.
+    std::vector<PortCase> cases;
+    if (!b.either_ports.empty()) {
+        if (auto c = either_port_cases(b.either_ports)) cases = std::move(*c);
+        else b.undecided(b.either_at, "multiport", "these --ports matches have too many cases to model");
+    }
+    const std::size_t picks = std::max<std::size_t>(1, cases.size());
+    const std::size_t n_pos = b.positive.size() + (b.src_given ? 1 : 0) + (b.dst_given ? 1 : 0) + (cases.empty() ? 0 : 2);
     for (std::size_t s = 0; s < ns; ++s) {
         for (std::size_t d = 0; d < nd; ++d) {
             for (std::size_t pick = 0; pick < picks; ++pick) {
                 const bool last = s + 1 == ns && d + 1 == nd && pick + 1 == picks;
-                const auto by_dst = static_cast<std::size_t>(std::popcount(pick));
                 Rule& r = out.emplace_back(last ? std::move(base) : base);
                 r.text = text;
-                r.conditions.reserve((n_pos ? 1 : 0) + b.extra.size() + by_dst);
+                r.conditions.reserve((n_pos ? 1 : 0) + b.extra.size());
                 if (n_pos) {
                     Condition pos;
                     pos.all_of.reserve(n_pos);
@@ -584,19 +584,14 @@ LowerResult Lowerer::lower(std::span<const ast::Token> spec, std::string_view te
                     else pos.all_of.insert(pos.all_of.end(), b.positive.begin(), b.positive.end());
                     if (b.src_given) pos.all_of.push_back(FieldRange{Field::src_addr, {b.src[s]}});
                     if (b.dst_given) pos.all_of.push_back(FieldRange{Field::dst_addr, {b.dst[d]}});
-                    for (std::size_t i = 0; i < n_either; ++i)
-                        pos.all_of.push_back(FieldRange{(pick >> i) & 1 ? Field::dst_port : Field::src_port, b.either_ports[i]});
+                    if (!cases.empty()) {
+                        pos.all_of.push_back(FieldRange{Field::src_port, cases[pick].src});
+                        if (!cases[pick].dst_any) pos.all_of.push_back(FieldRange{Field::dst_port, cases[pick].dst});
+                    }
                     r.conditions.push_back(std::move(pos));
                 }
                 if (last) std::move(b.extra.begin(), b.extra.end(), std::back_inserter(r.conditions));
                 else r.conditions.insert(r.conditions.end(), b.extra.begin(), b.extra.end());
-                for (std::size_t i = 0; i < n_either; ++i) {   // --ports by the destination: not by the source
-                    if (((pick >> i) & 1) == 0) continue;
-                    Condition not_src;
-                    not_src.negated = true;
-                    not_src.all_of.push_back(FieldRange{Field::src_port, b.either_ports[i]});
-                    r.conditions.push_back(std::move(not_src));
-                }
             }
         }
     }

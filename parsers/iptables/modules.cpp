@@ -170,12 +170,8 @@ Claim multiport(Builder& b, const Item& it) {
         b.add_range(true, Field::src_port, values);
         b.add_range(true, Field::dst_port, std::move(values));
     } else {
-        if (b.either_ports.size() >= Builder::max_either_ports) {
-            b.undecided(it.at(), "multiport", "more than " + std::to_string(Builder::max_either_ports) +
-                                                  " --ports matches in one rule are not modelled");
-            return Claim::done;
-        }
-        b.either_ports.push_back(std::move(values));   // ANDed with the others
+        if (b.either_ports.empty()) b.either_at = it.at();
+        b.either_ports.push_back(std::move(values));   // ANDed with the others (either_ports.cpp)
     }
     return Claim::done;
 }
