@@ -7,7 +7,9 @@
 //
 // Traversal follows netfilter (see docs/design.md): for FORWARD, PREROUTING raw, mangle, nat
 // (DNAT changes the destination), then FORWARD mangle, filter, security, then POSTROUTING mangle,
-// nat; INPUT and OUTPUT likewise. The nat table sees only packets in state new. The packet is
+// nat; INPUT and OUTPUT likewise. The nat table sees only packets in state new. The raw table
+// runs before connection tracking: its state matches see INVALID, or UNTRACKED once a NOTRACK
+// there has fired, whatever the packet's state (docs/design.md, "Traversal"). The packet is
 // taken to follow the hook asked for, whatever DNAT does to its destination.
 //
 // A condition that cannot be decided statically never counts silently as match or no-match: if

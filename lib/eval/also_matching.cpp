@@ -1,4 +1,5 @@
 // The rules that also match a packet but did not decide it (see evaluate.hpp).
+#include "lib/eval/traversal.hpp"
 #include "rulegap/evaluate.hpp"
 
 namespace rulegap {
@@ -37,9 +38,16 @@ std::vector<TraceStep> also_matching(const Ruleset& ruleset, const Packet& packe
     // The reason is said once, at the first rule that also matches; the others only say that
     // they match (a rule that many rules overlap would repeat it for each).
     bool said = false;
+    // In raw, rules see the state as raw does (lib/eval/traversal.hpp, raw_view_state).
+    Packet seen = packet;
+    if (winner.table == "raw") {
+        bool notracked = false;
+        for (const TraceStep& s : decision.trace) notracked = notracked || s.action == "notrack";
+        seen.state = eval::raw_view_state(notracked);
+    }
     for (std::size_t i = static_cast<std::size_t>(winner.rule) + 1; i < chain->rules.size(); ++i) {
         const Rule& r = chain->rules[i];
-        if (!may_match(r, packet)) continue;
+        if (!may_match(r, seen)) continue;
         SourceLoc at = ruleset.where(r);
         RuleRef ref{winner.table, winner.chain, static_cast<int>(i), r.line, std::string(r.text), std::move(at.file), std::move(at.name)};
         std::string why = "also matches (" + std::string(kind(r)) + ")";

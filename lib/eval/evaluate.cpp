@@ -44,6 +44,7 @@ struct Item {
     std::size_t rule = 0;
     bool fire = false;       // the current rule is taken to match
     Deciders dec;
+    bool notracked = false;  // a NOTRACK has fired on these packets (traversal.hpp, raw_view_state)
 };
 
 struct Fork {
@@ -60,6 +61,9 @@ struct Ctx {
     std::vector<Node> nodes;
     std::vector<std::vector<std::size_t>> offsets;  // per table, per chain: first rule in `cache`
     std::vector<std::optional<PacketSet>> cache;    // Rule::packets(), computed on first use
+    // In the raw table: the packets a rule matches when its state condition sees
+    // raw_view_state(notracked) [notracked], whatever their own state. Same indices as `cache`.
+    std::vector<std::optional<PacketSet>> raw_cache[2];
     std::size_t forks = 0;
     PacketSet new_state = PacketSet::where(Field::state, static_cast<uint128>(ConnState::new_));
     PacketSet untracked = PacketSet::where(Field::state, static_cast<uint128>(ConnState::untracked));
@@ -79,6 +83,19 @@ struct Ctx {
         std::optional<PacketSet>& slot =
             cache[offsets[static_cast<std::size_t>(s.table)][static_cast<std::size_t>(chain)] + rule];
         if (!slot) slot = chain_at(rs, s, chain).rules[rule].packets();
+        return *slot;
+    }
+    // The packets a rule of step `s` matches, for packets that are `notracked` or not.
+    const PacketSet& packets_seen(const Step& s, int chain, std::size_t rule, bool notracked) {
+        if (!s.raw) return packets_of(s, chain, rule);
+        std::vector<std::optional<PacketSet>>& rc = raw_cache[notracked ? 1 : 0];
+        if (rc.empty()) rc.resize(cache.size());
+        std::optional<PacketSet>& slot =
+            rc[offsets[static_cast<std::size_t>(s.table)][static_cast<std::size_t>(chain)] + rule];
+        if (!slot) {
+            auto seen = static_cast<uint128>(raw_view_state(notracked));
+            slot = (packets_of(s, chain, rule) & PacketSet::where(Field::state, seen)).widened(Field::state);
+        }
         return *slot;
     }
     int push(Node n) {
@@ -161,7 +178,7 @@ void apply_policy(Ctx& cx, Item it, std::vector<Item>& work, std::vector<Part>& 
     Verdict v = policy_verdict(builtin);
     if (v == Verdict::accept) {
         it.dec.accepted(cx.rs, cx.steps, at);
-        work.push_back(Item{std::move(it.set), it.step + 1, -1, 0, false, it.dec});
+        work.push_back(Item{std::move(it.set), it.step + 1, -1, 0, false, it.dec, it.notracked});
         return;
     }
     parts.push_back({std::move(it.set), v, at, v == Verdict::unknown ? policy_reason(table_of(cx.rs, s), builtin) : ""});
@@ -215,7 +232,7 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
             if (s.nat) {  // only new packets traverse nat
                 PacketSet later = it.set - cx.new_state;
                 if (!later.empty()) {
-                    work.push_back(Item{std::move(later), it.step + 1, -1, 0, false, it.dec});
+                    work.push_back(Item{std::move(later), it.step + 1, -1, 0, false, it.dec, it.notracked});
                     it.set = it.set & cx.new_state;
                     hull.reset();
                     if (it.set.empty()) return;
@@ -252,15 +269,24 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                 ++it.rule;
                 continue;
             }
-            if (!hull) hull = hull_of(it.set);
+            if (!hull) {
+                hull = hull_of(it.set);
+                if (s.raw) {   // raw's rules see one state, whatever the packets' own
+                    auto seen = static_cast<uint128>(raw_view_state(it.notracked));
+                    hull->dim[static_cast<int>(Field::state)] = {seen, seen};
+                }
+            }
             if (misses(r, *hull)) {
                 ++it.rule;
                 continue;
             }
-            const PacketSet& rp = cx.packets_of(s, node.chain, it.rule);
+            const PacketSet& rp = cx.packets_seen(s, node.chain, it.rule, it.notracked);
             if (!r.decidable()) {
                 m = it.set & rp;
-                PacketSet fm = r.target.action == Action::notrack ? m - cx.untracked : m;
+                // A NOTRACK that changes nothing (traversal.hpp, raw_view_state) needs no fork.
+                PacketSet fm = r.target.action != Action::notrack ? m
+                             : s.raw ? (it.notracked ? PacketSet() : m)
+                                     : m - cx.untracked;
                 if (!fm.empty()) {
                     Cause cause = first_undecided(r);
                     Fork f{fm, {}, at, undecided_reason(rs, r, cause.module, cause.why)};
@@ -268,7 +294,7 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                         f.fire.push_back({fm, Verdict::unknown, at, depth_reason(rs, r)});
                     } else {
                         ++cx.forks;
-                        f.fire = run(cx, Item{fm, it.step, it.top, it.rule, true, it.dec}, depth + 1);
+                        f.fire = run(cx, Item{fm, it.step, it.top, it.rule, true, it.dec, it.notracked}, depth + 1);
                     }
                     forks.push_back(std::move(f));
                 }
@@ -291,7 +317,7 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
             case Action::snat: {
                 Deciders d = it.dec;
                 d.accepted(rs, cx.steps, at);
-                work.push_back(Item{std::move(m), it.step + 1, -1, 0, false, d});
+                work.push_back(Item{std::move(m), it.step + 1, -1, 0, false, d, it.notracked});
                 break;
             }
             case Action::drop: parts.push_back({std::move(m), Verdict::drop, at, ""}); break;
@@ -299,8 +325,8 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
             case Action::unknown: parts.push_back({std::move(m), Verdict::unknown, at, unknown_target_reason(rs, r)}); break;
             case Action::continue_: it.set |= m; break;  // only on the fire branch of a fork
             case Action::return_:
-                if (node.parent >= 0) work.push_back(Item{std::move(m), it.step, node.parent, node.ret, false, it.dec});
-                else apply_policy(cx, Item{std::move(m), it.step, it.top, 0, false, it.dec}, work, parts);
+                if (node.parent >= 0) work.push_back(Item{std::move(m), it.step, node.parent, node.ret, false, it.dec, it.notracked});
+                else apply_policy(cx, Item{std::move(m), it.step, it.top, 0, false, it.dec, it.notracked}, work, parts);
                 break;
             case Action::jump:
             case Action::go_to: {
@@ -312,17 +338,24 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                 } else {
                     Node n = tg.action == Action::jump ? Node{target, it.top, it.rule, -1}
                                                        : Node{target, node.parent, node.ret, it.top};
-                    work.push_back(Item{std::move(m), it.step, cx.push(n), 0, false, it.dec});
+                    work.push_back(Item{std::move(m), it.step, cx.push(n), 0, false, it.dec, it.notracked});
                 }
                 break;
             }
             case Action::notrack: {
-                PacketSet change = m - cx.untracked;
-                PacketSet same = m & cx.untracked;
-                it.set = PacketSet::disjoint_union({std::move(it.set), std::move(same)});  // already untracked: unchanged
+                // Unchanged: in raw, packets already notracked; elsewhere, packets already
+                // untracked. The others become untracked and notracked (traversal.hpp).
+                PacketSet change, same;
+                if (s.raw) (it.notracked ? same : change) = std::move(m);
+                else {
+                    change = m - cx.untracked;
+                    same = m & cx.untracked;
+                }
+                it.set = PacketSet::disjoint_union({std::move(it.set), std::move(same)});
+                hull.reset();
                 if (change.empty()) break;
                 PacketSet image = change.with_field(Field::state, static_cast<uint128>(ConnState::untracked));
-                std::vector<Part> sub = run(cx, Item{image, it.step, it.top, it.rule, false, it.dec}, depth);
+                std::vector<Part> sub = run(cx, Item{image, it.step, it.top, it.rule, false, it.dec, true}, depth);
                 pull_back(sub, change, {Field::state}, false, at, "", parts);
                 break;
             }
@@ -349,10 +382,10 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                     many = many || tg.to_port->lo != tg.to_port->hi;
                 }
                 if (fields.empty()) {
-                    work.push_back(Item{std::move(m), it.step + 1, -1, 0, false, d});
+                    work.push_back(Item{std::move(m), it.step + 1, -1, 0, false, d, it.notracked});
                     break;
                 }
-                std::vector<Part> sub = run(cx, Item{image, it.step + 1, -1, 0, false, d}, depth);
+                std::vector<Part> sub = run(cx, Item{image, it.step + 1, -1, 0, false, d, it.notracked}, depth);
                 pull_back(sub, m, fields, many, at, dnat_range_reason(rs, r), parts);
                 break;
             }

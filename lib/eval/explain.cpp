@@ -109,7 +109,9 @@ struct State {
     std::vector<char> active;
     static constexpr std::size_t scan_limit = 32;
     Packet packet;
-    Values vals;
+    Values vals;                 // the packet's values as the current step's rules see them
+    bool notracked = false;      // a NOTRACK has fired (traversal.hpp, raw_view_state)
+    bool raw_view = false;       // vals shows the raw table's view of the state
     Deciders dec;
     std::vector<TraceStep> trace;
     bool fire = false;           // the current rule is taken to match (a fork's other branch)
@@ -159,6 +161,16 @@ struct State {
         frames.clear();
         ++step;
     }
+    // Loads vals from the packet; in the raw table, the state as raw sees it.
+    void load() {
+        vals.load(packet);
+        if (raw_view) vals.v[static_cast<int>(Field::state)] = static_cast<uint128>(raw_view_state(notracked));
+    }
+    void view_for(const Step& s) {
+        if (s.raw == raw_view) return;
+        raw_view = s.raw;
+        load();
+    }
 
 private:
     std::size_t table_chains = 0;
@@ -172,6 +184,11 @@ private:
         }
     }
 };
+
+// NOTRACK changes nothing the rules can see (traversal.hpp, raw_view_state).
+bool notrack_is_noop(const State& st) {
+    return st.raw_view ? st.notracked : st.packet.state == ConnState::untracked;
+}
 
 struct Fork {
     std::size_t trace_len = 0;  // the trace up to and including the undecided rule
@@ -241,7 +258,8 @@ Decision rewrite_many(Ctx& cx, State& st, int depth, Ref at, const Rule& r, bool
             b.packet = st.packet;
             b.packet.dst = a;
             b.packet.dst_port = static_cast<std::uint16_t>(p);
-            b.vals.load(b.packet);
+            b.notracked = st.notracked;
+            b.load();
             b.dec = st.dec;
             if (!have && st.record) b.trace = st.trace;
             Decision d = run(cx, std::move(b), depth);
@@ -288,6 +306,7 @@ Decision run(Ctx& cx, State st, int depth) {
                 ++st.step;
                 continue;
             }
+            st.view_for(s);
             st.start(s.chain, table_of(rs, s).chains.size());
             st.use_index(cx);
         }
@@ -321,7 +340,7 @@ Decision run(Ctx& cx, State st, int depth) {
                 st.trace.push_back({make_ref(rs, cx.steps, at), "undecided: " + cause.module});
             }
             Action a = r.target.action;
-            bool matters = a != Action::continue_ && !(a == Action::notrack && st.packet.state == ConnState::untracked);
+            bool matters = a != Action::continue_ && !(a == Action::notrack && notrack_is_noop(st));
             if (matters) {
                 Fork f{st.trace.size(), {}, at, st.record ? undecided_reason(rs, r, cause.module, cause.why) : std::string()};
                 if (depth >= max_fork_depth || cx.forks >= max_forks) {
@@ -399,7 +418,8 @@ Decision run(Ctx& cx, State st, int depth) {
             case Action::notrack:
                 note("notrack");
                 st.packet.state = ConnState::untracked;
-                st.vals.load(st.packet);
+                st.notracked = true;
+                st.load();
                 ++fr.rule;
                 continue;
             case Action::snat:
@@ -430,7 +450,7 @@ Decision run(Ctx& cx, State st, int depth) {
                 }
                 if (addr) st.packet.dst = tg.to_address->lo;
                 if (port) st.packet.dst_port = static_cast<std::uint16_t>(tg.to_port->lo);
-                st.vals.load(st.packet);
+                st.load();
                 st.next_step();
                 continue;
             }

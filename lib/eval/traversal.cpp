@@ -65,7 +65,7 @@ std::vector<Step> steps_for(const Ruleset& rs, Hook hook) {
         for (std::size_t t = 0; t < rs.tables.size(); ++t) {
             if (rs.tables[t].name != h->table) continue;
             int c = rs.tables[t].chain_index(h->chain);
-            if (c >= 0) out.push_back({static_cast<int>(t), c, rs.tables[t].name == "nat"});
+            if (c >= 0) out.push_back({static_cast<int>(t), c, rs.tables[t].name == "nat", rs.tables[t].name == "raw"});
             break;
         }
     }

@@ -23,7 +23,21 @@ struct Step {
     int table = -1;      // index into Ruleset::tables
     int chain = -1;      // index into that table's chains
     bool nat = false;    // nat table: only packets in state new traverse it
+    bool raw = false;    // raw table: runs before connection tracking (see raw_view_state)
 };
+
+// Connection state in the raw table. The raw table's chains (PREROUTING at priority -300, OUTPUT
+// likewise) run before conntrack (-200) attaches a connection to the packet, so `-m state` and
+// `-m conntrack --ctstate` there see every packet as INVALID, or as UNTRACKED once a NOTRACK /
+// `CT --notrack` earlier in raw has fired (the kernel's conntrack_mt: no ct and ctinfo not
+// IP_CT_UNTRACKED is INVALID). From mangle on they see the packet's own state, or UNTRACKED after
+// a NOTRACK. Both engines (and any later one) must apply exactly this rule:
+//   - in a raw step, a rule's state condition is tested against raw_view_state(notracked), never
+//     the packet's state; every other field is the packet's;
+//   - NOTRACK sets `notracked` and the packet's state to UNTRACKED; it changes nothing when, in
+//     a raw step, `notracked` is already set, or, outside raw, the state is already UNTRACKED;
+//   - the nat table is skipped unless the state is NEW (so an untracked packet skips it).
+constexpr ConnState raw_view_state(bool notracked) { return notracked ? ConnState::untracked : ConnState::invalid; }
 
 // The steps of a hook, in netfilter order, leaving out tables and chains the ruleset lacks.
 std::vector<Step> steps_for(const Ruleset& rs, Hook hook);

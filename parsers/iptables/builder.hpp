@@ -42,9 +42,14 @@ struct Builder {
     std::vector<Condition> extra;
     int family = 0;
     bool icmpv6 = false;
-    // multiport --ports (not negated): the rule is split in two
-    std::vector<Interval> either_port;
-    bool has_either_port = false;
+    // multiport --ports (not negated), each "the source or the destination port in the list",
+    // ANDed: the rule is split into disjoint cases (either_port_cases)
+    std::vector<std::vector<Interval>> either_ports;
+    const char* either_at = nullptr;   // the first of them
+    // Beyond these the --ports matches of a rule are undecided (real rules: a kernel list holds
+    // at most 15 ports, and a rule one or two lists).
+    static constexpr std::size_t max_either_intervals = 1024;
+    static constexpr std::size_t max_either_cases = 64;
     // match modules, in order
     std::array<ModuleUse, 24> modules{};
     std::size_t n_modules = 0;
@@ -67,8 +72,8 @@ struct Builder {
         extra.clear();
         family = 0;
         icmpv6 = false;
-        either_port.clear();
-        has_either_port = false;
+        either_ports.clear();
+        either_at = nullptr;
         n_modules = 0;
         has_target = false;
         target = Target{};
@@ -95,6 +100,16 @@ std::optional<ast::PortRange> parse_port_range(std::string_view text);       // 
 std::optional<std::vector<ast::PortRange>> parse_port_list(std::string_view text);
 std::optional<ast::PortRange> parse_nat_port_range(std::string_view text);   // a, a-b
 std::vector<Interval> intervals_of(const std::vector<ast::PortRange>& ports);
+
+// The --ports matches of a rule as disjoint cases (either_ports.cpp): the packets they all match
+// are exactly the union over the cases of "source port in src and destination port in dst (any
+// when dst_any)". nullopt past max_either_intervals / max_either_cases.
+struct PortCase {
+    std::vector<Interval> src;
+    std::vector<Interval> dst;
+    bool dst_any = false;
+};
+std::optional<std::vector<PortCase>> either_port_cases(const std::vector<std::vector<Interval>>& lists);
 std::vector<Interval> bit_values(std::uint8_t mask, std::uint8_t value);     // v & mask == value
 std::optional<std::uint8_t> parse_tcp_flags(std::string_view text);
 std::optional<std::uint8_t> parse_ct_states(std::string_view text);   // bits as in ct_state_set

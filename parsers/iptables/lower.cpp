@@ -562,15 +562,21 @@ LowerResult Lowerer::lower(std::span<const ast::Token> spec, std::string_view te
 
     const std::size_t ns = b.src_given ? b.src.size() : 1;
     const std::size_t nd = b.dst_given ? b.dst.size() : 1;
-    const int halves = b.has_either_port ? 2 : 1;
-    const std::size_t n_pos = b.positive.size() + (b.src_given ? 1 : 0) + (b.dst_given ? 1 : 0) + (b.has_either_port ? 1 : 0);
+    // `--ports` matches: one rule per disjoint case (either_ports.cpp), at the same line.
+    std::vector<PortCase> cases;
+    if (!b.either_ports.empty()) {
+        if (auto c = either_port_cases(b.either_ports)) cases = std::move(*c);
+        else b.undecided(b.either_at, "multiport", "these --ports matches have too many cases to model");
+    }
+    const std::size_t picks = std::max<std::size_t>(1, cases.size());
+    const std::size_t n_pos = b.positive.size() + (b.src_given ? 1 : 0) + (b.dst_given ? 1 : 0) + (cases.empty() ? 0 : 2);
     for (std::size_t s = 0; s < ns; ++s) {
         for (std::size_t d = 0; d < nd; ++d) {
-            for (int half = 0; half < halves; ++half) {
-                const bool last = s + 1 == ns && d + 1 == nd && half + 1 == halves;
+            for (std::size_t pick = 0; pick < picks; ++pick) {
+                const bool last = s + 1 == ns && d + 1 == nd && pick + 1 == picks;
                 Rule& r = out.emplace_back(last ? std::move(base) : base);
                 r.text = text;
-                r.conditions.reserve((n_pos ? 1 : 0) + b.extra.size() + static_cast<std::size_t>(half));
+                r.conditions.reserve((n_pos ? 1 : 0) + b.extra.size());
                 if (n_pos) {
                     Condition pos;
                     pos.all_of.reserve(n_pos);
@@ -578,18 +584,14 @@ LowerResult Lowerer::lower(std::span<const ast::Token> spec, std::string_view te
                     else pos.all_of.insert(pos.all_of.end(), b.positive.begin(), b.positive.end());
                     if (b.src_given) pos.all_of.push_back(FieldRange{Field::src_addr, {b.src[s]}});
                     if (b.dst_given) pos.all_of.push_back(FieldRange{Field::dst_addr, {b.dst[d]}});
-                    if (b.has_either_port)
-                        pos.all_of.push_back(FieldRange{half == 0 ? Field::src_port : Field::dst_port, b.either_port});
+                    if (!cases.empty()) {
+                        pos.all_of.push_back(FieldRange{Field::src_port, cases[pick].src});
+                        if (!cases[pick].dst_any) pos.all_of.push_back(FieldRange{Field::dst_port, cases[pick].dst});
+                    }
                     r.conditions.push_back(std::move(pos));
                 }
                 if (last) std::move(b.extra.begin(), b.extra.end(), std::back_inserter(r.conditions));
                 else r.conditions.insert(r.conditions.end(), b.extra.begin(), b.extra.end());
-                if (half == 1) {   // --ports, second half: the destination port, and not the source port
-                    Condition not_src;
-                    not_src.negated = true;
-                    not_src.all_of.push_back(FieldRange{Field::src_port, b.either_port});
-                    r.conditions.push_back(std::move(not_src));
-                }
             }
         }
     }

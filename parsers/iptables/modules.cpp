@@ -170,9 +170,8 @@ Claim multiport(Builder& b, const Item& it) {
         b.add_range(true, Field::src_port, values);
         b.add_range(true, Field::dst_port, std::move(values));
     } else {
-        if (b.has_either_port) { b.error(it.at(), "--ports given twice"); return Claim::failed; }
-        b.has_either_port = true;
-        b.either_port = std::move(values);
+        if (b.either_ports.empty()) b.either_at = it.at();
+        b.either_ports.push_back(std::move(values));   // ANDed with the others (either_ports.cpp)
     }
     return Claim::done;
 }

@@ -4,16 +4,19 @@
 #   bash tests/system/kernel_diff.sh <rulegap-binary> <repo-root>
 #
 # Builds client -- router -- server network namespaces (veth pairs, IPv4 and IPv6), loads each
-# ruleset into the router with iptables-restore, sends real TCP SYNs, UDP datagrams and ICMP echo
-# requests from the client, records what the kernel did with each (arrived at the server: accept;
-# RST or ICMP unreachable back from the router: reject; nothing: drop), and compares with
-# `rulegap explain --hook FORWARD`. Rulesets: the hand-written tests/system/kernel/fixtures/*.rules
-# (with their .packets lists) and seeded random ones (tests/system/kernel/gen_rules.py).
-# Traffic never leaves the test's own namespaces.
+# ruleset into the router with iptables-restore, sends real TCP segments (SYN, or other flags:
+# a SYN-ACK is INVALID to conntrack), UDP datagrams and ICMP echo/timestamp requests from the
+# client, records what the kernel did with each (arrived at the server, under its own or a
+# DNAT-rewritten destination: accept; RST or ICMP unreachable back from the router: reject;
+# nothing: drop), and compares with `rulegap explain --hook FORWARD`. Rulesets: the hand-written
+# tests/system/kernel/fixtures/*.rules (with their .packets lists) and seeded random ones
+# (tests/system/kernel/gen_rules.py: filter, and raw NOTRACK / CT --notrack / state matches,
+# nat PREROUTING DNAT). Traffic never leaves the test's own namespaces. The default run takes
+# about a minute; a larger one: KDIFF_SEEDS=1-800 KDIFF_SEEDS6=1-200 (about 8 minutes).
 #
 # Exit 0: kernel and rulegap agree on every probe; 1: they disagree (each case printed with the
 # ruleset, the packet, both verdicts and rulegap's trace) or the harness failed; 77: skipped.
-# Environment: KDIFF_SEEDS / KDIFF_SEEDS6 (default 1-40 / 1-10; empty: none), KDIFF_PROBES (default 30),
+# Environment: KDIFF_SEEDS / KDIFF_SEEDS6 (default 1-60 / 1-20; empty: none), KDIFF_PROBES (default 30),
 # KDIFF_KERNEL_ONLY=1 records the kernel's verdicts without running rulegap, KDIFF_EXTRA adds
 # kdiff.py options (--verbose, --only FIXTURE...).
 set -u
@@ -68,7 +71,7 @@ fi
 echo "kernel_diff: using $("$restore" --version 2>&1 | head -n1)${restore6:+ and $restore6}"
 
 args=(--ns "$ns_c" "$ns_r" "$ns_s" --restore "$restore" --fixtures "$here/fixtures"
-      --seeds "${KDIFF_SEEDS-1-40}" --seeds6 "${KDIFF_SEEDS6-1-10}"
+      --seeds "${KDIFF_SEEDS-1-60}" --seeds6 "${KDIFF_SEEDS6-1-20}"
       --probes "${KDIFF_PROBES-30}" --workdir "$workdir")
 [[ -n $restore6 ]] && args+=(--restore6 "$restore6")
 if [[ ${KDIFF_KERNEL_ONLY:-0} == 1 ]]; then

@@ -1,6 +1,7 @@
 // evaluate(): partitions of packet sets, and agreement with explain() packet by packet.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -504,4 +505,113 @@ TEST_CASE("evaluate agrees with explain on random rulesets") {
     }
     CHECK(packets_checked > 20000);
     CHECK(vague > 100);  // packets without an interface did meet rules that test one
+}
+
+namespace {
+
+// A condition on the connection state: one to three states, sometimes negated.
+Condition state_condition(Rng& g) {
+    std::vector<Interval> states;
+    for (std::uint64_t i = 0, n = 1 + g.below(3); i < n; ++i) {
+        uint128 s = g.below(conn_state_count);
+        states.push_back({s, s});
+    }
+    std::sort(states.begin(), states.end(), [](const Interval& a, const Interval& b) { return a.lo < b.lo; });
+    states.erase(std::unique(states.begin(), states.end()), states.end());
+    Condition c = cond(Field::state, std::move(states));
+    c.negated = g.chance(25);
+    return c;
+}
+
+// Rulesets whose raw table tests states and NOTRACKs (traversal.hpp, raw_view_state), followed by
+// mangle, nat and filter rules that test states too.
+Ruleset random_raw_ruleset(Rng& g) {
+    Builder b;
+    b.rs.family = 4;
+    const std::vector<std::string> raw_user = g.chance(40) ? std::vector<std::string>{"R0"} : std::vector<std::string>{};
+    b.chain("raw", "PREROUTING", Action::accept);
+    b.chain("raw", "OUTPUT", Action::accept);
+    for (const std::string& u : raw_user) b.chain("raw", u, std::nullopt);
+    std::vector<std::string> raw_chains = {"PREROUTING", "OUTPUT"};
+    raw_chains.insert(raw_chains.end(), raw_user.begin(), raw_user.end());
+    for (const std::string& c : raw_chains) {
+        for (std::uint64_t i = 0, n = 1 + g.below(5); i < n; ++i) {
+            std::vector<Condition> conds;
+            if (g.chance(70)) conds.push_back(state_condition(g));
+            if (g.chance(40)) conds.push_back(random_condition(g, false));
+            if (g.chance(10)) conds.push_back(undecided("limit", "rate limit"));
+            Target t;
+            std::uint64_t r = g.below(100);
+            if (r < 40) t = to(Action::notrack, g.chance(50) ? "NOTRACK" : "CT");
+            else if (r < 55) t = to(Action::drop, "DROP");
+            else if (r < 65) t = to(Action::accept, "ACCEPT");
+            else if (r < 72) t = to(Action::reject, "REJECT");
+            else if (r < 80) t = to(Action::continue_, "LOG");
+            else if (r < 90 && !raw_user.empty() && c != "R0") t = to(Action::jump, "R0");
+            else t = to(Action::return_, "RETURN");
+            b.add("raw", c, std::move(conds), t);
+        }
+    }
+    if (g.chance(40)) {
+        b.chain("mangle", "PREROUTING", Action::accept);
+        b.add("mangle", "PREROUTING", {state_condition(g)}, to(g.chance(50) ? Action::drop : Action::accept, "X"));
+    }
+    if (g.chance(40)) {
+        b.chain("nat", "PREROUTING", Action::accept);
+        Target t = to(Action::dnat, "DNAT");
+        t.to_address = Interval{ip("10.0.0.5"), ip("10.0.0.5")};
+        b.add("nat", "PREROUTING", {random_condition(g, false)}, t);
+    }
+    for (const char* c : {"INPUT", "FORWARD", "OUTPUT"}) {
+        b.chain("filter", c, g.chance(50) ? Action::drop : Action::accept);
+        for (std::uint64_t i = 0, n = g.below(4); i < n; ++i) {
+            std::vector<Condition> conds{state_condition(g)};
+            if (g.chance(30)) conds.push_back(random_condition(g, false));
+            b.add("filter", c, std::move(conds), to(g.chance(50) ? Action::accept : Action::drop, "X"));
+        }
+    }
+    b.rs.link();
+    return b.rs;
+}
+
+}  // namespace
+
+TEST_CASE("evaluate agrees with explain on the raw table's view of connection state") {
+    Rng g(20261204);
+    int packets_checked = 0, by_raw = 0, notracked = 0;
+    std::vector<int> verdicts(4, 0);
+    for (int n = 0; n < 300; ++n) {
+        Ruleset rs = random_raw_ruleset(g);
+        Hook hook = static_cast<Hook>(g.below(3));
+        PacketSet input = PacketSet::ipv4();
+        std::vector<Outcome> parts = evaluate(rs, hook, input);
+        check_partition(parts, input);
+        std::vector<Packet> probes;
+        for (int i = 0; i < 40; ++i) probes.push_back(random_packet(g));
+        for (const Outcome& o : parts)
+            for (int i = 0; i < 4; ++i) probes.push_back(from_box(g, o.packets.boxes()[g.below(o.packets.box_count())]));
+        for (const Packet& p : probes) {
+            if (!input.contains(p)) continue;
+            const Outcome* o = part_of(parts, p);
+            if (!o) continue;
+            Decision d = explain(rs, hook, p);
+            ++packets_checked;
+            ++verdicts[static_cast<int>(d.verdict)];
+            if (d.decided_by && d.decided_by->table == "raw") ++by_raw;
+            for (const TraceStep& s : d.trace) notracked += s.action == "notrack";
+            INFO("ruleset #" << n << ", hook " << to_string(hook) << ", packet " << describe(p));
+            REQUIRE(d.verdict == o->verdict);
+            CHECK(d.decided_by.has_value() == o->decided_by.has_value());
+            if (d.decided_by && o->decided_by) {
+                CHECK(d.decided_by->table == o->decided_by->table);
+                CHECK(d.decided_by->rule == o->decided_by->rule);
+            }
+        }
+    }
+    MESSAGE("checked " << packets_checked << " packets: accept " << verdicts[0] << ", drop " << verdicts[1]
+                       << ", reject " << verdicts[2] << ", unknown " << verdicts[3] << "; decided in raw " << by_raw
+                       << ", notracked " << notracked);
+    for (int v = 0; v < 4; ++v) CHECK(verdicts[static_cast<std::size_t>(v)] > 100);
+    CHECK(by_raw > 500);
+    CHECK(notracked > 500);
 }

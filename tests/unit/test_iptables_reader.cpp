@@ -153,17 +153,50 @@ TEST_CASE("iptables: tcp and udp ports, flags, multiport") {
     CHECK(*positive(r[3], Field::tcp_flags) == *field(*f, Field::tcp_flags));
     CHECK(*positive(r[4], Field::dst_port) == std::vector<Interval>{{80, 80}, {443, 443}, {8000, 8080}});
     CHECK(*field(*negated(r[4], Field::src_port), Field::src_port) == one(22));
-    // --ports: source port in the list, or else destination port in the list
-    CHECK(*positive(r[5], Field::src_port) == std::vector<Interval>{{53, 53}, {67, 68}});
+    // --ports: source port not in the list and destination port in it, or source port in the list
+    CHECK(*positive(r[5], Field::src_port) == std::vector<Interval>{{0, 52}, {54, 66}, {69, 65535}});
+    CHECK(*positive(r[5], Field::dst_port) == std::vector<Interval>{{53, 53}, {67, 68}});
     CHECK(r[5].line == r[6].line);
-    CHECK(*positive(r[6], Field::dst_port) == std::vector<Interval>{{53, 53}, {67, 68}});
-    CHECK(negated(r[6], Field::src_port));
+    CHECK(*positive(r[6], Field::src_port) == std::vector<Interval>{{53, 53}, {67, 68}});
+    CHECK_FALSE(positive(r[6], Field::dst_port));
     // ! --ports: neither
     CHECK(negated(r[7], Field::src_port));
     CHECK(negated(r[7], Field::dst_port));
     // a port module needs its protocol
     CHECK(read("-A INPUT -m tcp --dport 22 -j ACCEPT\n").diagnostics.error_count() == 1);
     CHECK(read("-A INPUT -p udp -m multiport --dports 1,2 -m tcp -j ACCEPT\n").diagnostics.error_count() == 1);
+}
+
+TEST_CASE("iptables: several multiport --ports in one rule: one rule per distinct case, or undecided") {
+    // Two lists: source ports in neither, in the first only, in both, in the second only.
+    auto rs = read("-A INPUT -p udp -m multiport --ports 10:20 -m multiport --ports 15:30 -j DROP\n");
+    CHECK(rs.diagnostics.items.empty());
+    const auto& r = rules(rs);
+    REQUIRE(r.size() == 4);
+    for (const Rule& x : r) CHECK(x.line == r[0].line);
+    CHECK(*positive(r[0], Field::src_port) == std::vector<Interval>{{0, 9}, {31, 65535}});
+    CHECK(*field(r[0].conditions[0], Field::dst_port) == one(15, 20));   // in both lists
+    CHECK(*positive(r[1], Field::src_port) == one(10, 14));
+    CHECK(*positive(r[1], Field::dst_port) == one(15, 30));
+    CHECK(*positive(r[2], Field::src_port) == one(15, 20));
+    CHECK_FALSE(positive(r[2], Field::dst_port));
+    CHECK(*positive(r[3], Field::src_port) == one(21, 30));
+    CHECK(*positive(r[3], Field::dst_port) == one(10, 20));
+
+    // Seven lists whose memberships give 128 distinct cases: past the limit, undecided (and said).
+    std::string line = "-A INPUT -p tcp";
+    for (int bit = 0; bit < 7; ++bit) {
+        std::string list;
+        for (int p = 1; p < 128; ++p)
+            if ((p >> bit) & 1) list += (list.empty() ? "" : ",") + std::to_string(p);
+        line += " -m multiport --ports " + list;
+    }
+    auto many = read(line + " -j DROP\n");
+    REQUIRE(rules(many).size() == 1);
+    CHECK_FALSE(rules(many)[0].decidable());
+    CHECK(many.diagnostics.error_count() == 0);
+    REQUIRE(many.diagnostics.items.size() == 1);
+    CHECK(many.diagnostics.items[0].message.find("--ports") != std::string::npos);
 }
 
 TEST_CASE("iptables: state, conntrack, icmp, iprange, comment") {

@@ -94,7 +94,16 @@ class Runner:
         self.failures = 0
         self.probes_sent = 0
         self.compared = 0
+        self.agreed = 0
         self.loaded_tables = {}   # family -> tables the last ruleset loaded
+        # What the run covered: the kernel's verdicts, probes not in state new, arrivals that a
+        # DNAT rewrote, and the tables whose rule or policy decided (as rulegap says).
+        self.kernel_counts = {v: 0 for v in VERDICTS}
+        self.not_new = 0
+        self.rewritten = 0
+        self.dnatted = 0      # rulegap's trace has a DNAT
+        self.notracked = 0    # rulegap's trace has a NOTRACK
+        self.decided_in = {}
 
     def sh(self, argv, stdin=None):
         return subprocess.run(argv, input=stdin, capture_output=True, text=True)
@@ -245,7 +254,22 @@ class Runner:
         mismatches = []
         for p, k, a in zip(probes, kernel, answers):
             self.compared += 1
+            if k[0] in self.kernel_counts:
+                self.kernel_counts[k[0]] += 1
+            self.not_new += p.state != "new"
+            self.rewritten += " as " in k[1]
+            trace = [t for t in a.get("trace") or [] if isinstance(t, dict)]
+            if a.get("rule"):
+                table = a["rule"].get("table", "?")
+            else:
+                table = (trace[-1].get("table", "?") if trace else "nothing") + \
+                    (" policy" if a.get("policy") else "")
+            self.decided_in[table] = self.decided_in.get(table, 0) + 1
+            actions = {str(t.get("action", "")).split()[0] for t in trace if t.get("action")}
+            self.dnatted += "dnat" in actions
+            self.notracked += "notrack" in actions
             if a.get("verdict") == k[0]:
+                self.agreed += 1
                 continue
             # Before blaming rulegap, send the packet again, alone and with a longer wait.
             recheck = self.kernel_verdicts(case, [probe_mod.Probe(p.text)], wait=1.0)[0]
@@ -289,7 +313,13 @@ class Runner:
         self.prober.close()
         took = time.monotonic() - start
         print(f"kernel_diff: {len(cases)} rulesets, {self.probes_sent} probes, "
-              f"{self.compared} compared with rulegap, {self.failures} failures, {took:.1f} s")
+              f"{self.compared} compared with rulegap, {self.agreed} agree, "
+              f"{self.failures} failures, {took:.1f} s")
+        if self.compared:
+            tables = ", ".join(f"{t} {n}" for t, n in sorted(self.decided_in.items()))
+            print(f"kernel_diff: kernel verdicts {self.kernel_counts}; {self.not_new} probes not "
+                  f"in state new; {self.notracked} notracked, {self.dnatted} DNATed "
+                  f"({self.rewritten} arrived rewritten); decided in: {tables}")
         return 1 if self.failures else 0
 
 

@@ -5,12 +5,21 @@ network namespaces (setns), and a socket stays in the namespace it was created i
 sent as whole Ethernet frames on the client's veths (AF_PACKET), so nothing is routed by the
 client and no traffic can leave the test's own namespaces.
 
-A probe is one line of rulegap's packet syntax, restricted to what can be sent as a new
-connection's first packet:
+A probe is one line of rulegap's packet syntax, restricted to what can be sent as the first
+packet the router's conntrack sees of a connection:
     tcp 10.1.0.2:4001 -> 10.2.0.2:135 [in rc0] [out rs0]
+    tcp 10.1.0.2:4001 -> 10.2.0.2:135 [in rc0] [out rs0] [flags syn,ack] [state invalid]
     udp [fd00:1::2]:4001 -> [fd00:2::3]:53 [in rc0] [out rs0]
     icmp 10.1.0.2 -> 10.2.0.2 type 8 code 0 [in rc0] [out rs0]
     icmpv6 [fd00:1::2] -> [fd00:2::2] type 128 code 0 [in rc0] [out rs0]
+A TCP probe may carry any flags; its [state] must then be the one conntrack gives such a packet
+without a connection (tcp_state below): SYN new, a lone ACK new (picked up mid-stream,
+nf_conntrack_tcp_loose=1), SYN-ACK, FIN, RST and invalid combinations invalid. That is also what a
+SYN-ACK answering a SYN that raw NOTRACKed meets. UDP and ICMP probes are always new.
+
+A probe that a DNAT rewrites arrives at the server with another destination: arrivals are
+matched by a token each packet carries (TCP sequence number, UDP payload, ICMP sequence number)
+as well as by their addresses and ports.
 """
 
 import ctypes
@@ -29,6 +38,33 @@ ETH_P_IPV6 = 0x86DD
 PACKET_OUTGOING = 4
 
 PROTO_TCP, PROTO_UDP, PROTO_ICMP, PROTO_ICMPV6 = 6, 17, 1, 58
+
+TCP_FLAGS = {"fin": 0x01, "syn": 0x02, "rst": 0x04, "psh": 0x08, "ack": 0x10, "urg": 0x20,
+             "ece": 0x40, "cwr": 0x80}
+STATES = ("new", "established", "related", "invalid", "untracked")
+TCP_SEQ_BASE = 0x10000
+UDP_PAYLOAD = b"rulegap-kdiff"
+
+
+def tcp_state(flags):
+    """The ctstate conntrack gives a TCP packet with these flags when no connection exists
+    (nf_conntrack_proto_tcp.c: tcp_valid_flags, then tcp_conntracks[0][index][sNO], with
+    nf_conntrack_tcp_loose=1 picking up a lone ACK as a new connection)."""
+    f = flags & ~(0x40 | 0x80 | 0x08)    # ECE, CWR and PSH do not count
+    valid = {0x02, 0x22, 0x12, 0x04, 0x14, 0x11, 0x31, 0x10, 0x30}
+    if f not in valid:
+        return "invalid"
+    if f & 0x04:
+        return "invalid"                 # RST
+    if f & 0x02:
+        return "invalid" if f & 0x10 else "new"   # SYN-ACK / SYN
+    if f & 0x01:
+        return "invalid"                 # FIN
+    return "new"                         # ACK: picked up
+
+
+def flags_text(flags):
+    return ",".join(name for name, bit in TCP_FLAGS.items() if flags & bit) or "none"
 
 # ICMP types conntrack treats as the start of a new connection, with an identifier field.
 ICMP4_NEW_TYPES = (8, 13)      # echo-request, timestamp-request
@@ -122,17 +158,30 @@ class Probe:
         if (self.proto == PROTO_ICMP) != (self.family == 4) and self.proto in (PROTO_ICMP, PROTO_ICMPV6):
             raise ProbeError(f"probe {self.text!r}: icmp is IPv4, icmpv6 is IPv6")
         self.in_if = self.out_if = None
+        self.flags, state = 0x02, None
         for tag in re.findall(r"\[([^\]]*)\]", extras or ""):
             words = tag.split()
             if len(words) == 2 and words[0] == "in":
                 self.in_if = words[1]
             elif len(words) == 2 and words[0] == "out":
                 self.out_if = words[1]
+            elif len(words) == 2 and words[0] == "state" and words[1] in STATES:
+                state = words[1]
+            elif len(words) == 2 and words[0] == "flags" and self.proto == PROTO_TCP:
+                self.flags = 0
+                for name in words[1].split(","):
+                    if name not in TCP_FLAGS and name != "none":
+                        raise ProbeError(f"probe {self.text!r}: unknown tcp flag {name!r}")
+                    self.flags |= TCP_FLAGS.get(name, 0)
             else:
-                raise ProbeError(f"probe {self.text!r}: only [in IF] and [out IF] are sent "
-                                 "(state is always new, tcp flags always syn)")
+                raise ProbeError(f"probe {self.text!r}: only [in IF], [out IF], [state S] and "
+                                 "[flags F] (tcp) are understood")
         if self.in_if is None or self.out_if is None:
             raise ProbeError(f"probe {self.text!r}: needs [in IF] and [out IF]")
+        self.state = tcp_state(self.flags) if self.proto == PROTO_TCP else "new"
+        if (state or "new") != self.state:
+            raise ProbeError(f"probe {self.text!r}: conntrack sees such a packet as "
+                             f"[state {self.state}], not [state {state or 'new'}]")
         self.ident = None   # ICMP identifier, set by the prober
 
     def key(self):
@@ -164,20 +213,21 @@ def _pseudo(probe, proto, length):
 def build_ip(probe, seq=1):
     """The IP packet (no link header) for a probe."""
     if probe.proto == PROTO_TCP:
-        hdr = struct.pack("!HHIIBBHHH", probe.sport, probe.dport, 0x10000 + seq, 0,
-                          5 << 4, 0x02, 64240, 0, 0)
+        ack = 1 if probe.flags & 0x10 else 0
+        hdr = struct.pack("!HHIIBBHHH", probe.sport, probe.dport, TCP_SEQ_BASE + seq, ack,
+                          5 << 4, probe.flags, 64240, 0, 0)
         payload = b""
         l4 = hdr + payload
         c = _csum(_pseudo(probe, PROTO_TCP, len(l4)) + l4)
         l4 = l4[:16] + struct.pack("!H", c) + l4[18:]
     elif probe.proto == PROTO_UDP:
-        payload = b"rulegap-kdiff"
+        payload = UDP_PAYLOAD + struct.pack("!I", seq)
         length = 8 + len(payload)
         l4 = struct.pack("!HHHH", probe.sport, probe.dport, length, 0) + payload
         c = _csum(_pseudo(probe, PROTO_UDP, length) + l4) or 0xFFFF
         l4 = l4[:6] + struct.pack("!H", c) + l4[8:]
     else:
-        body = struct.pack("!HH", probe.ident, seq)
+        body = struct.pack("!HH", probe.ident, seq & 0xFFFF)
         if probe.proto == PROTO_ICMP and probe.icmp_type == 13:
             body += struct.pack("!III", 0, 0, 0)   # originate, receive, transmit timestamps
         else:
@@ -233,6 +283,28 @@ def _forward_key(family, proto, src, dst, l4):
     if proto in (PROTO_ICMP, PROTO_ICMPV6) and len(l4) >= 6:
         return (proto, src, dst, struct.unpack("!H", l4[4:6])[0])
     return None
+
+
+def arrival_token(proto, l4):
+    """The token (the sender's sequence number) a probe carries, or None."""
+    if proto == PROTO_TCP and len(l4) >= 8:
+        seq = struct.unpack("!I", l4[4:8])[0]
+        return seq - TCP_SEQ_BASE if seq >= TCP_SEQ_BASE else None
+    if proto == PROTO_UDP and len(l4) >= 8 + len(UDP_PAYLOAD) + 4 and \
+            l4[8:8 + len(UDP_PAYLOAD)] == UDP_PAYLOAD:
+        return struct.unpack("!I", l4[8 + len(UDP_PAYLOAD):12 + len(UDP_PAYLOAD)])[0]
+    if proto in (PROTO_ICMP, PROTO_ICMPV6) and len(l4) >= 8:
+        return ("icmp", struct.unpack("!H", l4[6:8])[0])
+    return None
+
+
+def tuple_text(family, proto, dst, l4):
+    """The destination (and port) of an arrival, as text."""
+    a = ipaddress.ip_address(dst)
+    text = str(a) if family == 4 else f"[{a}]"
+    if proto in (PROTO_TCP, PROTO_UDP) and len(l4) >= 4:
+        text += f":{struct.unpack('!H', l4[2:4])[0]}"
+    return text
 
 
 def classify_return(data):
@@ -321,7 +393,7 @@ class Prober:
         verdict: 'accept' (reached a server veth), 'reject' (an RST or ICMP unreachable came
         back to the client), 'drop' (neither), or 'error' (both, or a duplicate key).
         """
-        keys = {}
+        keys, tokens = {}, {}   # tokens: the sequence number each probe carries -> its index
         for i, p in enumerate(probes):
             if p.proto in (PROTO_ICMP, PROTO_ICMPV6):
                 p.ident = 0x4000 + i
@@ -360,16 +432,29 @@ class Prober:
                         data = frame[14:]
                         if fd in server_socks:
                             parsed = parse_ip(data)
-                            k = _forward_key(*parsed) if parsed else None
-                            if k in keys:
-                                seen[keys[k]]["accept"] = f"arrived on {server_socks[fd].ifname}"
+                            if not parsed:
+                                continue
+                            # By its token first: a DNAT may have rewritten its destination.
+                            i = tokens.get(arrival_token(parsed[1], parsed[4]))
+                            if i is not None and parsed[2] != probes[i].src.packed:
+                                i = None
+                            k = _forward_key(*parsed)
+                            if i is None:
+                                i = keys.get(k)
+                            if i is not None:
+                                where = f"arrived on {server_socks[fd].ifname}"
+                                if k != probes[i].key():
+                                    where += " as " + tuple_text(parsed[0], parsed[1], parsed[3],
+                                                                 parsed[4])
+                                seen[i]["accept"] = where
                         elif fd in client_socks:
                             r = classify_return(data)
                             if r and r[0] in keys:
                                 seen[keys[r[0]]]["reject"] = r[1]
 
-        for p in probes:
+        for i, p in enumerate(probes):
             self.seq += 1
+            tokens[self.seq if p.proto in (PROTO_TCP, PROTO_UDP) else ("icmp", self.seq & 0xFFFF)] = i
             link = self.client_links[p.in_if]
             link.sock.send(build_frame(p, link.mac, link.peer_mac, self.seq))
             if gap:

@@ -88,6 +88,8 @@ def build(client_ns, router_ns, server_ns):
     _sysctl(r, "net.ipv6.conf.all.forwarding", 1, required=False)
     _sysctl(r, "net.ipv6.conf.default.accept_dad", 0, required=False)
     _sysctl(r, "net.ipv6.icmp.ratelimit", 0, required=False)
+    # A lone ACK starts a connection (probe.tcp_state relies on it; it is the default).
+    _sysctl(r, "net.netfilter.nf_conntrack_tcp_loose", 1, required=False)
     for side, ns in ((CLIENT_SIDE, client_ns), (SERVER_SIDE, server_ns)):
         for rif, (peer, rmac, pmac, v4, v6) in side.items():
             _run("ip", "-n", r, "link", "add", rif, "address", rmac, "type", "veth",
