@@ -38,7 +38,8 @@ struct QueryCommandOptions {
     std::string profile = "domain";
     std::string rpc_range;
     std::string ipset_file;
-    std::string where;            // --where: the set syntax (empty: every packet, both families)
+    std::string where;            // --where: the set syntax
+    bool where_given = false;     // without --where: every packet, both families
     std::string verdict = "any";  // --verdict: accept, drop, reject, unknown or any
     std::string format = "text";
     std::size_t limit = 20;       // --limit: ranges listed per part

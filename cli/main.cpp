@@ -285,7 +285,10 @@ int main(int argc, char** argv) {
         ex.workers = qu.workers = li.workers = workers.get();
     }
     if (explain->parsed()) return rulegap::cli::run_explain(ex);
-    if (query->parsed()) return rulegap::cli::run_query(qu);
+    if (query->parsed()) {
+        qu.where_given = query->get_option("--where")->count() > 0;
+        return rulegap::cli::run_query(qu);
+    }
     if (lint->parsed()) return rulegap::cli::run_lint(li);
     if (check->parsed()) return rulegap::cli::run_check(ck);
     return 2;

@@ -88,7 +88,7 @@ nlohmann::ordered_json part_json(const Ruleset& rs, const QueryPart& p) {
 
 void print_text(const Ruleset& rs, Hook hook, const std::string& where, const QueryResult& r, const QueryCommandOptions& o) {
     std::string family = rs.family == 0 ? std::string("Windows Firewall") : "IPv" + std::to_string(rs.family);
-    fmt::print("query    {}\n", where.empty() ? std::string("every packet (IPv4 and IPv6)") : where);
+    fmt::print("query    {}\n", !o.where_given ? std::string("every packet (IPv4 and IPv6)") : where);
     fmt::print("hook     {} ({}, {})\n", to_string(hook), rs.file, family);
     std::string filter = o.verdict == "any" ? "" : fmt::format(", {} with verdict {}", r.parts.size(), o.verdict);
     fmt::print("packets  {} in the query{}\n", r.total.to_string(), filter);
@@ -123,7 +123,7 @@ int run_query(const QueryCommandOptions& o) {
         }
     }
     PacketSet where = PacketSet::all();
-    if (!o.where.empty()) {
+    if (o.where_given) {
         PacketSetParseResult parsed = parse_packet_set(o.where);
         if (!parsed) {
             Diagnostic d = parsed.error;
@@ -166,7 +166,7 @@ int run_query(const QueryCommandOptions& o) {
         for (const QueryPart& p : result.parts) parts.push_back(part_json(rs, p));
         nlohmann::ordered_json doc = {{"file", rs.file},
                                       {"hook", std::string(to_string(*hook))},
-                                      {"where", o.where.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.where)},
+                                      {"where", !o.where_given ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.where)},
                                       {"verdict", o.verdict},
                                       {"count", result.total.to_string()},
                                       {"parts", std::move(parts)}};
