@@ -61,8 +61,8 @@ struct QueryPart {
 };
 
 struct QueryResult {
-    std::vector<QueryPart> parts;   // in rule order: by table, chain and rule; a chain's policy after
-                                    // its rules; unknown without a rule last
+    std::vector<QueryPart> parts;   // in rule order: rules as the file lists them (Windows: in
+                                    // precedence), then policies, then unknown without a rule
     BigCount total;                 // packets in `where`, over all parts (before the verdict filter)
 };
 

@@ -10,21 +10,24 @@ namespace rulegap {
 
 namespace {
 
-// Where a part comes in the answer: by table and chain as the ruleset lists them, then rule;
-// a chain's policy after its rules; an unknown that no rule decided last.
+// Where a part comes in the answer: rules as the file lists them (by table, then line; Windows
+// rules, whose order is their precedence, by chain and rule), then the policies, then an unknown
+// that no rule decided.
 auto order_key(const Ruleset& rs, const QueryPart& p) {
-    constexpr int last = std::numeric_limits<int>::max();
-    if (!p.decided_by) return std::tuple(1, last, last, last, p.verdict, p.reason);
+    constexpr long long last = std::numeric_limits<long long>::max();
+    if (!p.decided_by) return std::tuple(2, last, last, last, p.verdict, p.reason);
     const RuleRef& r = *p.decided_by;
-    int table = last, chain = last;
+    long long table = last, chain = last;
     for (std::size_t t = 0; t < rs.tables.size(); ++t) {
         if (rs.tables[t].name != r.table) continue;
-        table = static_cast<int>(t);
+        table = static_cast<long long>(t);
         int c = rs.tables[t].chain_index(r.chain);
         chain = c < 0 ? last : c;
         break;
     }
-    return std::tuple(0, table, chain, r.is_policy() ? last : r.rule, p.verdict, p.reason);
+    if (r.is_policy()) return std::tuple(1, table, chain, 0LL, p.verdict, p.reason);
+    if (rs.family == 0) return std::tuple(0, table, chain, static_cast<long long>(r.rule), p.verdict, p.reason);
+    return std::tuple(0, table, static_cast<long long>(r.line), chain * 1000000 + r.rule, p.verdict, p.reason);
 }
 
 bool same_decider(const QueryPart& p, const Outcome& o) {

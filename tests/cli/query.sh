@@ -11,6 +11,8 @@ expect_grep "$TMP/out" '^ACCEPT +.*perimeter\.rules:16 \(filter clients-to-dc\)'
 expect_grep "$TMP/out" '^  ranges +tcp 10\.1\.0\.0/24 -> 10\.2\.1\.5:135 \[state new\] \[in eth0\] \[out eth1\]$' "its range, in the set syntax"
 expect_grep "$TMP/out" '^DROP +by the policy of filter FORWARD \(.*perimeter\.rules:4\)' "the policy's part comes last"
 expect_grep "$TMP/out" '^  witness +tcp 10\.1\.0\.0:0 -> 10\.2\.1\.5:135' "a witness per part"
+order=$(grep -Eo '^(ACCEPT|DROP|REJECT|UNKNOWN) +[^ ]+' "$TMP/out" | sed -E 's/ +.*perimeter\.rules:/ /; s/ +by$/ policy/' | tr '\n' ' ')
+[ "$order" = "ACCEPT 16 ACCEPT 17 DROP policy " ] && pass "parts in rule order, the policy last" || fail "part order: '$order'"
 
 # JSON on a fixture: parts in rule order, counts add up, each witness gets its part's verdict
 # and rule from explain.

@@ -140,6 +140,16 @@ TEST_CASE("query: every packet of both families on the example perimeter, each h
         CHECK_FALSE(r.parts.back().decided_by.has_value());
         CHECK(r.parts.back().verdict == Verdict::unknown);
         CHECK_FALSE(r.parts.back().reason.empty());
+        // Rules in file order, then policies (FORWARD's policy after the rules of clients-to-dc).
+        bool policy_seen = false;
+        std::uint32_t line = 0;
+        for (const QueryPart& p : r.parts) {
+            if (!p.decided_by) continue;
+            if (p.decided_by->is_policy()) policy_seen = true;
+            else CHECK_FALSE(policy_seen);
+            if (!p.decided_by->is_policy()) CHECK(p.decided_by->line > line);
+            if (!p.decided_by->is_policy()) line = p.decided_by->line;
+        }
     }
     PacketSet ssh = where("tcp any -> 10.2.0.0/16:22,135,445 [state new,established]");
     check_answer(rs, Hook::forward, ssh, query(rs, Hook::forward, ssh));
