@@ -29,6 +29,27 @@ struct ExplainOptions {
 };
 int run_explain(const ExplainOptions& options);
 
+struct QueryCommandOptions {
+    std::string file;
+    std::vector<std::string> also;   // --also: more Windows exports of the same host
+    std::string input_format;     // empty: detect
+    std::string hook;             // empty: FORWARD for iptables; see direction for Windows
+    std::string direction;        // Windows: in (INPUT) or out (OUTPUT); default in
+    std::string profile = "domain";
+    std::string rpc_range;
+    std::string ipset_file;
+    std::string where;            // --where: the set syntax
+    bool where_given = false;     // without --where: every packet, both families
+    std::string verdict = "any";  // --verdict: accept, drop, reject, unknown or any
+    std::string format = "text";
+    std::size_t limit = 20;       // --limit: ranges listed per part
+    bool verbose = false;
+    std::uint64_t max_input_size = 0;
+    unsigned threads = 0;
+    Workers* workers = nullptr;
+};
+int run_query(const QueryCommandOptions& options);
+
 struct LintOptions {
     std::string file;
     std::vector<std::string> also;   // --also: more Windows exports of the same host

@@ -142,6 +142,47 @@ int main(int argc, char** argv) {
         "file:line:column on standard error: a ruleset line, a --packets line; the packets that can be read are\n"
         "still answered, with the verdicts an unreadable rule touches 'unknown') or usage.");
 
+    rulegap::cli::QueryCommandOptions qu;
+    CLI::App* query = app.add_subcommand("query",
+        "What a ruleset does with a whole set of packets: per deciding rule, how many packets and which");
+    query->add_option("FILE", qu.file,
+        "Firewall export: iptables-save / ip6tables-save output, or Windows Firewall (.wfw, .reg, GPO report XML, "
+        "PowerShell CSV, rule strings)")->required();
+    query->add_option("--also", qu.also,
+        "Windows: another export of the same host, combined with FILE into one policy; repeatable")
+        ->allow_extra_args(false);
+    query->add_option("--input-format", qu.input_format, "Format of FILE: iptables or windows (default: detected from content)");
+    query->add_option("--hook", qu.hook, "iptables: where the packets meet the firewall: INPUT, FORWARD (default) or OUTPUT");
+    query->add_option("--direction", qu.direction, "Windows: in (default; the destination is this host) or out");
+    query->add_option("--profile", qu.profile, "Windows: the profile in force: domain, private or public")
+        ->capture_default_str();
+    query->add_option("--rpc", qu.rpc_range, "Windows: this host's RPC dynamic range (default 49152-65535)");
+    query->add_option("--ipset", qu.ipset_file, "'ipset save' dump for -m set matches (without it they are undecided)");
+    query->add_option("--where", qu.where,
+        "The packets to ask about, e.g. \"tcp any -> 131.159.14.0/23:22 [state new]\" (default: every packet of both families)");
+    query->add_option("--verdict", qu.verdict, "Only the parts with this verdict: accept, drop, reject, unknown or any")
+        ->capture_default_str();
+    query->add_option("--format", qu.format, "Output: text or json (one document; schema in docs/query-schema.json)")
+        ->capture_default_str();
+    query->add_option("--limit", qu.limit, "Ranges listed per part; more are counted (\"... and K more\")")
+        ->capture_default_str();
+    query->add_flag("-v,--verbose", qu.verbose, "List every warning about the ruleset, not just their count");
+    query->footer(
+        "Set syntax (--where): explain's packet syntax with sets in place of values:\n"
+        "  PROTOCOLS [SRC[:PORTS] -> DST[:PORTS]] [OPTIONS]\n"
+        "  protocols  tcp  tcp,udp  47  any\n"
+        "  addresses  any  10.0.0.1  10.0.0.0/8  10.0.0.1-10.0.0.9  [2001:db8::/32]  lists: 10.0.0.0/8,192.168.0.0/16\n"
+        "  ports      22  4000-4999  135,445  any\n"
+        "  options    [state new,established] [flags syn] [in eth0] [in eth+] [out !eth0,eth1] [in -] (no interface)\n"
+        "             type T [code C] for icmp / icmpv6 (numbers, LO-HI, type names)\n"
+        "A field the text does not give takes every value (all states, all flags, every interface name).\n"
+        "For each rule or policy that decides packets of the set (in rule order): the verdict, the rule\n"
+        "(file:line, text), the exact number of packets, a witness, and the packets as disjoint ranges in the\n"
+        "same syntax, at most --limit of them. Unknown parts name their reason. FILE given as - is read from\n"
+        "standard input.\n"
+        "Exit status: 0 the query answered, the ruleset read without error; 2 bad input (a ruleset line, or\n"
+        "--where, printed as file:line:column; with ruleset errors the verdicts they touch are 'unknown') or usage.");
+
     rulegap::cli::LintOptions li;
     CLI::App* lint = app.add_subcommand("lint", "Read a firewall export and report what could not be read or modelled");
     lint->add_option("FILE", li.file, "Firewall export: iptables-save / ip6tables-save, or a Windows Firewall export")->required();
@@ -185,18 +226,18 @@ int main(int argc, char** argv) {
 
     // Every input is read whole, so its size bounds memory: refuse files over the limit.
     std::string max_input = "256M";
-    for (CLI::App* sub : {explain, lint, check})
+    for (CLI::App* sub : {explain, query, lint, check})
         sub->add_option("--max-input-size", max_input,
                         "Refuse input files larger than this (bytes, or with K, M, G); default 256M")
             ->capture_default_str();
     unsigned threads = 0;
-    for (CLI::App* sub : {explain, lint, check})
+    for (CLI::App* sub : {explain, query, lint, check})
         sub->add_option("--threads", threads,
                         "Threads that read an iptables-save file of 1 MiB or more (0: one per core this process may use, at most 8, up to 16 MiB; the result is the same)")
             ->capture_default_str();
 
     // --version after a command too (rulegap check --version).
-    for (CLI::App* sub : {explain, lint, check}) {
+    for (CLI::App* sub : {explain, query, lint, check}) {
         sub->set_version_flag("--version", kVersion);
         sub->group("Commands");
     }
@@ -224,6 +265,9 @@ int main(int argc, char** argv) {
     if (explain->parsed()) {
         inputs = ex.also;
         inputs.insert(inputs.end(), {ex.file, ex.packets_file, ex.ipset_file});
+    } else if (query->parsed()) {
+        inputs = qu.also;
+        inputs.insert(inputs.end(), {qu.file, qu.ipset_file});
     } else if (lint->parsed()) {
         inputs = li.also;
         inputs.insert(inputs.end(), {li.file, li.ipset_file});
@@ -232,15 +276,19 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "rulegap: error: standard input (-) can be read only once: give the other inputs as files\n");
         return 2;
     }
-    ex.max_input_size = li.max_input_size = ck.max_input_size = *limit;
-    ex.threads = li.threads = ck.threads = threads;
+    ex.max_input_size = qu.max_input_size = li.max_input_size = ck.max_input_size = *limit;
+    ex.threads = qu.threads = li.threads = ck.threads = threads;
     // Threads for reading a large FILE start now: a new thread takes milliseconds to run.
     std::unique_ptr<rulegap::Workers> workers;
-    if (explain->parsed() || lint->parsed()) {
-        workers = rulegap::cli::start_workers_for(explain->parsed() ? ex.file : li.file, threads);
-        ex.workers = li.workers = workers.get();
+    if (explain->parsed() || query->parsed() || lint->parsed()) {
+        workers = rulegap::cli::start_workers_for(explain->parsed() ? ex.file : query->parsed() ? qu.file : li.file, threads);
+        ex.workers = qu.workers = li.workers = workers.get();
     }
     if (explain->parsed()) return rulegap::cli::run_explain(ex);
+    if (query->parsed()) {
+        qu.where_given = query->get_option("--where")->count() > 0;
+        return rulegap::cli::run_query(qu);
+    }
     if (lint->parsed()) return rulegap::cli::run_lint(li);
     if (check->parsed()) return rulegap::cli::run_check(ck);
     return 2;

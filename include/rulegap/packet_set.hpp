@@ -159,6 +159,28 @@ private:
     std::vector<std::uint32_t> limbs_;  // little-endian, no leading zero limbs
 };
 
+// A range of header space: the well-formed packets whose every listed field lies in its
+// intervals (sorted, disjoint, not touching); a field not listed takes every value a well-formed
+// packet of the range can have. The family is always listed, with one value.
+struct HeaderRange {
+    struct Values {
+        Field field;
+        std::vector<Interval> intervals;
+        bool operator==(const Values&) const = default;
+    };
+    std::vector<Values> fields;   // in Field order, each field at most once
+    const std::vector<Interval>* find(Field f) const;   // nullptr: every value
+    bool operator==(const HeaderRange&) const = default;
+};
+
+// A set cut into disjoint ranges: the first `limit` of them, in a canonical order, and how many
+// there are in all (saturating at 2^64 - 1).
+struct HeaderRanges {
+    std::vector<HeaderRange> ranges;
+    std::uint64_t total = 0;
+    bool truncated() const { return total > ranges.size(); }
+};
+
 class PacketSet {
 public:
     // The empty set.
@@ -221,6 +243,11 @@ public:
     // A member, preferring readable values (lowest port, a printable interface name, state new,
     // ...). Empty when the set is empty.
     std::optional<Packet> witness() const;
+
+    // The set as pairwise disjoint ranges whose union it is, at most `limit` of them. They depend
+    // only on the members: the set is decided field by field in Field order, and values of a
+    // field that lead to the same remaining set share a range.
+    HeaderRanges disjoint_ranges(std::size_t limit) const;
 
     // Internal layout, for tests and the design note: number of disjoint boxes.
     std::size_t box_count() const { return boxes_.size(); }

@@ -34,4 +34,27 @@ struct packet {
     std::vector<option> options;
 };
 
+// The set syntax of `rulegap query --where`: lists and `any` in place of single values.
+//   tcp,udp 10.0.0.0/8,10.1.0.1-10.1.0.9:any -> any:135,4000-4999 [state new,established]
+struct endpoint_set {
+    std::vector<word> addresses;
+    boost::optional<std::vector<word>> ports;
+};
+
+struct endpoints {
+    endpoint_set source;
+    endpoint_set destination;
+};
+
+// What follows the protocols: addresses (optional) and options.
+struct set_tail {
+    boost::optional<endpoints> between;
+    std::vector<option> options;
+};
+
+struct packet_set {
+    std::vector<word> protocols;
+    set_tail rest;
+};
+
 }  // namespace rulegap::packet_syntax::ast
