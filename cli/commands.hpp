@@ -9,59 +9,45 @@
 
 namespace rulegap::cli {
 
-struct ExplainOptions {
+// The ruleset explain, query and lint read, and how to read it (main.cpp: add_ruleset_input).
+struct RulesetInputOptions {
     std::string file;
     std::vector<std::string> also;   // --also: more Windows exports of the same host
     std::string input_format;     // empty: detect
-    std::string hook;             // empty: FORWARD for iptables; see direction for Windows
-    std::string direction;        // Windows: in (INPUT) or out (OUTPUT); default in
     std::string profile = "domain";
     std::string rpc_range;
     std::string ipset_file;
+    std::uint64_t max_input_size = 0;
+    unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
+    Workers* workers = nullptr;       // started early for reading FILE (start_workers_for)
+};
+
+struct ExplainOptions : RulesetInputOptions {
+    std::string hook;             // empty: FORWARD for iptables; see direction for Windows
+    std::string direction;        // Windows: in (INPUT) or out (OUTPUT); default in
     std::string packet;           // --packet
     std::string packets_file;     // --packets
     std::string format = "text";
     bool timing = false;
     bool verbose = false;
-    std::uint64_t max_input_size = 0;
-    unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
-    Workers* workers = nullptr;       // started early for reading FILE (start_workers_for)
 };
 int run_explain(const ExplainOptions& options);
 
-struct QueryCommandOptions {
-    std::string file;
-    std::vector<std::string> also;   // --also: more Windows exports of the same host
-    std::string input_format;     // empty: detect
+struct QueryCommandOptions : RulesetInputOptions {
     std::string hook;             // empty: FORWARD for iptables; see direction for Windows
     std::string direction;        // Windows: in (INPUT) or out (OUTPUT); default in
-    std::string profile = "domain";
-    std::string rpc_range;
-    std::string ipset_file;
     std::string where;            // --where: the set syntax
     bool where_given = false;     // without --where: every packet, both families
     std::string verdict = "any";  // --verdict: accept, drop, reject, unknown or any
     std::string format = "text";
     std::size_t limit = 20;       // --limit: ranges listed per part
     bool verbose = false;
-    std::uint64_t max_input_size = 0;
-    unsigned threads = 0;
-    Workers* workers = nullptr;
 };
 int run_query(const QueryCommandOptions& options);
 
-struct LintOptions {
-    std::string file;
-    std::vector<std::string> also;   // --also: more Windows exports of the same host
-    std::string input_format;
-    std::string ipset_file;
-    std::string profile = "domain";
-    std::string rpc_range;
+struct LintOptions : RulesetInputOptions {
     std::string format = "text";
     bool verbose = false;
-    std::uint64_t max_input_size = 0;
-    unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
-    Workers* workers = nullptr;       // started early for reading FILE (start_workers_for)
 };
 int run_lint(const LintOptions& options);
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/input.hpp"
+#include "cli/rule_text.hpp"
 #include "rulegap/evaluate.hpp"
 #include "rulegap/packet.hpp"
 
@@ -67,17 +68,6 @@ std::optional<std::size_t> read_packets(const ExplainOptions& o, std::vector<Pac
     return bad;
 }
 
-nlohmann::ordered_json rule_json(const Ruleset& rs, const RuleRef& r) {
-    nlohmann::ordered_json j = {{"file", r.file.empty() ? rs.file : r.file}, {"line", r.line}, {"table", r.table}, {"chain", r.chain}, {"text", r.text}};
-    if (!r.name.empty()) j["name"] = r.name;   // no line (a registry hive): what names it
-    // Windows rules: their id (registry value name, GUID or CSV name), kept by the reader.
-    const Table* t = rs.family == 0 ? rs.table(r.table) : nullptr;
-    const Chain* c = t ? t->chain(r.chain) : nullptr;
-    if (c && r.rule >= 0 && static_cast<std::size_t>(r.rule) < c->rules.size())
-        j["id"] = c->rules[static_cast<std::size_t>(r.rule)].comment;
-    return j;
-}
-
 nlohmann::ordered_json decision_json(const Ruleset& rs, const PacketLine& p, const Decision& d) {
     nlohmann::ordered_json trace = nlohmann::ordered_json::array();
     for (const TraceStep& s : d.trace) {
@@ -107,13 +97,6 @@ struct Style {
         return fmt::format("\033[1;{}m{}\033[0m", code, word);
     }
 };
-
-// "file:line", or "file[name]" for a place without lines (a rule of a registry hive).
-std::string where_of(const Ruleset& rs, const RuleRef& r) {
-    SourceLoc at = r.where();
-    if (at.file.empty()) at.file = rs.file;
-    return at.to_string();
-}
 
 void print_text(const Ruleset& rs, Hook hook, const PacketLine& p, const Decision& d, const Style& st) {
     fmt::print("packet   {}\n", p.text);
@@ -172,28 +155,8 @@ int run_explain(const ExplainOptions& o) {
     if (!loaded.ok) return 2;
     // Where the packet meets the firewall: --hook for iptables; --direction for Windows (in: the
     // destination is this host).
-    std::string hook_name = o.hook;
-    if (!o.direction.empty()) {
-        if (o.direction != "in" && o.direction != "out") {
-            fmt::print(stderr, "rulegap explain: error: --direction takes in or out, not '{}'\n", o.direction);
-            return 2;
-        }
-        if (!o.hook.empty()) {
-            fmt::print(stderr, "rulegap explain: error: give --hook or --direction, not both\n");
-            return 2;
-        }
-        hook_name = o.direction == "in" ? "INPUT" : "OUTPUT";
-    }
-    if (hook_name.empty()) hook_name = loaded.format == InputFormat::windows ? "INPUT" : "FORWARD";
-    std::optional<Hook> hook = parse_hook(hook_name);
-    if (!hook) {
-        fmt::print(stderr, "rulegap explain: error: unknown hook '{}' (INPUT, FORWARD or OUTPUT)\n", hook_name);
-        return 2;
-    }
-    if (loaded.format == InputFormat::windows && *hook == Hook::forward) {
-        fmt::print(stderr, "rulegap explain: error: a Windows host firewall has no FORWARD hook; use --direction in|out\n");
-        return 2;
-    }
+    std::optional<Hook> hook = hook_for("explain", o.hook, o.direction, loaded.format);
+    if (!hook) return 2;
     std::size_t errors = print_diagnostics(loaded.ipsets.diagnostics, o.verbose) +
                          print_diagnostics(loaded.ruleset.diagnostics, o.verbose);
     auto t1 = std::chrono::steady_clock::now();

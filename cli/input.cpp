@@ -210,4 +210,31 @@ LoadedRuleset& load_ruleset_until_exit(const std::string& path, const LoadOption
     return *kept->back();
 }
 
+std::optional<Hook> hook_for(std::string_view command, const std::string& hook, const std::string& direction,
+                             InputFormat format) {
+    std::string hook_name = hook;
+    if (!direction.empty()) {
+        if (direction != "in" && direction != "out") {
+            fmt::print(stderr, "rulegap {}: error: --direction takes in or out, not '{}'\n", command, direction);
+            return std::nullopt;
+        }
+        if (!hook.empty()) {
+            fmt::print(stderr, "rulegap {}: error: give --hook or --direction, not both\n", command);
+            return std::nullopt;
+        }
+        hook_name = direction == "in" ? "INPUT" : "OUTPUT";
+    }
+    if (hook_name.empty()) hook_name = format == InputFormat::windows ? "INPUT" : "FORWARD";
+    std::optional<Hook> out = parse_hook(hook_name);
+    if (!out) {
+        fmt::print(stderr, "rulegap {}: error: unknown hook '{}' (INPUT, FORWARD or OUTPUT)\n", command, hook_name);
+        return std::nullopt;
+    }
+    if (format == InputFormat::windows && *out == Hook::forward) {
+        fmt::print(stderr, "rulegap {}: error: a Windows host firewall has no FORWARD hook; use --direction in|out\n", command);
+        return std::nullopt;
+    }
+    return out;
+}
+
 }  // namespace rulegap::cli

@@ -5,8 +5,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "rulegap/evaluate.hpp"
 #include "rulegap/iptables.hpp"
 #include "rulegap/limits.hpp"
 #include "rulegap/ruleset.hpp"
@@ -64,5 +66,12 @@ LoadedRuleset& load_ruleset_until_exit(const std::string& path, const LoadOption
 // summary line counting them). Returns the number of errors. `to`: where they go (lint's
 // diagnostics are its output: standard output).
 std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose, std::FILE* to = stderr);
+
+// Where the packets meet the firewall (explain, query): --hook for iptables (INPUT, FORWARD or
+// OUTPUT; default FORWARD), --direction for Windows (in: INPUT, the destination is this host;
+// out: OUTPUT; default in). nullopt, with "rulegap COMMAND: error: ..." printed to stderr, when
+// they are wrong, given both, or FORWARD for Windows.
+std::optional<Hook> hook_for(std::string_view command, const std::string& hook, const std::string& direction,
+                             InputFormat format);
 
 }  // namespace rulegap::cli

@@ -86,6 +86,35 @@ std::optional<int> usage_or_help(CLI::App& app, int argc, char** argv) {
     return 2;
 }
 
+// Help texts of the options that say which ruleset to read and how; a command that words one
+// differently gives its own.
+struct RulesetInputHelp {
+    const char* file = "Firewall export: iptables-save / ip6tables-save output, or Windows Firewall (.wfw, .reg, "
+                       "GPO report XML, PowerShell CSV, rule strings)";
+    const char* also = "Windows: another export of the same host, combined with FILE into one policy; repeatable";
+    const char* hook = nullptr;   // --hook's; nullptr: the command has no --hook and --direction
+    const char* profile = "Windows: the profile in force: domain, private or public";
+    const char* rpc = "Windows: this host's RPC dynamic range (default 49152-65535)";
+    const char* ipset = "'ipset save' dump for -m set matches (without it they are undecided)";
+};
+
+// FILE, --also, --input-format, [--hook, --direction,] --profile, --rpc and --ipset of explain,
+// query and lint (--max-input-size and --threads, which check has too, are added to all four
+// below). `hook` and `direction` are where --hook and --direction go, when help.hook is given.
+void add_ruleset_input(CLI::App* sub, rulegap::cli::RulesetInputOptions& in, const RulesetInputHelp& help,
+                       std::string* hook = nullptr, std::string* direction = nullptr) {
+    sub->add_option("FILE", in.file, help.file)->required();
+    sub->add_option("--also", in.also, help.also)->allow_extra_args(false);   // one file per --also, so FILE may come after it
+    sub->add_option("--input-format", in.input_format, "Format of FILE: iptables or windows (default: detected from content)");
+    if (help.hook && hook && direction) {
+        sub->add_option("--hook", *hook, help.hook);
+        sub->add_option("--direction", *direction, "Windows: in (default; the destination is this host) or out");
+    }
+    sub->add_option("--profile", in.profile, help.profile)->capture_default_str();
+    sub->add_option("--rpc", in.rpc_range, help.rpc);
+    sub->add_option("--ipset", in.ipset_file, help.ipset);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -101,21 +130,13 @@ int main(int argc, char** argv) {
 
     rulegap::cli::ExplainOptions ex;
     CLI::App* explain = app.add_subcommand("explain", "Trace packets through a ruleset and give each one's verdict");
-    explain->add_option("FILE", ex.file,
-        "Firewall export: iptables-save / ip6tables-save output, or Windows Firewall (.wfw, .reg, GPO report XML, "
-        "PowerShell CSV, rule strings)")->required();
-    explain->add_option("--also", ex.also,
-        "Windows: another export of the same host, combined with FILE into one policy (e.g. the local store's .wfw "
-        "next to a GPO report); repeatable. Group Policy settings win, and AllowLocalPolicyMerge=false leaves the "
-        "local rules out")
-        ->allow_extra_args(false);   // one file per --also, so FILE may come after it
-    explain->add_option("--input-format", ex.input_format, "Format of FILE: iptables or windows (default: detected from content)");
-    explain->add_option("--hook", ex.hook, "iptables: where the packet meets the firewall: INPUT, FORWARD (default) or OUTPUT");
-    explain->add_option("--direction", ex.direction, "Windows: in (default; the destination is this host) or out");
-    explain->add_option("--profile", ex.profile, "Windows: the profile in force: domain, private or public")
-        ->capture_default_str();
-    explain->add_option("--rpc", ex.rpc_range, "Windows: this host's RPC dynamic range, what LPort=RPC opens (default 49152-65535)");
-    explain->add_option("--ipset", ex.ipset_file, "'ipset save' dump for -m set matches (without it they are undecided)");
+    add_ruleset_input(explain, ex,
+        {.also = "Windows: another export of the same host, combined with FILE into one policy (e.g. the local store's "
+                 ".wfw next to a GPO report); repeatable. Group Policy settings win, and AllowLocalPolicyMerge=false "
+                 "leaves the local rules out",
+         .hook = "iptables: where the packet meets the firewall: INPUT, FORWARD (default) or OUTPUT",
+         .rpc = "Windows: this host's RPC dynamic range, what LPort=RPC opens (default 49152-65535)"},
+        &ex.hook, &ex.direction);
     auto* one = explain->add_option("--packet", ex.packet,
         "One packet, e.g. \"tcp 10.1.0.2:4001 -> 10.2.0.2:135 [state new] [in eth0] [out eth1]\"");
     auto* many = explain->add_option("--packets", ex.packets_file,
@@ -145,19 +166,9 @@ int main(int argc, char** argv) {
     rulegap::cli::QueryCommandOptions qu;
     CLI::App* query = app.add_subcommand("query",
         "What a ruleset does with a whole set of packets: per deciding rule, how many packets and which");
-    query->add_option("FILE", qu.file,
-        "Firewall export: iptables-save / ip6tables-save output, or Windows Firewall (.wfw, .reg, GPO report XML, "
-        "PowerShell CSV, rule strings)")->required();
-    query->add_option("--also", qu.also,
-        "Windows: another export of the same host, combined with FILE into one policy; repeatable")
-        ->allow_extra_args(false);
-    query->add_option("--input-format", qu.input_format, "Format of FILE: iptables or windows (default: detected from content)");
-    query->add_option("--hook", qu.hook, "iptables: where the packets meet the firewall: INPUT, FORWARD (default) or OUTPUT");
-    query->add_option("--direction", qu.direction, "Windows: in (default; the destination is this host) or out");
-    query->add_option("--profile", qu.profile, "Windows: the profile in force: domain, private or public")
-        ->capture_default_str();
-    query->add_option("--rpc", qu.rpc_range, "Windows: this host's RPC dynamic range (default 49152-65535)");
-    query->add_option("--ipset", qu.ipset_file, "'ipset save' dump for -m set matches (without it they are undecided)");
+    add_ruleset_input(query, qu,
+        {.hook = "iptables: where the packets meet the firewall: INPUT, FORWARD (default) or OUTPUT"}, &qu.hook,
+        &qu.direction);
     query->add_option("--where", qu.where,
         "The packets to ask about, e.g. \"tcp any -> 131.159.14.0/23:22 [state new]\" (default: every packet of both families)");
     query->add_option("--verdict", qu.verdict, "Only the parts with this verdict: accept, drop, reject, unknown or any")
@@ -185,14 +196,10 @@ int main(int argc, char** argv) {
 
     rulegap::cli::LintOptions li;
     CLI::App* lint = app.add_subcommand("lint", "Read a firewall export and report what could not be read or modelled");
-    lint->add_option("FILE", li.file, "Firewall export: iptables-save / ip6tables-save, or a Windows Firewall export")->required();
-    lint->add_option("--also", li.also,
-        "Windows: another export of the same host, combined with FILE into one policy; repeatable")
-        ->allow_extra_args(false);
-    lint->add_option("--input-format", li.input_format, "Format of FILE: iptables or windows (default: detected from content)");
-    lint->add_option("--profile", li.profile, "Windows: the profile to read: domain, private or public")->capture_default_str();
-    lint->add_option("--rpc", li.rpc_range, "Windows: this host's RPC dynamic range (default 49152-65535)");
-    lint->add_option("--ipset", li.ipset_file, "'ipset save' dump for -m set matches");
+    add_ruleset_input(lint, li,
+        {.file = "Firewall export: iptables-save / ip6tables-save, or a Windows Firewall export",
+         .profile = "Windows: the profile to read: domain, private or public",
+         .ipset = "'ipset save' dump for -m set matches"});
     lint->add_option("--format", li.format, "Output: text or json")->capture_default_str();
     lint->footer(
         "Prints, on standard output, every error and warning about FILE (file:line:column: severity: message),\n"

@@ -6,28 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/input.hpp"
+#include "cli/rule_text.hpp"
 #include "rulegap/query.hpp"
 
 namespace rulegap::cli {
 namespace {
-
-// The rule as explain's JSON gives it.
-nlohmann::ordered_json rule_json(const Ruleset& rs, const RuleRef& r) {
-    nlohmann::ordered_json j = {{"file", r.file.empty() ? rs.file : r.file}, {"line", r.line}, {"table", r.table}, {"chain", r.chain}, {"text", r.text}};
-    if (!r.name.empty()) j["name"] = r.name;
-    const Table* t = rs.family == 0 ? rs.table(r.table) : nullptr;
-    const Chain* c = t ? t->chain(r.chain) : nullptr;
-    if (c && r.rule >= 0 && static_cast<std::size_t>(r.rule) < c->rules.size())
-        j["id"] = c->rules[static_cast<std::size_t>(r.rule)].comment;
-    return j;
-}
-
-// "file:line", or "file[name]" for a place without lines (as explain prints it).
-std::string where_of(const Ruleset& rs, const RuleRef& r) {
-    SourceLoc at = r.where();
-    if (at.file.empty()) at.file = rs.file;
-    return at.to_string();
-}
 
 std::string upper(std::string_view s) {
     std::string out(s);
@@ -135,28 +118,8 @@ int run_query(const QueryCommandOptions& o) {
     }
     LoadedRuleset& loaded = load_ruleset_until_exit(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range, o.max_input_size, o.also, o.threads, o.workers});
     if (!loaded.ok) return 2;
-    std::string hook_name = o.hook;
-    if (!o.direction.empty()) {
-        if (o.direction != "in" && o.direction != "out") {
-            fmt::print(stderr, "rulegap query: error: --direction takes in or out, not '{}'\n", o.direction);
-            return 2;
-        }
-        if (!o.hook.empty()) {
-            fmt::print(stderr, "rulegap query: error: give --hook or --direction, not both\n");
-            return 2;
-        }
-        hook_name = o.direction == "in" ? "INPUT" : "OUTPUT";
-    }
-    if (hook_name.empty()) hook_name = loaded.format == InputFormat::windows ? "INPUT" : "FORWARD";
-    std::optional<Hook> hook = parse_hook(hook_name);
-    if (!hook) {
-        fmt::print(stderr, "rulegap query: error: unknown hook '{}' (INPUT, FORWARD or OUTPUT)\n", hook_name);
-        return 2;
-    }
-    if (loaded.format == InputFormat::windows && *hook == Hook::forward) {
-        fmt::print(stderr, "rulegap query: error: a Windows host firewall has no FORWARD hook; use --direction in|out\n");
-        return 2;
-    }
+    std::optional<Hook> hook = hook_for("query", o.hook, o.direction, loaded.format);
+    if (!hook) return 2;
     std::size_t errors = print_diagnostics(loaded.ipsets.diagnostics, o.verbose) +
                          print_diagnostics(loaded.ruleset.diagnostics, o.verbose);
     const Ruleset& rs = loaded.ruleset;

@@ -35,25 +35,6 @@ constexpr std::array<NamedNumber, 8> flag_names{{
     {"ack", tcp_flag::ack}, {"urg", tcp_flag::urg}, {"ece", tcp_flag::ece}, {"cwr", tcp_flag::cwr},
 }};
 
-std::string lower_case(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-// Decimal 0..max, digits only.
-std::optional<unsigned> small_number(std::string_view s, unsigned max) {
-    if (s.empty() || s.size() > 5) return std::nullopt;
-    unsigned v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return std::nullopt;
-        v = v * 10 + static_cast<unsigned>(c - '0');
-    }
-    if (v > max) return std::nullopt;
-    return v;
-}
-
 struct Address {
     int family = 4;
     uint128 value = 0;
@@ -103,6 +84,45 @@ bool lower_port(const ast::endpoint& e, const Address& a, const std::string& pro
 }
 
 }  // namespace
+
+std::string lower_case(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+std::optional<unsigned> small_number(std::string_view s, unsigned max) {
+    if (s.empty() || s.size() > 5) return std::nullopt;
+    unsigned v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (v > max) return std::nullopt;
+    return v;
+}
+
+std::optional<std::uint8_t> tcp_flag_bits(const std::vector<ast::word>& words, ParseState& state, std::string_view names) {
+    std::uint8_t bits = 0;
+    for (const ast::word& f : words) {
+        std::string name = lower_case(f.text);
+        if (name == "none" && words.size() == 1) continue;
+        auto it = std::find_if(flag_names.begin(), flag_names.end(), [&](const NamedNumber& n) { return n.name == name; });
+        if (it == flag_names.end()) {
+            state.fail(f.offset, "unknown tcp flag '" + f.text + "' (" + std::string(names) + ")");
+            return std::nullopt;
+        }
+        bits = static_cast<std::uint8_t>(bits | it->number);
+    }
+    return bits;
+}
+
+std::optional<ConnState> conn_state_named(std::string_view name) {
+    for (int s = 0; s < conn_state_count; ++s)
+        if (to_string(static_cast<ConnState>(s)) == name) return static_cast<ConnState>(s);
+    return std::nullopt;
+}
 
 std::optional<std::uint8_t> icmp_type_number(std::string_view name, int family) {
     std::string n = lower_case(name);
@@ -157,16 +177,12 @@ std::optional<Packet> lower(const ast::packet& syntax, ParseState& state) {
         const ast::word& v = o.values.front();
         std::string value = lower_case(v.text);
         if (key == "state") {
-            bool found = false;
-            for (int s = 0; s < conn_state_count && !found; ++s) {
-                if (to_string(static_cast<ConnState>(s)) != value) continue;
-                p.state = static_cast<ConnState>(s);
-                found = true;
-            }
+            std::optional<ConnState> found = conn_state_named(value);
             if (!found) {
                 state.fail(v.offset, "unknown state '" + v.text + "' (new, established, related, invalid, untracked)");
                 return std::nullopt;
             }
+            p.state = *found;
         } else if (key == "in" || key == "out") {
             if (v.text.size() > max_interface_length) {
                 state.fail(v.offset, "interface name longer than 15 bytes");
@@ -178,19 +194,8 @@ std::optional<Packet> lower(const ast::packet& syntax, ParseState& state) {
                 state.fail(o.key.offset, "flags only apply to tcp");
                 return std::nullopt;
             }
-            std::uint8_t bits = 0;
-            for (const ast::word& f : o.values) {
-                std::string name = lower_case(f.text);
-                if (name == "none" && o.values.size() == 1) continue;
-                auto it = std::find_if(flag_names.begin(), flag_names.end(),
-                                       [&](const NamedNumber& n) { return n.name == name; });
-                if (it == flag_names.end()) {
-                    state.fail(f.offset, "unknown tcp flag '" + f.text + "' (fin, syn, rst, psh, ack, urg, ece, cwr, or none alone)");
-                    return std::nullopt;
-                }
-                bits = static_cast<std::uint8_t>(bits | it->number);
-            }
-            flags = bits;
+            flags = tcp_flag_bits(o.values, state, "fin, syn, rst, psh, ack, urg, ece, cwr, or none alone");
+            if (!flags) return std::nullopt;
         } else {  // type, code
             if (!p.is_icmp()) {
                 state.fail(o.key.offset, "'" + key + "' only applies to icmp (IPv4) and icmpv6 (IPv6)");

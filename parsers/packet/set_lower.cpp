@@ -3,7 +3,7 @@
 #include "parsers/packet/set_lower.hpp"
 
 #include <algorithm>
-#include <array>
+#include <utility>
 
 #include "parsers/packet/lower.hpp"
 
@@ -11,38 +11,14 @@ namespace rulegap::packet_syntax {
 
 namespace {
 
-std::string lower_case(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-// Decimal 0..max, digits only.
-std::optional<unsigned> number(std::string_view s, unsigned max) {
-    if (s.empty() || s.size() > 5) return std::nullopt;
-    unsigned v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return std::nullopt;
-        v = v * 10 + static_cast<unsigned>(c - '0');
-    }
-    if (v > max) return std::nullopt;
-    return v;
-}
-
 // "N" or "LO-HI", both 0..max.
 std::optional<Interval> number_range(std::string_view s, unsigned max) {
     std::size_t dash = s.find('-');
-    std::optional<unsigned> lo = number(s.substr(0, dash), max);
-    std::optional<unsigned> hi = dash == std::string_view::npos ? lo : number(s.substr(dash + 1), max);
+    std::optional<unsigned> lo = small_number(s.substr(0, dash), max);
+    std::optional<unsigned> hi = dash == std::string_view::npos ? lo : small_number(s.substr(dash + 1), max);
     if (!lo || !hi || *lo > *hi) return std::nullopt;
     return Interval{*lo, *hi};
 }
-
-constexpr std::array<std::pair<std::string_view, std::uint8_t>, 8> flag_names{{
-    {"fin", tcp_flag::fin}, {"syn", tcp_flag::syn}, {"rst", tcp_flag::rst}, {"psh", tcp_flag::psh},
-    {"ack", tcp_flag::ack}, {"urg", tcp_flag::urg}, {"ece", tcp_flag::ece}, {"cwr", tcp_flag::cwr},
-}};
 
 PacketSet protocols_with_ports() {
     std::vector<Interval> v;
@@ -152,7 +128,7 @@ private:
         uint128 top = family == 4 ? uint128{0xffffffffu} : ~uint128{0};
         Interval range{lo->second, lo->second};
         if (slash != std::string_view::npos) {
-            std::optional<unsigned> len = number(t.substr(slash + 1), static_cast<unsigned>(bits));
+            std::optional<unsigned> len = small_number(t.substr(slash + 1), static_cast<unsigned>(bits));
             if (!len) {
                 state_.fail(at + slash + 1, "prefix length out of range (0-" + std::to_string(bits) + ")");
                 return std::nullopt;
@@ -202,15 +178,12 @@ private:
         if (key == "state") {
             std::vector<Interval> values;
             for (const ast::word& v : o.values) {
-                std::string name = lower_case(v.text);
-                int found = -1;
-                for (int s = 0; s < conn_state_count; ++s)
-                    if (to_string(static_cast<ConnState>(s)) == name) found = s;
-                if (found < 0) {
+                std::optional<ConnState> found = conn_state_named(lower_case(v.text));
+                if (!found) {
                     state_.fail(v.offset, "unknown state '" + v.text + "' (new, established, related, invalid, untracked)");
                     return std::nullopt;
                 }
-                values.push_back({static_cast<uint128>(found), static_cast<uint128>(found)});
+                values.push_back({static_cast<uint128>(*found), static_cast<uint128>(*found)});
             }
             return PacketSet::where(Field::state, values);
         }
@@ -272,18 +245,10 @@ private:
             }
             return tcp & PacketSet::where(Field::tcp_flags, values);
         }
-        std::uint8_t bits = 0;
-        for (const ast::word& f : o.values) {
-            std::string name = lower_case(f.text);
-            if (name == "none" && o.values.size() == 1) continue;
-            auto it = std::find_if(flag_names.begin(), flag_names.end(), [&](const auto& n) { return n.first == name; });
-            if (it == flag_names.end()) {
-                state_.fail(f.offset, "unknown tcp flag '" + f.text + "' (fin, syn, rst, psh, ack, urg, ece, cwr, none alone, or numbers)");
-                return std::nullopt;
-            }
-            bits = static_cast<std::uint8_t>(bits | it->second);
-        }
-        return tcp & PacketSet::where(Field::tcp_flags, bits);
+        std::optional<std::uint8_t> bits =
+            tcp_flag_bits(o.values, state_, "fin, syn, rst, psh, ack, urg, ece, cwr, none alone, or numbers");
+        if (!bits) return std::nullopt;
+        return tcp & PacketSet::where(Field::tcp_flags, *bits);
     }
 
     // `eth0`, `eth+` (every name it begins), `-` (no interface); `!` before the first negates the list.
