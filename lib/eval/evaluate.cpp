@@ -54,9 +54,20 @@ struct Fork {
     std::string reason;
 };
 
+// A verdict some packets may get under some assignment of the undecided conditions (Possible).
+struct Maybe {
+    PacketSet set;
+    Verdict verdict = Verdict::accept;
+    Ref by;
+    std::vector<Ref> deps;
+};
+
 struct Ctx {
     const Ruleset& rs;
     Hook hook;
+    const Assumptions& assume;
+    std::vector<Maybe>* possible = nullptr;   // collect Possible outcomes
+    std::vector<Ref> fork_path;               // the forks whose "it matches" branch is running
     std::vector<Step> steps;
     std::vector<Node> nodes;
     std::vector<std::vector<std::size_t>> offsets;  // per table, per chain: first rule in `cache`
@@ -68,7 +79,7 @@ struct Ctx {
     PacketSet new_state = PacketSet::where(Field::state, static_cast<uint128>(ConnState::new_));
     PacketSet untracked = PacketSet::where(Field::state, static_cast<uint128>(ConnState::untracked));
 
-    Ctx(const Ruleset& r, Hook h) : rs(r), hook(h), steps(steps_for(r, h)) {
+    Ctx(const Ruleset& r, Hook h, const Assumptions& a) : rs(r), hook(h), assume(a), steps(steps_for(r, h)) {
         std::size_t n = 0;
         for (const Table& t : rs.tables) {
             std::vector<std::size_t>& o = offsets.emplace_back();
@@ -269,6 +280,12 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                 ++it.rule;
                 continue;
             }
+            const Assumptions::RuleState state =
+                r.decidable() ? Assumptions::RuleState::decided : cx.assume.state(r);
+            if (state == Assumptions::RuleState::never) {   // assumed not to match
+                ++it.rule;
+                continue;
+            }
             if (!hull) {
                 hull = hull_of(it.set);
                 if (s.raw) {   // raw's rules see one state, whatever the packets' own
@@ -281,20 +298,22 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                 continue;
             }
             const PacketSet& rp = cx.packets_seen(s, node.chain, it.rule, it.notracked);
-            if (!r.decidable()) {
+            if (state == Assumptions::RuleState::undecided) {
                 m = it.set & rp;
                 // A NOTRACK that changes nothing (traversal.hpp, raw_view_state) needs no fork.
                 PacketSet fm = r.target.action != Action::notrack ? m
                              : s.raw ? (it.notracked ? PacketSet() : m)
                                      : m - cx.untracked;
                 if (!fm.empty()) {
-                    Cause cause = first_undecided(r);
+                    Cause cause = first_undecided(r, &cx.assume);
                     Fork f{fm, {}, at, undecided_reason(rs, r, cause.module, cause.why)};
                     if (depth >= max_fork_depth || cx.forks >= max_forks) {
                         f.fire.push_back({fm, Verdict::unknown, at, depth_reason(rs, r)});
                     } else {
                         ++cx.forks;
+                        cx.fork_path.push_back(at);
                         f.fire = run(cx, Item{fm, it.step, it.top, it.rule, true, it.dec, it.notracked}, depth + 1);
+                        cx.fork_path.pop_back();
                     }
                     forks.push_back(std::move(f));
                 }
@@ -417,6 +436,16 @@ std::vector<Part> run(Ctx& cx, Item start, int depth) {
             for (const Part& q : f->fire) {
                 PacketSet x = inside & q.set;
                 if (x.empty()) continue;
+                if (cx.possible) {   // what each branch gives, where the assignment matters
+                    auto note = [&](const Part& b) {
+                        if (b.verdict == Verdict::unknown) return;   // its own forks said it
+                        std::vector<Ref> deps = cx.fork_path;
+                        deps.push_back(f->at);
+                        cx.possible->push_back({x, b.verdict, b.by, std::move(deps)});
+                    };
+                    if (q.verdict != p.verdict) note(p);
+                    if (q.verdict != p.verdict || !(q.by == p.by)) note(q);
+                }
                 if (q.verdict == p.verdict) out.push_back({std::move(x), p.verdict, p.by, p.reason});
                 else out.push_back({std::move(x), Verdict::unknown, f->at, f->reason});
             }
@@ -428,7 +457,8 @@ std::vector<Part> run(Ctx& cx, Item start, int depth) {
 
 }  // namespace
 
-std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets) {
+std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets, const Assumptions& assume,
+                              std::vector<Possible>* possible) {
     std::vector<Part> parts;
     // Family 0 (Windows) governs both families.
     PacketSet governed = ruleset.family == 0
@@ -439,7 +469,9 @@ std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet
         PacketSet other = packets & PacketSet::where(Field::family, static_cast<uint128>(family));
         if (!other.empty()) parts.push_back({std::move(other), Verdict::unknown, Ref{}, family_reason(ruleset.family, family)});
     }
-    Ctx cx(ruleset, hook);
+    Ctx cx(ruleset, hook, assume);
+    std::vector<Maybe> maybes;
+    if (possible) cx.possible = &maybes;
     if (!governed.empty()) {
         std::vector<Part> got = run(cx, Item{governed, 0, -1, 0, false, {}}, 0);
         parts.insert(parts.end(), std::make_move_iterator(got.begin()), std::make_move_iterator(got.end()));
@@ -452,6 +484,22 @@ std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet
         if (p.by.valid()) o.decided_by = make_ref(ruleset, cx.steps, p.by);
         o.reason = std::move(p.reason);
         out.push_back(std::move(o));
+    }
+    if (possible) {   // one entry per (verdict, decider, dependencies)
+        std::map<std::tuple<Verdict, int, int, int, std::vector<std::tuple<int, int, int>>>, std::size_t> where;
+        for (Maybe& m : maybes) {
+            std::vector<std::tuple<int, int, int>> deps;
+            for (const Ref& d : m.deps) deps.emplace_back(d.step, d.chain, d.rule);
+            auto [it, fresh] = where.try_emplace({m.verdict, m.by.step, m.by.chain, m.by.rule, deps}, possible->size());
+            if (!fresh) {
+                (*possible)[it->second].packets |= m.set;
+                continue;
+            }
+            Possible p{std::move(m.set), m.verdict, std::nullopt, {}};
+            if (m.by.valid()) p.decided_by = make_ref(ruleset, cx.steps, m.by);
+            for (const Ref& d : m.deps) p.depends_on.push_back(make_ref(ruleset, cx.steps, d));
+            possible->push_back(std::move(p));
+        }
     }
     return out;
 }

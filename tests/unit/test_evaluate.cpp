@@ -15,9 +15,9 @@ namespace {
 
 uint128 ip(const char* text) { return *parse_ipv4(text); }
 
-Condition cond(Field f, std::vector<Interval> v) { return Condition{false, {{f, std::move(v)}}, false, "", ""}; }
+Condition cond(Field f, std::vector<Interval> v) { return Condition{false, {{f, std::move(v)}}, false, Unmodelled::other, "", ""}; }
 Condition cond(Field f, uint128 lo, uint128 hi) { return cond(f, {Interval{lo, hi}}); }
-Condition undecided(const char* module, const char* why) { return Condition{false, {}, true, module, why}; }
+Condition undecided(const char* module, const char* why) { return Condition{false, {}, true, Unmodelled::other, module, why}; }
 
 // The name must outlive the call to Builder::add, which keeps it in the ruleset.
 Target to(Action a, std::string_view name) {
