@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "rulegap/assume.hpp"
 #include "rulegap/workers.hpp"
 
 namespace rulegap::cli {
@@ -23,6 +24,7 @@ struct ExplainOptions {
     std::string format = "text";
     bool timing = false;
     bool verbose = false;
+    Assumptions assume;               // --assume MODULE=match|nomatch
     std::uint64_t max_input_size = 0;
     unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
     Workers* workers = nullptr;       // started early for reading FILE (start_workers_for)
@@ -38,6 +40,7 @@ struct LintOptions {
     std::string rpc_range;
     std::string format = "text";
     bool verbose = false;
+    Assumptions assume;               // --assume: lint says how many rules each one touches
     std::uint64_t max_input_size = 0;
     unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
     Workers* workers = nullptr;       // started early for reading FILE (start_workers_for)
@@ -55,6 +58,7 @@ struct CheckCommandOptions {
     bool no_broad = false;
     bool list_checks = false;
     std::string sensitive_ports;           // --sensitive-ports: "22,3389,5985-5986" (empty: not given)
+    Assumptions assume;                    // --assume (over the site's assume statements)
     std::uint64_t max_input_size = 0;
     unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
 };

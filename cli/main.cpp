@@ -195,6 +195,15 @@ int main(int argc, char** argv) {
                         "Threads that read an iptables-save file of 1 MiB or more (0: one per core this process may use, at most 8, up to 16 MiB; the result is the same)")
             ->capture_default_str();
 
+    // Assumptions for undecided matches (assume.hpp), the same on every command.
+    std::vector<std::string> assume_args;
+    const std::string assume_help =
+        "Decide every undecided match of MODULE as matching or not, e.g. recent=nomatch; repeatable. MODULE: " +
+        rulegap::assumable_names() +
+        " (program: a Windows rule's program/service scope; unknown: any other unmodelled match module). "
+        "The module's test is assumed; a '!' in the rule negates it on top";
+    for (CLI::App* sub : {explain, lint, check}) sub->add_option("--assume", assume_args, assume_help)->type_name("MODULE=match|nomatch");
+
     // --version after a command too (rulegap check --version).
     for (CLI::App* sub : {explain, lint, check}) {
         sub->set_version_flag("--version", kVersion);
@@ -214,6 +223,17 @@ int main(int argc, char** argv) {
         app.exit(e);
         return 2;
     }
+    rulegap::Assumptions assume;
+    for (const std::string& a : assume_args) {
+        std::optional<rulegap::Assumption> parsed = rulegap::parse_assumption(a);
+        if (!parsed) {
+            fmt::print(stderr, "rulegap: error: --assume takes MODULE=match or MODULE=nomatch, not '{}'; MODULE is one of: {}\n", a,
+                       rulegap::assumable_names());
+            return 2;
+        }
+        assume.set(*parsed);
+    }
+    ex.assume = li.assume = ck.assume = assume;
     std::optional<std::uint64_t> limit = rulegap::parse_input_size(max_input);
     if (!limit) {
         fmt::print(stderr, "rulegap: error: --max-input-size takes a size such as 256M or 1G, not '{}'\n", max_input);
