@@ -228,6 +228,24 @@ void pull_back(const std::vector<Part>& sub, const PacketSet& orig, const std::v
     if (!rest.empty()) parts.push_back({std::move(rest), Verdict::unknown, at, mixed_reason});
 }
 
+// The Possible parts a run on rewritten packets added (from `first` on), pulled back to the
+// originals `orig` (rewritten in `fields`), as pull_back() does for the parts.
+void pull_back_possible(Ctx& cx, std::size_t first, const PacketSet& orig, const std::vector<Field>& fields) {
+    if (!cx.possible) return;
+    std::vector<Maybe>& all = *cx.possible;
+    std::size_t kept = first;
+    for (std::size_t i = first; i < all.size(); ++i) {
+        PacketSet w = std::move(all[i].set);
+        for (Field f : fields) w = w.widened(f);
+        w = w & orig;
+        if (w.empty()) continue;
+        all[i].set = std::move(w);
+        if (kept != i) all[kept] = std::move(all[i]);
+        ++kept;
+    }
+    all.resize(kept);
+}
+
 // Walks one item until all its packets have a part or a new item.
 void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part>& parts, std::vector<Fork>& forks) {
     const Ruleset& rs = cx.rs;
@@ -374,7 +392,9 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                 hull.reset();
                 if (change.empty()) break;
                 PacketSet image = change.with_field(Field::state, static_cast<uint128>(ConnState::untracked));
+                const std::size_t first = cx.possible ? cx.possible->size() : 0;
                 std::vector<Part> sub = run(cx, Item{image, it.step, it.top, it.rule, false, it.dec, true}, depth);
+                pull_back_possible(cx, first, change, {Field::state});
                 pull_back(sub, change, {Field::state}, false, at, "", parts);
                 break;
             }
@@ -404,7 +424,9 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                     work.push_back(Item{std::move(m), it.step + 1, -1, 0, false, d, it.notracked});
                     break;
                 }
+                const std::size_t first = cx.possible ? cx.possible->size() : 0;
                 std::vector<Part> sub = run(cx, Item{image, it.step + 1, -1, 0, false, d, it.notracked}, depth);
+                pull_back_possible(cx, first, m, fields);
                 pull_back(sub, m, fields, many, at, dnat_range_reason(rs, r), parts);
                 break;
             }
