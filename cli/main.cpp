@@ -133,6 +133,8 @@ int main(int argc, char** argv) {
         "  options: [state new|established|related|invalid|untracked] [in IFACE] [out IFACE] [flags syn,ack]\n"
         "State defaults to new. A rule testing an interface the packet does not give is undecided:\n"
         "if the verdict depends on it, the verdict is 'unknown', with the reason.\n"
+        "--assume recent=nomatch (repeatable) decides a module's undecided matches; the 'assumed' line lists\n"
+        "each assumption with the rules it touches, and the rules it decided on this packet's path.\n"
         "Verdicts: accept, drop, reject, unknown (a match rulegap cannot decide statically).\n"
         "Windows stores: a host's policy is its Group Policy store (GPO report XML, Policies .reg) and its local\n"
         "store (.wfw, SharedAccess .reg): give one as FILE and the other with --also, e.g.\n"
@@ -157,6 +159,7 @@ int main(int argc, char** argv) {
         "Prints, on standard output, every error and warning about FILE (file:line:column: severity: message),\n"
         "the constructs that cannot be decided statically, and a summary; FILE given as - is read from standard\n"
         "input. Errors about the command itself (usage, a file that cannot be read) go to standard error.\n"
+        "With --assume, it also says how many rules each assumption decides.\n"
         "Exit status: 0 FILE reads without error; 2 it has errors, cannot be read, or usage.");
 
     rulegap::cli::CheckCommandOptions ck;
@@ -179,6 +182,10 @@ int main(int argc, char** argv) {
         "Findings: blocked, partial, unknown (never counted as allowed), rpc-session, broad-any,\n"
         "broad-sensitive, broad, firewall-disabled, input, not-checked.\n"
         "PASS only when a requirement was checked and every checked one is allowed; INCOMPLETE otherwise.\n"
+        "A rule that accepts beyond the requirements only under some outcome of undecided matches is reported\n"
+        "as possibly broad (\"may admit ..., depending on the undecided rule at FILE:LINE\"). --assume (or the\n"
+        "site's `assume MODULE match|nomatch`; --assume wins) decides such matches; the report lists every\n"
+        "assumption and how many rules it touches.\n"
         "Exit status: 0 no finding reaches --fail-on; 1 one does (an unknown requirement is an error by default),\n"
         "or no requirement could be checked; 2 bad input (site, catalog or firewall file errors, printed as\n"
         "file:line:column) or usage.");
