@@ -100,8 +100,9 @@ struct Outcome {
 // What some packets may get under some assignment of the undecided conditions (those no
 // assumption decides) where the verdict is not the same under all of them: the packets (a subset
 // of an unknown part, or of a part whose decider depends on the assignment), the verdict and the
-// rule or policy that gives it, and the undecided rules this depends on: those the packets meet
-// on the way there (taken as matching or not), in rule order.
+// rule or policy that gives it, and the undecided rules this depends on: the one whose outcome
+// decides between this and another verdict or rule, and those taken as matching on the way (the
+// others on the way a packet meets are in its explain() trace).
 struct Possible {
     PacketSet packets;
     Verdict verdict = Verdict::accept;   // never unknown

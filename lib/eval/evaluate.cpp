@@ -438,24 +438,12 @@ std::vector<Part> run(Ctx& cx, Item start, int depth) {
     std::vector<Item> work;
     std::vector<Part> parts;
     std::vector<Fork> forks;
-    const std::size_t first_possible = cx.possible ? cx.possible->size() : 0;
     work.push_back(std::move(start));
     while (!work.empty()) {
         Item it = std::move(work.back());
         work.pop_back();
         walk(cx, std::move(it), depth, work, parts, forks);
     }
-    // What the Possible parts found below and at this run's forks also depend on: the undecided
-    // rules of this run their packets met (and did not take as matching) on the way.
-    auto add_met = [&] {
-        if (!cx.possible || forks.empty()) return;
-        for (std::size_t i = first_possible; i < cx.possible->size(); ++i) {
-            Maybe& m = (*cx.possible)[i];
-            for (const Fork& g : forks)
-                if (std::find(m.deps.begin(), m.deps.end(), g.at) == m.deps.end() && m.set.intersects(g.m))
-                    m.deps.push_back(g.at);
-        }
-    };
     // Innermost fork first: a later fork lies downstream of (or beside) an earlier one.
     for (auto f = forks.rbegin(); f != forks.rend(); ++f) {
         std::vector<Part> out;
@@ -486,7 +474,6 @@ std::vector<Part> run(Ctx& cx, Item start, int depth) {
         }
         parts = merged(std::move(out));
     }
-    add_met();
     return merged(std::move(parts));
 }
 

@@ -19,7 +19,31 @@ struct Admitted {
     // and the undecided rules that depends on.
     PacketSet may_admit;
     std::vector<SourceLoc> depends_on;
+    const Ruleset* ruleset = nullptr;
 };
+
+// "a:1, a:2, a:3, a:4, a:5 and 7 more"
+std::string places(const std::vector<SourceLoc>& at) {
+    constexpr std::size_t shown = 5;
+    std::string out;
+    for (std::size_t i = 0; i < at.size() && i < shown; ++i) out += (i ? ", " : "") + at[i].to_string();
+    if (at.size() > shown) out += " and " + std::to_string(at.size() - shown) + " more";
+    return out;
+}
+
+// The undecided rules a packet meets on its way through the hook (explain()'s trace), first.
+void add_met(const Ruleset& rs, Hook hook, const Assumptions& assume, const Packet& w, std::vector<SourceLoc>& deps) {
+    std::vector<SourceLoc> met;
+    for (const TraceStep& s : explain(rs, hook, w, assume).trace) {
+        if (!s.action.starts_with("undecided: ")) continue;
+        SourceLoc at = s.at.where();
+        if (at.file.empty()) at.file = rs.file;
+        if (std::find(met.begin(), met.end(), at) == met.end()) met.push_back(std::move(at));
+    }
+    for (SourceLoc& d : deps)
+        if (std::find(met.begin(), met.end(), d) == met.end()) met.push_back(std::move(d));
+    deps = std::move(met);
+}
 
 bool full(const PacketSet& s, Field f, int family) {
     const std::vector<Interval> v = (s & PacketSet::where(Field::family, static_cast<uint128>(family))).values(f);
@@ -79,6 +103,7 @@ void run_broad(CheckContext& cx, Report& report) {
                 a.admitted |= o.packets;
                 a.ref = *o.decided_by;
                 a.file = o.decided_by->file.empty() ? rs.file : o.decided_by->file;
+                a.ruleset = &rs;
             }
             // Accepted only under some assignment of the undecided matches: possibly broad.
             for (const Possible& p : possible) {
@@ -89,6 +114,7 @@ void run_broad(CheckContext& cx, Report& report) {
                 a.may_admit |= p.packets;
                 a.ref = *p.decided_by;
                 a.file = p.decided_by->file.empty() ? rs.file : p.decided_by->file;
+                a.ruleset = &rs;
                 for (const RuleRef& d : p.depends_on) {
                     SourceLoc at = d.where();
                     if (at.file.empty()) at.file = rs.file;
@@ -97,6 +123,9 @@ void run_broad(CheckContext& cx, Report& report) {
             }
         }
         for (auto& [k, rule] : rules) {
+            std::sort(rule.depends_on.begin(), rule.depends_on.end(), [](const SourceLoc& x, const SourceLoc& y) {
+                return std::tie(x.file, x.line, x.name) < std::tie(y.file, y.line, y.name);
+            });
             rule.may_admit = rule.may_admit - rule.admitted;
             const bool possible = rule.excess.empty();
             if (possible) {   // only under some assignment: the finding says so
@@ -134,6 +163,7 @@ void run_broad(CheckContext& cx, Report& report) {
                 f.rank = 3;
             }
             f.witness = witness_from.witness();
+            if (possible && f.witness) add_met(*rule.ruleset, hook, cx.assume, *f.witness, rule.depends_on);
             const std::string where = a.ref.is_policy() ? "policy" : a.ref.line ? std::to_string(a.ref.line) : "rule" + std::to_string(a.ref.rule);
             f.id = "broad/" + fw.name + "/" + std::string(to_string(hook)) + "/" + where;
             std::string protocols;   // "tcp/udp"; every protocol is said as such, not as 256 names cut short
@@ -142,8 +172,7 @@ void run_broad(CheckContext& cx, Report& report) {
             for (const Interval& i : all_protocols ? std::vector<Interval>{} : excess_protocols)
                 for (uint128 p = i.lo; p <= i.hi && protocols.size() < 60; ++p)
                     protocols += (protocols.empty() ? "" : "/") + protocol_name(static_cast<std::uint8_t>(p), 4);
-            std::string deps;
-            for (const SourceLoc& d : a.depends_on) deps += (deps.empty() ? "" : ", ") + d.to_string();
+            const std::string deps = places(a.depends_on);
             if (possible) f.depends_on = a.depends_on;
             f.message = fw.name + " (" + std::string(to_string(hook)) + ") " + (a.ref.is_policy() ? "policy " : "rule ") +
                         f.rule->to_string() + (possible ? " may admit " : " admits ") +
