@@ -78,6 +78,7 @@ int run_check(const CheckCommandOptions& o) {
         return 2;
     }
     CheckOptions options;
+    options.assume = o.assume;
     options.broad_rules = !o.no_broad;
     options.fail_on = *fail_on;
     if (!o.sensitive_ports.empty()) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "rulegap/assume.hpp"
 #include "rulegap/workers.hpp"
 
 namespace rulegap::cli {
@@ -20,6 +21,7 @@ struct RulesetInputOptions {
     std::uint64_t max_input_size = 0;
     unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
     Workers* workers = nullptr;       // started early for reading FILE (start_workers_for)
+    Assumptions assume;               // --assume MODULE=match|nomatch
 };
 
 struct ExplainOptions : RulesetInputOptions {
@@ -62,6 +64,7 @@ struct CheckCommandOptions {
     bool no_broad = false;
     bool list_checks = false;
     std::string sensitive_ports;           // --sensitive-ports: "22,3389,5985-5986" (empty: not given)
+    Assumptions assume;                    // --assume (over the site's assume statements)
     std::uint64_t max_input_size = 0;
     unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
 };

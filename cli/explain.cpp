@@ -68,7 +68,13 @@ std::optional<std::size_t> read_packets(const ExplainOptions& o, std::vector<Pac
     return bad;
 }
 
-nlohmann::ordered_json decision_json(const Ruleset& rs, const PacketLine& p, const Decision& d) {
+// The assumptions given and how many rules of the ruleset each touches.
+struct Applied {
+    Assumption assumption;
+    std::size_t rules = 0;
+};
+
+nlohmann::ordered_json decision_json(const Ruleset& rs, const PacketLine& p, const Decision& d, const std::vector<Applied>& applied) {
     nlohmann::ordered_json trace = nlohmann::ordered_json::array();
     for (const TraceStep& s : d.trace) {
         nlohmann::ordered_json step = {{"table", s.at.table}, {"chain", s.at.chain}, {"line", s.at.line},
@@ -78,12 +84,27 @@ nlohmann::ordered_json decision_json(const Ruleset& rs, const PacketLine& p, con
     }
     nlohmann::ordered_json rule = nullptr;
     if (d.decided_by && !d.by_policy) rule = rule_json(rs, *d.decided_by);
-    return {{"packet", p.text},
-            {"verdict", std::string(to_string(d.verdict))},
-            {"rule", rule},
-            {"policy", d.by_policy},
-            {"trace", trace},
-            {"reason", d.reason}};
+    nlohmann::ordered_json out = {{"packet", p.text},
+                                  {"verdict", std::string(to_string(d.verdict))},
+                                  {"rule", rule},
+                                  {"policy", d.by_policy},
+                                  {"trace", trace},
+                                  {"reason", d.reason}};
+    if (!applied.empty()) {   // only with --assume: the assumptions, and the rules they decided here
+        nlohmann::ordered_json list = nlohmann::ordered_json::array(), used = nlohmann::ordered_json::array();
+        for (const Applied& a : applied)
+            list.push_back({{"module", std::string(to_string(a.assumption.module))},
+                            {"value", a.assumption.match ? "match" : "nomatch"},
+                            {"rules", a.rules}});
+        for (const TraceStep& s : d.assumed) {
+            nlohmann::ordered_json step = rule_json(rs, s.at);
+            step["action"] = s.action;
+            used.push_back(std::move(step));
+        }
+        out["assumptions"] = list;
+        out["assumed"] = used;
+    }
+    return out;
 }
 
 struct Style {
@@ -98,7 +119,8 @@ struct Style {
     }
 };
 
-void print_text(const Ruleset& rs, Hook hook, const PacketLine& p, const Decision& d, const Style& st) {
+void print_text(const Ruleset& rs, Hook hook, const PacketLine& p, const Decision& d, const Style& st,
+                const std::vector<Applied>& applied) {
     fmt::print("packet   {}\n", p.text);
     std::string family = rs.family == 0 ? std::string("Windows Firewall") : "IPv" + std::to_string(rs.family);
     fmt::print("hook     {} ({}, {})\n", to_string(hook), rs.file, family);
@@ -137,6 +159,13 @@ void print_text(const Ruleset& rs, Hook hook, const PacketLine& p, const Decisio
         scope = " (allowed " + d.reason.substr(9, d.reason.find(" (rule at") - 9) + ")";
     fmt::print("verdict  {}{}{}\n", st.verdict(d.verdict), scope, by);
     if (!d.reason.empty()) fmt::print("reason   {}\n", d.reason);
+    if (applied.empty()) return;
+    std::string list;
+    for (const Applied& a : applied)
+        list += fmt::format("{}{} ({} rule{})", list.empty() ? "" : ", ", to_string(a.assumption), a.rules, a.rules == 1 ? "" : "s");
+    fmt::print("assumed  {}\n", list);
+    if (d.assumed.empty()) fmt::print("  (no assumption decided a rule on this packet's path)\n");
+    for (const TraceStep& s : d.assumed) fmt::print("  {:<28} {}\n      -> {}\n", where_of(rs, s.at), s.at.text, s.action);
 }
 
 }  // namespace
@@ -173,21 +202,23 @@ int run_explain(const ExplainOptions& o) {
     auto t2 = std::chrono::steady_clock::now();
     // Many packets: index long chains once (its time counts as explaining).
     std::optional<Explainer> many;   // (indexes chains as packets enter them)
-    if (packets.size() > 1) many.emplace(rs, *hook);
+    if (packets.size() > 1) many.emplace(rs, *hook, o.assume);
+    std::vector<Applied> applied;
+    for (const Assumption& a : o.assume.list()) applied.push_back({a, rules_touched(rs, a.module)});
     explaining += std::chrono::steady_clock::now() - t2;
     for (std::size_t i = 0; i < packets.size(); ++i) {
         const PacketLine& p = packets[i];
         auto begin = std::chrono::steady_clock::now();
-        Decision d = many ? many->explain(p.packet) : explain(rs, *hook, p.packet);
+        Decision d = many ? many->explain(p.packet) : explain(rs, *hook, p.packet, o.assume);
         // Windows: every rule that matched, and why the winner won.
         if (loaded.format == InputFormat::windows)
-            for (TraceStep& s : also_matching(rs, p.packet, d)) d.trace.push_back(std::move(s));
+            for (TraceStep& s : also_matching(rs, p.packet, d, o.assume)) d.trace.push_back(std::move(s));
         explaining += std::chrono::steady_clock::now() - begin;
         if (o.format == "json") {
-            fmt::print("{}\n", decision_json(rs, p, d).dump());
+            fmt::print("{}\n", decision_json(rs, p, d, applied).dump());
         } else {
             if (i > 0) fmt::print("\n");
-            print_text(rs, *hook, p, d, style);
+            print_text(rs, *hook, p, d, style, applied);
         }
     }
     if (o.timing) {

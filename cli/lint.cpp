@@ -18,18 +18,18 @@ namespace rulegap::cli {
 namespace {
 
 // Constructs that cannot be decided statically: undecided conditions, and unknown targets.
-struct Unmodelled {
+struct Undecided {
     std::size_t total = 0;
     std::map<std::string, std::size_t> by_module;
 
-    void add(const Unmodelled& o) {
+    void add(const Undecided& o) {
         total += o.total;
         for (const auto& [module, n] : o.by_module) by_module[module] += n;
     }
 };
 
-Unmodelled count_unmodelled(const std::vector<std::span<const Rule>>& parts) {
-    Unmodelled out;
+Undecided count_unmodelled(const std::vector<std::span<const Rule>>& parts) {
+    Undecided out;
     for (std::span<const Rule> part : parts) {
         for (const Rule& r : part) {
             bool unread = false;   // a rule that could not be read counts once, as "unparsed"
@@ -130,7 +130,7 @@ int run_lint(const LintOptions& o) {
     }
     // On 100,000 rules the count is a walk through all the model's memory: the second half on
     // a worker when there is one (it read most of those rules itself).
-    Unmodelled second;
+    Undecided second;
     std::vector<std::span<const Rule>> tail;
     std::future<void> lent;   // (waited for before `tail` and `second` go)
     if (o.workers && rules >= 10000) {
@@ -138,7 +138,7 @@ int run_lint(const LintOptions& o) {
         lent = o.workers->try_run([&second, &tail] { second = count_unmodelled(tail); });
         if (!lent.valid()) second = count_unmodelled(tail);
     }
-    Unmodelled counted;
+    Undecided counted;
     try {
         counted = count_unmodelled(parts);
     } catch (...) {
@@ -171,6 +171,13 @@ int run_lint(const LintOptions& o) {
                             {"chains", chains}, {"rules", rules}, {"unmodelled", undecided},
                             {"unmodelled_by_module", by_module}, {"errors", errors},
                             {"warnings", diags.warning_count()}, {"diagnostics", list}};
+        if (!o.assume.empty()) {   // only with --assume: how many rules each one touches
+            nlohmann::ordered_json assumed = nlohmann::ordered_json::array();
+            for (const Assumption& a : o.assume.list())
+                assumed.push_back({{"module", std::string(to_string(a.module))}, {"value", a.match ? "match" : "nomatch"},
+                                   {"rules", rules_touched(rs, a.module)}});
+            j["assumptions"] = assumed;
+        }
         if (loaded.windows) {
             const WindowsCounts wc = count_windows(*loaded.windows);
             nlohmann::ordered_json enabled;
@@ -209,6 +216,13 @@ int run_lint(const LintOptions& o) {
             fmt::print("{} construct{} cannot be decided statically (verdicts they touch are 'unknown'):\n", undecided,
                        undecided == 1 ? "" : "s");
             for (const auto& [module, n] : by_module) fmt::print("  {:>6}  {}\n", n, module);
+        }
+        if (!o.assume.empty()) {
+            fmt::print("assumed (--assume), rules each one decides:\n");
+            for (const Assumption& a : o.assume.list()) {
+                const std::size_t n = rules_touched(rs, a.module);
+                fmt::print("  {:>6}  {} rule{}\n", n, to_string(a), n == 1 ? "" : "s");
+            }
         }
         fmt::print("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s", diags.warning_count(),
                    diags.warning_count() == 1 ? "" : "s");

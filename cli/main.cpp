@@ -154,6 +154,8 @@ int main(int argc, char** argv) {
         "  options: [state new|established|related|invalid|untracked] [in IFACE] [out IFACE] [flags syn,ack]\n"
         "State defaults to new. A rule testing an interface the packet does not give is undecided:\n"
         "if the verdict depends on it, the verdict is 'unknown', with the reason.\n"
+        "--assume recent=nomatch (repeatable) decides a module's undecided matches; the 'assumed' line lists\n"
+        "each assumption with the rules it touches, and the rules it decided on this packet's path.\n"
         "Verdicts: accept, drop, reject, unknown (a match rulegap cannot decide statically).\n"
         "Windows stores: a host's policy is its Group Policy store (GPO report XML, Policies .reg) and its local\n"
         "store (.wfw, SharedAccess .reg): give one as FILE and the other with --also, e.g.\n"
@@ -189,8 +191,9 @@ int main(int argc, char** argv) {
         "A field the text does not give takes every value (all states, all flags, every interface name).\n"
         "For each rule or policy that decides packets of the set (in rule order): the verdict, the rule\n"
         "(file:line, text), the exact number of packets, a witness, and the packets as disjoint ranges in the\n"
-        "same syntax, at most --limit of them. Unknown parts name their reason. FILE given as - is read from\n"
-        "standard input.\n"
+        "same syntax, at most --limit of them. Unknown parts name their reason; --assume recent=nomatch\n"
+        "(repeatable) decides a module's undecided matches, and the 'assumed' line lists each assumption with\n"
+        "the number of rules it decides. FILE given as - is read from standard input.\n"
         "Exit status: 0 the query answered, the ruleset read without error; 2 bad input (a ruleset line, or\n"
         "--where, printed as file:line:column; with ruleset errors the verdicts they touch are 'unknown') or usage.");
 
@@ -205,6 +208,7 @@ int main(int argc, char** argv) {
         "Prints, on standard output, every error and warning about FILE (file:line:column: severity: message),\n"
         "the constructs that cannot be decided statically, and a summary; FILE given as - is read from standard\n"
         "input. Errors about the command itself (usage, a file that cannot be read) go to standard error.\n"
+        "With --assume, it also says how many rules each assumption decides.\n"
         "Exit status: 0 FILE reads without error; 2 it has errors, cannot be read, or usage.");
 
     rulegap::cli::CheckCommandOptions ck;
@@ -227,6 +231,10 @@ int main(int argc, char** argv) {
         "Findings: blocked, partial, unknown (never counted as allowed), rpc-session, broad-any,\n"
         "broad-sensitive, broad, firewall-disabled, input, not-checked.\n"
         "PASS only when a requirement was checked and every checked one is allowed; INCOMPLETE otherwise.\n"
+        "A rule that accepts beyond the requirements only under some outcome of undecided matches is reported\n"
+        "as possibly broad (\"may admit ..., depending on the undecided rule at FILE:LINE\"). --assume (or the\n"
+        "site's `assume MODULE match|nomatch`; --assume wins) decides such matches; the report lists every\n"
+        "assumption and how many rules it touches.\n"
         "Exit status: 0 no finding reaches --fail-on; 1 one does (an unknown requirement is an error by default),\n"
         "or no requirement could be checked; 2 bad input (site, catalog or firewall file errors, printed as\n"
         "file:line:column) or usage.");
@@ -242,6 +250,15 @@ int main(int argc, char** argv) {
         sub->add_option("--threads", threads,
                         "Threads that read an iptables-save file of 1 MiB or more (0: one per core this process may use, at most 8, up to 16 MiB; the result is the same)")
             ->capture_default_str();
+
+    // Assumptions for undecided matches (assume.hpp), the same on every command.
+    std::vector<std::string> assume_args;
+    const std::string assume_help =
+        "Decide every undecided match of MODULE as matching or not, e.g. recent=nomatch; repeatable. MODULE: " +
+        rulegap::assumable_names() +
+        " (program: a Windows rule's program/service scope; unknown: any other unmodelled match module). "
+        "The module's test is assumed; a '!' in the rule negates it on top";
+    for (CLI::App* sub : {explain, query, lint, check}) sub->add_option("--assume", assume_args, assume_help)->type_name("MODULE=match|nomatch");
 
     // --version after a command too (rulegap check --version).
     for (CLI::App* sub : {explain, query, lint, check}) {
@@ -262,6 +279,17 @@ int main(int argc, char** argv) {
         app.exit(e);
         return 2;
     }
+    rulegap::Assumptions assume;
+    for (const std::string& a : assume_args) {
+        std::optional<rulegap::Assumption> parsed = rulegap::parse_assumption(a);
+        if (!parsed) {
+            fmt::print(stderr, "rulegap: error: --assume takes MODULE=match or MODULE=nomatch, not '{}'; MODULE is one of: {}\n", a,
+                       rulegap::assumable_names());
+            return 2;
+        }
+        assume.set(*parsed);
+    }
+    ex.assume = qu.assume = li.assume = ck.assume = assume;
     std::optional<std::uint64_t> limit = rulegap::parse_input_size(max_input);
     if (!limit) {
         fmt::print(stderr, "rulegap: error: --max-input-size takes a size such as 256M or 1G, not '{}'\n", max_input);

@@ -75,6 +75,13 @@ void print_text(const Ruleset& rs, Hook hook, const std::string& where, const Qu
     fmt::print("hook     {} ({}, {})\n", to_string(hook), rs.file, family);
     std::string filter = o.verdict == "any" ? "" : fmt::format(", {} with verdict {}", r.parts.size(), o.verdict);
     fmt::print("packets  {} in the query{}\n", r.total.to_string(), filter);
+    if (!o.assume.empty()) {   // only with --assume: each assumption and how many rules it decides
+        std::string list;
+        for (const Assumption& a : o.assume.list())
+            list += fmt::format("{}{} ({} rule{})", list.empty() ? "" : ", ", to_string(a), rules_touched(rs, a.module),
+                                rules_touched(rs, a.module) == 1 ? "" : "s");
+        fmt::print("assumed  {}\n", list);
+    }
     if (r.parts.empty()) fmt::print("\n(no part{})\n", o.verdict == "any" ? "" : " with verdict " + o.verdict);
     for (const QueryPart& p : r.parts) {
         fmt::print("\n{:<8} {}\n", upper(to_string(p.verdict)), decider_text(rs, p));
@@ -97,6 +104,7 @@ int run_query(const QueryCommandOptions& o) {
     }
     QueryOptions options;
     options.range_limit = o.limit;
+    options.assume = o.assume;
     if (o.verdict != "any") {
         for (Verdict v : {Verdict::accept, Verdict::drop, Verdict::reject, Verdict::unknown})
             if (to_string(v) == o.verdict) options.verdict = v;
@@ -131,8 +139,15 @@ int run_query(const QueryCommandOptions& o) {
                                       {"hook", std::string(to_string(*hook))},
                                       {"where", !o.where_given ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.where)},
                                       {"verdict", o.verdict},
-                                      {"count", result.total.to_string()},
-                                      {"parts", std::move(parts)}};
+                                      {"count", result.total.to_string()}};
+        if (!o.assume.empty()) {   // only with --assume
+            nlohmann::ordered_json assumed = nlohmann::ordered_json::array();
+            for (const Assumption& a : o.assume.list())
+                assumed.push_back({{"module", std::string(to_string(a.module))}, {"value", a.match ? "match" : "nomatch"},
+                                   {"rules", rules_touched(rs, a.module)}});
+            doc["assumptions"] = std::move(assumed);
+        }
+        doc["parts"] = std::move(parts);
         fmt::print("{}\n", doc.dump(2));
     } else {
         print_text(rs, *hook, o.where, result, o);

@@ -125,6 +125,9 @@ struct Finding {
     std::optional<Packet> witness;
     std::string message;              // one plain sentence
     std::vector<std::string> details;
+    // A possible finding (broad): it holds under some assignment of these undecided rules'
+    // matches only (empty: it holds whatever they do).
+    std::vector<SourceLoc> depends_on;
 };
 
 // The highest severity that makes a run fail; `never` makes no finding fail it.
@@ -138,6 +141,9 @@ struct CheckOptions {
     // The broad check's sensitive destination ports; unset: the site's `sensitive` list, else
     // default_sensitive_ports(). A host's RPC dynamic range is added on Windows hosts.
     std::optional<std::vector<Interval>> sensitive_ports;
+    // Assumptions for undecided matches (--assume); each replaces the site's `assume` for its
+    // module.
+    Assumptions assume;
 };
 
 // 135, 137-139, 389, 445, 636, 1025, 1433, 3268-3269 (the documents' ports) and 22, 23, 3389,
@@ -159,8 +165,15 @@ struct ReportSummary {
     std::size_t errors = 0, warnings = 0, infos = 0;
 };
 
+// An assumption the run applied, and how many rules (of all the site's firewalls) it touched.
+struct AppliedAssumption {
+    Assumption assumption;            // where: the site's statement, or empty (command line)
+    std::size_t rules = 0;
+};
+
 struct Report {
     std::string site;                 // Site::name
+    std::vector<AppliedAssumption> assumptions;   // in the order of Unmodelled; empty: none
     std::vector<RequirementResult> requirements;   // in catalog order
     std::vector<Finding> findings;    // by severity, kind, rank, id
     Diagnostics diagnostics;          // site, catalog and firewall diagnostics, as read, and the

@@ -13,7 +13,9 @@
 // taken to follow the hook asked for, whatever DNAT does to its destination.
 //
 // A condition that cannot be decided statically never counts silently as match or no-match: if
-// the outcome depends on it, the verdict is `unknown`, with the rule and the reason.
+// the outcome depends on it, the verdict is `unknown`, with the rule and the reason. Unless an
+// assumption (assume.hpp) given to explain()/evaluate() decides it: then it is decided as
+// assumed, and the Decision lists the rules an assumption decided on the packet's path.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "rulegap/assume.hpp"
 #include "rulegap/packet.hpp"
 #include "rulegap/packet_set.hpp"
 #include "rulegap/ruleset.hpp"
@@ -62,9 +65,13 @@ struct Decision {
     bool by_policy = false;
     std::vector<TraceStep> trace;
     std::string reason;                  // for unknown: why, naming the rule
+    // With assumptions: the rules on the packet's path that an assumption decided (undecided
+    // without it), in the order met; the action says which assumptions and how
+    // ("recent=nomatch: does not match", "mac=match: matches").
+    std::vector<TraceStep> assumed;
 };
 
-Decision explain(const Ruleset& ruleset, Hook hook, const Packet& packet);
+Decision explain(const Ruleset& ruleset, Hook hook, const Packet& packet, const Assumptions& assume = {});
 
 // explain() for many packets of one ruleset and hook, with the same decisions: a long chain is
 // indexed (by destination or source address) when a packet first enters it, so a packet meets
@@ -72,7 +79,7 @@ Decision explain(const Ruleset& ruleset, Hook hook, const Packet& packet);
 // Explainer and not change while it is used; one thread at a time per Explainer.
 class Explainer {
 public:
-    Explainer(const Ruleset& ruleset, Hook hook);
+    Explainer(const Ruleset& ruleset, Hook hook, const Assumptions& assume = {});
     ~Explainer();
     Explainer(Explainer&&) noexcept;
     Explainer& operator=(Explainer&&) noexcept;
@@ -90,8 +97,25 @@ struct Outcome {
     std::string reason;                  // for unknown
 };
 
-// Partition of `packets` (pairwise disjoint parts whose union is `packets`).
-std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets);
+// What some packets may get under some assignment of the undecided conditions (those no
+// assumption decides) where the verdict is not the same under all of them: the packets (a subset
+// of an unknown part, or of a part whose decider depends on the assignment), the verdict and the
+// rule or policy that gives it, and the undecided rules this depends on: the one whose outcome
+// decides between this and another verdict or rule, and those taken as matching on the way (the
+// others on the way a packet meets are in its explain() trace).
+struct Possible {
+    PacketSet packets;
+    Verdict verdict = Verdict::accept;   // never unknown
+    std::optional<RuleRef> decided_by;   // absent as in Outcome
+    std::vector<RuleRef> depends_on;     // at least one
+};
+
+// Partition of `packets` (pairwise disjoint parts whose union is `packets`). `possible`, when
+// given, receives the verdicts that parts may get under some assignment of the undecided
+// conditions (overlapping sets; see Possible); within the fork limits (traversal), every packet
+// and rule that some assignment makes accept it is covered.
+std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets, const Assumptions& assume = {},
+                              std::vector<Possible>* possible = nullptr);
 
 }  // namespace rulegap
 
@@ -101,6 +125,7 @@ namespace rulegap {
 // undecided), as trace steps whose action says why they did not decide. For rulesets whose
 // order encodes precedence (Windows Firewall: bypass, then block, then allow, then the profile
 // default) this lists every rule that matched and why the winner won.
-std::vector<TraceStep> also_matching(const Ruleset& ruleset, const Packet& packet, const Decision& decision);
+std::vector<TraceStep> also_matching(const Ruleset& ruleset, const Packet& packet, const Decision& decision,
+                                     const Assumptions& assume = {});
 
 }  // namespace rulegap

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rulegap/assume.hpp"
 #include "rulegap/evaluate.hpp"
 #include "rulegap/packet_set.hpp"
 #include "rulegap/ruleset.hpp"
@@ -47,6 +48,7 @@ std::string field_value_text(Field field, uint128 value, int family);
 struct QueryOptions {
     std::optional<Verdict> verdict;   // only the parts with this verdict (nullopt: all)
     std::size_t range_limit = 20;     // ranges listed per part
+    Assumptions assume;               // decides undecided matches (assume.hpp); none: they stay unknown
 };
 
 // The packets of `where` that one rule or policy decides (or that are unknown for one reason).

@@ -33,14 +33,33 @@ struct FieldRange {
     Field field = Field::family;
 };
 
+// What an undecided condition tests, as far as an assumption (assume.hpp) can decide it: the
+// match modules and scopes a user may assume to match or not; `unknown` for every other match
+// module rulegap does not model (connbytes, addrtype, a module it does not know, ...); `other`
+// for what no assumption decides (unreadable text, hostnames, unmodelled options of modelled
+// modules, Windows authentication and interface scopes, ...).
+enum class Unmodelled : std::uint8_t {
+    other, recent, limit, hashlimit, connlimit, statistic, quota, time, string, u32, mac, owner, set, mark,
+    connmark, program, unknown
+};
+constexpr int unmodelled_count = 17;
+std::string_view to_string(Unmodelled u);                      // "recent", ..., "unknown", "other"
+std::optional<Unmodelled> parse_unmodelled(std::string_view name);   // an assumable name (not "other")
+// The assumable kind of an iptables match module known to be unmodelled ("recent" -> recent,
+// "connbytes" -> unknown).
+Unmodelled unmodelled_module(std::string_view module);
+
 // One condition of a rule. Decidable: the conjunction of `all_of` (negated when `negated`).
 // Undecided: a match that cannot be decided statically (rate limits, marks, unknown modules,
-// unreadable text, ...); `reason` says why, `module` names it. A rule matches when all its
-// conditions hold.
+// unreadable text, ...); `reason` says why, `module` names it, `unmodelled` says which
+// assumption can decide it, and `negated` says that the module's test is negated
+// (`-m mac ! --mac-source X`): an assumption decides the test, the negation applies on top. A
+// rule matches when all its conditions hold.
 struct Condition {
     bool negated = false;
     std::vector<FieldRange> all_of;   // empty and !undecided: always true
     bool undecided = false;
+    Unmodelled unmodelled = Unmodelled::other;   // undecided: the assumption that can decide it
     std::string module;               // "limit", "mark", "unparsed", ...
     std::string reason;               // one line, for the report
 

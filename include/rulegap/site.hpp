@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rulegap/assume.hpp"
 #include "rulegap/catalog.hpp"
 #include "rulegap/evaluate.hpp"
 #include "rulegap/iptables.hpp"
@@ -136,6 +137,7 @@ struct Site {
     std::vector<std::string> corrected;           // `use corrected`: ids or id prefixes ("mps.t2")
     std::vector<Interval> sensitive_ports;        // `sensitive 22, 3389`: the broad check's list
                                                   // (empty: its default)
+    Assumptions assumptions;                      // `assume recent nomatch` (assume.hpp)
     std::vector<UnresolvedStatement> unresolved;  // statements that could not be read
     Diagnostics diagnostics;
 

@@ -28,6 +28,8 @@ struct CheckContext {
     // declares but one nearly spelt so (that class is then left at its default): every
     // requirement one of them could affect is unknown. Filled by check_site_names().
     std::vector<UnresolvedStatement> unresolved;
+    // The assumptions in force: the site's, each replaced by CheckOptions::assume's for its module.
+    Assumptions assume;
 };
 
 // A check: one struct, listed in registry.cpp.
@@ -74,7 +76,7 @@ struct HopEval {
     std::vector<HopPart> parts;
     Judged judged = Judged::new_;
 };
-HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& base, bool reply);
+HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& base, bool reply, const Assumptions& assume);
 
 FlowStatus classify(const PacketSet& flow, const PacketSet& accepted, const PacketSet& unknown);
 FlowStatus worse(FlowStatus a, FlowStatus b);

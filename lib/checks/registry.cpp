@@ -172,7 +172,14 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
     for (const Catalog& c : catalogs) add(c.diagnostics);
     for (const Firewall& fw : site.firewalls)
         for (const Ruleset& rs : fw.rulesets) add(rs.diagnostics);
-    check_detail::CheckContext cx{site, catalogs, options, {}, {}};
+    check_detail::CheckContext cx{site, catalogs, options, {}, {}, site.assumptions};
+    cx.assume.override_with(options.assume);
+    for (const Assumption& a : cx.assume.list()) {
+        AppliedAssumption applied{a, 0};
+        for (const Firewall& fw : site.firewalls)
+            for (const Ruleset& rs : fw.rulesets) applied.rules += rules_touched(rs, a.module);
+        report.assumptions.push_back(std::move(applied));
+    }
     check_detail::check_site_names(cx, report);
     for (const check_detail::CheckDef& c : check_detail::registry()) {
         if (options.disabled_checks.count(std::string_view(c.name))) continue;

@@ -6,9 +6,9 @@ namespace rulegap {
 namespace {
 
 // Whether every condition holds, or might (undecided); false when one fails.
-bool may_match(const Rule& r, const Packet& p) {
+bool may_match(const Rule& r, const Packet& p, const Assumptions& a) {
     for (const Condition& c : r.conditions) {
-        std::optional<bool> m = c.matches(p);
+        std::optional<bool> m = c.undecided ? a.value(c) : c.matches(p);
         if (m && !*m) return false;
     }
     return true;
@@ -25,7 +25,8 @@ std::string_view kind(const Rule& r) {
 
 }  // namespace
 
-std::vector<TraceStep> also_matching(const Ruleset& ruleset, const Packet& packet, const Decision& decision) {
+std::vector<TraceStep> also_matching(const Ruleset& ruleset, const Packet& packet, const Decision& decision,
+                                     const Assumptions& assume) {
     std::vector<TraceStep> out;
     if (!decision.decided_by || decision.by_policy) return out;
     const RuleRef& winner = *decision.decided_by;
@@ -47,7 +48,7 @@ std::vector<TraceStep> also_matching(const Ruleset& ruleset, const Packet& packe
     }
     for (std::size_t i = static_cast<std::size_t>(winner.rule) + 1; i < chain->rules.size(); ++i) {
         const Rule& r = chain->rules[i];
-        if (!may_match(r, seen)) continue;
+        if (!may_match(r, seen, assume)) continue;
         SourceLoc at = ruleset.where(r);
         RuleRef ref{winner.table, winner.chain, static_cast<int>(i), r.line, std::string(r.text), std::move(at.file), std::move(at.name)};
         std::string why = "also matches (" + std::string(kind(r)) + ")";

@@ -54,9 +54,20 @@ struct Fork {
     std::string reason;
 };
 
+// A verdict some packets may get under some assignment of the undecided conditions (Possible).
+struct Maybe {
+    PacketSet set;
+    Verdict verdict = Verdict::accept;
+    Ref by;
+    std::vector<Ref> deps;
+};
+
 struct Ctx {
     const Ruleset& rs;
     Hook hook;
+    const Assumptions& assume;
+    std::vector<Maybe>* possible = nullptr;   // collect Possible outcomes
+    std::vector<Ref> fork_path;               // the forks whose "it matches" branch is running
     std::vector<Step> steps;
     std::vector<Node> nodes;
     std::vector<std::vector<std::size_t>> offsets;  // per table, per chain: first rule in `cache`
@@ -68,7 +79,7 @@ struct Ctx {
     PacketSet new_state = PacketSet::where(Field::state, static_cast<uint128>(ConnState::new_));
     PacketSet untracked = PacketSet::where(Field::state, static_cast<uint128>(ConnState::untracked));
 
-    Ctx(const Ruleset& r, Hook h) : rs(r), hook(h), steps(steps_for(r, h)) {
+    Ctx(const Ruleset& r, Hook h, const Assumptions& a) : rs(r), hook(h), assume(a), steps(steps_for(r, h)) {
         std::size_t n = 0;
         for (const Table& t : rs.tables) {
             std::vector<std::size_t>& o = offsets.emplace_back();
@@ -217,6 +228,24 @@ void pull_back(const std::vector<Part>& sub, const PacketSet& orig, const std::v
     if (!rest.empty()) parts.push_back({std::move(rest), Verdict::unknown, at, mixed_reason});
 }
 
+// The Possible parts a run on rewritten packets added (from `first` on), pulled back to the
+// originals `orig` (rewritten in `fields`), as pull_back() does for the parts.
+void pull_back_possible(Ctx& cx, std::size_t first, const PacketSet& orig, const std::vector<Field>& fields) {
+    if (!cx.possible) return;
+    std::vector<Maybe>& all = *cx.possible;
+    std::size_t kept = first;
+    for (std::size_t i = first; i < all.size(); ++i) {
+        PacketSet w = std::move(all[i].set);
+        for (Field f : fields) w = w.widened(f);
+        w = w & orig;
+        if (w.empty()) continue;
+        all[i].set = std::move(w);
+        if (kept != i) all[kept] = std::move(all[i]);
+        ++kept;
+    }
+    all.resize(kept);
+}
+
 // Walks one item until all its packets have a part or a new item.
 void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part>& parts, std::vector<Fork>& forks) {
     const Ruleset& rs = cx.rs;
@@ -269,6 +298,12 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                 ++it.rule;
                 continue;
             }
+            const Assumptions::RuleState state =
+                r.decidable() ? Assumptions::RuleState::decided : cx.assume.state(r);
+            if (state == Assumptions::RuleState::never) {   // assumed not to match
+                ++it.rule;
+                continue;
+            }
             if (!hull) {
                 hull = hull_of(it.set);
                 if (s.raw) {   // raw's rules see one state, whatever the packets' own
@@ -281,20 +316,22 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                 continue;
             }
             const PacketSet& rp = cx.packets_seen(s, node.chain, it.rule, it.notracked);
-            if (!r.decidable()) {
+            if (state == Assumptions::RuleState::undecided) {
                 m = it.set & rp;
                 // A NOTRACK that changes nothing (traversal.hpp, raw_view_state) needs no fork.
                 PacketSet fm = r.target.action != Action::notrack ? m
                              : s.raw ? (it.notracked ? PacketSet() : m)
                                      : m - cx.untracked;
                 if (!fm.empty()) {
-                    Cause cause = first_undecided(r);
+                    Cause cause = first_undecided(r, &cx.assume);
                     Fork f{fm, {}, at, undecided_reason(rs, r, cause.module, cause.why)};
                     if (depth >= max_fork_depth || cx.forks >= max_forks) {
                         f.fire.push_back({fm, Verdict::unknown, at, depth_reason(rs, r)});
                     } else {
                         ++cx.forks;
+                        cx.fork_path.push_back(at);
                         f.fire = run(cx, Item{fm, it.step, it.top, it.rule, true, it.dec, it.notracked}, depth + 1);
+                        cx.fork_path.pop_back();
                     }
                     forks.push_back(std::move(f));
                 }
@@ -355,7 +392,9 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                 hull.reset();
                 if (change.empty()) break;
                 PacketSet image = change.with_field(Field::state, static_cast<uint128>(ConnState::untracked));
+                const std::size_t first = cx.possible ? cx.possible->size() : 0;
                 std::vector<Part> sub = run(cx, Item{image, it.step, it.top, it.rule, false, it.dec, true}, depth);
+                pull_back_possible(cx, first, change, {Field::state});
                 pull_back(sub, change, {Field::state}, false, at, "", parts);
                 break;
             }
@@ -385,7 +424,9 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                     work.push_back(Item{std::move(m), it.step + 1, -1, 0, false, d, it.notracked});
                     break;
                 }
+                const std::size_t first = cx.possible ? cx.possible->size() : 0;
                 std::vector<Part> sub = run(cx, Item{image, it.step + 1, -1, 0, false, d, it.notracked}, depth);
+                pull_back_possible(cx, first, m, fields);
                 pull_back(sub, m, fields, many, at, dnat_range_reason(rs, r), parts);
                 break;
             }
@@ -417,6 +458,16 @@ std::vector<Part> run(Ctx& cx, Item start, int depth) {
             for (const Part& q : f->fire) {
                 PacketSet x = inside & q.set;
                 if (x.empty()) continue;
+                if (cx.possible) {   // what each branch gives, where the assignment matters
+                    auto note = [&](const Part& b) {
+                        if (b.verdict == Verdict::unknown) return;   // its own forks said it
+                        std::vector<Ref> deps = cx.fork_path;
+                        deps.push_back(f->at);
+                        cx.possible->push_back({x, b.verdict, b.by, std::move(deps)});
+                    };
+                    if (q.verdict != p.verdict) note(p);
+                    if (q.verdict != p.verdict || !(q.by == p.by)) note(q);
+                }
                 if (q.verdict == p.verdict) out.push_back({std::move(x), p.verdict, p.by, p.reason});
                 else out.push_back({std::move(x), Verdict::unknown, f->at, f->reason});
             }
@@ -428,7 +479,8 @@ std::vector<Part> run(Ctx& cx, Item start, int depth) {
 
 }  // namespace
 
-std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets) {
+std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets, const Assumptions& assume,
+                              std::vector<Possible>* possible) {
     std::vector<Part> parts;
     // Family 0 (Windows) governs both families.
     PacketSet governed = ruleset.family == 0
@@ -439,7 +491,9 @@ std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet
         PacketSet other = packets & PacketSet::where(Field::family, static_cast<uint128>(family));
         if (!other.empty()) parts.push_back({std::move(other), Verdict::unknown, Ref{}, family_reason(ruleset.family, family)});
     }
-    Ctx cx(ruleset, hook);
+    Ctx cx(ruleset, hook, assume);
+    std::vector<Maybe> maybes;
+    if (possible) cx.possible = &maybes;
     if (!governed.empty()) {
         std::vector<Part> got = run(cx, Item{governed, 0, -1, 0, false, {}}, 0);
         parts.insert(parts.end(), std::make_move_iterator(got.begin()), std::make_move_iterator(got.end()));
@@ -452,6 +506,25 @@ std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet
         if (p.by.valid()) o.decided_by = make_ref(ruleset, cx.steps, p.by);
         o.reason = std::move(p.reason);
         out.push_back(std::move(o));
+    }
+    if (possible) {   // one entry per (verdict, decider, dependencies)
+        std::map<std::tuple<Verdict, int, int, int, std::vector<std::tuple<int, int, int>>>, std::size_t> where;
+        for (Maybe& m : maybes) {
+            std::sort(m.deps.begin(), m.deps.end(), [](const Ref& a, const Ref& b) {
+                return std::tuple(a.step, a.chain, a.rule) < std::tuple(b.step, b.chain, b.rule);
+            });
+            std::vector<std::tuple<int, int, int>> deps;
+            for (const Ref& d : m.deps) deps.emplace_back(d.step, d.chain, d.rule);
+            auto [it, fresh] = where.try_emplace({m.verdict, m.by.step, m.by.chain, m.by.rule, deps}, possible->size());
+            if (!fresh) {
+                (*possible)[it->second].packets |= m.set;
+                continue;
+            }
+            Possible p{std::move(m.set), m.verdict, std::nullopt, {}};
+            if (m.by.valid()) p.decided_by = make_ref(ruleset, cx.steps, m.by);
+            for (const Ref& d : m.deps) p.depends_on.push_back(make_ref(ruleset, cx.steps, d));
+            possible->push_back(std::move(p));
+        }
     }
     return out;
 }

@@ -35,8 +35,12 @@ struct Values {
     }
 };
 
-Tri holds(const Condition& c, const Values& pv) {
-    if (c.undecided) return Tri::maybe;
+// `a`: the assumptions that decide undecided conditions (null: none).
+Tri holds(const Condition& c, const Values& pv, const Assumptions* a) {
+    if (c.undecided) {
+        std::optional<bool> v = a ? a->value(c) : std::nullopt;
+        return !v ? Tri::maybe : *v ? Tri::yes : Tri::no;
+    }
     bool missing = false;
     for (const FieldRange& r : c.all_of) {
         auto f = static_cast<unsigned>(r.field);
@@ -57,10 +61,10 @@ Tri holds(const Condition& c, const Values& pv) {
     return c.negated ? Tri::no : Tri::yes;
 }
 
-Tri matches(const Rule& r, const Values& pv) {
+Tri matches(const Rule& r, const Values& pv, const Assumptions* a) {
     Tri out = Tri::yes;
     for (const Condition& c : r.conditions) {
-        Tri t = holds(c, pv);
+        Tri t = holds(c, pv, a);
         if (t == Tri::no) return Tri::no;
         if (t == Tri::maybe) out = Tri::maybe;
     }
@@ -68,10 +72,10 @@ Tri matches(const Rule& r, const Values& pv) {
 }
 
 // Why a rule might match: its first condition that is undecided for this packet.
-Cause cause_of(const Rule& r, const Values& pv) {
+Cause cause_of(const Rule& r, const Values& pv, const Assumptions* a) {
     for (const Condition& c : r.conditions) {
-        if (holds(c, pv) != Tri::maybe) continue;
-        if (c.undecided) return first_undecided(r);
+        if (holds(c, pv, a) != Tri::maybe) continue;
+        if (c.undecided) return first_undecided(r, a);
         for (const FieldRange& fr : c.all_of) {
             if (((pv.given >> static_cast<unsigned>(fr.field)) & 1u) != 0) continue;
             if (fr.field == Field::in_iface) return {"in-interface", "the packet gives no input interface"};
@@ -79,7 +83,21 @@ Cause cause_of(const Rule& r, const Values& pv) {
             return {std::string(to_string(fr.field)), "the packet does not give it"};
         }
     }
-    return first_undecided(r);
+    return first_undecided(r, a);
+}
+
+// A rule an assumption decided for this packet (it would be undecided without them): the trace
+// step that says so ("recent=nomatch: does not match"), or nullopt.
+std::optional<std::string> assumed_step(const Rule& r, const Values& pv, const Assumptions& a, Tri with) {
+    if (with == Tri::maybe || r.decidable() || matches(r, pv, nullptr) != Tri::maybe) return std::nullopt;
+    std::string used;
+    for (const Condition& c : r.conditions) {
+        std::optional<bool> v = a.value(c);
+        if (!v || (with == Tri::no && *v)) continue;   // no match: the assumptions that failed it
+        const std::string one = to_string(*a.of(c.unmodelled));
+        if (used.find(one) == std::string::npos) used += (used.empty() ? "" : ", ") + one;
+    }
+    return used + (with == Tri::yes ? ": matches" : ": does not match");
 }
 
 struct Ctx {
@@ -87,6 +105,7 @@ struct Ctx {
     Hook hook;
     const std::vector<Step>& steps;
     RulesetIndex* index = nullptr;   // Explainer: long chains indexed
+    const Assumptions* assume = nullptr;   // null when there are none
     std::size_t forks = 0;
 };
 
@@ -114,6 +133,7 @@ struct State {
     bool raw_view = false;       // vals shows the raw table's view of the state
     Deciders dec;
     std::vector<TraceStep> trace;
+    std::vector<TraceStep> assumed;   // rules an assumption decided (Decision::assumed)
     bool fire = false;           // the current rule is taken to match (a fork's other branch)
     // false: only the verdict counts (a fork's branch, whose verdict is compared with the walk's):
     // no trace, no references to rules, no reasons.
@@ -207,6 +227,7 @@ Decision decide(const Ctx& cx, Verdict v, Ref at, std::string reason, State& st)
     }
     d.reason = std::move(reason);
     d.trace = std::move(st.trace);
+    d.assumed = std::move(st.assumed);
     return d;
 }
 
@@ -261,7 +282,10 @@ Decision rewrite_many(Ctx& cx, State& st, int depth, Ref at, const Rule& r, bool
             b.notracked = st.notracked;
             b.load();
             b.dec = st.dec;
-            if (!have && st.record) b.trace = st.trace;
+            if (!have && st.record) {
+                b.trace = st.trace;
+                b.assumed = st.assumed;
+            }
             Decision d = run(cx, std::move(b), depth);
             if (!have) {
                 first = std::move(d);
@@ -326,7 +350,11 @@ Decision run(Ctx& cx, State st, int depth) {
         }
 
         const Rule& r = ch.rules[fr.rule];
-        Tri m = st.fire ? Tri::yes : matches(r, st.vals);
+        Tri m = st.fire ? Tri::yes : matches(r, st.vals, cx.assume);
+        if (cx.assume && st.record && !st.fire)
+            if (std::optional<std::string> why = assumed_step(r, st.vals, *cx.assume, m))
+                st.assumed.push_back({make_ref(rs, cx.steps, Ref{static_cast<int>(st.step), fr.chain, static_cast<int>(fr.rule)}),
+                                      std::move(*why)});
         st.fire = false;
         if (m == Tri::no) {
             ++fr.rule;
@@ -336,7 +364,7 @@ Decision run(Ctx& cx, State st, int depth) {
         if (m == Tri::maybe) {
             Cause cause;
             if (st.record) {
-                cause = cause_of(r, st.vals);
+                cause = cause_of(r, st.vals, cx.assume);
                 st.trace.push_back({make_ref(rs, cx.steps, at), "undecided: " + cause.module});
             }
             Action a = r.target.action;
@@ -474,13 +502,13 @@ Decision run(Ctx& cx, State st, int depth) {
 namespace {
 
 Decision explain_with(const Ruleset& ruleset, Hook hook, const std::vector<Step>& steps, RulesetIndex* index,
-                      const Packet& packet) {
+                      const Assumptions& assume, const Packet& packet) {
     if (ruleset.family != 0 && packet.family != ruleset.family) {  // 0: both families
         Decision d;
         d.reason = family_reason(ruleset.family, packet.family);
         return d;
     }
-    Ctx cx{ruleset, hook, steps, index};
+    Ctx cx{ruleset, hook, steps, index, assume.empty() ? nullptr : &assume};
     State st;
     st.packet = packet;
     st.vals.load(packet);
@@ -489,8 +517,8 @@ Decision explain_with(const Ruleset& ruleset, Hook hook, const std::vector<Step>
 
 }  // namespace
 
-Decision explain(const Ruleset& ruleset, Hook hook, const Packet& packet) {
-    return explain_with(ruleset, hook, steps_for(ruleset, hook), nullptr, packet);
+Decision explain(const Ruleset& ruleset, Hook hook, const Packet& packet, const Assumptions& assume) {
+    return explain_with(ruleset, hook, steps_for(ruleset, hook), nullptr, assume, packet);
 }
 
 struct Explainer::Prepared {
@@ -498,17 +526,18 @@ struct Explainer::Prepared {
     Hook hook;
     std::vector<Step> steps;
     RulesetIndex index;
+    Assumptions assume;
 };
 
-Explainer::Explainer(const Ruleset& ruleset, Hook hook)
-    : prepared_(std::make_unique<Prepared>(Prepared{ruleset, hook, steps_for(ruleset, hook), RulesetIndex(ruleset)})) {}
+Explainer::Explainer(const Ruleset& ruleset, Hook hook, const Assumptions& assume)
+    : prepared_(std::make_unique<Prepared>(Prepared{ruleset, hook, steps_for(ruleset, hook), RulesetIndex(ruleset), assume})) {}
 Explainer::~Explainer() = default;
 Explainer::Explainer(Explainer&&) noexcept = default;
 Explainer& Explainer::operator=(Explainer&&) noexcept = default;
 
 Decision Explainer::explain(const Packet& packet) {
     Prepared& p = *prepared_;
-    return explain_with(p.ruleset, p.hook, p.steps, &p.index, packet);
+    return explain_with(p.ruleset, p.hook, p.steps, &p.index, p.assume, packet);
 }
 
 }  // namespace rulegap

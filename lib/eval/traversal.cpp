@@ -166,9 +166,9 @@ std::string policy_reason(const Table& t, const Chain& c) {
            " is not modelled";
 }
 
-Cause first_undecided(const Rule& r) {
+Cause first_undecided(const Rule& r, const Assumptions* a) {
     for (const Condition& c : r.conditions)
-        if (c.undecided) return {c.module.empty() ? std::string("unknown match") : c.module, c.reason.empty() ? std::string("cannot be decided statically") : c.reason};
+        if (c.undecided && !(a && a->value(c))) return {c.module.empty() ? std::string("unknown match") : c.module, c.reason.empty() ? std::string("cannot be decided statically") : c.reason};
     return {"?", "cannot be decided statically"};
 }
 

@@ -86,12 +86,13 @@ std::string depth_reason(const Ruleset& rs, const Rule& r);
 std::string family_reason(int ruleset_family, int packet_family);
 std::string policy_reason(const Table& t, const Chain& c);
 
-// The first undecided condition of a rule: its module and reason.
+// The first undecided condition of a rule that no assumption decides (`a` null: none): its
+// module and reason.
 struct Cause {
     std::string module;
     std::string why;
 };
-Cause first_undecided(const Rule& r);
+Cause first_undecided(const Rule& r, const Assumptions* a = nullptr);
 
 // Trace wording of a rule's target when it fires ("jump X", "accept", "log", "dnat to ...").
 std::string action_text(const Rule& r, int family);

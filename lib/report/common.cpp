@@ -39,5 +39,11 @@ std::string one_line(std::string text) {
 
 std::string verdict_word(const Report& report) { return std::string(to_string(report.verdict)); }
 
+std::string assumption_text(const AppliedAssumption& a) {
+    const Assumption& x = a.assumption;
+    return to_string(x) + " (" + (x.where.file.empty() ? std::string("--assume") : location(x.where)) + "): " +
+           std::to_string(a.rules) + (a.rules == 1 ? " rule" : " rules");
+}
+
 }  // namespace report_detail
 }  // namespace rulegap

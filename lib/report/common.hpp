@@ -29,5 +29,7 @@ inline constexpr Section sections[] = {
 std::string location(const SourceLoc& where);   // "file:line" (column left out)
 std::string one_line(std::string text);         // newlines and tabs folded to spaces
 std::string verdict_word(const Report& report); // "FAIL" / "PASS" / "INCOMPLETE"
+// "recent=nomatch (--assume): 1 rule", "mac=match (site.conf:7): 0 rules"
+std::string assumption_text(const AppliedAssumption& a);
 
 }  // namespace rulegap::report_detail

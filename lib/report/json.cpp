@@ -81,6 +81,9 @@ json finding_json(const Finding& f) {
     j["rule_text"] = f.rule_text;
     j["witness"] = f.witness ? json(format_packet(*f.witness)) : json(nullptr);
     j["details"] = f.details;
+    json deps = json::array();
+    for (const SourceLoc& d : f.depends_on) deps.push_back(loc_json(d));
+    j["depends_on"] = deps;
     return j;
 }
 
@@ -92,6 +95,14 @@ std::string render_json(const Report& report) {
     for (const RequirementResult& r : report.requirements) requirements.push_back(requirement_json(r));
     json findings = json::array();
     for (const Finding& f : report.findings) findings.push_back(finding_json(f));
+    json assumptions = json::array();
+    for (const AppliedAssumption& a : report.assumptions) {
+        const Assumption& x = a.assumption;
+        assumptions.push_back({{"module", std::string(to_string(x.module))},
+                               {"value", x.match ? "match" : "nomatch"},
+                               {"where", x.where.file.empty() ? json(nullptr) : loc_json(x.where)},
+                               {"rules", a.rules}});
+    }
     json diagnostics = json::array();
     for (const Diagnostic& d : report.diagnostics.items) {
         const char* sev = d.severity == Severity::error ? "error" : d.severity == Severity::warning ? "warning" : "note";
@@ -107,6 +118,7 @@ std::string render_json(const Report& report) {
                 {"unknown", s.unknown}, {"blocked", s.blocked}, {"skipped", s.skipped},
                 {"errors", s.errors}, {"warnings", s.warnings}, {"infos", s.infos}}},
               {"requirements", requirements},
+              {"assumptions", assumptions},
               {"findings", findings},
               {"diagnostics", diagnostics}};
     return j.dump(2) + "\n";

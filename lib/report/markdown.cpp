@@ -36,6 +36,12 @@ std::string render_markdown(const Report& report) {
                        "Findings: {} errors, {} warnings, {} info.\n\n",
                        report_detail::verdict_word(report), cell(report.verdict_reason), s.requirements, s.allowed, s.partial, s.unknown, s.blocked,
                        s.skipped, s.errors, s.warnings, s.infos);
+    if (!report.assumptions.empty()) {
+        out += "Assumed for undecided matches:";
+        for (const AppliedAssumption& a : report.assumptions) out += " `" + cell(report_detail::assumption_text(a)) + "`;";
+        out.back() = '.';
+        out += "\n\n";
+    }
 
     // Summary per catalog table, in catalog order.
     struct Row {

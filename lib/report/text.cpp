@@ -43,6 +43,10 @@ std::string render_text(const Report& report, const TextStyle& style) {
                        paint(code, verdict), report.site, s.requirements, s.allowed, s.partial, s.unknown, s.blocked,
                        s.skipped, s.errors, s.warnings, s.infos);
     out += fmt::format("{} because {}\n", paint(code, verdict), one_line(report.verdict_reason));
+    if (!report.assumptions.empty()) {   // they decide what is otherwise unknown: said first
+        out += fmt::format("\n{} ({})\n", paint("1", "Assumed for undecided matches"), report.assumptions.size());
+        for (const AppliedAssumption& a : report.assumptions) out += "  " + report_detail::assumption_text(a) + "\n";
+    }
 
     for (const report_detail::Section& sec : report_detail::sections) {
         std::vector<const Finding*> list = report.of_kind(sec.kind);

@@ -22,6 +22,12 @@ struct ModuleUse {
     const char* at = nullptr;
     bool undecided_added = false;  // its one undecided condition exists already
     std::uint8_t kind = 0xFF;      // modules.cpp's Kind, looked up once
+    // An unmodelled module, for assumptions: its undecided condition (index into
+    // Builder::extra), whether an option of it is negated (`! --mac-source X`), and whether it is
+    // `-m recent --set` (which always matches).
+    int condition = -1;
+    bool negated = false;
+    bool recent_set = false;
 };
 
 struct Builder {
@@ -86,7 +92,9 @@ struct Builder {
         eh.error(at, std::move(message));
         return false;
     }
-    void undecided(const char* at, std::string_view module, std::string reason);
+    // An undecided condition; `kind` says which assumption can decide it (Condition::unmodelled).
+    void undecided(const char* at, std::string_view module, std::string reason, Unmodelled kind = Unmodelled::other,
+                   bool negated = false);
     bool note_family(const char* at, int f);
     void add_range(bool negated, Field f, IntervalList values);
     void add_range2(bool negated, Field f1, IntervalList v1, Field f2, IntervalList v2);

@@ -118,11 +118,13 @@ Rule unparsed_rule(std::string_view text, std::uint32_t line, std::uint32_t colu
 
 // ----- Builder -----
 
-void Builder::undecided(const char* at, std::string_view module, std::string reason) {
+void Builder::undecided(const char* at, std::string_view module, std::string reason, Unmodelled kind, bool negated) {
     reason = shorten_message(std::move(reason));
     eh.warning(at, "unmodelled: " + reason);
     Condition c;
     c.undecided = true;
+    c.unmodelled = kind;
+    c.negated = negated;
     c.module = std::string(module);
     c.reason = std::move(reason);
     extra.push_back(std::move(c));

@@ -301,7 +301,8 @@ Claim match_set(Builder& b, ModuleUse& m, const Item& it, bool generic) {
         b.undecided(it.at(), "set", "-m set --match-set " + name + ": " +
                                        (!b.options.ipsets ? std::string("no ipset dump was given")
                                         : !set ? std::string("no set of that name in the ipset dump")
-                                               : "sets of type " + set->type + " are not modelled"));
+                                               : "sets of type " + set->type + " are not modelled"),
+                    Unmodelled::set, it.negated);
         return Claim::done;
     }
     if (!b.note_family(it.at(), set->family)) return Claim::failed;
@@ -321,7 +322,9 @@ bool open_module(Builder& b, const Item& it) {
     if (!info || info->kind == Kind::undecided) {
         m.undecided_added = true;
         std::string reason = info ? std::string(info->reason) : "module " + std::string(m.name) + " is not modelled";
-        b.undecided(it.at(), m.name, "-m " + std::string(m.name) + ": " + reason);
+        m.condition = static_cast<int>(b.extra.size());
+        b.undecided(it.at(), m.name, "-m " + std::string(m.name) + ": " + reason,
+                    info ? unmodelled_module(m.name) : Unmodelled::unknown);
     }
     return true;
 }
@@ -360,9 +363,24 @@ Claim module_option(Builder& b, ModuleUse& m, const Item& it, bool generic) {
             b.comment += unquote(it.arg(0));
             return Claim::done;
         case Kind::set: return match_set(b, m, it, generic);
-        case Kind::undecided: return generic ? Claim::done : Claim::not_mine;
+        case Kind::undecided:
+            if (!generic) return Claim::not_mine;
+            m.negated = m.negated || it.negated;
+            m.recent_set = m.recent_set || (m.name == "recent" && it.name() == "--set");
+            return Claim::done;
     }
     return Claim::not_mine;
+}
+
+// An unmodelled module's test under an assumption (docs/design.md, "Assumptions"): an option
+// negated by `!` negates the module's test (iptables-save writes the `!` of a whole match, as in
+// `-m recent ! --rcheck --seconds 60`, before its test option). `-m recent --set` always matches
+// (it records the source): no assumption about recently-seen lists decides it.
+void assumable_negation(Builder& b, ModuleUse& m) {
+    if (m.condition < 0) return;
+    Condition& c = b.extra[static_cast<std::size_t>(m.condition)];
+    if (m.recent_set) c.unmodelled = Unmodelled::other;
+    c.negated = m.negated;
 }
 
 bool check_modules(Builder& b) {
@@ -373,6 +391,7 @@ bool check_modules(Builder& b) {
     };
     for (std::size_t i = 0; i < b.n_modules; ++i) {
         ModuleUse& m = b.modules[i];
+        assumable_negation(b, m);
         bool ok = true;
         switch (kind_of(m)) {
             case Kind::tcp: ok = needs(m, {6}, "-p tcp"); break;

@@ -95,8 +95,15 @@ struct SensitiveStmt {
     std::vector<Span> items;
 };
 
+// `assume recent nomatch`
+struct AssumeStmt {
+    Span keyword;
+    Span module;
+    Span value;
+};
+
 struct Statement
-    : x3::variant<NamedStmt, ZoneStmt, RoleStmt, FirewallStmt, BindStmt, UseStmt, SensitiveStmt> {
+    : x3::variant<NamedStmt, ZoneStmt, RoleStmt, FirewallStmt, BindStmt, UseStmt, SensitiveStmt, AssumeStmt> {
     using base_type::base_type;
     using base_type::operator=;
 };

@@ -16,3 +16,4 @@ BOOST_FUSION_ADAPT_STRUCT(rulegap::site_ast::FirewallStmt, keyword, name, files,
 BOOST_FUSION_ADAPT_STRUCT(rulegap::site_ast::BindStmt, keyword, name, items, role)
 BOOST_FUSION_ADAPT_STRUCT(rulegap::site_ast::UseStmt, keyword, ids)
 BOOST_FUSION_ADAPT_STRUCT(rulegap::site_ast::SensitiveStmt, keyword, items)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::site_ast::AssumeStmt, keyword, module, value)

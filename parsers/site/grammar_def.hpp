@@ -91,8 +91,9 @@ x3::rule<struct firewall_stmt_class, ast::FirewallStmt> const firewall_stmt = "f
 x3::rule<struct bind_stmt_class, ast::BindStmt> const bind_stmt = "bind";
 x3::rule<struct use_stmt_class, ast::UseStmt> const use_stmt = "use";
 x3::rule<struct sensitive_stmt_class, ast::SensitiveStmt> const sensitive_stmt = "sensitive";
+x3::rule<struct assume_stmt_class, ast::AssumeStmt> const assume_stmt = "assume";
 x3::rule<struct statement_class, ast::Statement> const statement =
-    "statement (site, catalog, zone, role, firewall, bind, use or sensitive)";
+    "statement (site, catalog, zone, role, firewall, bind, use, sensitive or assume)";
 
 auto const site_stmt_def = raw[kw("site")] > quoted;
 auto const catalog_stmt_def = raw[kw("catalog")] > file;
@@ -105,11 +106,17 @@ auto const corrected_keyword_def = kw("corrected");
 BOOST_SPIRIT_DEFINE(corrected_keyword)
 auto const use_stmt_def = raw[kw("use")] > corrected_keyword > +id;
 auto const sensitive_stmt_def = raw[kw("sensitive")] > items;
-auto const statement_def =
-    site_stmt | catalog_stmt | zone_stmt | role_stmt | firewall_stmt | bind_stmt | use_stmt | sensitive_stmt;
+x3::rule<struct assumed_module_class, ast::Span> const assumed_module = "module (recent, limit, mac, ..., unknown)";
+x3::rule<struct assumed_value_class, ast::Span> const assumed_value = "match or nomatch";
+auto const assumed_module_def = name;
+auto const assumed_value_def = name;
+BOOST_SPIRIT_DEFINE(assumed_module, assumed_value)
+auto const assume_stmt_def = raw[kw("assume")] > assumed_module > assumed_value;
+auto const statement_def = site_stmt | catalog_stmt | zone_stmt | role_stmt | firewall_stmt | bind_stmt | use_stmt |
+                           sensitive_stmt | assume_stmt;
 
 BOOST_SPIRIT_DEFINE(site_stmt, catalog_stmt, zone_stmt, role_stmt, firewall_stmt, bind_stmt,
-                    use_stmt, sensitive_stmt, statement)
+                    use_stmt, sensitive_stmt, assume_stmt, statement)
 
 // The line: nothing, a comment, or one statement; then the end.
 line_type const line_rule = "line";

@@ -80,6 +80,7 @@ public:
         void operator()(const ast::NamedStmt& s) { u.statement = view(s.keyword) == "site" ? "" : "catalog"; u.everything = view(s.keyword) != "site"; }
         void operator()(const ast::UseStmt&) { u.statement = "use"; u.everything = true; }
         void operator()(const ast::SensitiveStmt&) { u.statement = "sensitive"; }
+        void operator()(const ast::AssumeStmt&) { u.statement = "assume"; u.everything = true; }   // any verdict
         void operator()(const ast::ZoneStmt& s) {
             u.statement = "zone";
             u.zones.emplace_back(view(s.name));
@@ -314,6 +315,26 @@ public:
         site_.sensitive_ports.insert(site_.sensitive_ports.end(), ports.begin(), ports.end());
         std::sort(site_.sensitive_ports.begin(), site_.sensitive_ports.end(),
                   [](const Interval& x, const Interval& y) { return x.lo < y.lo; });
+    }
+
+    void operator()(const ast::AssumeStmt& s) {
+        const std::string_view module = view(s.module), value = view(s.value);
+        std::optional<Unmodelled> m = parse_unmodelled(module);
+        if (!m) {
+            error(s.module, "unknown module " + std::string(module) + " to assume (" + assumable_names() + ")");
+            return;
+        }
+        if (value != "match" && value != "nomatch") {
+            error(s.value, "expected match or nomatch, got " + std::string(value));
+            return;
+        }
+        if (const Assumption* before = site_.assumptions.of(*m)) {
+            error(s.module, "module " + std::string(module) + " is assumed twice (first on line " +
+                                std::to_string(before->where.line) + ")");
+            return;
+        }
+        SourceLoc where = at(s.keyword);
+        site_.assumptions.set({*m, value == "match", where});
     }
 
 private:

@@ -40,6 +40,7 @@ Condition range(Field f, std::vector<Interval> values) {
 Condition undecided(std::string module, std::string reason) {
     Condition c;
     c.undecided = true;
+    c.unmodelled = module == "program" ? Unmodelled::program : Unmodelled::other;   // program/service scope
     c.module = std::move(module);
     c.reason = std::move(reason);
     return c;

@@ -13,7 +13,7 @@ namespace {
 
 uint128 ip(const char* text) { return *parse_ipv4(text); }
 
-Condition cond(Field f, uint128 lo, uint128 hi) { return Condition{false, {{f, {{lo, hi}}}}, false, "", ""}; }
+Condition cond(Field f, uint128 lo, uint128 hi) { return Condition{false, {{f, {{lo, hi}}}}, false, Unmodelled::other, "", ""}; }
 Condition dport(uint128 p) { return cond(Field::dst_port, p, p); }
 Condition proto(std::uint8_t p) { return cond(Field::protocol, p, p); }
 Condition dst(const char* a) { return cond(Field::dst_addr, ip(a), ip(a)); }
@@ -26,7 +26,7 @@ Condition negate(Condition c) {
     c.negated = true;
     return c;
 }
-Condition undecided(const char* module, const char* why) { return Condition{false, {}, true, module, why}; }
+Condition undecided(const char* module, const char* why) { return Condition{false, {}, true, Unmodelled::other, module, why}; }
 
 // The name must outlive the call to Builder::add, which keeps it in the ruleset.
 Target to(Action a, std::string_view name = "") {

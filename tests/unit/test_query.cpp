@@ -97,6 +97,31 @@ TEST_CASE("query: who reaches port 22, per deciding rule in rule order") {
     CHECK(r.parts[0].count == BigCount(256) * BigCount(65536) * BigCount(256) * out_names);
 }
 
+TEST_CASE("query: an assumption decides the recent rule's packets, as explain() does under it") {
+    Ruleset rs = load("tests/fixtures/query/ssh.rules");
+    PacketSet set = where("tcp any -> 131.159.15.7:22 [state new]");
+    for (bool match : {false, true}) {
+        CAPTURE(match);
+        QueryOptions options;
+        options.assume.set(Assumption{Unmodelled::recent, match});
+        QueryResult r = query(rs, Hook::forward, set, options);
+        REQUIRE(r.parts.size() == 1);   // the recent rule (match) or the reject after it (nomatch) takes all
+        CHECK(r.parts[0].verdict == (match ? Verdict::accept : Verdict::reject));
+        CHECK(r.parts[0].decided_by->line == (match ? 8 : 9));
+        CHECK(r.parts[0].count == set.size());
+        Packet w = *r.parts[0].witness;
+        w.in_interface = w.in_interface.value_or("");
+        w.out_interface = w.out_interface.value_or("");
+        Decision d = explain(rs, Hook::forward, w, options.assume);
+        CHECK(d.verdict == r.parts[0].verdict);
+        CHECK(d.decided_by->line == r.parts[0].decided_by->line);
+    }
+    // Without one, the same set is unknown at that rule.
+    QueryResult open = query(rs, Hook::forward, set);
+    REQUIRE(open.parts.size() == 1);
+    CHECK(open.parts[0].verdict == Verdict::unknown);
+}
+
 TEST_CASE("query: --verdict keeps the parts with that verdict; the total stays the set's") {
     Ruleset rs = load("tests/fixtures/query/ssh.rules");
     PacketSet set = where("tcp any -> 131.159.14.0/23:22");

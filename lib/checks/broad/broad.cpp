@@ -15,7 +15,35 @@ struct Admitted {
     PacketSet excess;     // ... beyond the requirements
     RuleRef ref;
     std::string file;
+    // What it may accept under some assignment of the undecided matches (and does not surely),
+    // and the undecided rules that depends on.
+    PacketSet may_admit;
+    std::vector<SourceLoc> depends_on;
+    const Ruleset* ruleset = nullptr;
 };
+
+// "a:1, a:2, a:3, a:4, a:5 and 7 more"
+std::string places(const std::vector<SourceLoc>& at) {
+    constexpr std::size_t shown = 5;
+    std::string out;
+    for (std::size_t i = 0; i < at.size() && i < shown; ++i) out += (i ? ", " : "") + at[i].to_string();
+    if (at.size() > shown) out += " and " + std::to_string(at.size() - shown) + " more";
+    return out;
+}
+
+// The undecided rules a packet meets on its way through the hook (explain()'s trace), first.
+void add_met(const Ruleset& rs, Hook hook, const Assumptions& assume, const Packet& w, std::vector<SourceLoc>& deps) {
+    std::vector<SourceLoc> met;
+    for (const TraceStep& s : explain(rs, hook, w, assume).trace) {
+        if (!s.action.starts_with("undecided: ")) continue;
+        SourceLoc at = s.at.where();
+        if (at.file.empty()) at.file = rs.file;
+        if (std::find(met.begin(), met.end(), at) == met.end()) met.push_back(std::move(at));
+    }
+    for (SourceLoc& d : deps)
+        if (std::find(met.begin(), met.end(), d) == met.end()) met.push_back(std::move(d));
+    deps = std::move(met);
+}
 
 bool full(const PacketSet& s, Field f, int family) {
     const std::vector<Interval> v = (s & PacketSet::where(Field::family, static_cast<uint128>(family))).values(f);
@@ -64,7 +92,8 @@ void run_broad(CheckContext& cx, Report& report) {
         std::map<std::tuple<std::string, std::string, std::string, int>, Admitted> rules;
         for (const Ruleset& rs : fw.rulesets) {
             const PacketSet scope = rs.family == 0 ? g.domain : g.domain & PacketSet::where(Field::family, static_cast<uint128>(rs.family));
-            for (const Outcome& o : evaluate(rs, hook, scope)) {
+            std::vector<Possible> possible;
+            for (const Outcome& o : evaluate(rs, hook, scope, cx.assume, &possible)) {
                 if (o.verdict != Verdict::accept || !o.decided_by) continue;
                 if (o.decided_by->is_policy() && hook == Hook::output) continue;   // outbound default allow
                 const PacketSet excess = o.packets - g.required;
@@ -74,9 +103,37 @@ void run_broad(CheckContext& cx, Report& report) {
                 a.admitted |= o.packets;
                 a.ref = *o.decided_by;
                 a.file = o.decided_by->file.empty() ? rs.file : o.decided_by->file;
+                a.ruleset = &rs;
+            }
+            // Accepted only under some assignment of the undecided matches: possibly broad.
+            for (const Possible& p : possible) {
+                if (p.verdict != Verdict::accept || !p.decided_by) continue;
+                if (p.decided_by->is_policy() && hook == Hook::output) continue;
+                if ((p.packets - g.required).empty()) continue;
+                Admitted& a = rules[{rs.file, p.decided_by->table, p.decided_by->chain, p.decided_by->rule}];
+                a.may_admit |= p.packets;
+                a.ref = *p.decided_by;
+                a.file = p.decided_by->file.empty() ? rs.file : p.decided_by->file;
+                a.ruleset = &rs;
+                for (const RuleRef& d : p.depends_on) {
+                    SourceLoc at = d.where();
+                    if (at.file.empty()) at.file = rs.file;
+                    if (std::find(a.depends_on.begin(), a.depends_on.end(), at) == a.depends_on.end()) a.depends_on.push_back(at);
+                }
             }
         }
-        for (const auto& [k, a] : rules) {
+        for (auto& [k, rule] : rules) {
+            std::sort(rule.depends_on.begin(), rule.depends_on.end(), [](const SourceLoc& x, const SourceLoc& y) {
+                return std::tie(x.file, x.line, x.name) < std::tie(y.file, y.line, y.name);
+            });
+            rule.may_admit = rule.may_admit - rule.admitted;
+            const bool possible = rule.excess.empty();
+            if (possible) {   // only under some assignment: the finding says so
+                rule.excess = rule.may_admit - g.required;
+                rule.admitted = rule.may_admit;
+                if (rule.excess.empty()) continue;
+            }
+            const Admitted& a = rule;
             Finding f;
             f.firewall = fw.name;
             f.rule = SourceLoc{a.file, a.ref.line, 0, a.ref.name};
@@ -106,6 +163,7 @@ void run_broad(CheckContext& cx, Report& report) {
                 f.rank = 3;
             }
             f.witness = witness_from.witness();
+            if (possible && f.witness) add_met(*rule.ruleset, hook, cx.assume, *f.witness, rule.depends_on);
             const std::string where = a.ref.is_policy() ? "policy" : a.ref.line ? std::to_string(a.ref.line) : "rule" + std::to_string(a.ref.rule);
             f.id = "broad/" + fw.name + "/" + std::string(to_string(hook)) + "/" + where;
             std::string protocols;   // "tcp/udp"; every protocol is said as such, not as 256 names cut short
@@ -114,15 +172,19 @@ void run_broad(CheckContext& cx, Report& report) {
             for (const Interval& i : all_protocols ? std::vector<Interval>{} : excess_protocols)
                 for (uint128 p = i.lo; p <= i.hi && protocols.size() < 60; ++p)
                     protocols += (protocols.empty() ? "" : "/") + protocol_name(static_cast<std::uint8_t>(p), 4);
+            const std::string deps = places(a.depends_on);
+            if (possible) f.depends_on = a.depends_on;
             f.message = fw.name + " (" + std::string(to_string(hook)) + ") " + (a.ref.is_policy() ? "policy " : "rule ") +
-                        f.rule->to_string() + " admits " +
+                        f.rule->to_string() + (possible ? " may admit " : " admits ") +
                         (wide.empty() ? std::string() : [&] {
                             std::string w;
                             for (const std::string& x : wide) w += (w.empty() ? "" : ", ") + x;
                             return w + ": ";
                         }()) +
                         (all_protocols ? std::string("traffic of all protocols") : protocols + " traffic") +
-                        " beyond the requirements crossing it";
+                        " beyond the requirements crossing it" +
+                        (possible ? ", depending on the undecided " + std::string(a.depends_on.size() == 1 ? "rule at " : "rules at ") + deps
+                                  : std::string());
             if (f.kind == FindingKind::broad_sensitive)
                 f.message += ", including sensitive ports " + port_text(sensitive.values(Field::dst_port)) +
                              " from sources wider than the required roles";
@@ -135,6 +197,12 @@ void run_broad(CheckContext& cx, Report& report) {
             if (!outsiders.empty())
                 f.details.push_back("sensitive ports open to others than the required sources: " +
                                     port_text(outsiders.values(Field::dst_port)));
+            if (possible)
+                f.details.push_back("possibly broad: whether it accepts these packets depends on the undecided " +
+                                    std::string(a.depends_on.size() == 1 ? "match" : "matches") +
+                                    " named; an assumption (--assume, or assume in the site file) decides");
+            else if (!(a.may_admit - g.required).empty())
+                f.details.push_back("under some assignment of the undecided matches at " + deps + " it admits more");
             add_finding(report, cx.options, std::move(f));
         }
     }

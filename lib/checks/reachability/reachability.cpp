@@ -94,12 +94,12 @@ PathHop reversed(const PathHop& h) {
 }
 
 // The hops of one direction, and what passes them all.
-FlowStatus run_hops(const Site& site, const std::vector<PathHop>& hops, const PacketSet& base, bool reply,
-                    bool reply_marker, PathResult& pr, PacketSet& passed) {
+FlowStatus run_hops(const Site& site, const Assumptions& assume, const std::vector<PathHop>& hops, const PacketSet& base,
+                    bool reply, bool reply_marker, PathResult& pr, PacketSet& passed) {
     PacketSet all = base, maybe = base;
     for (const PathHop& hop : hops) {
         const Firewall& fw = site.firewalls[static_cast<std::size_t>(hop.firewall)];
-        HopEval e = evaluate_hop(fw, hop, base, reply);
+        HopEval e = evaluate_hop(fw, hop, base, reply, assume);
         HopResult hr;
         hr.firewall = fw.name;
         hr.firewall_index = hop.firewall;
@@ -132,7 +132,7 @@ std::string hook_name(Hook h) { return std::string(to_string(h)); }
 
 // Rules the firewall read but does not enforce (a disabled Windows rule) that would allow `w`,
 // which the chain's default blocked: "a disabled rule at dc.reg:14, 'NTP (UDP-In)', would allow it".
-std::vector<std::string> inactive_allowing(const Firewall& fw, Hook hook, const Packet& w) {
+std::vector<std::string> inactive_allowing(const Firewall& fw, Hook hook, const Packet& w, const Assumptions& assume) {
     std::vector<std::string> out;
     for (const Ruleset& rs : fw.rulesets) {
         if (rs.family != 0 && rs.family != w.family) continue;
@@ -141,7 +141,7 @@ std::vector<std::string> inactive_allowing(const Firewall& fw, Hook hook, const 
             bool fails = false;
             std::string undecided;
             for (const Condition& c : ir.rule.conditions) {
-                std::optional<bool> m = c.matches(w);
+                std::optional<bool> m = c.undecided ? assume.value(c) : c.matches(w);
                 if (m && !*m) fails = true;
                 else if (!m && undecided.empty()) undecided = c.undecided ? c.reason : "the packet does not say";
             }
@@ -194,7 +194,7 @@ void hop_findings(const CheckContext& cx, Report& report, const RequirementResul
             if (p.witness) d += "; e.g. " + format_packet(*p.witness);
             f.details.push_back(std::move(d));
             if (p.by_policy && p.witness && (p.verdict == Verdict::drop || p.verdict == Verdict::reject))
-                for (std::string& i : inactive_allowing(cx.site.firewalls[static_cast<std::size_t>(h.firewall_index)], h.hook, *p.witness))
+                for (std::string& i : inactive_allowing(cx.site.firewalls[static_cast<std::size_t>(h.firewall_index)], h.hook, *p.witness, cx.assume))
                     f.details.push_back(std::move(i));
         }
         f.details.push_back("path: " + pr.path);
@@ -317,13 +317,13 @@ void run_reachability(CheckContext& cx, Report& report) {
                     pr.path = path.to_string();
                     pr.alternative = static_cast<int>(a);
                     PacketSet passed;
-                    pr.status = run_hops(site, path.hops, b.base, reply, false, pr, passed);
+                    pr.status = run_hops(site, cx.assume, path.hops, b.base, reply, false, pr, passed);
                     if (!b.reply.empty()) {
                         std::vector<PathHop> back;
                         for (auto it = path.hops.rbegin(); it != path.hops.rend(); ++it) back.push_back(reversed(*it));
                         PacketSet passed_back;
                         PathResult tmp;
-                        FlowStatus s = run_hops(site, back, b.reply, true, true, tmp, passed_back);
+                        FlowStatus s = run_hops(site, cx.assume, back, b.reply, true, true, tmp, passed_back);
                         pr.status = worse(pr.status, s);
                         for (HopResult& h : tmp.hops) pr.hops.push_back(std::move(h));
                     }
