@@ -100,6 +100,7 @@ public:
     static Set all(Space& s) { return {s, s.universe()}; }
     static Set none(Space& s) { return {s, zero}; }
     static Set where(Space& s, Field f, std::span<const Interval> v) { return {s, s.where(f, v)}; }
+    static Set where(Space& s, Field f, Interval i) { return {s, s.where(f, i)}; }
     static Set where(Space& s, Field f, uint128 v) { return {s, s.where(f, v)}; }
 
     Space* space() const { return s_; }
