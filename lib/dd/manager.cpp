@@ -21,7 +21,10 @@ std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
 
 }  // namespace
 
-Manager::Manager(std::vector<uint128> level_max) : max_(std::move(level_max)) {
+Manager::Manager(std::vector<uint128> level_max, std::uint32_t first_rank, std::uint32_t rank_step)
+    : max_(std::move(level_max)) {
+    for (std::size_t i = 0; i < max_.size(); ++i) rank_.push_back(first_rank + rank_step * static_cast<std::uint32_t>(i));
+    last_rank_ = rank_.empty() ? 0 : rank_.back();
     table_.assign(initial_table, 0);
     cache_.assign(initial_cache, Entry{});
     op_and_ = new_op();
@@ -30,8 +33,13 @@ Manager::Manager(std::vector<uint128> level_max) : max_(std::move(level_max)) {
     op_ite_ = new_op();
 }
 
-std::uint32_t Manager::add_level(uint128 max) {
+std::uint32_t Manager::add_level(uint128 max) { return add_level(max, rank_.empty() ? 0 : last_rank_ + 1); }
+
+std::uint32_t Manager::add_level(uint128 max, std::uint32_t rank) {
+    assert(std::find(rank_.begin(), rank_.end(), rank) == rank_.end() && rank != terminal_level);
     max_.push_back(max);
+    rank_.push_back(rank);
+    last_rank_ = std::max(last_rank_, rank);
     return static_cast<std::uint32_t>(max_.size() - 1);
 }
 
@@ -105,7 +113,7 @@ Ref Manager::make(std::uint32_t level, std::span<const uint128> his, std::span<c
     assert(his.size() == kids.size() && !his.empty() && his.back() == max_[level]);
     const std::size_t mark = stack_his_.size();
     for (std::size_t i = 0; i < his.size(); ++i) {
-        assert(this->level(kids[i]) > level || is_terminal(kids[i]));
+        assert(rank_of(kids[i]) > rank(level));
         push_edge(mark, his[i], kids[i]);
     }
     return make_from_stack(level, mark);
@@ -202,7 +210,7 @@ Ref Manager::ite(Ref cond, Ref then_, Ref else_) {
 
 Ref Manager::cofactor_rec(Ref a, std::uint32_t lvl, uint128 value, std::unordered_map<Ref, Ref>& memo) {
     const std::uint32_t l = level(a);
-    if (l > lvl) return a;
+    if (rank_of(a) > rank(lvl)) return a;
     if (l == lvl) return child_for(a, value);
     auto it = memo.find(a);
     if (it != memo.end()) return it->second;
@@ -254,7 +262,7 @@ std::vector<Interval> Manager::values(Ref a, std::uint32_t lvl) const {
     std::vector<Ref> todo;
     auto reach = [&](Ref c) {   // c is reached from a node above the level
         if (c == zero) return;
-        if (level(c) > lvl) everything = true;
+        if (rank_of(c) > rank(lvl)) everything = true;
         else if (!seen[c]) {
             seen[c] = 1;
             todo.push_back(c);
@@ -265,7 +273,7 @@ std::vector<Interval> Manager::values(Ref a, std::uint32_t lvl) const {
         Ref r = todo.back();
         todo.pop_back();
         const std::uint32_t l = nodes_[r].level;
-        if (l < lvl) {
+        if (l != lvl) {   // above the level
             for (std::uint32_t i = 0; i < nodes_[r].count; ++i) reach(edge_child(r, i));
             continue;
         }

@@ -1,9 +1,11 @@
 // Private to lib/: the decision-diagram core (docs/packet-set.md, "Decision diagrams").
 //
 // A Manager owns the nodes of canonical, hash-consed, multi-terminal interval decision diagrams
-// over a fixed sequence of levels. Level l takes values 0..level_max(l) (a packet field, or a
-// 1-bit free variable). A node tests one level: its edges are consecutive intervals covering
-// the level's whole domain, each with a child that lies at a deeper level or is a terminal.
+// over a fixed order of levels. Level l takes values 0..level_max(l) (a packet field, or a
+// 1-bit free variable); its place in the order is its rank (levels added later may be ranked
+// above older ones, e.g. free variables above the packet fields). A node tests one level: its
+// edges are consecutive intervals covering the level's whole domain, each with a child of a
+// higher rank (deeper) or a terminal.
 // Canonical form: adjacent edges with the same child are merged, a node with one edge is
 // replaced by its child, and the unique table makes equal diagrams the same Ref. So two
 // diagrams are equal exactly when their Refs are.
@@ -37,15 +39,21 @@ constexpr std::uint32_t terminal_level = 0xffffffffu;
 
 class Manager {
 public:
-    // One level per entry: its largest value (the domain is 0..max).
-    explicit Manager(std::vector<uint128> level_max = {});
+    // One level per entry: its largest value (the domain is 0..max); ranks first_rank,
+    // first_rank + rank_step, ... (gaps leave room for levels added between them later).
+    explicit Manager(std::vector<uint128> level_max = {}, std::uint32_t first_rank = 0, std::uint32_t rank_step = 1);
     Manager(const Manager&) = delete;
     Manager& operator=(const Manager&) = delete;
 
-    // Appends a level below all others (existing diagrams stay valid); returns its index.
+    // Adds a level below all others (existing diagrams stay valid); returns its index.
     std::uint32_t add_level(uint128 max);
+    // Adds a level with the given rank, which no other level may have (existing diagrams stay
+    // valid: their nodes do not test it).
+    std::uint32_t add_level(uint128 max, std::uint32_t rank);
     std::uint32_t level_count() const { return static_cast<std::uint32_t>(max_.size()); }
     uint128 level_max(std::uint32_t level) const { return max_[level]; }
+    std::uint32_t rank(std::uint32_t level) const { return level == terminal_level ? terminal_level : rank_[level]; }
+    std::uint32_t rank_of(Ref r) const { return is_terminal(r) ? terminal_level : rank_[nodes_[r].level]; }
 
     // ---- nodes -------------------------------------------------------------------------------
     std::uint32_t level(Ref r) const { return is_terminal(r) ? terminal_level : nodes_[r].level; }
@@ -111,7 +119,7 @@ public:
     // than 0. Paths that do not test the level take every value.
     std::vector<Interval> values(Ref a, std::uint32_t level) const;
     // Number of assignments of levels [0, end) that reach terminal 1 (a must not test levels
-    // at or past `end`).
+    // at or past `end`; levels [0, end) must be ranked in the order of their indices).
     BigCount count(Ref a, std::uint32_t end) const;
 
     // Drops every memoised result (the arena stays).
@@ -167,6 +175,8 @@ private:
     Ref cofactor_rec(Ref a, std::uint32_t level, uint128 value, std::unordered_map<Ref, Ref>& memo);
 
     std::vector<uint128> max_;
+    std::vector<std::uint32_t> rank_;
+    std::uint32_t last_rank_ = 0;   // the highest rank so far
     std::vector<Node> nodes_;
     std::vector<uint128> his_;
     std::vector<Ref> kids_;
@@ -184,8 +194,10 @@ template <class F>
 Ref Manager::apply(std::uint32_t op, Ref a, Ref b, F&& tc) {
     if (std::optional<Ref> r = tc(a, b)) return *r;
     if (std::optional<Ref> r = cache_find(op, a, b, 0)) return *r;
-    const std::uint32_t la = level(a), lb = level(b);
-    const std::uint32_t l = la < lb ? la : lb;
+    const std::uint32_t ra = rank_of(a), rb = rank_of(b);
+    const std::uint32_t r0 = ra < rb ? ra : rb;
+    const std::uint32_t l = ra == r0 ? level(a) : level(b);
+    const std::uint32_t la = ra == r0 ? l : terminal_level, lb = rb == r0 ? l : terminal_level;
     const uint128 top = max_[l];
     const std::size_t mark = stack_his_.size();
     std::uint32_t ia = 0, ib = 0;
@@ -207,18 +219,21 @@ Ref Manager::apply(std::uint32_t op, Ref a, Ref b, F&& tc) {
         if (ha == h) ++ia;
         if (hb == h) ++ib;
     }
-    const Ref r = make_from_stack(l, mark);
-    cache_store(op, a, b, 0, r);
-    return r;
+    const Ref out = make_from_stack(l, mark);
+    cache_store(op, a, b, 0, out);
+    return out;
 }
 
 template <class F>
 Ref Manager::apply3(std::uint32_t op, Ref a, Ref b, Ref c, F&& tc) {
     if (std::optional<Ref> r = tc(a, b, c)) return *r;
     if (std::optional<Ref> r = cache_find(op, a, b, c)) return *r;
-    const std::uint32_t la = level(a), lb = level(b), lc = level(c);
-    std::uint32_t l = la < lb ? la : lb;
-    l = lc < l ? lc : l;
+    const std::uint32_t ra = rank_of(a), rb = rank_of(b), rc = rank_of(c);
+    std::uint32_t r0 = ra < rb ? ra : rb;
+    r0 = rc < r0 ? rc : r0;
+    const std::uint32_t l = ra == r0 ? level(a) : rb == r0 ? level(b) : level(c);
+    const std::uint32_t la = ra == r0 ? l : terminal_level, lb = rb == r0 ? l : terminal_level,
+                        lc = rc == r0 ? l : terminal_level;
     const uint128 top = max_[l];
     const std::size_t mark = stack_his_.size();
     std::uint32_t ia = 0, ib = 0, ic = 0;
@@ -246,9 +261,9 @@ Ref Manager::apply3(std::uint32_t op, Ref a, Ref b, Ref c, F&& tc) {
         if (hb == h) ++ib;
         if (hc == h) ++ic;
     }
-    const Ref r = make_from_stack(l, mark);
-    cache_store(op, a, b, c, r);
-    return r;
+    const Ref out = make_from_stack(l, mark);
+    cache_store(op, a, b, c, out);
+    return out;
 }
 
 template <class F>
@@ -272,7 +287,7 @@ Ref Manager::fold_level(Ref a, std::uint32_t lvl, Interval within, std::uint32_t
     std::unordered_map<Ref, Ref> memo;
     auto rec = [&](auto&& self, Ref x) -> Ref {
         const std::uint32_t l = level(x);
-        if (l > lvl) return x;   // does not test the level: every value gives x
+        if (rank_of(x) > rank(lvl)) return x;   // does not test the level: every value gives x
         auto it = memo.find(x);
         if (it != memo.end()) return it->second;
         Ref r;

@@ -25,7 +25,7 @@ FieldOrder default_order() {
             Field::state,    Field::src_port, Field::dst_port,  Field::icmp_type, Field::icmp_code, Field::tcp_flags};
 }
 
-Space::Space(const FieldOrder& order) : m_(level_maxima(order)), order_(order) {
+Space::Space(const FieldOrder& order) : m_(level_maxima(order), 1u << slot_bits, 1u << slot_bits), order_(order) {
     for (std::uint32_t l = 0; l < field_count; ++l) level_[static_cast<std::size_t>(order[l])] = l;
     // The universe: the union of its boxes, each built from the bottom level up.
     auto box = [&](const detail::Box& b) {

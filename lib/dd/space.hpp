@@ -2,7 +2,9 @@
 // docs/packet-set.md): sets of packets as decision diagrams.
 //
 // A Space owns a Manager whose first 12 levels are the packet fields, in an order fixed when the
-// Space is made; free variables (1-bit levels, for undecided matches) are appended after them.
+// Space is made; free variables (1-bit levels, for undecided matches) are added later, each in a
+// slot between two fields (slot k: right after the k-th field of the order; 0: above them all),
+// in the order they are made within a slot.
 // Sets are boolean diagrams over the packet levels, always within the universe of well-formed
 // packets that docs/packet-set.md defines (ports only for port protocols, ICMP type and code
 // only for icmp / ipv6-icmp, flags only for tcp, IPv4 addresses below 2^32; fields that do not
@@ -42,8 +44,12 @@ public:
     std::uint32_t level(Field f) const { return level_[static_cast<std::size_t>(f)]; }
     static constexpr std::uint32_t packet_levels = field_count;
 
-    // A new free variable (a 1-bit level below every packet field); returns its level.
-    std::uint32_t add_variable() { return m_.add_level(1); }
+    // A new free variable in slot 0..packet_levels (below the variables of its slot made before
+    // it); returns its level.
+    std::uint32_t add_variable(std::uint32_t slot) { return m_.add_level(1, (slot << slot_bits) + ++slot_count_[slot]); }
+    // The slot right after field f.
+    std::uint32_t slot_after(Field f) const { return m_.rank(level(f)) >> slot_bits; }
+    static bool is_variable(std::uint32_t level) { return level >= packet_levels && level != terminal_level; }
 
     // ---- sets (roots of boolean diagrams within the universe) --------------------------------
     Ref universe() const { return universe_; }
@@ -78,7 +84,11 @@ public:
 private:
     Ref normalise(Ref a);
 
+    // Field k of the order has rank (k + 1) << slot_bits; variables of slot k get the ranks
+    // between (k << slot_bits) + 1 and the next field's.
+    static constexpr std::uint32_t slot_bits = 24;
     Manager m_;
+    std::array<std::uint32_t, field_count + 1> slot_count_{};
     FieldOrder order_;
     std::array<std::uint32_t, field_count> level_{};
     Ref universe_ = zero;
