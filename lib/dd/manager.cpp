@@ -143,20 +143,18 @@ Ref Manager::select(std::uint32_t level, std::span<const Interval> values, Ref i
 }
 
 std::size_t Manager::size(std::span<const Ref> roots) const {
-    std::vector<char> seen(nodes_.size(), 0);
+    begin_visit();
     std::vector<Ref> todo;
     std::size_t n = 0;
     for (Ref r : roots)
-        if (!is_terminal(r)) todo.push_back(r);
+        if (!is_terminal(r) && mark(r)) todo.push_back(r);
     while (!todo.empty()) {
         Ref r = todo.back();
         todo.pop_back();
-        if (seen[r]) continue;
-        seen[r] = 1;
         ++n;
         for (std::uint32_t i = 0; i < nodes_[r].count; ++i) {
             Ref c = edge_child(r, i);
-            if (!is_terminal(c) && !seen[c]) todo.push_back(c);
+            if (!is_terminal(c) && mark(c)) todo.push_back(c);
         }
     }
     return n;
@@ -232,7 +230,7 @@ Ref Manager::cofactor(Ref a, std::uint32_t lvl, uint128 value) {
 
 std::vector<std::uint32_t> Manager::terminals(Ref a) const {
     std::vector<std::uint32_t> out;
-    std::vector<char> seen(nodes_.size(), 0);
+    begin_visit();
     std::vector<Ref> todo{a};
     while (!todo.empty()) {
         Ref r = todo.back();
@@ -241,8 +239,7 @@ std::vector<std::uint32_t> Manager::terminals(Ref a) const {
             out.push_back(terminal_value(r));
             continue;
         }
-        if (seen[r]) continue;
-        seen[r] = 1;
+        if (!mark(r)) continue;
         for (std::uint32_t i = 0; i < nodes_[r].count; ++i) todo.push_back(edge_child(r, i));
     }
     std::sort(out.begin(), out.end());
@@ -258,15 +255,12 @@ Ref Manager::eval(Ref a, std::span<const uint128> values) const {
 std::vector<Interval> Manager::values(Ref a, std::uint32_t lvl) const {
     std::vector<Interval> found;
     bool everything = false;
-    std::vector<char> seen(nodes_.size(), 0);
+    begin_visit();
     std::vector<Ref> todo;
     auto reach = [&](Ref c) {   // c is reached from a node above the level
         if (c == zero) return;
         if (rank_of(c) > rank(lvl)) everything = true;
-        else if (!seen[c]) {
-            seen[c] = 1;
-            todo.push_back(c);
-        }
+        else if (mark(c)) todo.push_back(c);
     };
     reach(a);
     while (!todo.empty() && !everything) {

@@ -172,6 +172,24 @@ private:
     void rehash(std::size_t slots);
     static std::uint32_t hash_of(std::uint32_t level, const uint128* his, const Ref* kids, std::uint32_t n);
 
+    // Marks for traversals, reused (an array the size of the arena per call would be fresh
+    // memory each time): a node is marked when stamp_[node] == epoch_.
+    std::uint32_t begin_visit() const {
+        if (stamp_.size() < nodes_.size()) stamp_.resize(nodes_.size() + nodes_.size() / 2, 0);
+        if (++epoch_ == 0) {
+            std::fill(stamp_.begin(), stamp_.end(), 0);
+            epoch_ = 1;
+        }
+        return epoch_;
+    }
+    bool mark(Ref r) const {   // true the first time in this traversal
+        if (stamp_[r] == epoch_) return false;
+        stamp_[r] = epoch_;
+        return true;
+    }
+    mutable std::vector<std::uint32_t> stamp_;
+    mutable std::uint32_t epoch_ = 0;
+
     Ref cofactor_rec(Ref a, std::uint32_t level, uint128 value, std::unordered_map<Ref, Ref>& memo);
 
     std::vector<uint128> max_;
