@@ -1,0 +1,167 @@
+// Times whole-space evaluation with the decision-diagram core (lib/eval/compile.*) on
+// iptables-save files: one hook compiled into one diagram, then its undecided matches resolved.
+//
+//   rulegap_bench_dd [--hook FORWARD|INPUT|OUTPUT|all] [--order N] [--top|--bottom] [--shared] [--runs N]
+//                    [--corpus] [FILE...]
+//
+// Without files: the TUM snapshots of the shared corpus (RULEGAP_SHARED_DIR); with --corpus,
+// every file RULESETS.txt lists. Per file and hook: rules, parse ms, compile ms (parse
+// excluded), resolve ms, nodes of the compiled diagram (free variables included) and of the
+// resolved one, free variables, nodes in the arena, peak RSS of the process so far.
+// Not a test: its figures depend on the machine (docs/packet-set.md records them).
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "lib/eval/compile.hpp"
+#include "rulegap/iptables.hpp"
+
+using namespace rulegap;
+namespace fs = std::filesystem;
+
+namespace {
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+long peak_rss_mb() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss / 1024;
+}
+
+fs::path corpus_dir() {
+#ifdef RULEGAP_SHARED_DIR
+    return fs::path(RULEGAP_SHARED_DIR) / "iptables-corpus";
+#else
+    return {};
+#endif
+}
+
+std::vector<std::string> tum_files() {
+    std::vector<std::string> out;
+    fs::path dir = corpus_dir() / "net-network" / "configs_chair_for_Network_Architectures_and_Services";
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return out;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        std::string name = e.path().filename().string();
+        if (name.rfind("ip", 0) == 0) out.push_back(e.path().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::string> all_files() {
+    std::vector<std::string> out;
+    std::ifstream list(corpus_dir() / "RULESETS.txt");
+    std::string name;
+    while (std::getline(list, name))
+        if (!name.empty()) out.push_back((corpus_dir() / name).string());
+    return out;
+}
+
+// Field orders to compare (--order N).
+dd::FieldOrder order_number(int n) {
+    switch (n) {
+        case 1:   // protocol fields first
+            return {Field::family, Field::protocol, Field::state, Field::dst_port, Field::src_port, Field::tcp_flags,
+                    Field::icmp_type, Field::icmp_code, Field::dst_addr, Field::src_addr, Field::in_iface, Field::out_iface};
+        case 2:   // addresses first
+            return {Field::family, Field::src_addr, Field::dst_addr, Field::in_iface, Field::out_iface, Field::protocol,
+                    Field::state, Field::src_port, Field::dst_port, Field::icmp_type, Field::icmp_code, Field::tcp_flags};
+        case 3:   // interfaces, then destination before source
+            return {Field::family, Field::in_iface, Field::out_iface, Field::dst_addr, Field::src_addr, Field::protocol,
+                    Field::state, Field::dst_port, Field::src_port, Field::icmp_type, Field::icmp_code, Field::tcp_flags};
+        default: return dd::default_order();
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<Hook> hooks = {Hook::forward};
+    int order = 0, runs = 1;
+    eval::CompileOptions options;
+    std::vector<std::string> files;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--hook" && i + 1 < argc) {
+            std::string h = argv[++i];
+            if (h == "all") hooks = {Hook::input, Hook::forward, Hook::output};
+            else if (auto p = parse_hook(h)) hooks = {*p};
+            else {
+                std::fprintf(stderr, "unknown hook %s\n", h.c_str());
+                return 2;
+            }
+        } else if (a == "--order" && i + 1 < argc) {
+            order = std::atoi(argv[++i]);
+        } else if (a == "--runs" && i + 1 < argc) {
+            runs = std::max(1, std::atoi(argv[++i]));
+        } else if (a == "--bottom") {
+            options.placement = eval::CompileOptions::Placement::bottom;
+        } else if (a == "--top") {
+            options.placement = eval::CompileOptions::Placement::top;
+        } else if (a == "--shared") {
+            options.share_property_variables = true;
+        } else if (a == "--corpus") {
+            files = all_files();
+        } else if (a == "-h" || a == "--help") {
+            std::printf("usage: %s [--hook HOOK|all] [--order N] [--top|--bottom] [--shared] [--runs N] [--corpus] [FILE...]\n", argv[0]);
+            return 0;
+        } else {
+            files.push_back(a);
+        }
+    }
+    if (files.empty()) files = tum_files();
+    if (files.empty()) {
+        std::fprintf(stderr, "no files given and no corpus found\n");
+        return 2;
+    }
+    std::printf("%-42s %-7s %6s %8s %10s %10s %9s %9s %5s %9s %7s\n", "file", "hook", "rules", "parse_ms", "compile_ms",
+                "resolve_ms", "raw_nodes", "nodes", "vars", "arena", "rss_mb");
+    double total_parse = 0, total_eval = 0;
+    for (const std::string& file : files) {
+        auto t0 = std::chrono::steady_clock::now();
+        Ruleset rs = load_iptables(file);
+        double parse = ms_since(t0);
+        total_parse += parse;
+        std::size_t rules = 0;
+        for (const Table& t : rs.tables)
+            for (const Chain& c : t.chains) rules += c.rules.size();
+        for (Hook hook : hooks) {
+            std::vector<double> compile_ms, resolve_ms;
+            std::size_t raw_nodes = 0, nodes = 0, vars = 0, arena = 0;
+            for (int r = 0; r < runs; ++r) {
+                dd::Space space(order_number(order));
+                t0 = std::chrono::steady_clock::now();
+                eval::CompiledHook ch(space, rs, hook, options);
+                compile_ms.push_back(ms_since(t0));
+                t0 = std::chrono::steady_clock::now();
+                dd::Ref resolved = ch.resolve();
+                resolve_ms.push_back(ms_since(t0));
+                raw_nodes = space.manager().size(ch.raw());
+                nodes = space.manager().size(resolved);
+                vars = ch.variables().size();
+                arena = space.manager().node_count();
+            }
+            std::sort(compile_ms.begin(), compile_ms.end());
+            std::sort(resolve_ms.begin(), resolve_ms.end());
+            double c = compile_ms[compile_ms.size() / 2], rv = resolve_ms[resolve_ms.size() / 2];
+            total_eval += c + rv;
+            std::printf("%-42s %-7s %6zu %8.1f %10.1f %10.1f %9zu %9zu %5zu %9zu %7ld\n",
+                        fs::path(file).filename().string().c_str(), std::string(to_string(hook)).c_str(), rules, parse, c,
+                        rv, raw_nodes, nodes, vars, arena, peak_rss_mb());
+            std::fflush(stdout);
+        }
+    }
+    std::printf("total: parse %.1f ms, compile+resolve %.1f ms, peak RSS %ld MB\n", total_parse, total_eval, peak_rss_mb());
+    return 0;
+}

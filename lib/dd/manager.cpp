@@ -1,0 +1,326 @@
+// The decision-diagram arena: unique table, node construction, boolean operations, cofactors,
+// counting and projections. See manager.hpp.
+#include "lib/dd/manager.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace rulegap::dd {
+
+namespace {
+
+constexpr std::size_t initial_table = std::size_t{1} << 12;
+constexpr std::size_t initial_cache = std::size_t{1} << 12;
+// The cache grows with the arena up to this many entries (20 bytes each).
+constexpr std::size_t max_cache = std::size_t{1} << 19;
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdull;
+}
+
+}  // namespace
+
+Manager::Manager(std::vector<uint128> level_max, std::uint32_t first_rank, std::uint32_t rank_step)
+    : max_(std::move(level_max)) {
+    for (std::size_t i = 0; i < max_.size(); ++i) rank_.push_back(first_rank + rank_step * static_cast<std::uint32_t>(i));
+    last_rank_ = rank_.empty() ? 0 : rank_.back();
+    table_.assign(initial_table, 0);
+    cache_.assign(initial_cache, Entry{});
+    op_and_ = new_op();
+    op_or_ = new_op();
+    op_minus_ = new_op();
+    op_ite_ = new_op();
+}
+
+std::uint32_t Manager::add_level(uint128 max) { return add_level(max, rank_.empty() ? 0 : last_rank_ + 1); }
+
+std::uint32_t Manager::add_level(uint128 max, std::uint32_t rank) {
+    assert(std::find(rank_.begin(), rank_.end(), rank) == rank_.end() && rank != terminal_level);
+    max_.push_back(max);
+    rank_.push_back(rank);
+    last_rank_ = std::max(last_rank_, rank);
+    return static_cast<std::uint32_t>(max_.size() - 1);
+}
+
+Ref Manager::child_for(Ref r, uint128 v) const {
+    const Node& n = nodes_[r];
+    const uint128* b = his_.data() + n.first;
+    const uint128* e = b + n.count;
+    const uint128* it = std::lower_bound(b, e, v);
+    return kids_[n.first + static_cast<std::uint32_t>(it - b)];
+}
+
+std::uint32_t Manager::hash_of(std::uint32_t level, const uint128* his, const Ref* kids, std::uint32_t n) {
+    std::uint64_t h = mix(0x1234567ull, level);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        h = mix(h, static_cast<std::uint64_t>(his[i]));
+        h = mix(h, static_cast<std::uint64_t>(his[i] >> 64));
+        h = mix(h, kids[i]);
+    }
+    return static_cast<std::uint32_t>(h ^ (h >> 32));
+}
+
+void Manager::rehash(std::size_t slots) {
+    table_.assign(slots, 0);
+    const std::size_t mask = slots - 1;
+    for (std::uint32_t i = 0; i < nodes_.size(); ++i) {
+        std::size_t s = nodes_[i].hash & mask;
+        while (table_[s] != 0) s = (s + 1) & mask;
+        table_[s] = i + 1;
+    }
+}
+
+void Manager::grow_cache() {
+    std::size_t want = initial_cache;
+    while (want < max_cache && want < nodes_.size() * 2) want *= 2;
+    if (want > cache_.size()) cache_.assign(want, Entry{});   // a lossy cache: dropping is fine
+}
+
+Ref Manager::intern(std::uint32_t level, const uint128* his, const Ref* kids, std::uint32_t n) {
+    if (n == 1) return kids[0];
+    const std::uint32_t h = hash_of(level, his, kids, n);
+    std::size_t mask = table_.size() - 1;
+    std::size_t s = h & mask;
+    while (std::uint32_t e = table_[s]) {
+        const Node& x = nodes_[e - 1];
+        if (x.hash == h && x.level == level && x.count == n &&
+            std::equal(his, his + n, his_.begin() + x.first) && std::equal(kids, kids + n, kids_.begin() + x.first))
+            return e - 1;
+        s = (s + 1) & mask;
+    }
+    assert(nodes_.size() < terminal_bit - 1);
+    const auto id = static_cast<std::uint32_t>(nodes_.size());
+    nodes_.push_back(Node{level, static_cast<std::uint32_t>(his_.size()), n, h});
+    his_.insert(his_.end(), his, his + n);
+    kids_.insert(kids_.end(), kids, kids + n);
+    table_[s] = id + 1;
+    if (nodes_.size() * 2 > table_.size()) rehash(table_.size() * 2);
+    if (nodes_.size() * 2 > cache_.size() && cache_.size() < max_cache) grow_cache();
+    return id;
+}
+
+Ref Manager::make_from_stack(std::uint32_t level, std::size_t mark) {
+    const auto n = static_cast<std::uint32_t>(stack_his_.size() - mark);
+    // Copies: interning may grow the arena, never the stack, but keep it simple and safe.
+    Ref r = intern(level, stack_his_.data() + mark, stack_kids_.data() + mark, n);
+    stack_his_.resize(mark);
+    stack_kids_.resize(mark);
+    return r;
+}
+
+Ref Manager::make(std::uint32_t level, std::span<const uint128> his, std::span<const Ref> kids) {
+    assert(his.size() == kids.size() && !his.empty() && his.back() == max_[level]);
+    const std::size_t mark = stack_his_.size();
+    for (std::size_t i = 0; i < his.size(); ++i) {
+        assert(rank_of(kids[i]) > rank(level));
+        push_edge(mark, his[i], kids[i]);
+    }
+    return make_from_stack(level, mark);
+}
+
+Ref Manager::select(std::uint32_t level, std::span<const Interval> values, Ref in, Ref out) {
+    const uint128 top = max_[level];
+    std::vector<Interval> v;
+    for (const Interval& i : values)
+        if (i.lo <= i.hi && i.lo <= top) v.push_back({i.lo, std::min(i.hi, top)});
+    std::sort(v.begin(), v.end(), [](const Interval& x, const Interval& y) { return x.lo < y.lo; });
+    const std::size_t mark = stack_his_.size();
+    uint128 next = 0;   // first value not yet covered
+    bool done = false;
+    for (const Interval& i : v) {
+        if (i.hi < next) continue;
+        if (i.lo > next) push_edge(mark, i.lo - 1, out);
+        push_edge(mark, i.hi, in);
+        if (i.hi == top) {
+            done = true;
+            break;
+        }
+        next = i.hi + 1;
+    }
+    if (!done) push_edge(mark, top, out);
+    return make_from_stack(level, mark);
+}
+
+std::size_t Manager::size(std::span<const Ref> roots) const {
+    begin_visit();
+    std::vector<Ref> todo;
+    std::size_t n = 0;
+    for (Ref r : roots)
+        if (!is_terminal(r) && mark(r)) todo.push_back(r);
+    while (!todo.empty()) {
+        Ref r = todo.back();
+        todo.pop_back();
+        ++n;
+        for (std::uint32_t i = 0; i < nodes_[r].count; ++i) {
+            Ref c = edge_child(r, i);
+            if (!is_terminal(c) && mark(c)) todo.push_back(c);
+        }
+    }
+    return n;
+}
+
+std::size_t Manager::memory() const {
+    return nodes_.capacity() * sizeof(Node) + his_.capacity() * sizeof(uint128) + kids_.capacity() * sizeof(Ref) +
+           table_.capacity() * sizeof(std::uint32_t) + cache_.capacity() * sizeof(Entry);
+}
+
+std::optional<Ref> Manager::and_case(Ref a, Ref b) {
+    if (a == zero || b == zero) return zero;
+    if (a == one) return b;
+    if (b == one || a == b) return a;
+    return std::nullopt;
+}
+
+std::optional<Ref> Manager::or_case(Ref a, Ref b) {
+    if (a == one || b == one) return one;
+    if (a == zero) return b;
+    if (b == zero || a == b) return a;
+    return std::nullopt;
+}
+
+Ref Manager::unite(Ref a, Ref b) {
+    if (a > b) std::swap(a, b);
+    return apply(op_or_, a, b, or_case);
+}
+
+Ref Manager::intersect(Ref a, Ref b) {
+    if (a > b) std::swap(a, b);
+    return apply(op_and_, a, b, and_case);
+}
+
+Ref Manager::minus(Ref a, Ref b) {
+    return apply(op_minus_, a, b, [](Ref x, Ref y) -> std::optional<Ref> {
+        if (x == zero || y == one || x == y) return zero;
+        if (y == zero) return x;
+        if (is_terminal(x) && is_terminal(y)) return x == one && y == zero ? one : zero;
+        return std::nullopt;
+    });
+}
+
+Ref Manager::ite(Ref cond, Ref then_, Ref else_) {
+    return apply3(op_ite_, cond, then_, else_, [](Ref c, Ref t, Ref e) -> std::optional<Ref> {
+        if (c == one || t == e) return t;
+        if (c == zero) return e;
+        return std::nullopt;
+    });
+}
+
+Ref Manager::cofactor_rec(Ref a, std::uint32_t lvl, uint128 value, std::unordered_map<Ref, Ref>& memo) {
+    const std::uint32_t l = level(a);
+    if (rank_of(a) > rank(lvl)) return a;
+    if (l == lvl) return child_for(a, value);
+    auto it = memo.find(a);
+    if (it != memo.end()) return it->second;
+    const std::size_t mark = stack_his_.size();
+    for (std::uint32_t i = 0, n = edge_count(a); i < n; ++i) {
+        const uint128 h = edge_hi(a, i);
+        const Ref c = cofactor_rec(edge_child(a, i), lvl, value, memo);
+        push_edge(mark, h, c);
+    }
+    const Ref r = make_from_stack(l, mark);
+    memo.emplace(a, r);
+    return r;
+}
+
+Ref Manager::cofactor(Ref a, std::uint32_t lvl, uint128 value) {
+    std::unordered_map<Ref, Ref> memo;
+    return cofactor_rec(a, lvl, value, memo);
+}
+
+std::vector<std::uint32_t> Manager::terminals(Ref a) const {
+    std::vector<std::uint32_t> out;
+    begin_visit();
+    std::vector<Ref> todo{a};
+    while (!todo.empty()) {
+        Ref r = todo.back();
+        todo.pop_back();
+        if (is_terminal(r)) {
+            out.push_back(terminal_value(r));
+            continue;
+        }
+        if (!mark(r)) continue;
+        for (std::uint32_t i = 0; i < nodes_[r].count; ++i) todo.push_back(edge_child(r, i));
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+Ref Manager::eval(Ref a, std::span<const uint128> values) const {
+    while (!is_terminal(a)) a = child_for(a, values[nodes_[a].level]);
+    return a;
+}
+
+std::vector<Interval> Manager::values(Ref a, std::uint32_t lvl) const {
+    std::vector<Interval> found;
+    bool everything = false;
+    begin_visit();
+    std::vector<Ref> todo;
+    auto reach = [&](Ref c) {   // c is reached from a node above the level
+        if (c == zero) return;
+        if (rank_of(c) > rank(lvl)) everything = true;
+        else if (mark(c)) todo.push_back(c);
+    };
+    reach(a);
+    while (!todo.empty() && !everything) {
+        Ref r = todo.back();
+        todo.pop_back();
+        const std::uint32_t l = nodes_[r].level;
+        if (l != lvl) {   // above the level
+            for (std::uint32_t i = 0; i < nodes_[r].count; ++i) reach(edge_child(r, i));
+            continue;
+        }
+        uint128 lo = 0;   // l == lvl
+        for (std::uint32_t i = 0; i < nodes_[r].count; ++i) {
+            const uint128 h = edge_hi(r, i);
+            if (edge_child(r, i) != zero) found.push_back({lo, h});
+            lo = h + 1;
+        }
+    }
+    if (everything) return {Interval{0, max_[lvl]}};
+    std::sort(found.begin(), found.end(), [](const Interval& x, const Interval& y) { return x.lo < y.lo; });
+    std::vector<Interval> out;
+    for (const Interval& i : found) {
+        if (!out.empty() && (out.back().hi == ~uint128{0} || i.lo <= out.back().hi + 1)) out.back().hi = std::max(out.back().hi, i.hi);
+        else out.push_back(i);
+    }
+    return out;
+}
+
+BigCount Manager::count(Ref a, std::uint32_t end) const {
+    // Sizes of the level domains, and the product of the domains of levels [from, to).
+    std::vector<BigCount> dom(end);
+    for (std::uint32_t l = 0; l < end; ++l) dom[l] = BigCount::from_uint128(max_[l]) + BigCount(1);
+    auto skipped = [&](std::uint32_t from, std::uint32_t to) {
+        BigCount p(1);
+        for (std::uint32_t l = from; l < to; ++l) p = p * dom[l];
+        return p;
+    };
+    auto lvl = [&](Ref r) { return is_terminal(r) ? end : nodes_[r].level; };
+    std::unordered_map<Ref, BigCount> memo;
+    // Assignments of levels [level(r), end) that reach 1.
+    auto rec = [&](auto&& self, Ref r) -> BigCount {
+        if (is_terminal(r)) return r == one ? BigCount(1) : BigCount(0);
+        auto it = memo.find(r);
+        if (it != memo.end()) return it->second;
+        BigCount total;
+        uint128 lo = 0;
+        const std::uint32_t l = nodes_[r].level;
+        for (std::uint32_t i = 0; i < nodes_[r].count; ++i) {
+            const uint128 h = edge_hi(r, i);
+            const Ref c = edge_child(r, i);
+            if (c != zero)
+                total = total + (BigCount::from_uint128(h - lo) + BigCount(1)) * skipped(l + 1, lvl(c)) * self(self, c);
+            lo = h + 1;
+        }
+        memo.emplace(r, total);
+        return total;
+    };
+    if (a == zero) return BigCount(0);
+    return skipped(0, lvl(a)) * rec(rec, a);
+}
+
+void Manager::clear_caches() { std::fill(cache_.begin(), cache_.end(), Entry{}); }
+
+}  // namespace rulegap::dd
