@@ -427,6 +427,11 @@ struct CompiledHook::Impl {
             std::vector<int> path;
             next_steps = g;
             Node c = compile_chain(static_cast<int>(k), st.chain, path);
+            // The raw table's chains were compiled over the state as raw sees it (traversal.hpp,
+            // raw_view_state): untracked where a NOTRACK fired on the way (untrack() reads the
+            // rest there), else invalid, whatever the packet's own state. Raw is its hook's first
+            // step, so a packet enters it not yet untracked.
+            if (st.raw) c = m.cofactor(c, s.level(Field::state), static_cast<uint128>(ConnState::invalid));
             // Falling off the built-in chain: its policy.
             const Chain& builtin = chain_at(rs, st, st.chain);
             const Ref pol{static_cast<int>(k), st.chain, -1};

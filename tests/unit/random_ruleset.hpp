@@ -3,6 +3,7 @@
 // rulesets.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -240,6 +241,71 @@ inline bool has_dnat_range(const Ruleset& rs) {
                     (r.target.to_port && r.target.to_port->lo != r.target.to_port->hi))
                     return true;
     return false;
+}
+
+// A condition on the connection state: one to three states, sometimes negated.
+inline Condition state_condition(Rng& g) {
+    std::vector<Interval> states;
+    for (std::uint64_t i = 0, n = 1 + g.below(3); i < n; ++i) {
+        uint128 s = g.below(conn_state_count);
+        states.push_back({s, s});
+    }
+    std::sort(states.begin(), states.end(), [](const Interval& a, const Interval& b) { return a.lo < b.lo; });
+    states.erase(std::unique(states.begin(), states.end()), states.end());
+    Condition c = cond(Field::state, std::move(states));
+    c.negated = g.chance(25);
+    return c;
+}
+
+// Rulesets whose raw table tests states and NOTRACKs (traversal.hpp, raw_view_state), followed by
+// mangle, nat and filter rules that test states too.
+inline Ruleset random_raw_ruleset(Rng& g) {
+    Builder b;
+    b.rs.family = 4;
+    const std::vector<std::string> raw_user = g.chance(40) ? std::vector<std::string>{"R0"} : std::vector<std::string>{};
+    b.chain("raw", "PREROUTING", Action::accept);
+    b.chain("raw", "OUTPUT", Action::accept);
+    for (const std::string& u : raw_user) b.chain("raw", u, std::nullopt);
+    std::vector<std::string> raw_chains = {"PREROUTING", "OUTPUT"};
+    raw_chains.insert(raw_chains.end(), raw_user.begin(), raw_user.end());
+    for (const std::string& c : raw_chains) {
+        for (std::uint64_t i = 0, n = 1 + g.below(5); i < n; ++i) {
+            std::vector<Condition> conds;
+            if (g.chance(70)) conds.push_back(state_condition(g));
+            if (g.chance(40)) conds.push_back(random_condition(g, false));
+            if (g.chance(10)) conds.push_back(undecided("limit", "rate limit"));
+            Target t;
+            std::uint64_t r = g.below(100);
+            if (r < 40) t = to(Action::notrack, g.chance(50) ? "NOTRACK" : "CT");
+            else if (r < 55) t = to(Action::drop, "DROP");
+            else if (r < 65) t = to(Action::accept, "ACCEPT");
+            else if (r < 72) t = to(Action::reject, "REJECT");
+            else if (r < 80) t = to(Action::continue_, "LOG");
+            else if (r < 90 && !raw_user.empty() && c != "R0") t = to(Action::jump, "R0");
+            else t = to(Action::return_, "RETURN");
+            b.add("raw", c, std::move(conds), t);
+        }
+    }
+    if (g.chance(40)) {
+        b.chain("mangle", "PREROUTING", Action::accept);
+        b.add("mangle", "PREROUTING", {state_condition(g)}, to(g.chance(50) ? Action::drop : Action::accept, "X"));
+    }
+    if (g.chance(40)) {
+        b.chain("nat", "PREROUTING", Action::accept);
+        Target t = to(Action::dnat, "DNAT");
+        t.to_address = Interval{ip("10.0.0.5"), ip("10.0.0.5")};
+        b.add("nat", "PREROUTING", {random_condition(g, false)}, t);
+    }
+    for (const char* c : {"INPUT", "FORWARD", "OUTPUT"}) {
+        b.chain("filter", c, g.chance(50) ? Action::drop : Action::accept);
+        for (std::uint64_t i = 0, n = g.below(4); i < n; ++i) {
+            std::vector<Condition> conds{state_condition(g)};
+            if (g.chance(30)) conds.push_back(random_condition(g, false));
+            b.add("filter", c, std::move(conds), to(g.chance(50) ? Action::accept : Action::drop, "X"));
+        }
+    }
+    b.rs.link();
+    return b.rs;
 }
 
 }  // namespace rulegap::test

@@ -132,6 +132,61 @@ TEST_CASE("compiled hooks agree with explain on random rulesets") {
     CHECK(t.checked > 25000);
 }
 
+TEST_CASE("compiled hooks agree with explain on the raw table's view of connection state") {
+    // Raw runs before conntrack: its state tests see INVALID, or UNTRACKED after a NOTRACK
+    // (traversal.hpp, raw_view_state); later tables see the packet's state, UNTRACKED once
+    // NOTRACKed.
+    Builder b;
+    b.rs.family = 4;
+    b.chain("raw", "PREROUTING", Action::accept);
+    b.add("raw", "PREROUTING", {cond(Field::state, 0, 0)}, to(Action::drop, "DROP"));         // never in raw
+    b.add("raw", "PREROUTING", {cond(Field::dst_port, 53, 53)}, to(Action::notrack, "NOTRACK"));
+    b.add("raw", "PREROUTING", {cond(Field::state, 4, 4), cond(Field::dst_port, 53, 53), cond(Field::protocol, 6, 6)},
+          to(Action::reject, "REJECT"));                                                       // after NOTRACK
+    b.add("raw", "PREROUTING", {cond(Field::state, 3, 3), cond(Field::dst_port, 25, 25)}, to(Action::drop, "DROP"));
+    b.chain("filter", "FORWARD", Action::drop);
+    b.add("filter", "FORWARD", {cond(Field::state, 4, 4)}, to(Action::accept, "ACCEPT"));
+    b.add("filter", "FORWARD", {cond(Field::state, 0, 0)}, to(Action::accept, "ACCEPT"));
+    b.rs.link();
+    dd::Space space;
+    eval::CompiledHook ch(space, b.rs, Hook::forward);
+    dd::Ref r = ch.resolve();
+    auto verdict = [&](std::uint8_t proto, std::uint16_t port, ConnState st) {
+        Packet p;
+        p.protocol = proto;
+        p.dst = ip("10.0.0.1");
+        p.dst_port = port;
+        p.state = st;
+        p.in_interface = "eth0";
+        p.out_interface = "eth1";
+        CHECK(explain(b.rs, Hook::forward, p).verdict == ch.at(r, p).verdict);
+        return ch.at(r, p).verdict;
+    };
+    CHECK(verdict(6, 80, ConnState::new_) == Verdict::accept);          // raw's NEW rule never fires
+    CHECK(verdict(6, 80, ConnState::established) == Verdict::drop);     // filter's policy
+    CHECK(verdict(17, 53, ConnState::established) == Verdict::accept);  // NOTRACKed: untracked in filter
+    CHECK(verdict(6, 53, ConnState::new_) == Verdict::reject);          // raw sees UNTRACKED after NOTRACK
+    CHECK(verdict(6, 25, ConnState::established) == Verdict::drop);     // raw sees INVALID
+    CHECK(ch.at(r, [] { Packet p; p.protocol = 6; p.dst_port = 25; p.in_interface = "eth0"; p.out_interface = "eth1"; return p; }()).by.step == 0);
+
+    Rng g(20261205);
+    Tally t;
+    for (int n = 0; n < 300; ++n) {
+        Ruleset rs = random_raw_ruleset(g);
+        Hook hook = static_cast<Hook>(g.below(3));
+        dd::Space sp;
+        eval::CompiledHook c(sp, rs, hook);
+        dd::Ref res = c.resolve();
+        INFO("raw ruleset #" << n);
+        for (int i = 0; i < 60; ++i)
+            if (!compare(hook, c, res, random_packet(g), t, [&](const Packet& q) { return explain(rs, hook, q); })) break;
+    }
+    MESSAGE("raw rulesets: checked " << t.checked << " packets: accept " << t.verdicts[0] << ", drop " << t.verdicts[1]
+                                     << ", reject " << t.verdicts[2] << ", unknown " << t.verdicts[3]);
+    for (int v = 0; v < 4; ++v) CHECK(t.verdicts[static_cast<std::size_t>(v)] > 100);
+    CHECK(t.checked > 15000);
+}
+
 TEST_CASE("compiled hooks: shared variables for packet properties only refine explain") {
     // The same "mark" test at two rules is one variable: where explain() (which follows each
     // rule both ways on its own) decides, the compiled verdict is the same; where it does not,
