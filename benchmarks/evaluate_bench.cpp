@@ -3,7 +3,7 @@
 //   rulegap_bench_evaluate [--hook FORWARD] [--runs N] [--check] [FILE...]
 //
 // Without files: the TUM snapshots of the shared corpus (RULEGAP_SHARED_DIR), when present.
-// For each file: parse time, evaluate time (median of the runs), parts, boxes in all parts.
+// For each file: parse time, evaluate time (median of the runs), parts, diagram nodes in all parts.
 // --check also verifies that the parts are pairwise disjoint and add up to the input (slow).
 // Not a test: its figures depend on the machine. See docs/packet-set.md for recorded figures.
 #include <algorithm>
@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "no files given and no corpus found\n");
         return 2;
     }
-    std::printf("%-40s %7s %8s %10s %6s %8s\n", "file", "rules", "parse_s", "evaluate_s", "parts", "boxes");
+    std::printf("%-40s %7s %8s %10s %6s %8s\n", "file", "rules", "parse_s", "evaluate_s", "parts", "nodes");
     bool ok = true;
     for (const std::string& file : files) {
         auto t0 = std::chrono::steady_clock::now();
@@ -92,10 +92,10 @@ int main(int argc, char** argv) {
             times.push_back(seconds_since(t0));
         }
         std::sort(times.begin(), times.end());
-        std::size_t boxes = 0;
-        for (const Outcome& o : parts) boxes += o.packets.box_count();
+        std::size_t nodes = 0;
+        for (const Outcome& o : parts) nodes += o.packets.node_count();
         std::printf("%-40s %7zu %8.3f %10.3f %6zu %8zu\n", fs::path(file).filename().string().c_str(), rules, parse,
-                    times[times.size() / 2], parts.size(), boxes);
+                    times[times.size() / 2], parts.size(), nodes);
         if (check) {
             BigCount total;
             for (const Outcome& o : parts) total = total + o.packets.size();

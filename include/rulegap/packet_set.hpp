@@ -2,8 +2,9 @@
 //
 // A PacketSet is a set of packets over the fields below, closed under union, intersection,
 // difference and complement, with exact emptiness, subset and equality tests, exact counting and
-// a concrete witness. Values are immutable; operations return new sets. No shared state: two
-// threads may work on their own sets at once.
+// a concrete witness. Values are immutable; operations return new sets. A set is a canonical
+// decision diagram (docs/packet-set.md); sets made from one another share its nodes, and any
+// thread may use any set (the nodes they share are locked per operation). No global state.
 //
 // Only well-formed packets are members: IPv4 addresses are below 2^32; ports exist only for
 // protocols with ports (tcp, udp, sctp, dccp, udplite; otherwise they are 0); ICMP type and code
@@ -13,6 +14,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -181,6 +183,11 @@ struct HeaderRanges {
     bool truncated() const { return total > ranges.size(); }
 };
 
+namespace detail {
+struct SetSpace;
+struct SetAccess;
+}  // namespace detail
+
 class PacketSet {
 public:
     // The empty set.
@@ -208,14 +215,8 @@ public:
     PacketSet operator&(const PacketSet& o) const;   // intersection
     PacketSet operator-(const PacketSet& o) const;   // difference
     PacketSet complement() const;                    // all() - *this
-    // The union of sets the caller knows to be pairwise disjoint (the parts of a partition, a
-    // set and something taken out of it): their boxes are put together, nothing is subtracted.
-    // Overlapping arguments give an unspecified set (members may be counted twice by size()).
-    static PacketSet disjoint_union(std::vector<PacketSet> parts);
-    // Moves the members that are also in `o` out of this set and returns them: afterwards *this
-    // is the old *this - o, and the result is the old *this & o. The boxes of this set that do
-    // not meet `o` stay where they are, so a large set that `o` barely touches is not copied.
-    PacketSet split_off(const PacketSet& o);
+    // The union of many sets.
+    static PacketSet union_of(std::vector<PacketSet> parts);
     PacketSet& operator|=(const PacketSet& o) { return *this = *this | o; }
     PacketSet& operator&=(const PacketSet& o) { return *this = *this & o; }
     PacketSet& operator-=(const PacketSet& o) { return *this = *this - o; }
@@ -249,19 +250,13 @@ public:
     // field that lead to the same remaining set share a range.
     HeaderRanges disjoint_ranges(std::size_t limit) const;
 
-    // Internal layout, for tests and the design note: number of disjoint boxes.
-    std::size_t box_count() const { return boxes_.size(); }
-
-    // One box: a product of intervals, one per field. Members of a set are disjoint boxes.
-    struct Box {
-        Interval dim[field_count];
-        bool operator==(const Box&) const = default;
-    };
-    const std::vector<Box>& boxes() const { return boxes_; }
+    // Internal layout, for tests and the design note: the nodes of its diagram.
+    std::size_t node_count() const;
 
 private:
-    explicit PacketSet(std::vector<Box> boxes) : boxes_(std::move(boxes)) {}
-    std::vector<Box> boxes_;  // pairwise disjoint, each non-empty and within the universe
+    friend struct detail::SetAccess;
+    std::shared_ptr<detail::SetSpace> space_;   // null for the empty set
+    std::uint32_t root_ = 0x80000000u;          // the diagram (this value: the empty set)
 };
 
 std::string to_string(const PacketSet& s);  // human-readable summary, for tests and debugging

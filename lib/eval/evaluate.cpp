@@ -11,11 +11,13 @@
 // part, different ones become unknown at that rule. DNAT and NOTRACK rewrite packets: the rest of
 // the traversal runs on the rewritten packets and its parts are pulled back to the originals.
 #include <algorithm>
+#include <array>
 #include <map>
 #include <optional>
 #include <tuple>
 
 #include "lib/eval/traversal.hpp"
+#include "lib/packetset/set_space.hpp"
 
 namespace rulegap {
 namespace {
@@ -130,12 +132,8 @@ struct Hull {
 
 Hull hull_of(const PacketSet& s) {
     Hull h;
-    for (Interval& i : h.dim) i = {~uint128{0}, 0};
-    for (const PacketSet::Box& b : s.boxes())
-        for (int d = 0; d < field_count; ++d) {
-            h.dim[d].lo = std::min(h.dim[d].lo, b.dim[d].lo);
-            h.dim[d].hi = std::max(h.dim[d].hi, b.dim[d].hi);
-        }
+    std::array<Interval, field_count> b = detail::hull(s);
+    std::copy(b.begin(), b.end(), h.dim);
     return h;
 }
 
@@ -159,8 +157,6 @@ bool misses(const Rule& r, const Hull& h) {
 }
 
 // Unions parts with the same verdict, decider and reason (first occurrence keeps its place).
-// The parts are pairwise disjoint (they partition what one run started with), so their union
-// only puts boxes together.
 std::vector<Part> merged(std::vector<Part> parts) {
     using Key = std::tuple<Verdict, int, int, int, std::string>;
     std::map<Key, std::size_t> where;
@@ -175,7 +171,7 @@ std::vector<Part> merged(std::vector<Part> parts) {
         }
         groups[it->second].push_back(std::move(p.set));
     }
-    for (std::size_t i = 0; i < out.size(); ++i) out[i].set = PacketSet::disjoint_union(std::move(groups[i]));
+    for (std::size_t i = 0; i < out.size(); ++i) out[i].set = PacketSet::union_of(std::move(groups[i]));
     return out;
 }
 
@@ -221,7 +217,7 @@ void pull_back(const std::vector<Part>& sub, const PacketSet& orig, const std::v
     for (std::size_t i = 0; i < sub.size(); ++i) {
         PacketSet d = reach[i] - conflict[static_cast<int>(sub[i].verdict)] - assigned;
         if (d.empty()) continue;
-        assigned = PacketSet::disjoint_union({assigned, d});
+        assigned |= d;
         parts.push_back({std::move(d), sub[i].verdict, sub[i].by, sub[i].reason});
     }
     PacketSet rest = orig - assigned;
@@ -338,7 +334,8 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                 ++it.rule;
                 continue;
             }
-            m = it.set.split_off(rp);  // it.set keeps the rest
+            m = it.set & rp;
+            if (!m.empty()) it.set = it.set - rp;   // it.set keeps the rest
             if (m.empty()) {
                 ++it.rule;
                 continue;
@@ -388,7 +385,7 @@ void walk(Ctx& cx, Item it, int depth, std::vector<Item>& work, std::vector<Part
                     change = m - cx.untracked;
                     same = m & cx.untracked;
                 }
-                it.set = PacketSet::disjoint_union({std::move(it.set), std::move(same)});
+                it.set |= same;
                 hull.reset();
                 if (change.empty()) break;
                 PacketSet image = change.with_field(Field::state, static_cast<uint128>(ConnState::untracked));

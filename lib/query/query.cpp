@@ -46,7 +46,7 @@ QueryResult query(const Ruleset& ruleset, Hook hook, const PacketSet& where, con
     for (Outcome& o : evaluate(ruleset, hook, where, options.assume)) {
         auto it = std::find_if(parts.begin(), parts.end(), [&](const QueryPart& p) { return same_decider(p, o); });
         if (it != parts.end()) {   // (evaluate() gives one part per decider; parts are disjoint)
-            it->packets = PacketSet::disjoint_union({std::move(it->packets), std::move(o.packets)});
+            it->packets |= o.packets;
             continue;
         }
         QueryPart p;
