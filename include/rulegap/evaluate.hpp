@@ -97,12 +97,11 @@ struct Outcome {
     std::string reason;                  // for unknown
 };
 
-// What some packets may get under some assignment of the undecided conditions (those no
-// assumption decides) where the verdict is not the same under all of them: the packets (a subset
-// of an unknown part, or of a part whose decider depends on the assignment), the verdict and the
-// rule or policy that gives it, and the undecided rules this depends on: the one whose outcome
-// decides between this and another verdict or rule, and those taken as matching on the way (the
-// others on the way a packet meets are in its explain() trace).
+// An accept that some packets get under some assignment of the undecided conditions (those no
+// assumption decides) but not under all: the packets (outside the part that this rule decides
+// for certain), the verdict (accept) and the rule or policy that gives it, and the undecided
+// rules whose outcome this depends on (those between the packets and that rule's accept, in
+// rule order).
 struct Possible {
     PacketSet packets;
     Verdict verdict = Verdict::accept;   // never unknown
@@ -110,12 +109,30 @@ struct Possible {
     std::vector<RuleRef> depends_on;     // at least one
 };
 
-// Partition of `packets` (pairwise disjoint parts whose union is `packets`). `possible`, when
-// given, receives the verdicts that parts may get under some assignment of the undecided
-// conditions (overlapping sets; see Possible); within the fork limits (traversal), every packet
-// and rule that some assignment makes accept it is covered.
+// Partition of `packets` (pairwise disjoint parts whose union is `packets`), one part per
+// outcome, in rule order. `possible`, when given, receives the accepts that packets may get
+// under some assignment of the undecided conditions where that is not their part's outcome
+// (overlapping sets; see Possible): every packet and rule that some assignment makes accept it
+// is covered. The hook is compiled into a decision diagram over the whole packet space
+// (docs/packet-set.md); an Evaluator keeps it for further sets.
 std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets, const Assumptions& assume = {},
                               std::vector<Possible>* possible = nullptr);
+
+// evaluate() for many sets of one ruleset, hook and assumptions: the hook is compiled on the
+// first call and kept. The ruleset must outlive the Evaluator and not change while it is used;
+// one thread at a time per Evaluator (the sets it returns may go to any thread).
+class Evaluator {
+public:
+    Evaluator(const Ruleset& ruleset, Hook hook, const Assumptions& assume = {});
+    ~Evaluator();
+    Evaluator(Evaluator&&) noexcept;
+    Evaluator& operator=(Evaluator&&) noexcept;
+    std::vector<Outcome> evaluate(const PacketSet& packets, std::vector<Possible>* possible = nullptr);
+
+private:
+    struct Compiled;
+    std::unique_ptr<Compiled> c_;
+};
 
 }  // namespace rulegap
 

@@ -19,6 +19,20 @@ struct HopUse {
     PacketSet sources;         // the required flows' source addresses (any other field)
 };
 
+// Compiled hooks for one check run: one Evaluator per (ruleset, hook), made on first use (the
+// assumptions are the run's, the same at every call).
+class Evaluators {
+public:
+    Evaluator& of(const Ruleset& rs, Hook hook, const Assumptions& assume) {
+        auto it = cache_.find({&rs, hook});
+        if (it == cache_.end()) it = cache_.emplace(std::pair{&rs, hook}, Evaluator(rs, hook, assume)).first;
+        return it->second;
+    }
+
+private:
+    std::map<std::pair<const Ruleset*, Hook>, Evaluator> cache_;
+};
+
 struct CheckContext {
     const Site& site;
     const std::vector<Catalog>& catalogs;
@@ -30,6 +44,7 @@ struct CheckContext {
     std::vector<UnresolvedStatement> unresolved;
     // The assumptions in force: the site's, each replaced by CheckOptions::assume's for its module.
     Assumptions assume;
+    Evaluators evaluators = {};
 };
 
 // A check: one struct, listed in registry.cpp.
@@ -76,7 +91,8 @@ struct HopEval {
     std::vector<HopPart> parts;
     Judged judged = Judged::new_;
 };
-HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& base, bool reply, const Assumptions& assume);
+HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& base, bool reply, const Assumptions& assume,
+                     Evaluators& evaluators);
 
 FlowStatus classify(const PacketSet& flow, const PacketSet& accepted, const PacketSet& unknown);
 FlowStatus worse(FlowStatus a, FlowStatus b);

@@ -93,7 +93,8 @@ PacketSet to_base(const PacketSet& hop_set, const PacketSet& base) {
            base;
 }
 
-HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& base, bool reply, const Assumptions& assume) {
+HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& base, bool reply, const Assumptions& assume,
+                     Evaluators& evaluators) {
     HopEval e;
     const PacketSet iface = interface_domain(hop.hook, hop.in_interface, hop.out_interface);
     auto run = [&](const PacketSet& part, ConnState state) {
@@ -110,7 +111,7 @@ HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& ba
                 out.push_back({Outcome{std::move(p), Verdict::unknown, std::nullopt, std::move(why)}, fw.files.empty() ? "" : fw.files.front()});
                 continue;
             }
-            for (Outcome& o : evaluate(*rs, hop.hook, p, assume)) out.push_back({std::move(o), rs->file});
+            for (Outcome& o : evaluators.of(*rs, hop.hook, assume).evaluate(p)) out.push_back({std::move(o), rs->file});
         }
         return out;
     };

@@ -195,7 +195,7 @@ struct CompiledHook::Impl {
         Node conj = dd::one;
         bool per_rule = false;
         for (const Condition& c : r.conditions) {
-            if (!c.undecided) continue;
+            if (!c.undecided || (opt.assume && opt.assume->value(c))) continue;
             if (!opt.share_property_variables || !property_module(c.module)) {
                 per_rule = true;
                 continue;
@@ -213,7 +213,7 @@ struct CompiledHook::Impl {
             conj = m.intersect(conj, v);
         }
         if (per_rule) {
-            Cause cause = first_undecided(r);
+            Cause cause = first_undecided(r, opt.assume);
             conj = m.intersect(conj, new_variable(at, r, cause.module, cause.why, false));
         }
         slot = conj;
@@ -234,7 +234,7 @@ struct CompiledHook::Impl {
                 const Chain& ch = tab.chains[static_cast<std::size_t>(c)];
                 for (std::size_t i = 0; i < ch.rules.size(); ++i) {
                     const Rule& r = ch.rules[i];
-                    if (!r.decidable() && r.target.action != Action::continue_)
+                    if (r.target.action != Action::continue_ && state_of(r) == Assumptions::RuleState::undecided)
                         variables_of(Ref{static_cast<int>(k), c, static_cast<int>(i)}, r);
                     if (r.target.action == Action::jump || r.target.action == Action::go_to)
                         if (int d = jump_target(tab, r); d >= 0) self(self, d);
@@ -242,6 +242,11 @@ struct CompiledHook::Impl {
             };
             visit(visit, st.chain);
         }
+    }
+
+    Assumptions::RuleState state_of(const Rule& r) const {
+        if (r.decidable()) return Assumptions::RuleState::decided;
+        return opt.assume ? opt.assume->state(r) : Assumptions::RuleState::undecided;
     }
 
     // ---- chains ------------------------------------------------------------------------------
@@ -279,10 +284,12 @@ struct CompiledHook::Impl {
             const Rule& r = ch.rules[i];
             const Action a = r.target.action;
             if (a == Action::continue_) continue;
+            const Assumptions::RuleState state = state_of(r);
+            if (state == Assumptions::RuleState::never) continue;
             Node match = s.test(r);
             if (match == dd::zero) continue;
             const Ref at{k, c, static_cast<int>(i)};
-            if (!r.decidable()) match = m.intersect(match, variables_of(at, r));
+            if (state == Assumptions::RuleState::undecided) match = m.intersect(match, variables_of(at, r));
             Node then_ = dd::zero;
             switch (a) {
                 case Action::accept:
@@ -540,6 +547,14 @@ dd::Ref CompiledHook::resolve(std::span<const std::pair<std::uint32_t, bool>> as
     dd::Ref g = raw_;
     for (const auto& [level, value] : assumptions) g = s_.manager().cofactor(g, level, value ? 1 : 0);
     return impl_->resolve(g);
+}
+
+std::uint32_t CompiledHook::final_of_raw(std::uint32_t terminal_value) {
+    return impl_->final_of(impl_->terms[terminal_value]);
+}
+
+std::uint32_t CompiledHook::variable_at(std::uint32_t level) const {
+    return impl_->var_of_level[level - dd::Space::packet_levels];
 }
 
 const Final& CompiledHook::at(dd::Ref resolved, const Packet& p) const {

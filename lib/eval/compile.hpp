@@ -41,6 +41,9 @@ struct CompileOptions {
     // is shared), above all fields, or below them all (measured: docs/packet-set.md).
     enum class Placement : std::uint8_t { after_match, top, bottom };
     Placement placement = Placement::after_match;
+    // Undecided conditions an assumption decides are decided (explain()'s rule): a rule one of
+    // them makes false never matches; no variable is made for them.
+    const Assumptions* assume = nullptr;
 };
 
 // One free variable.
@@ -78,6 +81,10 @@ public:
     // The outcome of one packet in a resolved diagram.
     const Final& at(dd::Ref resolved, const Packet& p) const;
     RuleRef rule_ref(Ref r) const { return make_ref(rs_, steps_, r); }
+    // The final a terminal of raw() stands for (its variables aside), and the variable (index
+    // into variables()) of a free-variable level.
+    std::uint32_t final_of_raw(std::uint32_t terminal_value);
+    std::uint32_t variable_at(std::uint32_t level) const;
 
 private:
     struct Impl;

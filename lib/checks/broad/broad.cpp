@@ -93,7 +93,7 @@ void run_broad(CheckContext& cx, Report& report) {
         for (const Ruleset& rs : fw.rulesets) {
             const PacketSet scope = rs.family == 0 ? g.domain : g.domain & PacketSet::where(Field::family, static_cast<uint128>(rs.family));
             std::vector<Possible> possible;
-            for (const Outcome& o : evaluate(rs, hook, scope, cx.assume, &possible)) {
+            for (const Outcome& o : cx.evaluators.of(rs, hook, cx.assume).evaluate(scope, &possible)) {
                 if (o.verdict != Verdict::accept || !o.decided_by) continue;
                 if (o.decided_by->is_policy() && hook == Hook::output) continue;   // outbound default allow
                 const PacketSet excess = o.packets - g.required;

@@ -94,12 +94,12 @@ PathHop reversed(const PathHop& h) {
 }
 
 // The hops of one direction, and what passes them all.
-FlowStatus run_hops(const Site& site, const Assumptions& assume, const std::vector<PathHop>& hops, const PacketSet& base,
+FlowStatus run_hops(const Site& site, const Assumptions& assume, Evaluators& evaluators, const std::vector<PathHop>& hops, const PacketSet& base,
                     bool reply, bool reply_marker, PathResult& pr, PacketSet& passed) {
     PacketSet all = base, maybe = base;
     for (const PathHop& hop : hops) {
         const Firewall& fw = site.firewalls[static_cast<std::size_t>(hop.firewall)];
-        HopEval e = evaluate_hop(fw, hop, base, reply, assume);
+        HopEval e = evaluate_hop(fw, hop, base, reply, assume, evaluators);
         HopResult hr;
         hr.firewall = fw.name;
         hr.firewall_index = hop.firewall;
@@ -317,13 +317,13 @@ void run_reachability(CheckContext& cx, Report& report) {
                     pr.path = path.to_string();
                     pr.alternative = static_cast<int>(a);
                     PacketSet passed;
-                    pr.status = run_hops(site, cx.assume, path.hops, b.base, reply, false, pr, passed);
+                    pr.status = run_hops(site, cx.assume, cx.evaluators, path.hops, b.base, reply, false, pr, passed);
                     if (!b.reply.empty()) {
                         std::vector<PathHop> back;
                         for (auto it = path.hops.rbegin(); it != path.hops.rend(); ++it) back.push_back(reversed(*it));
                         PacketSet passed_back;
                         PathResult tmp;
-                        FlowStatus s = run_hops(site, cx.assume, back, b.reply, true, true, tmp, passed_back);
+                        FlowStatus s = run_hops(site, cx.assume, cx.evaluators, back, b.reply, true, true, tmp, passed_back);
                         pr.status = worse(pr.status, s);
                         for (HopResult& h : tmp.hops) pr.hops.push_back(std::move(h));
                     }
