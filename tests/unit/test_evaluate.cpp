@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "rulegap/evaluate.hpp"
@@ -466,4 +467,26 @@ TEST_CASE("evaluate agrees with explain under random assumptions, and names ever
     CHECK(assumed_steps > 3000);
     CHECK(accepts_only_possible > 400);   // accepts that only a Possible names (the fork's other side)
     agree.summary();
+}
+
+TEST_CASE("evaluate: two threads, two rulesets at once, as a sequential run") {
+    // Each evaluation has its own space; sets handed between threads lock theirs.
+    Rng g(4242);
+    Ruleset a = random_ruleset(g), b = random_ruleset(g);
+    auto digest = [](const Ruleset& rs) {
+        std::string out;
+        for (const Outcome& o : evaluate(rs, Hook::forward, PacketSet::all()))
+            out += std::string(to_string(o.verdict)) + " " + (o.decided_by ? std::to_string(o.decided_by->line) : "-") + " " +
+                   o.packets.size().to_string() + " " + format_packet(*o.packets.witness()) + "\n";
+        return out;
+    };
+    const std::string seq_a = digest(a), seq_b = digest(b);
+    std::string par_a, par_b;
+    std::thread ta([&] { par_a = digest(a); });
+    std::thread tb([&] { par_b = digest(b); });
+    ta.join();
+    tb.join();
+    CHECK(par_a == seq_a);
+    CHECK(par_b == seq_b);
+    CHECK(seq_a != seq_b);
 }
