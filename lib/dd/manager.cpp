@@ -25,7 +25,7 @@ Manager::Manager(std::vector<uint128> level_max, std::uint32_t first_rank, std::
     : max_(std::move(level_max)) {
     for (std::size_t i = 0; i < max_.size(); ++i) rank_.push_back(first_rank + rank_step * static_cast<std::uint32_t>(i));
     last_rank_ = rank_.empty() ? 0 : rank_.back();
-    table_.assign(initial_table, 0);
+    table_.assign(initial_table, Slot{});
     cache_.assign(initial_cache, Entry{});
     op_and_ = new_op();
     op_or_ = new_op();
@@ -45,7 +45,7 @@ std::uint32_t Manager::add_level(uint128 max, std::uint32_t rank) {
 
 Ref Manager::child_for(Ref r, uint128 v) const {
     const Node& n = nodes_[r];
-    const uint128* b = his_.data() + n.first;
+    const uint128* b = his_.at(n.first);
     const uint128* e = b + n.count;
     const uint128* it = std::lower_bound(b, e, v);
     return kids_[n.first + static_cast<std::uint32_t>(it - b)];
@@ -62,12 +62,14 @@ std::uint32_t Manager::hash_of(std::uint32_t level, const uint128* his, const Re
 }
 
 void Manager::rehash(std::size_t slots) {
-    table_.assign(slots, 0);
+    std::vector<Slot> old(slots);
+    old.swap(table_);
     const std::size_t mask = slots - 1;
-    for (std::uint32_t i = 0; i < nodes_.size(); ++i) {
-        std::size_t s = nodes_[i].hash & mask;
-        while (table_[s] != 0) s = (s + 1) & mask;
-        table_[s] = i + 1;
+    for (const Slot& e : old) {
+        if (e.id == 0) continue;
+        std::size_t s = e.hash & mask;
+        while (table_[s].id != 0) s = (s + 1) & mask;
+        table_[s] = e;
     }
 }
 
@@ -82,19 +84,23 @@ Ref Manager::intern(std::uint32_t level, const uint128* his, const Ref* kids, st
     const std::uint32_t h = hash_of(level, his, kids, n);
     std::size_t mask = table_.size() - 1;
     std::size_t s = h & mask;
-    while (std::uint32_t e = table_[s]) {
-        const Node& x = nodes_[e - 1];
-        if (x.hash == h && x.level == level && x.count == n &&
-            std::equal(his, his + n, his_.begin() + x.first) && std::equal(kids, kids + n, kids_.begin() + x.first))
-            return e - 1;
+    while (const std::uint32_t e = table_[s].id) {
+        if (table_[s].hash == h) {
+            const Node& x = nodes_[e - 1];
+            if (x.level == level && x.count == n && std::equal(his, his + n, his_.at(x.first)) &&
+                std::equal(kids, kids + n, kids_.at(x.first)))
+                return e - 1;
+        }
         s = (s + 1) & mask;
     }
     assert(nodes_.size() < terminal_bit - 1);
     const auto id = static_cast<std::uint32_t>(nodes_.size());
-    nodes_.push_back(Node{level, static_cast<std::uint32_t>(his_.size()), n, h});
-    his_.insert(his_.end(), his, his + n);
-    kids_.insert(kids_.end(), kids, kids + n);
-    table_[s] = id + 1;
+    const std::uint32_t first = his_.append(his, n);
+    kids_.append(kids, n);   // the same index: both pad alike
+    edges_ += n;
+    const Node node{level, first, n, h};
+    nodes_.append(&node, 1);
+    table_[s] = Slot{id + 1, h};
     if (nodes_.size() * 2 > table_.size()) rehash(table_.size() * 2);
     if (nodes_.size() * 2 > cache_.size() && cache_.size() < max_cache) grow_cache();
     return id;
@@ -161,8 +167,7 @@ std::size_t Manager::size(std::span<const Ref> roots) const {
 }
 
 std::size_t Manager::memory() const {
-    return nodes_.capacity() * sizeof(Node) + his_.capacity() * sizeof(uint128) + kids_.capacity() * sizeof(Ref) +
-           table_.capacity() * sizeof(std::uint32_t) + cache_.capacity() * sizeof(Entry);
+    return nodes_.bytes() + his_.bytes() + kids_.bytes() + table_.capacity() * sizeof(Slot) + cache_.capacity() * sizeof(Entry);
 }
 
 std::optional<Ref> Manager::and_case(Ref a, Ref b) {

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <unordered_map>
@@ -71,7 +72,7 @@ public:
 
     // Nodes made so far (the arena; nothing is freed before the Manager goes).
     std::size_t node_count() const { return nodes_.size(); }
-    std::size_t edge_total() const { return his_.size(); }
+    std::size_t edge_total() const { return edges_; }
     // Nodes reachable from the roots (terminals not counted).
     std::size_t size(std::span<const Ref> roots) const;
     std::size_t size(Ref root) const { return size(std::span<const Ref>(&root, 1)); }
@@ -129,6 +130,38 @@ public:
     static std::optional<Ref> or_case(Ref a, Ref b);
 
 private:
+    // Storage that grows by fixed-size chunks: nothing is moved when it grows, and a run
+    // appended at once stays contiguous (it starts a new chunk when the current one is short).
+    template <class T>
+    class Chunked {
+    public:
+        static constexpr std::uint32_t bits = 16, chunk = 1u << bits;
+        const T& operator[](std::uint32_t i) const { return ptrs_[i >> bits][i & (chunk - 1)]; }
+        std::uint32_t size() const { return size_; }
+        // Appends n items contiguously; returns the index of the first. A run longer than a
+        // chunk gets one allocation spanning several chunk indices.
+        std::uint32_t append(const T* p, std::uint32_t n) {
+            if (size_ + n > ptrs_.size() * chunk) {
+                size_ = static_cast<std::uint32_t>(ptrs_.size() * chunk);   // the rest of this chunk stays unused
+                const std::size_t m = (n + chunk - 1) / chunk;
+                if (m == 0) return size_;
+                owned_.push_back(std::make_unique_for_overwrite<T[]>(m * chunk));
+                for (std::size_t j = 0; j < m; ++j) ptrs_.push_back(owned_.back().get() + j * chunk);
+            }
+            const std::uint32_t at = size_;
+            std::copy(p, p + n, ptrs_[at >> bits] + (at & (chunk - 1)));
+            size_ += n;
+            return at;
+        }
+        const T* at(std::uint32_t i) const { return ptrs_[i >> bits] + (i & (chunk - 1)); }
+        std::size_t bytes() const { return ptrs_.size() * chunk * sizeof(T); }
+
+    private:
+        std::vector<std::unique_ptr<T[]>> owned_;
+        std::vector<T*> ptrs_;   // per chunk index: its start
+        std::uint32_t size_ = 0;
+    };
+
     struct Node {
         std::uint32_t level;
         std::uint32_t first;   // into his_/kids_
@@ -195,10 +228,16 @@ private:
     std::vector<uint128> max_;
     std::vector<std::uint32_t> rank_;
     std::uint32_t last_rank_ = 0;   // the highest rank so far
-    std::vector<Node> nodes_;
-    std::vector<uint128> his_;
-    std::vector<Ref> kids_;
-    std::vector<std::uint32_t> table_;   // unique table: node index + 1, 0 empty
+    Chunked<Node> nodes_;
+    std::uint32_t edges_ = 0;   // edges stored (his_ and kids_ also hold padding)
+    Chunked<uint128> his_;
+    Chunked<Ref> kids_;
+    // Unique table: node index + 1 (0: empty) and the node's hash, so a probe reads the node
+    // only when the hashes agree.
+    struct Slot {
+        std::uint32_t id = 0, hash = 0;
+    };
+    std::vector<Slot> table_;
     std::vector<Entry> cache_;
     std::vector<uint128> stack_his_;
     std::vector<Ref> stack_kids_;
