@@ -2,17 +2,19 @@
 // iptables-save files: one hook compiled into one diagram, then its undecided matches resolved.
 //
 //   rulegap_bench_dd [--hook FORWARD|INPUT|OUTPUT|all] [--order N] [--top|--bottom] [--shared] [--runs N]
-//                    [--corpus] [--digest] [FILE...]
+//                    [--corpus] [--digest] [--cpu] [FILE...]
 //
 // Without files: the TUM snapshots of the shared corpus (RULEGAP_SHARED_DIR); with --corpus,
 // every file RULESETS.txt lists. Per file and hook: rules, parse ms, compile ms (parse
 // excluded), resolve ms, nodes of the compiled diagram (free variables included) and of the
 // resolved one, free variables, nodes in the arena after compiling and after resolving, peak RSS of the process so far.
-// --digest adds a hash of each resolved diagram that does not depend on node numbering (its
+// --cpu times compile and resolve in CPU time of the thread (steadier on a busy machine)
+// instead of elapsed time. --digest adds a hash of each resolved diagram that does not depend on node numbering (its
 // structure, with each terminal read as its final's verdict, rule and reason): two builds
 // evaluate a file the same exactly when their digests agree.
 // Not a test: its figures depend on the machine (docs/packet-set.md records them).
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -34,6 +36,12 @@ namespace {
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double cpu_ms() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
 long peak_rss_mb() {
@@ -121,7 +129,7 @@ std::uint64_t digest(const dd::Manager& m, const eval::CompiledHook& ch, dd::Ref
 int main(int argc, char** argv) {
     std::vector<Hook> hooks = {Hook::forward};
     int order = 0, runs = 1;
-    bool with_digest = false;
+    bool with_digest = false, cpu = false;
     eval::CompileOptions options;
     std::vector<std::string> files;
     for (int i = 1; i < argc; ++i) {
@@ -144,12 +152,14 @@ int main(int argc, char** argv) {
             options.placement = eval::CompileOptions::Placement::top;
         } else if (a == "--shared") {
             options.share_property_variables = true;
+        } else if (a == "--cpu") {
+            cpu = true;
         } else if (a == "--digest") {
             with_digest = true;
         } else if (a == "--corpus") {
             files = all_files();
         } else if (a == "-h" || a == "--help") {
-            std::printf("usage: %s [--hook HOOK|all] [--order N] [--top|--bottom] [--shared] [--runs N] [--corpus] [--digest] [FILE...]\n", argv[0]);
+            std::printf("usage: %s [--hook HOOK|all] [--order N] [--top|--bottom] [--shared] [--runs N] [--corpus] [--digest] [--cpu] [FILE...]\n", argv[0]);
             return 0;
         } else {
             files.push_back(a);
@@ -178,12 +188,14 @@ int main(int argc, char** argv) {
             for (int r = 0; r < runs; ++r) {
                 dd::Space space(order_number(order));
                 t0 = std::chrono::steady_clock::now();
+                double c0 = cpu_ms();
                 eval::CompiledHook ch(space, rs, hook, options);
-                compile_ms.push_back(ms_since(t0));
+                compile_ms.push_back(cpu ? cpu_ms() - c0 : ms_since(t0));
                 arena_compiled = space.manager().node_count();
                 t0 = std::chrono::steady_clock::now();
+                c0 = cpu_ms();
                 dd::Ref resolved = ch.resolve();
-                resolve_ms.push_back(ms_since(t0));
+                resolve_ms.push_back(cpu ? cpu_ms() - c0 : ms_since(t0));
                 raw_nodes = space.manager().size(ch.raw());
                 nodes = space.manager().size(resolved);
                 vars = ch.variables().size();
