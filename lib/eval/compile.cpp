@@ -78,6 +78,7 @@ struct CompiledHook::Impl {
     std::map<std::tuple<int, int, int>, std::uint32_t> mix_ops;
     std::map<std::tuple<int, int, int, Node>, Node> rewrites;
     std::unordered_map<Node, bool> returns_untracked_memo;
+    std::unordered_map<std::uint64_t, bool> merge_changes;   // (d, slot): merge() changes a term of d
 
     Node untracked_set, new_set, has_ports;
 
@@ -349,17 +350,30 @@ struct CompiledHook::Impl {
         return chain_at(rs, st, at.chain).rules[static_cast<std::size_t>(at.rule)];
     }
 
-    // The rest of the traversal, d, with `at` as an accepting decider before it.
+    // The rest of the traversal, d, with `at` as an accepting decider before it. A done term
+    // keeps only the deciders Deciders::pick() can still choose (filter, else other, else
+    // nat), so a decider that cannot be picked changes nothing, and d is returned as it is.
+    static bool takes(const Term& t, int slot) {
+        if (t.kind != Kind::done || t.filter.valid()) return false;
+        if (slot == 0) return true;
+        if (t.other.valid()) return false;
+        return slot == 1 || !t.nat.valid();
+    }
     Node merge(Ref at, Node d) {
         const std::string& table = table_of(rs, h.steps_[static_cast<std::size_t>(at.step)]).name;
         int slot = table == "filter" ? 0 : table == "nat" ? 2 : 1;
+        auto [ct, first] = merge_changes.try_emplace((std::uint64_t{d} << 2) | static_cast<std::uint64_t>(slot), false);
+        if (first)
+            for (std::uint32_t v : m.terminals(d)) ct->second = ct->second || takes(terms[v], slot);
+        if (!ct->second) return d;
         auto [it, fresh] = merge_ops.try_emplace({slot, at.step, at.chain, at.rule}, 0);
         if (fresh) it->second = m.new_op();
         return m.map(it->second, d, [&](std::uint32_t v) {
             Term t = terms[v];
-            if (t.kind == Kind::done) {
-                Ref& r = slot == 0 ? t.filter : slot == 2 ? t.nat : t.other;
-                if (!r.valid()) r = at;   // a later decider of the same kind wins
+            if (takes(t, slot)) {   // a later decider of the same kind wins: only unset ones are set
+                (slot == 0 ? t.filter : slot == 2 ? t.nat : t.other) = at;
+                if (slot <= 1) t.nat = Ref{};
+                if (slot == 0) t.other = Ref{};
             }
             return leaf(t);
         });
