@@ -59,7 +59,11 @@ public:
     // ---- nodes -------------------------------------------------------------------------------
     std::uint32_t level(Ref r) const { return is_terminal(r) ? terminal_level : nodes_[r].level; }
     std::uint32_t edge_count(Ref r) const { return nodes_[r].count; }
-    uint128 edge_hi(Ref r, std::uint32_t i) const { return his_[nodes_[r].first + i]; }
+    uint128 edge_hi(Ref r, std::uint32_t i) const {
+        const Node& n = nodes_[r];
+        if (i + 1 == n.count) return max_[n.level];   // the last bound is the level's maximum, not stored
+        return n.wide ? wide_[n.bounds + i] : uint128{narrow_[n.bounds + i]};
+    }
     Ref edge_child(Ref r, std::uint32_t i) const { return kids_[nodes_[r].first + i]; }
     // The child of r for value v at r's level (r must be a node).
     Ref child_for(Ref r, uint128 v) const;
@@ -140,7 +144,8 @@ private:
         std::uint32_t size() const { return size_; }
         // Appends n items contiguously; returns the index of the first. A run longer than a
         // chunk gets one allocation spanning several chunk indices.
-        std::uint32_t append(const T* p, std::uint32_t n) {
+        template <class S>
+        std::uint32_t append(const S* p, std::uint32_t n) {
             if (size_ + n > ptrs_.size() * chunk) {
                 size_ = static_cast<std::uint32_t>(ptrs_.size() * chunk);   // the rest of this chunk stays unused
                 const std::size_t m = (n + chunk - 1) / chunk;
@@ -149,7 +154,8 @@ private:
                 for (std::size_t j = 0; j < m; ++j) ptrs_.push_back(owned_.back().get() + j * chunk);
             }
             const std::uint32_t at = size_;
-            std::copy(p, p + n, ptrs_[at >> bits] + (at & (chunk - 1)));
+            T* out = ptrs_[at >> bits] + (at & (chunk - 1));
+            for (std::uint32_t i = 0; i < n; ++i) out[i] = static_cast<T>(p[i]);
             size_ += n;
             return at;
         }
@@ -164,8 +170,10 @@ private:
 
     struct Node {
         std::uint32_t level;
-        std::uint32_t first;   // into his_/kids_
-        std::uint32_t count;
+        std::uint32_t first;    // into kids_
+        std::uint32_t bounds;   // into narrow_ or wide_: the upper bounds of all edges but the last
+        std::uint32_t count : 31;
+        std::uint32_t wide : 1;
         std::uint32_t hash;
     };
     struct Entry {
@@ -202,6 +210,8 @@ private:
     }
     Ref make_from_stack(std::uint32_t level, std::size_t mark);
     Ref intern(std::uint32_t level, const uint128* his, const Ref* kids, std::uint32_t n);
+    // The stored bounds of x (all but the last) equal his.
+    bool same_bounds(const Node& x, const uint128* his) const;
     void rehash(std::size_t slots);
     static std::uint32_t hash_of(std::uint32_t level, const uint128* his, const Ref* kids, std::uint32_t n);
 
@@ -229,8 +239,10 @@ private:
     std::vector<std::uint32_t> rank_;
     std::uint32_t last_rank_ = 0;   // the highest rank so far
     Chunked<Node> nodes_;
-    std::uint32_t edges_ = 0;   // edges stored (his_ and kids_ also hold padding)
-    Chunked<uint128> his_;
+    std::uint32_t edges_ = 0;   // edges stored (kids_ also holds padding)
+    // Edge upper bounds: in 64 bits when they all fit (IPv4 addresses, ports, ...), else 128.
+    Chunked<std::uint64_t> narrow_;
+    Chunked<uint128> wide_;
     Chunked<Ref> kids_;
     // Unique table: node index + 1 (0: empty) and the node's hash, so a probe reads the node
     // only when the hashes agree.
