@@ -209,6 +209,20 @@ private:
         stack_kids_.push_back(child);
     }
     Ref make_from_stack(std::uint32_t level, std::size_t mark);
+    // The edges on the stack since `mark` are node r's (an operand of the same level): the
+    // result is r itself, found without hashing.
+    bool stack_is(Ref r, std::size_t mark) const {
+        const std::size_t n = stack_kids_.size() - mark;
+        if (n != nodes_[r].count) return false;
+        for (std::uint32_t i = 0; i < n; ++i)
+            if (stack_kids_[mark + i] != edge_child(r, i) || stack_his_[mark + i] != edge_hi(r, i)) return false;
+        return true;
+    }
+    Ref pop_to(Ref r, std::size_t mark) {
+        stack_his_.resize(mark);
+        stack_kids_.resize(mark);
+        return r;
+    }
     Ref intern(std::uint32_t level, const uint128* his, const Ref* kids, std::uint32_t n);
     // The stored bounds of x (all but the last) equal his.
     bool same_bounds(const Node& x, const uint128* his) const;
@@ -288,7 +302,9 @@ Ref Manager::apply(std::uint32_t op, Ref a, Ref b, F&& tc) {
         if (ha == h) ++ia;
         if (hb == h) ++ib;
     }
-    const Ref out = make_from_stack(l, mark);
+    const Ref out = la == l && stack_is(a, mark)   ? pop_to(a, mark)
+                    : lb == l && stack_is(b, mark) ? pop_to(b, mark)
+                                                   : make_from_stack(l, mark);
     cache_store(op, a, b, 0, out);
     return out;
 }
@@ -330,7 +346,10 @@ Ref Manager::apply3(std::uint32_t op, Ref a, Ref b, Ref c, F&& tc) {
         if (hb == h) ++ib;
         if (hc == h) ++ic;
     }
-    const Ref out = make_from_stack(l, mark);
+    const Ref out = la == l && stack_is(a, mark)   ? pop_to(a, mark)
+                    : lb == l && stack_is(b, mark) ? pop_to(b, mark)
+                    : lc == l && stack_is(c, mark) ? pop_to(c, mark)
+                                                   : make_from_stack(l, mark);
     cache_store(op, a, b, c, out);
     return out;
 }
@@ -346,7 +365,7 @@ Ref Manager::map(std::uint32_t op, Ref a, F&& leaf) {
         const Ref c = map(op, edge_child(a, i), leaf);
         push_edge(mark, h, c);
     }
-    const Ref r = make_from_stack(l, mark);
+    const Ref r = stack_is(a, mark) ? pop_to(a, mark) : make_from_stack(l, mark);
     cache_store(op, a, terminal_level, 0, r);
     return r;
 }
