@@ -119,7 +119,7 @@ Ref Manager::intern(std::uint32_t level, const uint128* his, const Ref* kids, st
     Node node{level, first, bounds, n, wide ? 1u : 0u, h};
     nodes_.append(&node, 1);
     table_[s] = Slot{id + 1, h};
-    if (nodes_.size() * 2 > table_.size()) rehash(table_.size() * 2);
+    if (nodes_.size() * 4 > table_.size() * 3) rehash(table_.size() * 2);   // load at most 3/4
     if (nodes_.size() * 2 > cache_.size() && cache_.size() < max_cache) grow_cache();
     return id;
 }
