@@ -2,14 +2,19 @@
 // iptables-save files: one hook compiled into one diagram, then its undecided matches resolved.
 //
 //   rulegap_bench_dd [--hook FORWARD|INPUT|OUTPUT|all] [--order N] [--top|--bottom] [--shared] [--runs N]
-//                    [--corpus] [FILE...]
+//                    [--corpus] [--digest] [--cpu] [FILE...]
 //
 // Without files: the TUM snapshots of the shared corpus (RULEGAP_SHARED_DIR); with --corpus,
 // every file RULESETS.txt lists. Per file and hook: rules, parse ms, compile ms (parse
 // excluded), resolve ms, nodes of the compiled diagram (free variables included) and of the
-// resolved one, free variables, nodes in the arena, peak RSS of the process so far.
+// resolved one, free variables, nodes in the arena after compiling and after resolving, peak RSS of the process so far.
+// --cpu times compile and resolve in CPU time of the thread (steadier on a busy machine)
+// instead of elapsed time. --digest adds a hash of each resolved diagram that does not depend on node numbering (its
+// structure, with each terminal read as its final's verdict, rule and reason): two builds
+// evaluate a file the same exactly when their digests agree.
 // Not a test: its figures depend on the machine (docs/packet-set.md records them).
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "lib/eval/compile.hpp"
@@ -30,6 +36,12 @@ namespace {
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double cpu_ms() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
 long peak_rss_mb() {
@@ -84,11 +96,40 @@ dd::FieldOrder order_number(int n) {
     }
 }
 
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdull;
+}
+
+std::uint64_t digest(const dd::Manager& m, const eval::CompiledHook& ch, dd::Ref root) {
+    std::unordered_map<dd::Ref, std::uint64_t> memo;
+    auto rec = [&](auto&& self, dd::Ref r) -> std::uint64_t {
+        if (dd::is_terminal(r)) {
+            const eval::Final& f = ch.finals()[dd::terminal_value(r)];
+            std::uint64_t h = mix(mix(mix(mix(1, static_cast<std::uint64_t>(f.verdict)), static_cast<std::uint64_t>(f.by.step)),
+                                      static_cast<std::uint64_t>(f.by.chain)),
+                                  static_cast<std::uint64_t>(f.by.rule));
+            return mix(h, std::hash<std::string>{}(f.reason));
+        }
+        if (auto it = memo.find(r); it != memo.end()) return it->second;
+        std::uint64_t h = mix(2, m.level(r));
+        for (std::uint32_t i = 0; i < m.edge_count(r); ++i) {
+            h = mix(h, static_cast<std::uint64_t>(m.edge_hi(r, i)));
+            h = mix(h, static_cast<std::uint64_t>(m.edge_hi(r, i) >> 64));
+            h = mix(h, self(self, m.edge_child(r, i)));
+        }
+        memo.emplace(r, h);
+        return h;
+    };
+    return rec(rec, root);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::vector<Hook> hooks = {Hook::forward};
     int order = 0, runs = 1;
+    bool with_digest = false, cpu = false;
     eval::CompileOptions options;
     std::vector<std::string> files;
     for (int i = 1; i < argc; ++i) {
@@ -111,10 +152,14 @@ int main(int argc, char** argv) {
             options.placement = eval::CompileOptions::Placement::top;
         } else if (a == "--shared") {
             options.share_property_variables = true;
+        } else if (a == "--cpu") {
+            cpu = true;
+        } else if (a == "--digest") {
+            with_digest = true;
         } else if (a == "--corpus") {
             files = all_files();
         } else if (a == "-h" || a == "--help") {
-            std::printf("usage: %s [--hook HOOK|all] [--order N] [--top|--bottom] [--shared] [--runs N] [--corpus] [FILE...]\n", argv[0]);
+            std::printf("usage: %s [--hook HOOK|all] [--order N] [--top|--bottom] [--shared] [--runs N] [--corpus] [--digest] [--cpu] [FILE...]\n", argv[0]);
             return 0;
         } else {
             files.push_back(a);
@@ -125,8 +170,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "no files given and no corpus found\n");
         return 2;
     }
-    std::printf("%-42s %-7s %6s %8s %10s %10s %9s %9s %5s %9s %7s\n", "file", "hook", "rules", "parse_ms", "compile_ms",
-                "resolve_ms", "raw_nodes", "nodes", "vars", "arena", "rss_mb");
+    std::printf("%-42s %-7s %6s %8s %10s %10s %9s %9s %5s %9s %9s %7s\n", "file", "hook", "rules", "parse_ms", "compile_ms",
+                "resolve_ms", "raw_nodes", "nodes", "vars", "arena_c", "arena", "rss_mb");
     double total_parse = 0, total_eval = 0;
     for (const std::string& file : files) {
         auto t0 = std::chrono::steady_clock::now();
@@ -138,27 +183,33 @@ int main(int argc, char** argv) {
             for (const Chain& c : t.chains) rules += c.rules.size();
         for (Hook hook : hooks) {
             std::vector<double> compile_ms, resolve_ms;
-            std::size_t raw_nodes = 0, nodes = 0, vars = 0, arena = 0;
+            std::size_t raw_nodes = 0, nodes = 0, vars = 0, arena = 0, arena_compiled = 0;
+            std::uint64_t dig = 0;
             for (int r = 0; r < runs; ++r) {
                 dd::Space space(order_number(order));
                 t0 = std::chrono::steady_clock::now();
+                double c0 = cpu_ms();
                 eval::CompiledHook ch(space, rs, hook, options);
-                compile_ms.push_back(ms_since(t0));
+                compile_ms.push_back(cpu ? cpu_ms() - c0 : ms_since(t0));
+                arena_compiled = space.manager().node_count();
                 t0 = std::chrono::steady_clock::now();
+                c0 = cpu_ms();
                 dd::Ref resolved = ch.resolve();
-                resolve_ms.push_back(ms_since(t0));
+                resolve_ms.push_back(cpu ? cpu_ms() - c0 : ms_since(t0));
                 raw_nodes = space.manager().size(ch.raw());
                 nodes = space.manager().size(resolved);
                 vars = ch.variables().size();
                 arena = space.manager().node_count();
+                if (with_digest) dig = digest(space.manager(), ch, resolved);
             }
             std::sort(compile_ms.begin(), compile_ms.end());
             std::sort(resolve_ms.begin(), resolve_ms.end());
             double c = compile_ms[compile_ms.size() / 2], rv = resolve_ms[resolve_ms.size() / 2];
             total_eval += c + rv;
-            std::printf("%-42s %-7s %6zu %8.1f %10.1f %10.1f %9zu %9zu %5zu %9zu %7ld\n",
+            std::printf("%-42s %-7s %6zu %8.1f %10.1f %10.1f %9zu %9zu %5zu %9zu %9zu %7ld\n",
                         fs::path(file).filename().string().c_str(), std::string(to_string(hook)).c_str(), rules, parse, c,
-                        rv, raw_nodes, nodes, vars, arena, peak_rss_mb());
+                        rv, raw_nodes, nodes, vars, arena_compiled, arena, peak_rss_mb());
+            if (with_digest) std::printf("  digest %016llx\n", static_cast<unsigned long long>(dig));
             std::fflush(stdout);
         }
     }

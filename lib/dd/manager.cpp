@@ -25,7 +25,7 @@ Manager::Manager(std::vector<uint128> level_max, std::uint32_t first_rank, std::
     : max_(std::move(level_max)) {
     for (std::size_t i = 0; i < max_.size(); ++i) rank_.push_back(first_rank + rank_step * static_cast<std::uint32_t>(i));
     last_rank_ = rank_.empty() ? 0 : rank_.back();
-    table_.assign(initial_table, 0);
+    table_.assign(initial_table, Slot{});
     cache_.assign(initial_cache, Entry{});
     op_and_ = new_op();
     op_or_ = new_op();
@@ -45,10 +45,18 @@ std::uint32_t Manager::add_level(uint128 max, std::uint32_t rank) {
 
 Ref Manager::child_for(Ref r, uint128 v) const {
     const Node& n = nodes_[r];
-    const uint128* b = his_.data() + n.first;
-    const uint128* e = b + n.count;
-    const uint128* it = std::lower_bound(b, e, v);
-    return kids_[n.first + static_cast<std::uint32_t>(it - b)];
+    const std::uint32_t stored = n.count - 1;   // bounds stored; the last edge takes the rest
+    std::uint32_t i;
+    if (n.wide) {
+        const uint128* b = wide_.at(n.bounds);
+        i = static_cast<std::uint32_t>(std::lower_bound(b, b + stored, v) - b);
+    } else if (v > ~std::uint64_t{0}) {
+        i = stored;
+    } else {
+        const std::uint64_t* b = narrow_.at(n.bounds);
+        i = static_cast<std::uint32_t>(std::lower_bound(b, b + stored, static_cast<std::uint64_t>(v)) - b);
+    }
+    return kids_[n.first + i];
 }
 
 std::uint32_t Manager::hash_of(std::uint32_t level, const uint128* his, const Ref* kids, std::uint32_t n) {
@@ -62,12 +70,14 @@ std::uint32_t Manager::hash_of(std::uint32_t level, const uint128* his, const Re
 }
 
 void Manager::rehash(std::size_t slots) {
-    table_.assign(slots, 0);
+    std::vector<Slot> old(slots);
+    old.swap(table_);
     const std::size_t mask = slots - 1;
-    for (std::uint32_t i = 0; i < nodes_.size(); ++i) {
-        std::size_t s = nodes_[i].hash & mask;
-        while (table_[s] != 0) s = (s + 1) & mask;
-        table_[s] = i + 1;
+    for (const Slot& e : old) {
+        if (e.id == 0) continue;
+        std::size_t s = e.hash & mask;
+        while (table_[s].id != 0) s = (s + 1) & mask;
+        table_[s] = e;
     }
 }
 
@@ -77,25 +87,39 @@ void Manager::grow_cache() {
     if (want > cache_.size()) cache_.assign(want, Entry{});   // a lossy cache: dropping is fine
 }
 
+bool Manager::same_bounds(const Node& x, const uint128* his) const {
+    const std::uint32_t stored = x.count - 1;
+    if (x.wide) return std::equal(his, his + stored, wide_.at(x.bounds));
+    const std::uint64_t* b = narrow_.at(x.bounds);
+    for (std::uint32_t i = 0; i < stored; ++i)
+        if (his[i] != b[i]) return false;
+    return true;
+}
+
 Ref Manager::intern(std::uint32_t level, const uint128* his, const Ref* kids, std::uint32_t n) {
     if (n == 1) return kids[0];
     const std::uint32_t h = hash_of(level, his, kids, n);
     std::size_t mask = table_.size() - 1;
     std::size_t s = h & mask;
-    while (std::uint32_t e = table_[s]) {
-        const Node& x = nodes_[e - 1];
-        if (x.hash == h && x.level == level && x.count == n &&
-            std::equal(his, his + n, his_.begin() + x.first) && std::equal(kids, kids + n, kids_.begin() + x.first))
-            return e - 1;
+    while (const std::uint32_t e = table_[s].id) {
+        if (table_[s].hash == h) {
+            const Node& x = nodes_[e - 1];
+            if (x.level == level && x.count == n && std::equal(kids, kids + n, kids_.at(x.first)) && same_bounds(x, his))
+                return e - 1;
+        }
         s = (s + 1) & mask;
     }
     assert(nodes_.size() < terminal_bit - 1);
     const auto id = static_cast<std::uint32_t>(nodes_.size());
-    nodes_.push_back(Node{level, static_cast<std::uint32_t>(his_.size()), n, h});
-    his_.insert(his_.end(), his, his + n);
-    kids_.insert(kids_.end(), kids, kids + n);
-    table_[s] = id + 1;
-    if (nodes_.size() * 2 > table_.size()) rehash(table_.size() * 2);
+    const std::uint32_t first = kids_.append(kids, n);
+    bool wide = false;
+    for (std::uint32_t i = 0; i + 1 < n; ++i) wide = wide || his[i] > ~std::uint64_t{0};
+    const std::uint32_t bounds = wide ? wide_.append(his, n - 1) : narrow_.append(his, n - 1);
+    edges_ += n;
+    Node node{level, first, bounds, n, wide ? 1u : 0u, h};
+    nodes_.append(&node, 1);
+    table_[s] = Slot{id + 1, h};
+    if (nodes_.size() * 4 > table_.size() * 3) rehash(table_.size() * 2);   // load at most 3/4
     if (nodes_.size() * 2 > cache_.size() && cache_.size() < max_cache) grow_cache();
     return id;
 }
@@ -161,8 +185,7 @@ std::size_t Manager::size(std::span<const Ref> roots) const {
 }
 
 std::size_t Manager::memory() const {
-    return nodes_.capacity() * sizeof(Node) + his_.capacity() * sizeof(uint128) + kids_.capacity() * sizeof(Ref) +
-           table_.capacity() * sizeof(std::uint32_t) + cache_.capacity() * sizeof(Entry);
+    return nodes_.bytes() + narrow_.bytes() + wide_.bytes() + kids_.bytes() + table_.capacity() * sizeof(Slot) + cache_.capacity() * sizeof(Entry);
 }
 
 std::optional<Ref> Manager::and_case(Ref a, Ref b) {

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <unordered_map>
@@ -58,7 +59,11 @@ public:
     // ---- nodes -------------------------------------------------------------------------------
     std::uint32_t level(Ref r) const { return is_terminal(r) ? terminal_level : nodes_[r].level; }
     std::uint32_t edge_count(Ref r) const { return nodes_[r].count; }
-    uint128 edge_hi(Ref r, std::uint32_t i) const { return his_[nodes_[r].first + i]; }
+    uint128 edge_hi(Ref r, std::uint32_t i) const {
+        const Node& n = nodes_[r];
+        if (i + 1 == n.count) return max_[n.level];   // the last bound is the level's maximum, not stored
+        return n.wide ? wide_[n.bounds + i] : uint128{narrow_[n.bounds + i]};
+    }
     Ref edge_child(Ref r, std::uint32_t i) const { return kids_[nodes_[r].first + i]; }
     // The child of r for value v at r's level (r must be a node).
     Ref child_for(Ref r, uint128 v) const;
@@ -71,7 +76,7 @@ public:
 
     // Nodes made so far (the arena; nothing is freed before the Manager goes).
     std::size_t node_count() const { return nodes_.size(); }
-    std::size_t edge_total() const { return his_.size(); }
+    std::size_t edge_total() const { return edges_; }
     // Nodes reachable from the roots (terminals not counted).
     std::size_t size(std::span<const Ref> roots) const;
     std::size_t size(Ref root) const { return size(std::span<const Ref>(&root, 1)); }
@@ -129,10 +134,46 @@ public:
     static std::optional<Ref> or_case(Ref a, Ref b);
 
 private:
+    // Storage that grows by fixed-size chunks: nothing is moved when it grows, and a run
+    // appended at once stays contiguous (it starts a new chunk when the current one is short).
+    template <class T>
+    class Chunked {
+    public:
+        static constexpr std::uint32_t bits = 16, chunk = 1u << bits;
+        const T& operator[](std::uint32_t i) const { return ptrs_[i >> bits][i & (chunk - 1)]; }
+        std::uint32_t size() const { return size_; }
+        // Appends n items contiguously; returns the index of the first. A run longer than a
+        // chunk gets one allocation spanning several chunk indices.
+        template <class S>
+        std::uint32_t append(const S* p, std::uint32_t n) {
+            if (size_ + n > ptrs_.size() * chunk) {
+                size_ = static_cast<std::uint32_t>(ptrs_.size() * chunk);   // the rest of this chunk stays unused
+                const std::size_t m = (n + chunk - 1) / chunk;
+                if (m == 0) return size_;
+                owned_.push_back(std::make_unique_for_overwrite<T[]>(m * chunk));
+                for (std::size_t j = 0; j < m; ++j) ptrs_.push_back(owned_.back().get() + j * chunk);
+            }
+            const std::uint32_t at = size_;
+            T* out = ptrs_[at >> bits] + (at & (chunk - 1));
+            for (std::uint32_t i = 0; i < n; ++i) out[i] = static_cast<T>(p[i]);
+            size_ += n;
+            return at;
+        }
+        const T* at(std::uint32_t i) const { return ptrs_[i >> bits] + (i & (chunk - 1)); }
+        std::size_t bytes() const { return ptrs_.size() * chunk * sizeof(T); }
+
+    private:
+        std::vector<std::unique_ptr<T[]>> owned_;
+        std::vector<T*> ptrs_;   // per chunk index: its start
+        std::uint32_t size_ = 0;
+    };
+
     struct Node {
         std::uint32_t level;
-        std::uint32_t first;   // into his_/kids_
-        std::uint32_t count;
+        std::uint32_t first;    // into kids_
+        std::uint32_t bounds;   // into narrow_ or wide_: the upper bounds of all edges but the last
+        std::uint32_t count : 31;
+        std::uint32_t wide : 1;
         std::uint32_t hash;
     };
     struct Entry {
@@ -168,7 +209,23 @@ private:
         stack_kids_.push_back(child);
     }
     Ref make_from_stack(std::uint32_t level, std::size_t mark);
+    // The edges on the stack since `mark` are node r's (an operand of the same level): the
+    // result is r itself, found without hashing.
+    bool stack_is(Ref r, std::size_t mark) const {
+        const std::size_t n = stack_kids_.size() - mark;
+        if (n != nodes_[r].count) return false;
+        for (std::uint32_t i = 0; i < n; ++i)
+            if (stack_kids_[mark + i] != edge_child(r, i) || stack_his_[mark + i] != edge_hi(r, i)) return false;
+        return true;
+    }
+    Ref pop_to(Ref r, std::size_t mark) {
+        stack_his_.resize(mark);
+        stack_kids_.resize(mark);
+        return r;
+    }
     Ref intern(std::uint32_t level, const uint128* his, const Ref* kids, std::uint32_t n);
+    // The stored bounds of x (all but the last) equal his.
+    bool same_bounds(const Node& x, const uint128* his) const;
     void rehash(std::size_t slots);
     static std::uint32_t hash_of(std::uint32_t level, const uint128* his, const Ref* kids, std::uint32_t n);
 
@@ -195,10 +252,18 @@ private:
     std::vector<uint128> max_;
     std::vector<std::uint32_t> rank_;
     std::uint32_t last_rank_ = 0;   // the highest rank so far
-    std::vector<Node> nodes_;
-    std::vector<uint128> his_;
-    std::vector<Ref> kids_;
-    std::vector<std::uint32_t> table_;   // unique table: node index + 1, 0 empty
+    Chunked<Node> nodes_;
+    std::uint32_t edges_ = 0;   // edges stored (kids_ also holds padding)
+    // Edge upper bounds: in 64 bits when they all fit (IPv4 addresses, ports, ...), else 128.
+    Chunked<std::uint64_t> narrow_;
+    Chunked<uint128> wide_;
+    Chunked<Ref> kids_;
+    // Unique table: node index + 1 (0: empty) and the node's hash, so a probe reads the node
+    // only when the hashes agree.
+    struct Slot {
+        std::uint32_t id = 0, hash = 0;
+    };
+    std::vector<Slot> table_;
     std::vector<Entry> cache_;
     std::vector<uint128> stack_his_;
     std::vector<Ref> stack_kids_;
@@ -237,7 +302,9 @@ Ref Manager::apply(std::uint32_t op, Ref a, Ref b, F&& tc) {
         if (ha == h) ++ia;
         if (hb == h) ++ib;
     }
-    const Ref out = make_from_stack(l, mark);
+    const Ref out = la == l && stack_is(a, mark)   ? pop_to(a, mark)
+                    : lb == l && stack_is(b, mark) ? pop_to(b, mark)
+                                                   : make_from_stack(l, mark);
     cache_store(op, a, b, 0, out);
     return out;
 }
@@ -279,7 +346,10 @@ Ref Manager::apply3(std::uint32_t op, Ref a, Ref b, Ref c, F&& tc) {
         if (hb == h) ++ib;
         if (hc == h) ++ic;
     }
-    const Ref out = make_from_stack(l, mark);
+    const Ref out = la == l && stack_is(a, mark)   ? pop_to(a, mark)
+                    : lb == l && stack_is(b, mark) ? pop_to(b, mark)
+                    : lc == l && stack_is(c, mark) ? pop_to(c, mark)
+                                                   : make_from_stack(l, mark);
     cache_store(op, a, b, c, out);
     return out;
 }
@@ -295,7 +365,7 @@ Ref Manager::map(std::uint32_t op, Ref a, F&& leaf) {
         const Ref c = map(op, edge_child(a, i), leaf);
         push_edge(mark, h, c);
     }
-    const Ref r = make_from_stack(l, mark);
+    const Ref r = stack_is(a, mark) ? pop_to(a, mark) : make_from_stack(l, mark);
     cache_store(op, a, terminal_level, 0, r);
     return r;
 }

@@ -69,13 +69,16 @@ struct CompiledHook::Impl {
     std::vector<std::vector<std::vector<Node>>> rule_vars;  // per rule: its variables' conjunction
     std::map<std::string, std::uint32_t> shared;            // (module, reason) -> variable index
     std::vector<std::uint32_t> var_of_level;                // level - packet levels -> variable
-    std::vector<std::uint32_t> combine_ops;                 // per variable
 
-    std::uint32_t op_seq, op_untrack, op_step, op_verdict, op_agree;
+    std::uint32_t op_seq, op_untrack, op_step, op_verdict, op_agree, op_vres, op_differ, op_both_unknown;
+    std::vector<Node> vres_memo;   // per raw node: vres, no_var when not known yet
+    std::vector<Node> zres_memo;   // per raw node: zres, no_var when not known yet
+    std::vector<Node> bad_memo;    // per variable: its bad() terminal
     std::map<std::tuple<int, int, int, int>, std::uint32_t> merge_ops;
     std::map<std::tuple<int, int, int>, std::uint32_t> mix_ops;
     std::map<std::tuple<int, int, int, Node>, Node> rewrites;
     std::unordered_map<Node, bool> returns_untracked_memo;
+    std::unordered_map<std::uint64_t, bool> merge_changes;   // (d, slot): merge() changes a term of d
 
     Node untracked_set, new_set, has_ports;
 
@@ -86,6 +89,9 @@ struct CompiledHook::Impl {
         op_step = m.new_op();
         op_verdict = m.new_op();
         op_agree = m.new_op();
+        op_vres = m.new_op();
+        op_differ = m.new_op();
+        op_both_unknown = m.new_op();
         untracked_set = s.test(Field::state, Interval{4, 4});
         new_set = s.test(Field::state, Interval{0, 0});
         std::vector<Interval> ports;
@@ -181,7 +187,6 @@ struct CompiledHook::Impl {
         v.shared = is_shared;
         var_of_level.resize(v.level - dd::Space::packet_levels + 1, no_var);
         var_of_level[v.level - dd::Space::packet_levels] = static_cast<std::uint32_t>(h.vars_.size());
-        combine_ops.push_back(m.new_op());
         h.vars_.push_back(std::move(v));
         Interval yes{1, 1};
         return m.select(h.vars_.back().level, {&yes, 1}, dd::one, dd::zero);
@@ -352,17 +357,30 @@ struct CompiledHook::Impl {
         return chain_at(rs, st, at.chain).rules[static_cast<std::size_t>(at.rule)];
     }
 
-    // The rest of the traversal, d, with `at` as an accepting decider before it.
+    // The rest of the traversal, d, with `at` as an accepting decider before it. A done term
+    // keeps only the deciders Deciders::pick() can still choose (filter, else other, else
+    // nat), so a decider that cannot be picked changes nothing, and d is returned as it is.
+    static bool takes(const Term& t, int slot) {
+        if (t.kind != Kind::done || t.filter.valid()) return false;
+        if (slot == 0) return true;
+        if (t.other.valid()) return false;
+        return slot == 1 || !t.nat.valid();
+    }
     Node merge(Ref at, Node d) {
         const std::string& table = table_of(rs, h.steps_[static_cast<std::size_t>(at.step)]).name;
         int slot = table == "filter" ? 0 : table == "nat" ? 2 : 1;
+        auto [ct, first] = merge_changes.try_emplace((std::uint64_t{d} << 2) | static_cast<std::uint64_t>(slot), false);
+        if (first)
+            for (std::uint32_t v : m.terminals(d)) ct->second = ct->second || takes(terms[v], slot);
+        if (!ct->second) return d;
         auto [it, fresh] = merge_ops.try_emplace({slot, at.step, at.chain, at.rule}, 0);
         if (fresh) it->second = m.new_op();
         return m.map(it->second, d, [&](std::uint32_t v) {
             Term t = terms[v];
-            if (t.kind == Kind::done) {
-                Ref& r = slot == 0 ? t.filter : slot == 2 ? t.nat : t.other;
-                if (!r.valid()) r = at;   // a later decider of the same kind wins
+            if (takes(t, slot)) {   // a later decider of the same kind wins: only unset ones are set
+                (slot == 0 ? t.filter : slot == 2 ? t.nat : t.other) = at;
+                if (slot <= 1) t.nat = Ref{};
+                if (slot == 0) t.other = Ref{};
             }
             return leaf(t);
         });
@@ -496,42 +514,134 @@ struct CompiledHook::Impl {
     }
 
     // Terminals become finals; each variable's two branches are compared as explain() compares
-    // a fork with its walk.
-    Node resolve(Node g) {
-        std::unordered_map<Node, Node> memo_r;
-        auto rec = [&](auto&& self, Node n) -> Node {
-            if (dd::is_terminal(n)) return dd::terminal(final_of(term(n)));
-            auto it = memo_r.find(n);
-            if (it != memo_r.end()) return it->second;
-            Node out;
-            const std::uint32_t l = m.level(n);
-            if (!dd::Space::is_variable(l)) {
-                std::vector<uint128> his;
-                std::vector<Node> kids;
-                for (std::uint32_t i = 0; i < m.edge_count(n); ++i) {
-                    uint128 hi = m.edge_hi(n, i);
-                    Node c = self(self, m.edge_child(n, i));
-                    his.push_back(hi);
-                    kids.push_back(c);
+    // a fork with its walk: at variable v with branches w (v false) and f (v true),
+    //   res(v) = verdict(res(w)) == verdict(res(f)) ? res(w) : bad(v).
+    // The verdicts alone resolve the same way over four terminals (bad(v) is unknown):
+    //   vres(v) = vres(w) == vres(f) ? vres(w) : unknown,  and verdict(res(n)) = vres(n).
+    // Where vres(n) is not unknown, every assignment gives that verdict, and res(n) is zres(n):
+    // the outcome with every variable false. So res(v) is bad(v) where vres(w) != vres(f),
+    // res(w) where both are unknown, and zres(w) elsewhere. resolve_in(n, care) is res(n) on
+    // `care` and zres(n) elsewhere (an exact function, sharing zres's nodes): at v it is
+    //   ite(care & vres(w) != vres(f), bad(v), resolve_in(w, care & both unknown)).
+    // The root's care set is every packet. res(f) and the verdict-decided parts of res(w)
+    // are never built.
+    static Verdict verdict_of(const Term& t) {
+        switch (t.kind) {
+            case Kind::done: return Verdict::accept;
+            case Kind::drop: return Verdict::drop;
+            case Kind::reject: return Verdict::reject;
+            default: return Verdict::unknown;
+        }
+    }
+
+    // The packet levels of n rebuilt with children f(child) (n is not a terminal).
+    template <class F>
+    Node rebuild(Node n, F&& f) {
+        std::vector<uint128> his;
+        std::vector<Node> kids;
+        for (std::uint32_t i = 0; i < m.edge_count(n); ++i) {
+            his.push_back(m.edge_hi(n, i));
+            kids.push_back(f(m.edge_child(n, i)));
+        }
+        return m.make(m.level(n), his, kids);
+    }
+
+    Node zres(Node n) {
+        if (dd::is_terminal(n)) return dd::terminal(final_of(term(n)));
+        if (n >= zres_memo.size()) zres_memo.resize(m.node_count(), no_var);
+        if (zres_memo[n] != no_var) return zres_memo[n];
+        const Node out = dd::Space::is_variable(m.level(n)) ? zres(m.child_for(n, 0)) : rebuild(n, [&](Node c) { return zres(c); });
+        zres_memo[n] = out;
+        return out;
+    }
+
+    Node vres(Node n) {
+        if (dd::is_terminal(n)) return dd::terminal(static_cast<std::uint32_t>(verdict_of(term(n))));
+        if (n >= vres_memo.size()) vres_memo.resize(m.node_count(), no_var);
+        if (vres_memo[n] != no_var) return vres_memo[n];
+        Node out;
+        if (!dd::Space::is_variable(m.level(n))) {
+            out = rebuild(n, [&](Node c) { return vres(c); });
+        } else {
+            out = m.apply(op_vres, vres(m.child_for(n, 0)), vres(m.child_for(n, 1)), [](Node x, Node y) -> std::optional<Node> {
+                if (x == y) return x;
+                if (dd::is_terminal(x) && dd::is_terminal(y)) return dd::terminal(static_cast<std::uint32_t>(Verdict::unknown));
+                return std::nullopt;
+            });
+        }
+        vres_memo[n] = out;
+        return out;
+    }
+
+    Node bad_of(std::uint32_t vi) {
+        if (bad_memo.size() < h.vars_.size()) bad_memo.resize(h.vars_.size(), no_var);
+        if (bad_memo[vi] == no_var) {
+            const Variable& var = h.vars_[vi];
+            bad_memo[vi] = dd::terminal(final_id(Verdict::unknown, var.at, undecided_reason(rs, rule_at(var.at), var.module, var.reason)));
+        }
+        return bad_memo[vi];
+    }
+
+    Node resolve_in(Node n, Node care, std::unordered_map<std::uint64_t, Node>& memo) {
+        if (care == dd::zero || dd::is_terminal(n)) return zres(n);
+        const std::uint64_t key = (std::uint64_t{n} << 32) | care;
+        if (auto it = memo.find(key); it != memo.end()) return it->second;
+        Node out;
+        const std::uint32_t rn = m.rank_of(n), rc = m.rank_of(care);
+        if (rn < rc && dd::Space::is_variable(m.level(n))) {
+            const std::uint32_t vi = var_of_level[m.level(n) - dd::Space::packet_levels];
+            const Node w = m.child_for(n, 0);
+            const Node vw = vres(w), vf = vres(m.child_for(n, 1));
+            const Node unknown_v = dd::terminal(static_cast<std::uint32_t>(Verdict::unknown));
+            const Node differ = m.apply(op_differ, vw, vf, [](Node x, Node y) -> std::optional<Node> {
+                if (x == y) return dd::zero;
+                if (dd::is_terminal(x) && dd::is_terminal(y)) return dd::one;
+                return std::nullopt;
+            });
+            const Node both_unknown = m.apply(op_both_unknown, vw, vf, [&](Node x, Node y) -> std::optional<Node> {
+                if (dd::is_terminal(x) && x != unknown_v) return dd::zero;
+                if (dd::is_terminal(y) && y != unknown_v) return dd::zero;
+                if (x == unknown_v && y == unknown_v) return dd::one;
+                return std::nullopt;
+            });
+            const Node bad_at = m.intersect(care, differ);
+            const Node rest = resolve_in(w, m.intersect(care, both_unknown), memo);
+            out = bad_at == dd::zero ? rest : m.ite(bad_at, bad_of(vi), rest);
+        } else {
+            // Both split at the top packet level.
+            const std::uint32_t l = rn <= rc ? m.level(n) : m.level(care);
+            const bool on_n = rn <= rc, on_c = rc <= rn;
+            const uint128 top = m.level_max(l);
+            std::vector<uint128> his;
+            std::vector<Node> kids;
+            std::uint32_t in = 0, ic = 0;
+            for (;;) {
+                uint128 hn = top, hc = top;
+                Node cn = n, cc = care;
+                if (on_n) {
+                    hn = m.edge_hi(n, in);
+                    cn = m.edge_child(n, in);
                 }
-                out = m.make(l, his, kids);
-            } else {
-                const std::uint32_t vi = var_of_level[l - dd::Space::packet_levels];
-                const Variable& var = h.vars_[vi];
-                Node walk = self(self, m.child_for(n, 0));
-                Node fire = self(self, m.child_for(n, 1));
-                Node bad = dd::terminal(final_id(Verdict::unknown, var.at,
-                                                 undecided_reason(rs, rule_at(var.at), var.module, var.reason)));
-                out = m.apply(combine_ops[vi], walk, fire, [&](Node x, Node y) -> std::optional<Node> {
-                    if (x == y) return x;
-                    if (!dd::is_terminal(x) || !dd::is_terminal(y)) return std::nullopt;
-                    return h.finals_[dd::terminal_value(x)].verdict == h.finals_[dd::terminal_value(y)].verdict ? x : bad;
-                });
+                if (on_c) {
+                    hc = m.edge_hi(care, ic);
+                    cc = m.edge_child(care, ic);
+                }
+                const uint128 hi = hn < hc ? hn : hc;
+                his.push_back(hi);
+                kids.push_back(resolve_in(cn, cc, memo));
+                if (hi == top) break;
+                if (hn == hi) ++in;
+                if (hc == hi) ++ic;
             }
-            memo_r.emplace(n, out);
-            return out;
-        };
-        return rec(rec, g);
+            out = m.make(l, his, kids);
+        }
+        memo.emplace(key, out);
+        return out;
+    }
+
+    Node resolve(Node g) {
+        std::unordered_map<std::uint64_t, Node> memo;
+        return resolve_in(g, dd::one, memo);
     }
 };
 
