@@ -148,7 +148,13 @@ private:
 dd::Ref widen(dd::Space& s, dd::Ref set) {
     dd::Manager& m = s.manager();
     dd::Ref out = dd::zero;
+    const std::vector<Interval> families = s.values(set, Field::family);
+    const std::vector<Interval> protocols = s.values(set, Field::protocol);
+    auto meets = [](const std::vector<Interval>& v, const Interval& i) {
+        return std::any_of(v.begin(), v.end(), [&](const Interval& x) { return x.lo <= i.hi && i.lo <= x.hi; });
+    };
     for (const detail::Box& u : detail::universe()) {
+        if (!meets(families, u.dim[idx(Field::family)]) || !meets(protocols, u.dim[idx(Field::protocol)])) continue;
         dd::Ref piece = m.intersect(set, m.intersect(s.test(Field::family, u.dim[idx(Field::family)]),
                                                      s.test(Field::protocol, u.dim[idx(Field::protocol)])));
         if (piece == dd::zero) continue;
@@ -158,6 +164,8 @@ dd::Ref widen(dd::Space& s, dd::Ref set) {
             if (!detail::applies(kind, f)) piece = m.exists(piece, s.level(f));
         if (family == 4)
             for (Field f : {Field::src_addr, Field::dst_addr}) {
+                const std::vector<Interval> v = s.values(piece, f);
+                if (v.empty() || v.back().hi < 0xffffffffu) continue;   // nothing reaches the top
                 dd::Ref top = m.cofactor(piece, s.level(f), 0xffffffffu);
                 piece = m.ite(s.test(f, Interval{uint128{0xffffffffu} + 1, field_max(f)}), top, piece);
             }
