@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake make pkg-config
+  g++ cmake make pkg-config libasan8 libubsan1 libtsan2
   libboost-dev libboost-graph-dev
   libfmt-dev doctest-dev libpugixml-dev nlohmann-json3-dev libcli11-dev libhivex-dev
   iptables iproute2 conntrack python3

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds with warnings as errors, runs every test
 # under AddressSanitizer + UndefinedBehaviorSanitizer (scripts/sanitize.sh: unit, CLI and
-# hostile-input tests), then every test, system tests included, on the normal build.
+# hostile-input tests), the thread tests under ThreadSanitizer (scripts/tsan.sh), then every
+# test, system tests included, on the normal build.
 # Usage: bash scripts/test.sh            (from anywhere; builds into <repo>/build)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -11,4 +12,5 @@ bash scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRULEGAP_WERROR=ON >/dev/null
 cmake --build build -j2
 bash scripts/sanitize.sh
+bash scripts/tsan.sh
 ctest --test-dir build --output-on-failure -j2

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The tests of code that runs on several threads, under ThreadSanitizer: builds the unit tests
-# into <repo>/build-tsan and runs the thread test cases (packet sets in two spaces and in one shared space, two evaluations at once, the
-# iptables reader's threads, the workers). A data race fails the run.
+# into <repo>/build-tsan and runs the thread test cases (packet sets in two spaces and in one
+# shared space, two evaluations at once, the iptables reader's threads, the workers). A data
+# race fails the run.
 # Usage: bash scripts/tsan.sh          CXX=clang++-14 to build with clang instead of g++
 #        TSAN_JOBS (default 2)
 set -euo pipefail
