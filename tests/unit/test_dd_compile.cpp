@@ -108,24 +108,29 @@ struct Values {
     }
 };
 
+// `rulesets` random rulesets from `make`, each compiled for a random hook, against explain() on
+// `packets` random packets each.
+void compare_random(Rng& g, int rulesets, int packets, Ruleset (*make)(Rng&), Tally& t) {
+    for (int n = 0; n < rulesets; ++n) {
+        Ruleset rs = make(g);
+        Hook hook = static_cast<Hook>(g.below(3));
+        dd::Space space;
+        eval::CompiledHook ch(space, rs, hook);
+        dd::Ref resolved = ch.resolve();
+        INFO("ruleset #" << n);
+        for (int i = 0; i < packets; ++i)
+            if (!compare(hook, ch, resolved, random_packet(g), t, [&](const Packet& q) { return explain(rs, hook, q); }))
+                break;
+    }
+}
+
 }  // namespace
 
 TEST_CASE("compiled hooks agree with explain on random rulesets") {
     Rng g(20261122);
     Tally t;
-    int rulesets = 0;
-    for (int n = 0; n < 400; ++n) {
-        Ruleset rs = random_ruleset(g);
-        Hook hook = static_cast<Hook>(g.below(3));
-        dd::Space space;
-        eval::CompiledHook ch(space, rs, hook);
-        dd::Ref resolved = ch.resolve();
-        ++rulesets;
-        INFO("ruleset #" << n);
-        for (int i = 0; i < 80; ++i)
-            if (!compare(hook, ch, resolved, random_packet(g), t, [&](const Packet& q) { return explain(rs, hook, q); }))
-                break;
-    }
+    const int rulesets = 400;
+    compare_random(g, rulesets, 80, random_ruleset, t);
     MESSAGE("checked " << t.checked << " packets on " << rulesets << " rulesets: accept " << t.verdicts[0] << ", drop "
                        << t.verdicts[1] << ", reject " << t.verdicts[2] << ", unknown " << t.verdicts[3]
                        << " (same rule named: " << t.unknown_same_rule << ")");
@@ -172,16 +177,7 @@ TEST_CASE("compiled hooks agree with explain on the raw table's view of connecti
 
     Rng g(20261205);
     Tally t;
-    for (int n = 0; n < 300; ++n) {
-        Ruleset rs = random_raw_ruleset(g);
-        Hook hook = static_cast<Hook>(g.below(3));
-        dd::Space sp;
-        eval::CompiledHook c(sp, rs, hook);
-        dd::Ref res = c.resolve();
-        INFO("raw ruleset #" << n);
-        for (int i = 0; i < 60; ++i)
-            if (!compare(hook, c, res, random_packet(g), t, [&](const Packet& q) { return explain(rs, hook, q); })) break;
-    }
+    compare_random(g, 300, 60, random_raw_ruleset, t);
     MESSAGE("raw rulesets: checked " << t.checked << " packets: accept " << t.verdicts[0] << ", drop " << t.verdicts[1]
                                      << ", reject " << t.verdicts[2] << ", unknown " << t.verdicts[3]);
     for (int v = 0; v < 4; ++v) CHECK(t.verdicts[static_cast<std::size_t>(v)] > 100);
