@@ -12,7 +12,6 @@
 #include <limits>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "lib/packetset/set_space.hpp"
 #include "lib/packetset/universe.hpp"
@@ -51,16 +50,13 @@ public:
         auto [it, fresh] = memo_.try_emplace({d, set}, 0);
         if (!fresh) return it->second;
         const auto f = static_cast<Field>(d);
-        const std::uint32_t level = s_.level(f);
-        std::vector<uint128> cuts = cuts_at(set, level);
-        auto piece = [&](std::size_t k) {
-            return Interval{cuts[k], k + 1 < cuts.size() ? cuts[k + 1] - 1 : field_max(f)};
-        };
+        const std::vector<std::pair<uint128, dd::Ref>> pieces = slices(set, s_.level(f));
         std::vector<Edge> edges;
         std::unordered_map<std::uint32_t, std::size_t> edge_of_child;
-        for (std::size_t k = 0; k < cuts.size(); ++k) {
-            const Interval values = piece(k);
-            dd::Ref rest = m_.cofactor(set, level, values.lo);
+        uint128 lo = 0;
+        for (const auto& [hi, rest] : pieces) {
+            const Interval values{lo, hi};
+            lo = hi + 1;
             if (rest == dd::zero) continue;
             std::uint32_t child = build(d + 1, rest);
             auto e = f == Field::family ? edge_of_child.end() : edge_of_child.find(child);
@@ -107,28 +103,49 @@ public:
     }
 
 private:
-    // Where the set's nodes at `level` change child: 0 and every edge's upper bound + 1.
-    std::vector<uint128> cuts_at(dd::Ref set, std::uint32_t level) const {
-        std::vector<uint128> cuts{0};
+    // The set as a function of one level's value: consecutive pieces of the level's domain (by
+    // upper bound), each with the set where the level takes a value of the piece. One walk of the
+    // nodes above the level, instead of a cofactor per piece.
+    std::vector<std::pair<uint128, dd::Ref>> slices(dd::Ref set, std::uint32_t level) {
+        using Pieces = std::vector<std::pair<uint128, dd::Ref>>;
         const std::uint32_t rank = m_.rank(level);
-        std::unordered_set<dd::Ref> seen;
-        std::vector<dd::Ref> stack{set};
-        while (!stack.empty()) {
-            dd::Ref n = stack.back();
-            stack.pop_back();
-            if (dd::is_terminal(n) || m_.rank_of(n) > rank || !seen.insert(n).second) continue;
-            for (std::uint32_t i = 0; i < m_.edge_count(n); ++i) {
-                if (m_.level(n) == level) {
-                    uint128 hi = m_.edge_hi(n, i);
-                    if (hi != m_.level_max(level)) cuts.push_back(hi + 1);
-                } else {
-                    stack.push_back(m_.edge_child(n, i));
+        const uint128 max = m_.level_max(level);
+        std::unordered_map<dd::Ref, Pieces> memo;   // (references stay valid as it grows)
+        auto rec = [&](auto&& self, dd::Ref n) -> const Pieces& {
+            if (auto it = memo.find(n); it != memo.end()) return it->second;
+            Pieces out;
+            if (dd::is_terminal(n) || m_.rank_of(n) > rank) {
+                out.push_back({max, n});
+            } else if (m_.level(n) == level) {
+                for (std::uint32_t i = 0; i < m_.edge_count(n); ++i) out.push_back({m_.edge_hi(n, i), m_.edge_child(n, i)});
+            } else {
+                const std::uint32_t count = m_.edge_count(n);
+                std::vector<const Pieces*> kids_pieces;
+                std::vector<uint128> his;
+                for (std::uint32_t i = 0; i < count; ++i) {
+                    kids_pieces.push_back(&self(self, m_.edge_child(n, i)));
+                    his.push_back(m_.edge_hi(n, i));
+                }
+                std::vector<std::size_t> at(count, 0);
+                std::vector<dd::Ref> kids(count);
+                for (;;) {
+                    uint128 hi = max;
+                    for (std::uint32_t i = 0; i < count; ++i) {
+                        const auto& [h, r] = (*kids_pieces[i])[at[i]];
+                        kids[i] = r;
+                        hi = std::min(hi, h);
+                    }
+                    const dd::Ref r = m_.make(m_.level(n), his, kids);
+                    if (!out.empty() && out.back().second == r) out.back().first = hi;
+                    else out.push_back({hi, r});
+                    if (hi == max) break;
+                    for (std::uint32_t i = 0; i < count; ++i)
+                        if ((*kids_pieces[i])[at[i]].first == hi) ++at[i];
                 }
             }
-        }
-        std::sort(cuts.begin(), cuts.end());
-        cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-        return cuts;
+            return memo.emplace(n, std::move(out)).first->second;
+        };
+        return rec(rec, set);
     }
 
     struct KeyHash {
