@@ -12,7 +12,8 @@
 # command is killed and reported as "> CAP s", MEMCAP (default 6144) MiB of address space a
 # command may take (ulimit -v; beyond it, it fails and is reported as out of memory), CORPUS
 # (default ../shared/iptables-corpus).
-# Prints one table; exit status 0 whatever the figures, 2 on a setup error.
+# Prints one table (and each figure on standard error as it comes); exit status 0 whatever the
+# figures, 2 on a setup error.
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -81,6 +82,7 @@ row() {
     if [[ "$target" == "-" ]]; then status="info"; ratio="-"; shown="${value:--}${value:+ $unit}"
         [[ "$value" == ">"* ]] && shown="> ${value#>} $unit"
         rows+=("$(printf '%s\t%s\t-\t%s\t%s\t%s' "$figure" "$shown" "$status" "$ratio" "$peer")")
+        echo "    $figure: $shown" >&2
         return
     fi
     if [[ -z "$value" ]]; then status="not measured"; ratio="-"; shown="-"
@@ -91,6 +93,7 @@ row() {
         status=$(awk -v v="$value" -v t="$target" 'BEGIN { print (v <= t) ? "met" : "not met" }')
     fi
     rows+=("$(printf '%s\t%s\t<= %s %s\t%s\t%s\t%s' "$figure" "$shown" "$target" "$unit" "$status" "$ratio" "$peer")")
+    echo "    $figure: $shown ($status)" >&2
 }
 cut_or() { [[ $rc -eq 124 || $rc -eq 137 ]] && echo ">$cap" || { [[ $rc -eq 0 ]] && echo "$1"; }; }
 fffuu_s() {   # recorded seconds of fffuu for FILE's FORWARD service matrices, or nothing
