@@ -103,7 +103,7 @@ fffuu_s() {   # recorded seconds of fffuu for FILE's FORWARD service matrices, o
 }
 
 echo "whole_space.sh: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)," \
-     "commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'), $build_type build, RUNS=$runs, cap $cap s" >&2
+     "commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'), $build_type build, RUNS=$runs, cap $cap s and $memcap MiB" >&2
 
 # ---- The TUM snapshots: whole-space FORWARD, parse excluded (rulegap_bench_dd) and end to end.
 total_dd=0
