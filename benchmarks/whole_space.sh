@@ -126,7 +126,7 @@ done
 echo "  corpus: $(grep -c . "$corpus/RULESETS.txt") files x 3 hooks ..." >&2
 timed "$dd" --corpus --hook all
 if [[ $rc -eq 0 ]]; then
-    total=$(awk '/^total:/ { gsub(/,/, ""); print ($3 + $6) / 1000 }' "$scratch/out")
+    total=$(awk '/^total:/ { gsub(/,/, ""); printf "%.2f\n", ($3 + $6) / 1000 }' "$scratch/out")
     row "corpus: all files x 3 hooks, parse incl. (s, total)" "$total" s 3 "wall $secs s, peak $mb MB"
 else
     row "corpus: all files x 3 hooks, parse incl. (s, total)" "$(cut_or "")" s 3 "$why"
