@@ -85,7 +85,8 @@ row() {
         echo "    $figure: $shown" >&2
         return
     fi
-    if [[ -z "$value" ]]; then status="not measured"; ratio="-"; shown="-"
+    if [[ -z "$value" && "$peer" == *"out of memory"* ]]; then status="not met"; ratio="-"; shown="-"
+    elif [[ -z "$value" ]]; then status="not measured"; ratio="-"; shown="-"
     elif [[ "$value" == ">"* ]]; then status="not met"; ratio="> $(awk -v v="${value#>}" -v t="$target" 'BEGIN { printf "%.1f", v / t }')x"; shown="> ${value#>} $unit"
     else
         shown="$value $unit"
@@ -141,7 +142,7 @@ for gen in filter100k:2 kube:5; do
     fi
     echo "  $name ..." >&2
     dd_line "$work/$name.rules" --hook FORWARD
-    extra=$why
+    extra="${why:+$why; peak $mb MB}"
     [[ $rc -eq 0 ]] && extra="parse $(awk -v p="$parse_ms" 'BEGIN { printf "%.2f", p / 1000 }') s, peak $rss MB"
     row "$name FORWARD evaluate (s, parse excl.)" "$(cut_or "$(awk -v m="$ms" 'BEGIN { printf "%.2f", m / 1000 }')")" s "$target" "$extra"
     timed "$cli" query "$work/$name.rules" --hook FORWARD --format json
