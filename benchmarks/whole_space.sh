@@ -113,10 +113,11 @@ for file in "$tum"/ip*; do
     echo "  $name ..." >&2
     dd_line "$file" --hook FORWARD
     eval_ms=$(cut_or "$ms")
+    [[ "$eval_ms" == ">"* ]] && eval_ms=">$((cap * 1000))"   # the cap, in ms
     peer=$(fffuu_s "$name")
-    row "$name FORWARD evaluate (ms, parse excl.)" "$eval_ms" ms 250 "${why:+$why; }${peer:+fffuu $peer s (recorded)}"
-    row "$name peak memory (MB, bench_dd process)" "$(cut_or "$rss")" MB 100
-    [[ "$name" == iptables-save-2016-06-27_16-29-01 ]] && row "$name FORWARD result nodes" "$(cut_or "$nodes")" nodes 20000
+    row "$name FORWARD evaluate (ms, parse excl.)" "$eval_ms" ms 250 "$why${why:+${peer:+; }}${peer:+fffuu $peer s (recorded)}"
+    row "$name peak memory (MB, bench_dd process)" "$rss" MB 100 "${why:+$why; peak $mb MB when stopped}"
+    [[ "$name" == iptables-save-2016-06-27_16-29-01 ]] && row "$name FORWARD result nodes" "$nodes" nodes 20000 "$why"
     timed "$cli" query "$file" --hook FORWARD --format json
     q=$(cut_or "$secs")
     [[ $rc -eq 0 || -z "$q" || "$q" == ">"* ]] || q=""   # failed: not measured
