@@ -102,11 +102,16 @@ struct Outcome {
 // for certain), the verdict (accept) and the rule or policy that gives it, and the undecided
 // rules whose outcome this depends on (those between the packets and that rule's accept, in
 // rule order).
+// When more undecided rules could accept than the analysis takes on one by one (long runs of
+// undecided accepting rules), a single entry without `decided_by` stands for all of them: its
+// packets are the unknown parts, `depends_on` is empty and `depends_on_total` counts every
+// undecided rule of the hook.
 struct Possible {
     PacketSet packets;
     Verdict verdict = Verdict::accept;   // never unknown
-    std::optional<RuleRef> decided_by;   // absent as in Outcome
-    std::vector<RuleRef> depends_on;     // at least one
+    std::optional<RuleRef> decided_by;   // the accepting rule or policy (absent: see above)
+    std::vector<RuleRef> depends_on;     // the first 20, in rule order
+    std::size_t depends_on_total = 0;    // how many in all
 };
 
 // Partition of `packets` (pairwise disjoint parts whose union is `packets`), one part per

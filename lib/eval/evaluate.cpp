@@ -19,14 +19,25 @@ namespace {
 
 constexpr std::uint32_t outside = 0x7fffffffu;   // a terminal: not among the packets asked about
 
+// Work allowed for finding the Possible accepts: final ids held in all the sets below. Long
+// runs of undecided accepting rules (10,000 `-m mac ... -j ACCEPT`) make it quadratic; past it,
+// the accepts are reported as one entry without a rule (evaluate.hpp).
+constexpr std::size_t max_depends_on = 20;   // Possible::depends_on: the first, in rule order
+constexpr std::size_t possible_budget = std::size_t{4} << 20;
+
 // Sets of final ids (sorted), interned: id 0 is the empty set.
 struct SetTable {
     std::vector<std::vector<std::uint32_t>> sets{{}};
     std::map<std::vector<std::uint32_t>, std::uint32_t> ids{{{}, 0}};
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> unions;
+    std::size_t stored = 0;
+    bool over() const { return stored > possible_budget; }
     std::uint32_t id(std::vector<std::uint32_t> s) {
         auto [it, fresh] = ids.try_emplace(s, static_cast<std::uint32_t>(sets.size()));
-        if (fresh) sets.push_back(std::move(s));
+        if (fresh) {
+            stored += s.size();
+            sets.push_back(std::move(s));
+        }
         return it->second;
     }
     std::uint32_t unite(std::uint32_t a, std::uint32_t b) {
@@ -94,6 +105,7 @@ struct Evaluator::Compiled {
         // Which accepting finals a node's diagram can reach.
         auto reach_of = [&](auto&& self, dd::Ref n) -> std::uint32_t {
             if (dd::is_terminal(n)) return accepts_of(dd::terminal_value(n));
+            if (may_sets.over()) return 0;
             if (auto it = reach.find(n); it != reach.end()) return it->second;
             std::uint32_t r = 0;
             for (std::uint32_t i = 0; i < m.edge_count(n); ++i) r = may_sets.unite(r, self(self, m.edge_child(n, i)));
@@ -105,6 +117,7 @@ struct Evaluator::Compiled {
             return r;
         };
         reach_of(reach_of, compiled->raw());
+        if (may_sets.over()) return;
         for (auto& [f, vars] : deps) {
             std::sort(vars.begin(), vars.end());
             vars.erase(std::unique(vars.begin(), vars.end()), vars.end());
@@ -112,6 +125,7 @@ struct Evaluator::Compiled {
         // The variables taken away: each one's two branches united.
         auto rec = [&](auto&& self, dd::Ref n) -> dd::Ref {
             if (dd::is_terminal(n)) return dd::terminal(accepts_of(dd::terminal_value(n)));
+            if (may_sets.over()) return dd::terminal(0);
             if (auto it = memo.find(n); it != memo.end()) return it->second;
             const std::uint32_t l = m.level(n);
             dd::Ref out;
@@ -165,13 +179,25 @@ struct Evaluator::Compiled {
             o.reason = all[f].reason;
             out.push_back(std::move(o));
         }
-        if (possible) add_possible(parts, input, *possible);
+        if (possible) add_possible(parts, finals, input, *possible);
         return out;
     }
 
-    void add_possible(dd::Preimages& parts, dd::Ref input, std::vector<Possible>& out) {
+    void add_possible(dd::Preimages& parts, const std::vector<std::uint32_t>& finals, dd::Ref input,
+                      std::vector<Possible>& out) {
         find_possible();
         dd::Manager& m = space->space.manager();
+        if (may_sets.over()) {   // too many to name one by one: where some assignment may accept
+            std::vector<dd::Ref> undecided;
+            for (std::uint32_t f : finals)
+                if (compiled->finals()[f].verdict == Verdict::unknown) undecided.push_back(dd::terminal(f));
+            Possible q;
+            q.packets = detail::SetAccess::make(space, parts.of(undecided));
+            q.verdict = Verdict::accept;
+            q.depends_on_total = compiled->variables().size();
+            if (!q.packets.empty()) out.push_back(std::move(q));
+            return;
+        }
         // Per accepting final, the terminals of `may` whose sets hold it.
         std::map<std::uint32_t, std::vector<dd::Ref>> holders;
         for (std::uint32_t t : m.terminals(may))
@@ -191,7 +217,11 @@ struct Evaluator::Compiled {
             for (std::uint32_t v : d->second) rules.push_back(compiled->variables()[v].at);
             std::sort(rules.begin(), rules.end(), before);
             rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
-            for (const eval::Ref& at : rules) q.depends_on.push_back(compiled->rule_ref(at));
+            q.depends_on_total = rules.size();
+            for (const eval::Ref& at : rules) {
+                if (q.depends_on.size() == max_depends_on) break;
+                q.depends_on.push_back(compiled->rule_ref(at));
+            }
             out.push_back(std::move(q));
         }
     }

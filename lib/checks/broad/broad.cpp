@@ -19,15 +19,17 @@ struct Admitted {
     // and the undecided rules that depends on.
     PacketSet may_admit;
     std::vector<SourceLoc> depends_on;
+    std::size_t unlisted = 0;   // undecided rules it depends on beyond those listed
     const Ruleset* ruleset = nullptr;
 };
 
 // "a:1, a:2, a:3, a:4, a:5 and 7 more"
-std::string places(const std::vector<SourceLoc>& at) {
+std::string places(const std::vector<SourceLoc>& at, std::size_t unlisted = 0) {
     constexpr std::size_t shown = 5;
     std::string out;
     for (std::size_t i = 0; i < at.size() && i < shown; ++i) out += (i ? ", " : "") + at[i].to_string();
-    if (at.size() > shown) out += " and " + std::to_string(at.size() - shown) + " more";
+    const std::size_t more = (at.size() > shown ? at.size() - shown : 0) + unlisted;
+    if (more > 0) out += " and " + std::to_string(more) + " more";
     return out;
 }
 
@@ -107,6 +109,26 @@ void run_broad(CheckContext& cx, Report& report) {
             }
             // Accepted only under some assignment of the undecided matches: possibly broad.
             for (const Possible& p : possible) {
+                if (p.verdict == Verdict::accept && !p.decided_by && !(p.packets - g.required).empty()) {
+                    // Too many undecided accepting rules to take one by one: said, never hidden.
+                    const PacketSet beyond = p.packets - g.required;
+                    bool wide = false;
+                    for (int family : {4, 6})
+                        wide = wide || full(p.packets, Field::src_addr, family) || full(p.packets, Field::dst_addr, family);
+                    Finding f;
+                    f.firewall = fw.name;
+                    f.kind = wide ? FindingKind::broad_any : FindingKind::broad;
+                    f.rank = wide ? 1 : 3;
+                    f.id = "broad/" + fw.name + "/" + std::string(to_string(hook)) + "/undecided";
+                    f.witness = beyond.witness();
+                    f.message = fw.name + " (" + std::string(to_string(hook)) + ") may admit traffic beyond the requirements " +
+                                "through rules that depend on " + std::to_string(p.depends_on_total) +
+                                " undecided matches, too many to analyse rule by rule";
+                    f.details.push_back("an assumption (--assume, or assume in the site file) decides them; then each rule "
+                                        "that admits more than required is reported");
+                    add_finding(report, cx.options, std::move(f));
+                    continue;
+                }
                 if (p.verdict != Verdict::accept || !p.decided_by) continue;
                 if (p.decided_by->is_policy() && hook == Hook::output) continue;
                 if ((p.packets - g.required).empty()) continue;
@@ -115,6 +137,7 @@ void run_broad(CheckContext& cx, Report& report) {
                 a.ref = *p.decided_by;
                 a.file = p.decided_by->file.empty() ? rs.file : p.decided_by->file;
                 a.ruleset = &rs;
+                a.unlisted = std::max(a.unlisted, p.depends_on_total - p.depends_on.size());
                 for (const RuleRef& d : p.depends_on) {
                     SourceLoc at = d.where();
                     if (at.file.empty()) at.file = rs.file;
@@ -172,7 +195,7 @@ void run_broad(CheckContext& cx, Report& report) {
             for (const Interval& i : all_protocols ? std::vector<Interval>{} : excess_protocols)
                 for (uint128 p = i.lo; p <= i.hi && protocols.size() < 60; ++p)
                     protocols += (protocols.empty() ? "" : "/") + protocol_name(static_cast<std::uint8_t>(p), 4);
-            const std::string deps = places(a.depends_on);
+            const std::string deps = places(a.depends_on, a.unlisted);
             if (possible) f.depends_on = a.depends_on;
             f.message = fw.name + " (" + std::string(to_string(hook)) + ") " + (a.ref.is_policy() ? "policy " : "rule ") +
                         f.rule->to_string() + (possible ? " may admit " : " admits ") +
@@ -183,7 +206,7 @@ void run_broad(CheckContext& cx, Report& report) {
                         }()) +
                         (all_protocols ? std::string("traffic of all protocols") : protocols + " traffic") +
                         " beyond the requirements crossing it" +
-                        (possible ? ", depending on the undecided " + std::string(a.depends_on.size() == 1 ? "rule at " : "rules at ") + deps
+                        (possible ? ", depending on the undecided " + std::string(a.depends_on.size() + a.unlisted == 1 ? "rule at " : "rules at ") + deps
                                   : std::string());
             if (f.kind == FindingKind::broad_sensitive)
                 f.message += ", including sensitive ports " + port_text(sensitive.values(Field::dst_port)) +
