@@ -79,6 +79,7 @@ int run_check(const CheckCommandOptions& o) {
     }
     CheckOptions options;
     options.assume = o.assume;
+    options.max_nodes = o.max_nodes;
     options.broad_rules = !o.no_broad;
     options.fail_on = *fail_on;
     if (!o.sensitive_ports.empty()) {

@@ -43,6 +43,7 @@ struct QueryCommandOptions : RulesetInputOptions {
     std::string verdict = "any";  // --verdict: accept, drop, reject, unknown or any
     std::string format = "text";
     std::size_t limit = 20;       // --limit: ranges listed per part
+    std::size_t max_nodes = 40'000'000;   // --max-nodes: diagram nodes (DiagramTooLarge past them)
     bool verbose = false;
 };
 int run_query(const QueryCommandOptions& options);
@@ -67,6 +68,7 @@ struct CheckCommandOptions {
     Assumptions assume;                    // --assume (over the site's assume statements)
     std::uint64_t max_input_size = 0;
     unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
+    std::size_t max_nodes = 40'000'000;   // --max-nodes, per firewall hook evaluated
 };
 int run_check(const CheckCommandOptions& options);
 

@@ -177,6 +177,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     query->add_option("--format", qu.format, "Output: text or json (one document; schema in docs/query-schema.json)")
         ->capture_default_str();
+    const std::string max_nodes_help =
+        "Stop with an error (exit 2) when a hook's decision diagram grows past N nodes and edges (about 15 bytes each)";
+    query->add_option("--max-nodes", qu.max_nodes, max_nodes_help)->capture_default_str();
     query->add_option("--limit", qu.limit, "Ranges listed per part; more are counted (\"... and K more\")")
         ->capture_default_str();
     query->add_flag("-v,--verbose", qu.verbose, "List every warning about the ruleset, not just their count");
@@ -223,6 +226,7 @@ int main(int argc, char** argv) {
     check->add_option("--severity", ck.severities,
         "Change a finding kind's severity, e.g. broad=error or not-checked=warning; repeatable");
     check->add_option("--disable", ck.disabled, "Skip a check by name (see --list-checks); repeatable");
+    check->add_option("--max-nodes", ck.max_nodes, max_nodes_help + " (per firewall and hook)")->capture_default_str();
     check->add_flag("--no-broad", ck.no_broad, "Skip the overly-broad-rule analysis");
     check->add_option("--sensitive-ports", ck.sensitive_ports,
         "The broad check's sensitive ports, e.g. 22,3389,5985-5986 (replaces the site's `sensitive` list and the default)");

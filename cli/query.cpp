@@ -105,6 +105,7 @@ int run_query(const QueryCommandOptions& o) {
     QueryOptions options;
     options.range_limit = o.limit;
     options.assume = o.assume;
+    options.max_nodes = o.max_nodes;
     if (o.verdict != "any") {
         for (Verdict v : {Verdict::accept, Verdict::drop, Verdict::reject, Verdict::unknown})
             if (to_string(v) == o.verdict) options.verdict = v;
@@ -131,7 +132,14 @@ int run_query(const QueryCommandOptions& o) {
     std::size_t errors = print_diagnostics(loaded.ipsets.diagnostics, o.verbose) +
                          print_diagnostics(loaded.ruleset.diagnostics, o.verbose);
     const Ruleset& rs = loaded.ruleset;
-    QueryResult result = query(rs, *hook, where, options);
+    QueryResult result;
+    try {
+        result = query(rs, *hook, where, options);
+    } catch (const DiagramTooLarge& e) {
+        fmt::print(stderr, "rulegap query: error: {}: hook {}: {}; narrow the packets with --where, or raise --max-nodes\n",
+                   o.file, to_string(*hook), e.what());
+        return 2;
+    }
     if (o.format == "json") {
         nlohmann::ordered_json parts = nlohmann::ordered_json::array();
         for (const QueryPart& p : result.parts) parts.push_back(part_json(rs, p));

@@ -144,6 +144,9 @@ struct CheckOptions {
     // Assumptions for undecided matches (--assume); each replaces the site's `assume` for its
     // module.
     Assumptions assume;
+    // Diagram nodes per firewall hook evaluated (packet_set.hpp): past them the check stops, and
+    // the report says so as an input error (verdict INCOMPLETE).
+    std::size_t max_nodes = default_max_nodes;
 };
 
 // 135, 137-139, 389, 445, 636, 1025, 1433, 3268-3269 (the documents' ports) and 22, 23, 3389,

@@ -128,7 +128,8 @@ std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet
 // one thread at a time per Evaluator (the sets it returns may go to any thread).
 class Evaluator {
 public:
-    Evaluator(const Ruleset& ruleset, Hook hook, const Assumptions& assume = {});
+    // At most max_nodes diagram nodes (packet_set.hpp, DiagramTooLarge).
+    Evaluator(const Ruleset& ruleset, Hook hook, const Assumptions& assume = {}, std::size_t max_nodes = default_max_nodes);
     ~Evaluator();
     Evaluator(Evaluator&&) noexcept;
     Evaluator& operator=(Evaluator&&) noexcept;

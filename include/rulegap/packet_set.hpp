@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -259,6 +260,20 @@ private:
     std::uint32_t root_ = 0x80000000u;          // the diagram (this value: the empty set)
 };
 
-std::string to_string(const PacketSet& s);  // human-readable summary, for tests and debugging
+std::string to_string(const PacketSet& s);
+
+// Sets and evaluations are decision diagrams whose nodes live in shared spaces. A space holds at
+// most a number of nodes and edges together (default_max_nodes: about 600 MB); the operation
+// that would pass it throws DiagramTooLarge, and the space is not used further (an Evaluator,
+// the sets of that space). Evaluator, query() and check() take a limit of their own.
+constexpr std::size_t default_max_nodes = 40'000'000;
+class DiagramTooLarge : public std::runtime_error {
+public:
+    explicit DiagramTooLarge(std::size_t limit);
+    std::size_t limit() const { return limit_; }
+
+private:
+    std::size_t limit_;
+};  // human-readable summary, for tests and debugging
 
 }  // namespace rulegap

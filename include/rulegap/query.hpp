@@ -49,6 +49,7 @@ struct QueryOptions {
     std::optional<Verdict> verdict;   // only the parts with this verdict (nullopt: all)
     std::size_t range_limit = 20;     // ranges listed per part
     Assumptions assume;               // decides undecided matches (assume.hpp); none: they stay unknown
+    std::size_t max_nodes = default_max_nodes;   // diagram nodes (DiagramTooLarge past them)
 };
 
 // The packets of `where` that one rule or policy decides (or that are unknown for one reason).

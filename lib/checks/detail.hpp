@@ -23,9 +23,10 @@ struct HopUse {
 // assumptions are the run's, the same at every call).
 class Evaluators {
 public:
+    std::size_t max_nodes = default_max_nodes;   // per Evaluator (CheckOptions::max_nodes)
     Evaluator& of(const Ruleset& rs, Hook hook, const Assumptions& assume) {
         auto it = cache_.find({&rs, hook});
-        if (it == cache_.end()) it = cache_.emplace(std::pair{&rs, hook}, Evaluator(rs, hook, assume)).first;
+        if (it == cache_.end()) it = cache_.emplace(std::pair{&rs, hook}, Evaluator(rs, hook, assume, max_nodes)).first;
         return it->second;
     }
 

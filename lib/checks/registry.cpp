@@ -174,6 +174,7 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
         for (const Ruleset& rs : fw.rulesets) add(rs.diagnostics);
     check_detail::CheckContext cx{site, catalogs, options, {}, {}, site.assumptions};
     cx.assume.override_with(options.assume);
+    cx.evaluators.max_nodes = options.max_nodes;
     for (const Assumption& a : cx.assume.list()) {
         AppliedAssumption applied{a, 0};
         for (const Firewall& fw : site.firewalls)

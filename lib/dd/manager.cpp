@@ -110,6 +110,7 @@ Ref Manager::intern(std::uint32_t level, const uint128* his, const Ref* kids, st
         s = (s + 1) & mask;
     }
     assert(nodes_.size() < terminal_bit - 1);
+    if (nodes_.size() + edges_ >= max_nodes_) throw DiagramTooLarge(max_nodes_);
     const auto id = static_cast<std::uint32_t>(nodes_.size());
     const std::uint32_t first = kids_.append(kids, n);
     bool wide = false;

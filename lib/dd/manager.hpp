@@ -76,6 +76,10 @@ public:
 
     // Nodes made so far (the arena; nothing is freed before the Manager goes).
     std::size_t node_count() const { return nodes_.size(); }
+    // At most this many nodes and edges together: making more throws DiagramTooLarge
+    // (packet_set.hpp); the Manager is not to be used after that.
+    void set_max_nodes(std::size_t n) { max_nodes_ = n; }
+    std::size_t max_nodes() const { return max_nodes_; }
     std::size_t edge_total() const { return edges_; }
     // Nodes reachable from the roots (terminals not counted).
     std::size_t size(std::span<const Ref> roots) const;
@@ -268,6 +272,7 @@ private:
     std::vector<uint128> stack_his_;
     std::vector<Ref> stack_kids_;
     std::uint32_t next_op_ = 1;
+    std::size_t max_nodes_ = default_max_nodes;
     std::uint32_t op_and_, op_or_, op_minus_, op_ite_;
 };
 

@@ -227,8 +227,10 @@ struct Evaluator::Compiled {
     }
 };
 
-Evaluator::Evaluator(const Ruleset& ruleset, Hook hook, const Assumptions& assume)
-    : c_(std::make_unique<Compiled>(ruleset, hook, assume)) {}
+Evaluator::Evaluator(const Ruleset& ruleset, Hook hook, const Assumptions& assume, std::size_t max_nodes)
+    : c_(std::make_unique<Compiled>(ruleset, hook, assume)) {
+    c_->space->space.manager().set_max_nodes(max_nodes);
+}
 Evaluator::~Evaluator() = default;
 Evaluator::Evaluator(Evaluator&&) noexcept = default;
 Evaluator& Evaluator::operator=(Evaluator&&) noexcept = default;

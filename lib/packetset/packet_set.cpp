@@ -153,6 +153,9 @@ PacketSet fresh(F&& build) {
 
 }  // namespace
 
+DiagramTooLarge::DiagramTooLarge(std::size_t limit)
+    : std::runtime_error("the decision diagram grew past " + std::to_string(limit) + " nodes and edges"), limit_(limit) {}
+
 // ---- construction ----------------------------------------------------------------------------
 
 PacketSet PacketSet::none() { return PacketSet(); }

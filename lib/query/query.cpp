@@ -43,7 +43,7 @@ bool same_decider(const QueryPart& p, const Outcome& o) {
 QueryResult query(const Ruleset& ruleset, Hook hook, const PacketSet& where, const QueryOptions& options) {
     QueryResult result;
     std::vector<QueryPart> parts;
-    for (Outcome& o : evaluate(ruleset, hook, where, options.assume)) {
+    for (Outcome& o : Evaluator(ruleset, hook, options.assume, options.max_nodes).evaluate(where)) {
         auto it = std::find_if(parts.begin(), parts.end(), [&](const QueryPart& p) { return same_decider(p, o); });
         if (it != parts.end()) {   // (evaluate() gives one part per decider; parts are disjoint)
             it->packets |= o.packets;

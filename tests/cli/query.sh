@@ -88,6 +88,11 @@ expect_exit 2 "missing file" -- "$RULEGAP" query "$TMP/nope.rules"
 printf '*filter\n:FORWARD DROP [0:0]\n-A FORWARD -p tcp --dport 99999 -j ACCEPT\nCOMMIT\n' > "$TMP/bad.rules"
 expect_exit 2 "ruleset with an error" -- "$RULEGAP" query "$TMP/bad.rules" --where "tcp"
 expect_grep "$TMP/err" 'bad\.rules:3:[0-9]+: error' "its error as file:line:column"
+# A diagram past --max-nodes: a one-line error naming the file and hook, exit 2.
+expect_exit 2 "query --max-nodes 100" -- "$RULEGAP" query "$SSH" --max-nodes 100
+expect_grep "$TMP/err" "^rulegap query: error: .*ssh\.rules: hook FORWARD: the decision diagram grew past 100 nodes and edges; narrow" \
+  "the limit is an error naming file, hook and limit"
+expect_exit 0 "query under the default limit" -- "$RULEGAP" query "$SSH"
 
 expect_exit 0 "query --help" -- "$RULEGAP" query --help
 expect_grep "$TMP/out" '^Exit status: 0' "help ends with the exit statuses"

@@ -107,4 +107,10 @@ printf 'sensitive 8443\n' >>"$TMP/ssh.site"
 "$RULEGAP" check "$TMP/ssh.site" --catalog $CAT >"$TMP/out" 2>"$TMP/err"
 expect_grep "$TMP/out" 'info     broad/pe/INPUT/6' "a site's sensitive statement replaces the list"
 expect_exit 2 "bad --sensitive-ports" -- "$RULEGAP" check "$TMP/ssh.site" --catalog $CAT --sensitive-ports 22,http
+# A firewall's diagram past --max-nodes: the check stops there, says so as an input error, and
+# the run is INCOMPLETE (exit 2), never PASS.
+expect_exit 2 "check --max-nodes 50" -- "$RULEGAP" check "$REPO/examples/minimal/site.conf" --catalog "$REPO/rules/mps.catalog" --max-nodes 50
+expect_grep "$TMP/out" "error: check reachability failed: the decision diagram grew past 50 nodes and edges" "the limit is reported as an input error"
+expect_grep "$TMP/out" "^INCOMPLETE " "and the verdict is INCOMPLETE"
+
 finish

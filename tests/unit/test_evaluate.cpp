@@ -490,3 +490,18 @@ TEST_CASE("evaluate: two threads, two rulesets at once, as a sequential run") {
     CHECK(par_b == seq_b);
     CHECK(seq_a != seq_b);
 }
+
+TEST_CASE("evaluate: a diagram past its node limit stops with DiagramTooLarge, the next Evaluator works") {
+    Rng g(99);
+    Ruleset rs = random_ruleset(g);
+    Evaluator small(rs, Hook::forward, {}, 50);
+    CHECK_THROWS_AS(small.evaluate(PacketSet::all()), DiagramTooLarge);
+    try {
+        Evaluator(rs, Hook::forward, {}, 50).evaluate(PacketSet::all());
+    } catch (const DiagramTooLarge& e) {
+        CHECK(e.limit() == 50);
+        CHECK(std::string(e.what()) == "the decision diagram grew past 50 nodes and edges");
+    }
+    std::vector<Outcome> parts = Evaluator(rs, Hook::forward).evaluate(PacketSet::all());
+    CHECK_FALSE(parts.empty());
+}
