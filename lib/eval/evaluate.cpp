@@ -12,6 +12,7 @@
 #include "lib/dd/preimage.hpp"
 #include "lib/eval/compile.hpp"
 #include "lib/packetset/set_space.hpp"
+#include "lib/threads/large_stack.hpp"
 
 namespace rulegap {
 
@@ -250,7 +251,10 @@ std::vector<Outcome> Evaluator::evaluate(const PacketSet& packets, std::vector<P
         input = detail::copy_into(theirs->space, detail::SetAccess::root(packets), mine->space);
         lock2.unlock();
     }
-    return c_->run(input, possible);
+    // Compiling recurses per nested chain and per undecided rule on a path: a large stack.
+    std::vector<Outcome> out;
+    threads::run_with_stack(threads::large_stack, [&] { out = c_->run(input, possible); });
+    return out;
 }
 
 std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets, const Assumptions& assume,
