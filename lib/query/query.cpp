@@ -30,25 +30,13 @@ auto order_key(const Ruleset& rs, const QueryPart& p) {
     return std::tuple(0, table, static_cast<long long>(r.line), chain * 1000000 + r.rule, p.verdict, p.reason);
 }
 
-bool same_decider(const QueryPart& p, const Outcome& o) {
-    if (p.verdict != o.verdict || p.reason != o.reason || p.decided_by.has_value() != o.decided_by.has_value()) return false;
-    if (!p.decided_by) return true;
-    return p.decided_by->table == o.decided_by->table && p.decided_by->chain == o.decided_by->chain &&
-           p.decided_by->rule == o.decided_by->rule && p.decided_by->file == o.decided_by->file &&
-           p.decided_by->line == o.decided_by->line;
-}
-
 }  // namespace
 
 QueryResult query(const Ruleset& ruleset, Hook hook, const PacketSet& where, const QueryOptions& options) {
     QueryResult result;
     std::vector<QueryPart> parts;
+    // evaluate() gives one part per outcome (verdict, deciding rule, reason).
     for (Outcome& o : Evaluator(ruleset, hook, options.assume, options.max_nodes).evaluate(where)) {
-        auto it = std::find_if(parts.begin(), parts.end(), [&](const QueryPart& p) { return same_decider(p, o); });
-        if (it != parts.end()) {   // (evaluate() gives one part per decider; parts are disjoint)
-            it->packets |= o.packets;
-            continue;
-        }
         QueryPart p;
         p.verdict = o.verdict;
         p.decided_by = std::move(o.decided_by);
