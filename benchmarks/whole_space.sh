@@ -71,7 +71,7 @@ dd_line() {
     parse_ms=""; ms=""; nodes=""; rss=""
     [[ $rc -eq 0 ]] || return
     read -r parse_ms ms nodes rss < <(awk -v f="$(basename "$file")" \
-        '$1 == f { print $4, $5 + $6, $8, $11 }' "$scratch/out" | tail -1)
+        '$1 == f { print $4, $5 + $6, $8, $12 }' "$scratch/out" | tail -1)
 }
 
 rows=()
