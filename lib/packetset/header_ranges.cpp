@@ -1,13 +1,12 @@
 // PacketSet::disjoint_ranges(): a set as a short list of disjoint header-space ranges.
 //
-// The set is first made independent of the fields a packet does not carry: a member of a kind
-// without ports (icmp, gre, ...) stands for every port value, without an ICMP type for every
-// type, and an IPv4 address interval that reaches 2^32 - 1 reaches the top of the field. Each of
-// those is a function of the members, and intersecting with the well-formed packets undoes it,
-// so a range may leave such fields out. The widened set is then decided field by field in Field
-// order, as a tree: a node's edges carry the intervals of its field that lead to the same
-// remaining set (families never share an edge, so that addresses are always read in one
-// family). The paths of that tree are the ranges.
+// The set is decided field by field in Field order, as a tree: a node's edges carry the
+// intervals of its field that lead to the same remaining set (families never share an edge, so
+// that addresses are always read in one family). The paths of that tree are the ranges. Once a
+// path has fixed the family and the kind of protocol, a field that kind does not carry (pinned
+// to 0 in the set: ports of icmp, the ICMP type of tcp, ...) is read as every value, and an IPv4
+// address interval that reaches 2^32 - 1 as reaching the top of the field; intersecting with the
+// well-formed packets undoes both, so a range may leave such fields out.
 #include <algorithm>
 #include <limits>
 #include <string>
@@ -45,37 +44,71 @@ public:
         paths_.push_back(1);
     }
 
-    std::uint32_t build(int d, dd::Ref set) {
+    // The tree of `set` from field d on. Below the family and protocol fields the path's kind of
+    // packet is known (`family`, `kind`): a field it does not carry (pinned to 0 in the set) is
+    // read as every value, and an IPv4 address range that reaches 2^32 - 1 as reaching the top of
+    // the field. Nodes are shared by content, so two paths whose remaining sets read the same
+    // get one node.
+    std::uint32_t build(int d, dd::Ref set, int family = 0, detail::ProtocolKind kind = detail::ProtocolKind::plain) {
         if (d == field_count) return 0;
-        auto [it, fresh] = memo_.try_emplace({d, set}, 0);
-        if (!fresh) return it->second;
+        const Key key{d, set, family, kind};
+        if (auto it = memo_.find(key); it != memo_.end()) return it->second;
         const auto f = static_cast<Field>(d);
-        const std::vector<std::pair<uint128, dd::Ref>> pieces = slices(set, s_.level(f));
         std::vector<Edge> edges;
         std::unordered_map<std::uint32_t, std::size_t> edge_of_child;
-        uint128 lo = 0;
-        for (const auto& [hi, rest] : pieces) {
-            const Interval values{lo, hi};
-            lo = hi + 1;
-            if (rest == dd::zero) continue;
-            std::uint32_t child = build(d + 1, rest);
+        auto add = [&](Interval values, std::uint32_t child) {
             auto e = f == Field::family ? edge_of_child.end() : edge_of_child.find(child);
             if (e == edge_of_child.end()) {
                 edge_of_child[child] = edges.size();
                 edges.push_back({{values}, child});
-                continue;
+                return;
             }
             std::vector<Interval>& list = edges[e->second].values;
             if (list.back().hi + 1 == values.lo) list.back().hi = values.hi;
             else list.push_back(values);
+        };
+        if (f > Field::protocol && !detail::applies(kind, f)) {
+            add({0, field_max(f)}, build(d + 1, m_.cofactor(set, s_.level(f), 0), family, kind));
+        } else {
+            const bool ipv4_address = family == 4 && (f == Field::src_addr || f == Field::dst_addr);
+            uint128 lo = 0;
+            for (const auto& [piece_hi, rest] : slices(set, s_.level(f))) {
+                const uint128 piece_lo = lo;
+                lo = piece_hi + 1;
+                if (rest == dd::zero) continue;
+                uint128 hi = piece_hi;
+                if (ipv4_address && hi == 0xffffffffu) hi = field_max(f);
+                if (f == Field::family) {   // one value each: the family decides the addresses' width
+                    for (uint128 v = piece_lo; v <= hi; ++v) add({v, v}, build(d + 1, rest, static_cast<int>(v), kind));
+                } else if (f == Field::protocol) {   // one kind of packet each
+                    uint128 run_lo = piece_lo;
+                    while (run_lo <= hi) {
+                        const detail::ProtocolKind k = detail::protocol_kind(family, run_lo);
+                        uint128 run_hi = run_lo;
+                        while (run_hi < hi && detail::protocol_kind(family, run_hi + 1) == k) ++run_hi;
+                        add({run_lo, run_hi}, build(d + 1, rest, family, k));
+                        run_lo = run_hi + 1;
+                    }
+                } else {
+                    add({piece_lo, hi}, build(d + 1, rest, family, kind));
+                }
+            }
         }
-        std::uint64_t count = 0;
-        for (const Edge& e : edges) count = paths_[e.child] > saturated - count ? saturated : count + paths_[e.child];
-        auto id = static_cast<std::uint32_t>(nodes_.size());
-        nodes_.push_back(std::move(edges));
-        paths_.push_back(count);
-        memo_[{d, set}] = id;
-        return id;
+        std::string content(reinterpret_cast<const char*>(&d), sizeof d);
+        for (const Edge& e : edges) {
+            content.append(reinterpret_cast<const char*>(&e.child), sizeof e.child);
+            for (const Interval& i : e.values) content.append(reinterpret_cast<const char*>(&i), sizeof i);
+            content.push_back('|');
+        }
+        auto [same, fresh] = by_content_.try_emplace(std::move(content), static_cast<std::uint32_t>(nodes_.size()));
+        if (fresh) {
+            std::uint64_t count = 0;
+            for (const Edge& e : edges) count = paths_[e.child] > saturated - count ? saturated : count + paths_[e.child];
+            nodes_.push_back(std::move(edges));
+            paths_.push_back(count);
+        }
+        memo_.emplace(key, same->second);
+        return same->second;
     }
 
     std::uint64_t paths(std::uint32_t node) const { return paths_[node]; }
@@ -106,13 +139,13 @@ private:
     // The set as a function of one level's value: consecutive pieces of the level's domain (by
     // upper bound), each with the set where the level takes a value of the piece. One walk of the
     // nodes above the level, instead of a cofactor per piece.
-    std::vector<std::pair<uint128, dd::Ref>> slices(dd::Ref set, std::uint32_t level) {
-        using Pieces = std::vector<std::pair<uint128, dd::Ref>>;
+    using Pieces = std::vector<std::pair<uint128, dd::Ref>>;
+    const Pieces& slices(dd::Ref set, std::uint32_t level) {
         const std::uint32_t rank = m_.rank(level);
         const uint128 max = m_.level_max(level);
-        std::unordered_map<dd::Ref, Pieces> memo;   // (references stay valid as it grows)
         auto rec = [&](auto&& self, dd::Ref n) -> const Pieces& {
-            if (auto it = memo.find(n); it != memo.end()) return it->second;
+            const std::uint64_t key = static_cast<std::uint64_t>(level) << 32 | n;
+            if (auto it = slices_.find(key); it != slices_.end()) return it->second;
             Pieces out;
             if (dd::is_terminal(n) || m_.rank_of(n) > rank) {
                 out.push_back({max, n});
@@ -143,53 +176,32 @@ private:
                         if ((*kids_pieces[i])[at[i]].first == hi) ++at[i];
                 }
             }
-            return memo.emplace(n, std::move(out)).first->second;
+            return slices_.emplace(key, std::move(out)).first->second;
         };
         return rec(rec, set);
     }
 
+    struct Key {
+        int depth;
+        dd::Ref set;
+        int family;
+        detail::ProtocolKind kind;
+        bool operator==(const Key&) const = default;
+    };
     struct KeyHash {
-        std::size_t operator()(const std::pair<int, dd::Ref>& k) const {
-            return std::hash<std::uint64_t>()((static_cast<std::uint64_t>(k.first) << 32) | k.second);
+        std::size_t operator()(const Key& k) const {
+            return std::hash<std::uint64_t>()((static_cast<std::uint64_t>(k.set) << 32) ^
+                                              static_cast<std::uint64_t>(k.depth << 16 | k.family << 8 | static_cast<int>(k.kind)));
         }
     };
     dd::Space& s_;
     dd::Manager& m_;
     std::vector<std::vector<Edge>> nodes_;
     std::vector<std::uint64_t> paths_;
-    std::unordered_map<std::pair<int, dd::Ref>, std::uint32_t, KeyHash> memo_;
+    std::unordered_map<Key, std::uint32_t, KeyHash> memo_;
+    std::unordered_map<std::string, std::uint32_t> by_content_;
+    std::unordered_map<std::uint64_t, Pieces> slices_;   // per (level, node); references stay valid as it grows
 };
-
-// The members, with the fields their kind of packet does not carry (and the top of the IPv4
-// address space) stretched over the whole field.
-dd::Ref widen(dd::Space& s, dd::Ref set) {
-    dd::Manager& m = s.manager();
-    dd::Ref out = dd::zero;
-    const std::vector<Interval> families = s.values(set, Field::family);
-    const std::vector<Interval> protocols = s.values(set, Field::protocol);
-    auto meets = [](const std::vector<Interval>& v, const Interval& i) {
-        return std::any_of(v.begin(), v.end(), [&](const Interval& x) { return x.lo <= i.hi && i.lo <= x.hi; });
-    };
-    for (const detail::Box& u : detail::universe()) {
-        if (!meets(families, u.dim[idx(Field::family)]) || !meets(protocols, u.dim[idx(Field::protocol)])) continue;
-        dd::Ref piece = m.intersect(set, m.intersect(s.test(Field::family, u.dim[idx(Field::family)]),
-                                                     s.test(Field::protocol, u.dim[idx(Field::protocol)])));
-        if (piece == dd::zero) continue;
-        const auto family = static_cast<int>(u.dim[idx(Field::family)].lo);
-        detail::ProtocolKind kind = detail::protocol_kind(family, u.dim[idx(Field::protocol)].lo);
-        for (Field f : {Field::src_port, Field::dst_port, Field::icmp_type, Field::icmp_code, Field::tcp_flags})
-            if (!detail::applies(kind, f)) piece = m.exists(piece, s.level(f));
-        if (family == 4)
-            for (Field f : {Field::src_addr, Field::dst_addr}) {
-                const std::vector<Interval> v = s.values(piece, f);
-                if (v.empty() || v.back().hi < 0xffffffffu) continue;   // nothing reaches the top
-                dd::Ref top = m.cofactor(piece, s.level(f), 0xffffffffu);
-                piece = m.ite(s.test(f, Interval{uint128{0xffffffffu} + 1, field_max(f)}), top, piece);
-            }
-        out = m.unite(out, piece);
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -199,7 +211,7 @@ HeaderRanges PacketSet::disjoint_ranges(std::size_t limit) const {
     detail::Alone a(*this);
     dd::Space& s = a.space();
     RangeTree tree(s);
-    std::uint32_t root = tree.build(0, widen(s, a.root()));
+    std::uint32_t root = tree.build(0, a.root());
     out.total = tree.paths(root);
     std::vector<const Edge*> path;
     tree.enumerate(root, limit, path, out.ranges);
