@@ -185,7 +185,7 @@ int main(int argc, char** argv) {
             std::vector<double> compile_ms, resolve_ms;
             std::size_t raw_nodes = 0, nodes = 0, vars = 0, arena = 0, arena_compiled = 0;
             std::uint64_t dig = 0;
-            for (int r = 0; r < runs; ++r) {
+            for (int r = 0; r < runs; ++r) try {
                 dd::Space space(order_number(order));
                 t0 = std::chrono::steady_clock::now();
                 double c0 = cpu_ms();
@@ -201,6 +201,11 @@ int main(int argc, char** argv) {
                 vars = ch.variables().size();
                 arena = space.manager().node_count();
                 if (with_digest) dig = digest(space.manager(), ch, resolved);
+            } catch (const DiagramTooLarge& e) {
+                std::fprintf(stderr, "%s %s: stopped at the node limit after %.0f ms, peak RSS %ld MB: %s\n",
+                             fs::path(file).filename().string().c_str(), std::string(to_string(hook)).c_str(), ms_since(t0),
+                             peak_rss_mb(), e.what());
+                return 2;
             }
             std::sort(compile_ms.begin(), compile_ms.end());
             std::sort(resolve_ms.begin(), resolve_ms.end());
