@@ -80,6 +80,7 @@ struct RequirementResult {
     std::string table_key;
     std::string table_title;
     std::string row_label;
+    SourceLoc where;                  // the catalog's `row` statement
     std::string source_role, destination_role;
     std::string flows;                // "TCP Random 4xxx(4000-4999) -> 135 | ..."
     std::string remark;

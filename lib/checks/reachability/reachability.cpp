@@ -263,6 +263,7 @@ void run_reachability(CheckContext& cx, Report& report) {
             rr.table_key = req.table_key;
             rr.table_title = req.table_title;
             rr.row_label = req.row_label;
+            rr.where = req.where;
             rr.remark = req.remark;
             rr.annotations = req.annotations;
             rr.corrected = req.corrected && site.uses_corrected(req.id);
