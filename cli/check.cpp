@@ -1,5 +1,6 @@
 // rulegap check — a site's firewalls against requirement catalogs; the gap report.
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <unistd.h>
 
@@ -73,8 +74,9 @@ int run_check(const CheckCommandOptions& o) {
         fmt::print(stderr, "rulegap check: error: --fail-on takes error, warning, info or never, not '{}'\n", o.fail_on);
         return 2;
     }
-    if (o.format != "text" && o.format != "json" && o.format != "markdown") {
-        fmt::print(stderr, "rulegap check: error: unknown format '{}' (text, json or markdown)\n", o.format);
+    static constexpr std::string_view formats[] = {"text", "json", "markdown", "sarif", "junit", "github", "gitlab"};
+    if (std::find(std::begin(formats), std::end(formats), o.format) == std::end(formats)) {
+        fmt::print(stderr, "rulegap check: error: unknown format '{}' (text, json, markdown, sarif, junit, github or gitlab)\n", o.format);
         return 2;
     }
     CheckOptions options;
@@ -112,6 +114,7 @@ int run_check(const CheckCommandOptions& o) {
         options.disabled_checks.insert(name);
     }
 
+    const auto started = std::chrono::steady_clock::now();
     SiteOptions site_options;
     site_options.max_input_size = o.max_input_size;
     site_options.iptables.threads = o.threads;
@@ -147,8 +150,18 @@ int run_check(const CheckCommandOptions& o) {
     });
     for (const Diagnostic* d : warnings) fmt::print(stderr, "{}\n", d->to_string());
 
+    CiReportOptions ci;
+    ci.base_dir = o.base_dir;
+    ci.site_file = o.site;
+    ci.tool_version = o.version;
+    ci.fail_on = *fail_on;
+    ci.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::string text;
     if (o.format == "json") text = render_json(report);
+    else if (o.format == "sarif") text = render_sarif(report, ci);
+    else if (o.format == "junit") text = render_junit(report, ci);
+    else if (o.format == "github") text = render_github(report, ci);
+    else if (o.format == "gitlab") text = render_gitlab(report, ci);
     else if (o.format == "markdown") text = render_markdown(report);
     else text = render_text(report, TextStyle{o.output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"), true});
 

@@ -69,6 +69,8 @@ struct CheckCommandOptions {
     std::uint64_t max_input_size = 0;
     unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
     std::size_t max_nodes = 40'000'000;   // --max-nodes, per firewall hook evaluated
+    std::string base_dir = ".";       // --base-dir: CI formats name files relative to it
+    std::string version;              // "0.1.0", for SARIF's tool.driver.version
 };
 int run_check(const CheckCommandOptions& options);
 

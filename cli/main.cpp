@@ -219,8 +219,14 @@ int main(int argc, char** argv) {
         "Check a site's firewalls against requirement catalogs and report every gap");
     check->add_option("SITE", ck.site, "Site file: roles, zones, firewalls and port-class bindings (docs/site-file.md)");
     check->add_option("--catalog", ck.catalogs, "Requirement catalog (rules/*.catalog); repeatable; adds to the site's own");
-    check->add_option("--format", ck.format, "Output: text, json or markdown")->capture_default_str();
+    check->add_option("--format", ck.format,
+        "Output: text, json, markdown, sarif (SARIF 2.1.0, GitHub code scanning), junit (JUnit XML), github\n"
+        "(GitHub Actions ::error annotations) or gitlab (GitLab Code Quality JSON)")->capture_default_str();
     check->add_option("--output", ck.output, "Write the report to this file instead of standard output");
+    check->add_option("--base-dir", ck.base_dir,
+        "sarif, junit, github, gitlab: name firewall files relative to this directory (the repository root)")
+        ->capture_default_str();
+    ck.version = std::string(kVersion).substr(std::string_view("rulegap ").size());
     check->add_option("--fail-on", ck.fail_on,
         "Exit 1 when a finding of this severity or higher exists: error, warning, info or never")->capture_default_str();
     check->add_option("--severity", ck.severities,

@@ -1,7 +1,9 @@
 // rulegap — printing a check Report: for a terminal, for CI (JSON), for a review ticket
-// (Markdown). The JSON schema is docs/report-schema.json (versioned by "schema_version").
+// (Markdown), and in the formats CI systems read (SARIF, JUnit, GitHub workflow commands, GitLab
+// Code Quality). The JSON schema is docs/report-schema.json (versioned by "schema_version").
 #pragma once
 
+#include <span>
 #include <string>
 
 #include "rulegap/check.hpp"
@@ -23,5 +25,41 @@ struct TextStyle {
 std::string render_text(const Report& report, const TextStyle& style = {});
 std::string render_json(const Report& report);       // one JSON document, schema_version 2
 std::string render_markdown(const Report& report);
+
+// What a finding kind means, in one place: SARIF's rules read it (and the HTML report and the
+// docs may). `id` is to_string(kind).
+struct FindingKindInfo {
+    FindingKind kind;
+    std::string_view id;                 // "rpc-session"
+    std::string_view name;               // "RpcSessionPortClosed" (SARIF reportingDescriptor.name)
+    std::string_view short_description;  // one line
+    std::string_view full_description;   // what the check looked at
+    std::string_view help;               // what it means and how to fix it
+    std::string_view level;              // SARIF level of default_severity(kind): error, warning, note
+    double security_severity;            // 0.1-10 (GitHub: >= 9 critical, >= 7 high, >= 4 medium)
+    std::span<const std::string_view> tags;
+};
+std::span<const FindingKindInfo> finding_kinds();   // in FindingKind order
+const FindingKindInfo& finding_kind_info(FindingKind kind);
+
+// Where the CI formats say a finding is. Files are named relative to base_dir (empty: as the site
+// names them); a file outside base_dir keeps its absolute path (SARIF: a file:// URI).
+struct CiReportOptions {
+    std::string base_dir;        // the repository root (--base-dir; the CLI's default: ".")
+    std::string site_file;       // where a finding with no rule and no catalog row is placed
+    std::string tool_version;    // "0.1.0"
+    double seconds = 0;          // the run's wall time (JUnit's time attributes)
+    FailOn fail_on = FailOn::error;   // JUnit: findings reaching it are failures, others output
+};
+
+std::string render_sarif(const Report& report, const CiReportOptions& options);    // SARIF 2.1.0
+std::string render_junit(const Report& report, const CiReportOptions& options);    // JUnit XML
+std::string render_github(const Report& report, const CiReportOptions& options);   // ::error ...
+std::string render_gitlab(const Report& report, const CiReportOptions& options);   // Code Quality
+
+// GitHub workflow command escaping (actions/toolkit): the message escapes %, CR and LF; a
+// property value also : and ,.
+std::string github_escape_data(std::string_view text);
+std::string github_escape_property(std::string_view text);
 
 }  // namespace rulegap
