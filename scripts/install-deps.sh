@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything rulegap needs to build and test, from Debian 12 packages only.
 # Idempotent: when every package is present it only checks and exits (well under a second).
-# Usage: scripts/install-deps.sh [--fuzz]   (--fuzz adds clang-14 and its sanitizer runtime)
+# Usage: scripts/install-deps.sh [--fuzz] [--sarif-multitool]
+#   --fuzz             adds clang-14 and its sanitizer runtime
+#   --sarif-multitool  adds Microsoft's SARIF multitool (npm @microsoft/sarif-multitool, MIT), which
+#                      tests/cli/ci_formats.sh uses when present (it skips that part otherwise)
 set -euo pipefail
 
 packages=(
@@ -9,10 +12,30 @@ packages=(
   libboost-dev libboost-graph-dev
   libfmt-dev doctest-dev libpugixml-dev nlohmann-json3-dev libcli11-dev libhivex-dev
   iptables iproute2 conntrack python3
+  python3-jsonschema libxml2-utils   # the tests validate SARIF (JSON schema) and JUnit (XSD)
 )
-if [[ "${1:-}" == "--fuzz" ]]; then
-  packages+=(clang-14 libclang-rt-14-dev)
+multitool=0
+for arg in "$@"; do
+  case "$arg" in
+    --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
+    --sarif-multitool) multitool=1 ;;
+    *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+if [[ $multitool -eq 1 ]] && ! command -v npm >/dev/null; then
+  packages+=(npm)
 fi
+
+# The optional SARIF multitool, from npm (after the Debian packages, which may bring npm).
+install_multitool() {
+  [[ $multitool -eq 1 ]] || return 0
+  if command -v sarif-multitool >/dev/null; then
+    echo "install-deps: sarif-multitool present"
+    return 0
+  fi
+  echo "install-deps: installing @microsoft/sarif-multitool from npm"
+  npm install -g --no-audit --no-fund @microsoft/sarif-multitool@5.7.0 >/dev/null
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -23,6 +46,7 @@ done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#packages[@]} packages present"
+  install_multitool
   exit 0
 fi
 
@@ -35,4 +59,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_multitool
 echo "install-deps: done"
