@@ -9,9 +9,9 @@
 namespace rulegap {
 namespace {
 
-// Text and attribute values: the five entities, and control characters XML 1.0 cannot carry
-// written as \xNN.
-std::string xml(std::string_view text) {
+// Attribute values (and, with attribute false, text content, where newlines and tabs stay as
+// they are): the five entities, and control characters XML 1.0 cannot carry written as \xNN.
+std::string xml(std::string_view text, bool attribute = true) {
     std::string out;
     for (char ch : text) {
         const auto c = static_cast<unsigned char>(ch);
@@ -21,9 +21,9 @@ std::string xml(std::string_view text) {
             case '>': out += "&gt;"; break;
             case '"': out += "&quot;"; break;
             case '\'': out += "&apos;"; break;
-            case '\n': out += "&#10;"; break;
+            case '\n': out += attribute ? "&#10;" : "\n"; break;
             case '\r': out += "&#13;"; break;
-            case '\t': out += "&#9;"; break;
+            case '\t': out += attribute ? "&#9;" : "\t"; break;
             default:
                 if (c < 0x20 || c == 0x7f) {
                     char buf[8];
@@ -85,9 +85,9 @@ void write_suite(std::string& out, const Suite& s) {
         out += ">\n";
         if (!c.element.empty()) {
             out += "      <" + c.element + (c.type.empty() ? "" : " type=\"" + xml(c.type) + "\"") + " message=\"" + xml(c.message) + "\"";
-            out += c.body.empty() ? "/>\n" : ">" + xml(c.body) + "</" + c.element + ">\n";
+            out += c.body.empty() ? "/>\n" : ">" + xml(c.body, false) + "</" + c.element + ">\n";
         }
-        if (!c.out.empty()) out += "      <system-out>" + xml(c.out) + "</system-out>\n";
+        if (!c.out.empty()) out += "      <system-out>" + xml(c.out, false) + "</system-out>\n";
         out += "    </testcase>\n";
     }
     out += "  </testsuite>\n";
@@ -104,7 +104,9 @@ std::string render_junit(const Report& report, const CiReportOptions& o) {
         const std::string suite = r.catalog + "." + r.table_key + ": " + r.table_title;
         if (suites.empty() || suites.back().name != suite) suites.push_back({suite, {}});
         Case c;
-        c.name = r.id + ": " + r.flows + " (" + r.source_role + " to " + r.destination_role + ")";
+        // "mps.t2.r9 MS-DS/SMB: TCP "Random 4xxx" (49152-65535) -> 445 (MPF Client to Domain Controller)"
+        c.name = r.id + (r.remark.empty() ? "" : " " + r.remark) + ": " + r.flows + " (" + r.source_role + " to " +
+                 r.destination_role + ")";
         c.classname = r.catalog + "." + r.table_key;
         std::string failing_kinds;
         const Finding* first_failing = nullptr;
