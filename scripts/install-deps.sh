@@ -12,7 +12,7 @@ packages=(
   libboost-dev libboost-graph-dev
   libfmt-dev doctest-dev libpugixml-dev nlohmann-json3-dev libcli11-dev libhivex-dev
   iptables iproute2 conntrack python3
-  python3-jsonschema libxml2-utils   # the tests validate SARIF (JSON schema) and JUnit (XSD)
+  python3-jsonschema libxml2-utils python3-yaml   # tests: SARIF schema, JUnit XSD, examples/ci
 )
 multitool=0
 for arg in "$@"; do
