@@ -245,6 +245,8 @@ int main(int argc, char** argv) {
         "as possibly broad (\"may admit ..., depending on the undecided rule at FILE:LINE\"). --assume (or the\n"
         "site's `assume MODULE match|nomatch`; --assume wins) decides such matches; the report lists every\n"
         "assumption and how many rules it touches.\n"
+        "For CI: --format sarif (GitHub code scanning), junit (GitLab, Jenkins, Azure), github (annotations),\n"
+        "gitlab (Code Quality); files are named relative to --base-dir. The exit status is the same in every format.\n"
         "Exit status: 0 no finding reaches --fail-on; 1 one does (an unknown requirement is an error by default),\n"
         "or no requirement could be checked; 2 bad input (site, catalog or firewall file errors, printed as\n"
         "file:line:column) or usage.");
