@@ -36,7 +36,8 @@ struct FindingKindInfo {
     std::string_view full_description;   // what the check looked at
     std::string_view help;               // what it means and how to fix it
     std::string_view level;              // SARIF level of default_severity(kind): error, warning, note
-    double security_severity;            // 0.1-10 (GitHub: >= 9 critical, >= 7 high, >= 4 medium)
+    double security_severity;            // 0.1-10 (GitHub: over 9.0 critical, 7.0-8.9 high, 4.0-6.9
+                                         // medium, up to 3.9 low)
     std::span<const std::string_view> tags;
 };
 std::span<const FindingKindInfo> finding_kinds();   // in FindingKind order

@@ -55,7 +55,7 @@ constexpr std::array<FindingKindInfo, finding_kind_count> table = {{
      "Restrict the rule's source, destination and ports to the roles and ports the catalog's "
      "requirements name (the report quantifies the excess and gives a packet it admits that no "
      "requirement needs).",
-     "error", 9.0, exposure_tags},
+     "error", 9.1, exposure_tags},
     {FindingKind::broad_sensitive, "broad-sensitive", "SensitivePortTooOpen",
      "An accept rule opens a sensitive port to sources wider than the required roles",
      "An accept rule opens a sensitive port (RPC, NetBIOS, SMB, LDAP, SQL, remote administration, "

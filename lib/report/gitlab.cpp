@@ -16,7 +16,7 @@ std::string render_gitlab(const Report& report, const CiReportOptions& o) {
         // GitLab's words: info, minor, major, critical, blocker.
         const char* severity = f.severity == FindingSeverity::info      ? "info"
                                : f.severity == FindingSeverity::warning ? "minor"
-                               : k.security_severity >= 9.0             ? "critical"
+                               : k.security_severity > 9.0              ? "critical"
                                                                         : "major";
         bool security = false;
         for (std::string_view t : k.tags) security = security || t == "security";

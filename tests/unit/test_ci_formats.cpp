@@ -114,8 +114,8 @@ TEST_CASE("ci formats: one finding-kind table agreeing with to_string and defaul
         CHECK(security == exposure);
     }
     // GitHub's bands: an open-to-any rule and a disabled firewall are critical.
-    CHECK(finding_kind_info(FindingKind::broad_any).security_severity >= 9.0);
-    CHECK(finding_kind_info(FindingKind::firewall_disabled).security_severity >= 9.0);
+    CHECK(finding_kind_info(FindingKind::broad_any).security_severity > 9.0);
+    CHECK(finding_kind_info(FindingKind::firewall_disabled).security_severity > 9.0);
     CHECK(finding_kind_info(FindingKind::broad_sensitive).security_severity >= 7.0);
 }
 
