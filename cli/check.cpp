@@ -1,5 +1,7 @@
 // rulegap check — a site's firewalls against requirement catalogs; the gap report.
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
@@ -55,6 +57,23 @@ std::optional<std::vector<Interval>> parse_ports(std::string_view text) {
     if (out.empty()) return std::nullopt;
     std::sort(out.begin(), out.end(), [](const Interval& a, const Interval& b) { return a.lo < b.lo; });
     return out;
+}
+
+// `--catalog NAME`: a file as given; a bare name (letters, digits, '-', '_') that names no file
+// here is a catalog shipped with rulegap, PREFIX/share/rulegap/rules/NAME.catalog, found from
+// the running executable's place (PREFIX/bin).
+std::string catalog_path(const std::string& given) {
+    namespace fs = std::filesystem;
+    std::error_code error;
+    if (fs::exists(given, error)) return given;
+    const bool bare = !given.empty() && std::all_of(given.begin(), given.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+    if (!bare) return given;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", error);
+    if (error) return given;
+    const fs::path shipped = (exe.parent_path() / RULEGAP_RULES_FROM_BIN / (given + ".catalog")).lexically_normal();
+    return fs::exists(shipped, error) ? shipped.string() : given;
 }
 
 }  // namespace
@@ -119,7 +138,7 @@ int run_check(const CheckCommandOptions& o) {
     Site site = load_site(o.site, site_options);
     std::vector<Catalog> catalogs;
     std::vector<std::string> paths = site.catalogs;
-    paths.insert(paths.end(), o.catalogs.begin(), o.catalogs.end());
+    for (const std::string& c : o.catalogs) paths.push_back(catalog_path(c));
     std::size_t input_errors = site.diagnostics.error_count();
     for (const std::string& p : paths) {
         catalogs.push_back(load_catalog(p, o.max_input_size));

@@ -8,7 +8,7 @@ packages=(
   g++ cmake make pkg-config libasan8 libubsan1 libtsan2
   libboost-dev libboost-graph-dev
   libfmt-dev doctest-dev libpugixml-dev nlohmann-json3-dev libcli11-dev libhivex-dev
-  iptables iproute2 conntrack python3
+  iptables iproute2 conntrack python3 help2man
 )
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang-14 libclang-rt-14-dev)
