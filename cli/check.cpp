@@ -92,8 +92,8 @@ int run_check(const CheckCommandOptions& o) {
         fmt::print(stderr, "rulegap check: error: --fail-on takes error, warning, info or never, not '{}'\n", o.fail_on);
         return 2;
     }
-    if (o.format != "text" && o.format != "json" && o.format != "markdown") {
-        fmt::print(stderr, "rulegap check: error: unknown format '{}' (text, json or markdown)\n", o.format);
+    if (o.format != "text" && o.format != "json" && o.format != "markdown" && o.format != "html") {
+        fmt::print(stderr, "rulegap check: error: unknown format '{}' (text, json, markdown or html)\n", o.format);
         return 2;
     }
     CheckOptions options;
@@ -169,6 +169,11 @@ int run_check(const CheckCommandOptions& o) {
     std::string text;
     if (o.format == "json") text = render_json(report);
     else if (o.format == "markdown") text = render_markdown(report);
+    else if (o.format == "html") {
+        HtmlOptions html;
+        html.max_input_size = o.max_input_size;
+        text = render_html(report, html);
+    }
     else text = render_text(report, TextStyle{o.output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"), true});
 
     if (o.output.empty()) {

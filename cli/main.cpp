@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
         "Check a site's firewalls against requirement catalogs and report every gap");
     check->add_option("SITE", ck.site, "Site file: roles, zones, firewalls and port-class bindings (docs/site-file.md)");
     check->add_option("--catalog", ck.catalogs, "Requirement catalog: a file, or the name of one shipped with rulegap (mps, nap: PREFIX/share/rulegap/rules/NAME.catalog); repeatable; adds to the site's own");
-    check->add_option("--format", ck.format, "Output: text, json or markdown")->capture_default_str();
+    check->add_option("--format", ck.format, "Output: text, json, markdown or html (a self-contained review report)")->capture_default_str();
     check->add_option("--output", ck.output, "Write the report to this file instead of standard output");
     check->add_option("--fail-on", ck.fail_on,
         "Exit 1 when a finding of this severity or higher exists: error, warning, info or never")->capture_default_str();

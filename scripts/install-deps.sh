@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything rulegap needs to build and test, from Debian 12 packages only.
 # Idempotent: when every package is present it only checks and exits (well under a second).
-# Usage: scripts/install-deps.sh [--fuzz]   (--fuzz adds clang-14 and its sanitizer runtime)
+# Usage: scripts/install-deps.sh [--fuzz] [--browser]
+#   --fuzz     adds clang-14 and its sanitizer runtime
+#   --browser  adds Debian's Chromium, for the HTML report's browser test (tests/system/html_browser.sh)
 set -euo pipefail
 
 packages=(
@@ -10,9 +12,13 @@ packages=(
   libfmt-dev doctest-dev libpugixml-dev nlohmann-json3-dev libcli11-dev libhivex-dev
   iptables iproute2 conntrack python3 help2man
 )
-if [[ "${1:-}" == "--fuzz" ]]; then
-  packages+=(clang-14 libclang-rt-14-dev)
-fi
+for option in "$@"; do
+  case "$option" in
+    --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
+    --browser) packages+=(chromium) ;;
+    *) echo "install-deps: unknown option $option (--fuzz, --browser)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
