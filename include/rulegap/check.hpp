@@ -177,7 +177,7 @@ struct AppliedAssumption {
 struct Report {
     std::string site;                 // Site::name
     std::vector<AppliedAssumption> assumptions;   // in the order of Unmodelled; empty: none
-    std::vector<RequirementResult> requirements;   // in catalog order
+    std::vector<RequirementResult> requirements;   // in catalog order, whichever checks ran
     std::vector<Finding> findings;    // by severity, kind, rank, id
     Diagnostics diagnostics;          // site, catalog and firewall diagnostics, as read, and the
                                       // checks' warnings about the site (names no catalog knows)

@@ -172,7 +172,7 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
     for (const Catalog& c : catalogs) add(c.diagnostics);
     for (const Firewall& fw : site.firewalls)
         for (const Ruleset& rs : fw.rulesets) add(rs.diagnostics);
-    check_detail::CheckContext cx{site, catalogs, options, {}, {}, site.assumptions};
+    check_detail::CheckContext cx{site, catalogs, options, {}, site.assumptions};
     cx.assume.override_with(options.assume);
     cx.evaluators.max_nodes = options.max_nodes;
     for (const Assumption& a : cx.assume.list()) {
@@ -182,6 +182,11 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
         report.assumptions.push_back(std::move(applied));
     }
     check_detail::check_site_names(cx, report);
+    try {
+        check_detail::evaluate_flows(cx);
+    } catch (const std::exception& e) {   // an input error; the name is the one it always had
+        report.diagnostics.error({site.file, 0, 0}, std::string("check reachability failed: ") + e.what());
+    }
     for (const check_detail::CheckDef& c : check_detail::registry()) {
         if (options.disabled_checks.count(std::string_view(c.name))) continue;
         try {
@@ -190,6 +195,8 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
             report.diagnostics.error({site.file, 0, 0}, std::string("check ") + c.name + " failed: " + e.what());
         }
     }
+    // Every requirement's verdict, whichever checks ran (lib/checks/README.md).
+    for (check_detail::EvaluatedRequirement& e : cx.flows.requirements) report.requirements.push_back(std::move(e.result));
     std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
         return std::tuple(static_cast<int>(a.severity), static_cast<int>(a.kind), a.rank, a.id) <
                std::tuple(static_cast<int>(b.severity), static_cast<int>(b.kind), b.rank, b.id);
