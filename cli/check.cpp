@@ -80,7 +80,6 @@ int run_check(const CheckCommandOptions& o) {
     CheckOptions options;
     options.assume = o.assume;
     options.max_nodes = o.max_nodes;
-    options.broad_rules = !o.no_broad;
     options.fail_on = *fail_on;
     if (!o.sensitive_ports.empty()) {
         options.sensitive_ports = parse_ports(o.sensitive_ports);
@@ -111,6 +110,7 @@ int run_check(const CheckCommandOptions& o) {
         }
         options.disabled_checks.insert(name);
     }
+    if (o.no_broad) options.disabled_checks.insert("broad");   // --no-broad: an alias
 
     SiteOptions site_options;
     site_options.max_input_size = o.max_input_size;

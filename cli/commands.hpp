@@ -62,7 +62,7 @@ struct CheckCommandOptions {
     std::string fail_on = "error";
     std::vector<std::string> severities;   // KIND=SEVERITY
     std::vector<std::string> disabled;     // check names
-    bool no_broad = false;
+    bool no_broad = false;   // --no-broad: an alias of --disable broad
     bool list_checks = false;
     std::string sensitive_ports;           // --sensitive-ports: "22,3389,5985-5986" (empty: not given)
     Assumptions assume;                    // --assume (over the site's assume statements)

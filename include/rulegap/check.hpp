@@ -136,7 +136,6 @@ enum class FailOn : std::uint8_t { error, warning, info, never };
 struct CheckOptions {
     std::map<FindingKind, FindingSeverity> severity;   // overrides default_severity()
     std::set<std::string, std::less<>> disabled_checks;   // by Check name (see checks())
-    bool broad_rules = true;          // run the overly-broad analysis
     FailOn fail_on = FailOn::error;   // for Report::verdict
     // The broad check's sensitive destination ports; unset: the site's `sensitive` list, else
     // default_sensitive_ports(). A host's RPC dynamic range is added on Windows hosts.

@@ -77,7 +77,6 @@ std::vector<Interval> sensitive_ports(const CheckContext& cx, const Firewall& fw
 }  // namespace
 
 void run_broad(const CheckContext& cx, Report& report) {
-    if (!cx.options.broad_rules) return;
     struct Group {
         PacketSet domain, required, sources;
     };
