@@ -59,6 +59,15 @@ std::optional<std::vector<Interval>> parse_ports(std::string_view text) {
 
 }  // namespace
 
+std::string finding_kind_names(std::size_t per_line) {
+    std::string out;
+    for (int k = 0; k < finding_kind_count; ++k) {
+        const bool wrap = per_line && k > 0 && static_cast<std::size_t>(k) % per_line == 0;
+        out += (k == 0 ? "" : wrap ? ",\n" : ", ") + std::string(to_string(static_cast<FindingKind>(k)));
+    }
+    return out;
+}
+
 int run_check(const CheckCommandOptions& o) {
     if (o.list_checks) {
         for (const CheckInfo& c : checks()) fmt::print("{:<14} {}\n", c.name, c.description);
@@ -94,9 +103,8 @@ int run_check(const CheckCommandOptions& o) {
         std::optional<FindingKind> kind = eq == std::string::npos ? std::nullopt : parse_kind(spec.substr(0, eq));
         std::optional<FindingSeverity> sev = eq == std::string::npos ? std::nullopt : parse_severity(spec.substr(eq + 1));
         if (!kind || !sev) {
-            fmt::print(stderr, "rulegap check: error: --severity takes KIND=error|warning|info (kinds: blocked, partial, "
-                               "unknown, rpc-session, broad-any, broad-sensitive, broad, firewall-disabled, input, "
-                               "not-checked), not '{}'\n", spec);
+            fmt::print(stderr, "rulegap check: error: --severity takes KIND=error|warning|info (kinds: {}), not '{}'\n",
+                       finding_kind_names(), spec);
             return 2;
         }
         options.severity[*kind] = *sev;

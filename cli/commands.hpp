@@ -71,5 +71,7 @@ struct CheckCommandOptions {
     std::size_t max_nodes = 40'000'000;   // --max-nodes, per firewall hook evaluated
 };
 int run_check(const CheckCommandOptions& options);
+// "blocked, partial, ..., not-checked": every finding kind, in order, `per_line` to a line.
+std::string finding_kind_names(std::size_t per_line = 0);
 
 }  // namespace rulegap::cli

@@ -194,6 +194,7 @@ struct Report {
 struct CheckInfo {
     std::string name;
     std::string description;
+    std::vector<FindingKind> kinds;   // the finding kinds it reports (each kind has one check)
 };
 std::vector<CheckInfo> checks();
 

@@ -3,6 +3,7 @@
 #include <tuple>
 
 #include "lib/checks/detail.hpp"
+#include "lib/checks/kinds.hpp"
 
 namespace rulegap {
 
@@ -93,18 +94,8 @@ std::string_view to_string(Judged j) {
 }
 
 std::string_view to_string(FindingKind k) {
-    switch (k) {
-        case FindingKind::blocked: return "blocked";
-        case FindingKind::partial: return "partial";
-        case FindingKind::unknown: return "unknown";
-        case FindingKind::rpc_session: return "rpc-session";
-        case FindingKind::broad_any: return "broad-any";
-        case FindingKind::broad_sensitive: return "broad-sensitive";
-        case FindingKind::broad: return "broad";
-        case FindingKind::firewall_disabled: return "firewall-disabled";
-        case FindingKind::input: return "input";
-        default: return "not-checked";
-    }
+    const auto i = static_cast<std::size_t>(k);
+    return i < std::size(check_detail::finding_kinds) ? check_detail::finding_kinds[i].name : "not-checked";
 }
 
 std::string_view to_string(FindingSeverity s) {
@@ -116,17 +107,8 @@ std::string_view to_string(FindingSeverity s) {
 }
 
 FindingSeverity default_severity(FindingKind k) {
-    switch (k) {
-        case FindingKind::blocked:
-        case FindingKind::partial:
-        case FindingKind::rpc_session:
-        case FindingKind::broad_any:
-        case FindingKind::firewall_disabled:
-        case FindingKind::unknown: return FindingSeverity::error;   // never a pass by omission
-        case FindingKind::broad_sensitive:
-        case FindingKind::input: return FindingSeverity::warning;
-        default: return FindingSeverity::info;
-    }
+    const auto i = static_cast<std::size_t>(k);
+    return i < std::size(check_detail::finding_kinds) ? check_detail::finding_kinds[i].severity : FindingSeverity::info;
 }
 
 std::string_view to_string(RunVerdict v) {
@@ -160,7 +142,11 @@ std::vector<const Finding*> Report::of_kind(FindingKind k) const {
 
 std::vector<CheckInfo> checks() {
     std::vector<CheckInfo> out;
-    for (const check_detail::CheckDef& c : check_detail::registry()) out.push_back({c.name, c.description});
+    for (const check_detail::CheckDef& c : check_detail::registry()) {
+        out.push_back({c.name, c.description, {}});
+        for (const check_detail::KindDef& k : check_detail::finding_kinds)
+            if (std::string_view(k.check) == c.name) out.back().kinds.push_back(k.kind);
+    }
     return out;
 }
 
