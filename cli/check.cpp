@@ -78,6 +78,15 @@ std::string catalog_path(const std::string& given) {
 
 }  // namespace
 
+std::string finding_kind_names(std::size_t per_line) {
+    std::string out;
+    for (int k = 0; k < finding_kind_count; ++k) {
+        const bool wrap = per_line && k > 0 && static_cast<std::size_t>(k) % per_line == 0;
+        out += (k == 0 ? "" : wrap ? ",\n" : ", ") + std::string(to_string(static_cast<FindingKind>(k)));
+    }
+    return out;
+}
+
 int run_check(const CheckCommandOptions& o) {
     if (o.list_checks) {
         for (const CheckInfo& c : checks()) fmt::print("{:<14} {}\n", c.name, c.description);
@@ -99,7 +108,6 @@ int run_check(const CheckCommandOptions& o) {
     CheckOptions options;
     options.assume = o.assume;
     options.max_nodes = o.max_nodes;
-    options.broad_rules = !o.no_broad;
     options.fail_on = *fail_on;
     if (!o.sensitive_ports.empty()) {
         options.sensitive_ports = parse_ports(o.sensitive_ports);
@@ -114,9 +122,8 @@ int run_check(const CheckCommandOptions& o) {
         std::optional<FindingKind> kind = eq == std::string::npos ? std::nullopt : parse_kind(spec.substr(0, eq));
         std::optional<FindingSeverity> sev = eq == std::string::npos ? std::nullopt : parse_severity(spec.substr(eq + 1));
         if (!kind || !sev) {
-            fmt::print(stderr, "rulegap check: error: --severity takes KIND=error|warning|info (kinds: blocked, partial, "
-                               "unknown, rpc-session, broad-any, broad-sensitive, broad, firewall-disabled, input, "
-                               "not-checked), not '{}'\n", spec);
+            fmt::print(stderr, "rulegap check: error: --severity takes KIND=error|warning|info (kinds: {}), not '{}'\n",
+                       finding_kind_names(), spec);
             return 2;
         }
         options.severity[*kind] = *sev;
@@ -130,6 +137,7 @@ int run_check(const CheckCommandOptions& o) {
         }
         options.disabled_checks.insert(name);
     }
+    if (o.no_broad) options.disabled_checks.insert("broad");   // --no-broad: an alias
 
     SiteOptions site_options;
     site_options.max_input_size = o.max_input_size;

@@ -227,13 +227,13 @@ int main(int argc, char** argv) {
         "Change a finding kind's severity, e.g. broad=error or not-checked=warning; repeatable");
     check->add_option("--disable", ck.disabled, "Skip a check by name (see --list-checks); repeatable");
     check->add_option("--max-nodes", ck.max_nodes, max_nodes_help + " (per firewall and hook)")->capture_default_str();
-    check->add_flag("--no-broad", ck.no_broad, "Skip the overly-broad-rule analysis");
+    check->add_flag("--no-broad", ck.no_broad, "Same as --disable broad");
     check->add_option("--sensitive-ports", ck.sensitive_ports,
         "The broad check's sensitive ports, e.g. 22,3389,5985-5986 (replaces the site's `sensitive` list and the default)");
     check->add_flag("--list-checks", ck.list_checks, "List the checks and exit");
     check->footer(
-        "Findings: blocked, partial, unknown (never counted as allowed), rpc-session, broad-any,\n"
-        "broad-sensitive, broad, firewall-disabled, input, not-checked.\n"
+        "Findings: " + rulegap::cli::finding_kind_names(6) + ".\n"
+        "A required flow that cannot be decided (unknown) is never counted as allowed.\n"
         "PASS only when a requirement was checked and every checked one is allowed; INCOMPLETE otherwise.\n"
         "A rule that accepts beyond the requirements only under some outcome of undecided matches is reported\n"
         "as possibly broad (\"may admit ..., depending on the undecided rule at FILE:LINE\"). --assume (or the\n"
