@@ -1,6 +1,8 @@
 // rulegap check — a site's firewalls against requirement catalogs; the gap report.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
@@ -58,7 +60,33 @@ std::optional<std::vector<Interval>> parse_ports(std::string_view text) {
     return out;
 }
 
+// `--catalog NAME`: a file as given; a bare name (letters, digits, '-', '_') that names no file
+// here is a catalog shipped with rulegap, PREFIX/share/rulegap/rules/NAME.catalog, found from
+// the running executable's place (PREFIX/bin).
+std::string catalog_path(const std::string& given) {
+    namespace fs = std::filesystem;
+    std::error_code error;
+    if (fs::exists(given, error)) return given;
+    const bool bare = !given.empty() && std::all_of(given.begin(), given.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+    if (!bare) return given;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", error);
+    if (error) return given;
+    const fs::path shipped = (exe.parent_path() / RULEGAP_RULES_FROM_BIN / (given + ".catalog")).lexically_normal();
+    return fs::exists(shipped, error) ? shipped.string() : given;
+}
+
 }  // namespace
+
+std::string finding_kind_names(std::size_t per_line) {
+    std::string out;
+    for (int k = 0; k < finding_kind_count; ++k) {
+        const bool wrap = per_line && k > 0 && static_cast<std::size_t>(k) % per_line == 0;
+        out += (k == 0 ? "" : wrap ? ",\n" : ", ") + std::string(to_string(static_cast<FindingKind>(k)));
+    }
+    return out;
+}
 
 int run_check(const CheckCommandOptions& o) {
     if (o.list_checks) {
@@ -74,15 +102,14 @@ int run_check(const CheckCommandOptions& o) {
         fmt::print(stderr, "rulegap check: error: --fail-on takes error, warning, info or never, not '{}'\n", o.fail_on);
         return 2;
     }
-    static constexpr std::string_view formats[] = {"text", "json", "markdown", "sarif", "junit", "github", "gitlab"};
+    static constexpr std::string_view formats[] = {"text", "json", "markdown", "html", "sarif", "junit", "github", "gitlab"};
     if (std::find(std::begin(formats), std::end(formats), o.format) == std::end(formats)) {
-        fmt::print(stderr, "rulegap check: error: unknown format '{}' (text, json, markdown, sarif, junit, github or gitlab)\n", o.format);
+        fmt::print(stderr, "rulegap check: error: unknown format '{}' (text, json, markdown, html, sarif, junit, github or gitlab)\n", o.format);
         return 2;
     }
     CheckOptions options;
     options.assume = o.assume;
     options.max_nodes = o.max_nodes;
-    options.broad_rules = !o.no_broad;
     options.fail_on = *fail_on;
     if (!o.sensitive_ports.empty()) {
         options.sensitive_ports = parse_ports(o.sensitive_ports);
@@ -97,9 +124,8 @@ int run_check(const CheckCommandOptions& o) {
         std::optional<FindingKind> kind = eq == std::string::npos ? std::nullopt : parse_kind(spec.substr(0, eq));
         std::optional<FindingSeverity> sev = eq == std::string::npos ? std::nullopt : parse_severity(spec.substr(eq + 1));
         if (!kind || !sev) {
-            fmt::print(stderr, "rulegap check: error: --severity takes KIND=error|warning|info (kinds: blocked, partial, "
-                               "unknown, rpc-session, broad-any, broad-sensitive, broad, firewall-disabled, input, "
-                               "not-checked), not '{}'\n", spec);
+            fmt::print(stderr, "rulegap check: error: --severity takes KIND=error|warning|info (kinds: {}), not '{}'\n",
+                       finding_kind_names(), spec);
             return 2;
         }
         options.severity[*kind] = *sev;
@@ -113,6 +139,7 @@ int run_check(const CheckCommandOptions& o) {
         }
         options.disabled_checks.insert(name);
     }
+    if (o.no_broad) options.disabled_checks.insert("broad");   // --no-broad: an alias
 
     const auto started = std::chrono::steady_clock::now();
     SiteOptions site_options;
@@ -122,7 +149,7 @@ int run_check(const CheckCommandOptions& o) {
     Site site = load_site(o.site, site_options);
     std::vector<Catalog> catalogs;
     std::vector<std::string> paths = site.catalogs;
-    paths.insert(paths.end(), o.catalogs.begin(), o.catalogs.end());
+    for (const std::string& c : o.catalogs) paths.push_back(catalog_path(c));
     std::size_t input_errors = site.diagnostics.error_count();
     for (const std::string& p : paths) {
         catalogs.push_back(load_catalog(p, o.max_input_size));
@@ -163,6 +190,11 @@ int run_check(const CheckCommandOptions& o) {
     else if (o.format == "github") text = render_github(report, ci);
     else if (o.format == "gitlab") text = render_gitlab(report, ci);
     else if (o.format == "markdown") text = render_markdown(report);
+    else if (o.format == "html") {
+        HtmlOptions html;
+        html.max_input_size = o.max_input_size;
+        text = render_html(report, html);
+    }
     else text = render_text(report, TextStyle{o.output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"), true});
 
     if (o.output.empty()) {

@@ -62,7 +62,7 @@ struct CheckCommandOptions {
     std::string fail_on = "error";
     std::vector<std::string> severities;   // KIND=SEVERITY
     std::vector<std::string> disabled;     // check names
-    bool no_broad = false;
+    bool no_broad = false;   // --no-broad: an alias of --disable broad
     bool list_checks = false;
     std::string sensitive_ports;           // --sensitive-ports: "22,3389,5985-5986" (empty: not given)
     Assumptions assume;                    // --assume (over the site's assume statements)
@@ -73,5 +73,7 @@ struct CheckCommandOptions {
     std::string version;              // "0.1.0", for SARIF's tool.driver.version
 };
 int run_check(const CheckCommandOptions& options);
+// "blocked, partial, ..., not-checked": every finding kind, in order, `per_line` to a line.
+std::string finding_kind_names(std::size_t per_line = 0);
 
 }  // namespace rulegap::cli

@@ -218,10 +218,11 @@ int main(int argc, char** argv) {
     CLI::App* check = app.add_subcommand("check",
         "Check a site's firewalls against requirement catalogs and report every gap");
     check->add_option("SITE", ck.site, "Site file: roles, zones, firewalls and port-class bindings (docs/site-file.md)");
-    check->add_option("--catalog", ck.catalogs, "Requirement catalog (rules/*.catalog); repeatable; adds to the site's own");
+    check->add_option("--catalog", ck.catalogs, "Requirement catalog: a file, or the name of one shipped with rulegap (mps, nap: PREFIX/share/rulegap/rules/NAME.catalog); repeatable; adds to the site's own");
     check->add_option("--format", ck.format,
-        "Output: text, json, markdown, sarif (SARIF 2.1.0, GitHub code scanning), junit (JUnit XML), github\n"
-        "(GitHub Actions ::error annotations) or gitlab (GitLab Code Quality JSON)")->capture_default_str();
+        "Output: text, json, markdown, html (a self-contained review report), sarif (SARIF 2.1.0, GitHub code\n"
+        "scanning), junit (JUnit XML), github (GitHub Actions ::error annotations) or gitlab (GitLab Code Quality JSON)")
+        ->capture_default_str();
     check->add_option("--output", ck.output, "Write the report to this file instead of standard output");
     check->add_option("--base-dir", ck.base_dir,
         "sarif, junit, github, gitlab: name firewall files relative to this directory (the repository root)")
@@ -233,13 +234,13 @@ int main(int argc, char** argv) {
         "Change a finding kind's severity, e.g. broad=error or not-checked=warning; repeatable");
     check->add_option("--disable", ck.disabled, "Skip a check by name (see --list-checks); repeatable");
     check->add_option("--max-nodes", ck.max_nodes, max_nodes_help + " (per firewall and hook)")->capture_default_str();
-    check->add_flag("--no-broad", ck.no_broad, "Skip the overly-broad-rule analysis");
+    check->add_flag("--no-broad", ck.no_broad, "Same as --disable broad");
     check->add_option("--sensitive-ports", ck.sensitive_ports,
         "The broad check's sensitive ports, e.g. 22,3389,5985-5986 (replaces the site's `sensitive` list and the default)");
     check->add_flag("--list-checks", ck.list_checks, "List the checks and exit");
     check->footer(
-        "Findings: blocked, partial, unknown (never counted as allowed), rpc-session, broad-any,\n"
-        "broad-sensitive, broad, firewall-disabled, input, not-checked.\n"
+        "Findings: " + rulegap::cli::finding_kind_names(6) + ".\n"
+        "A required flow that cannot be decided (unknown) is never counted as allowed.\n"
         "PASS only when a requirement was checked and every checked one is allowed; INCOMPLETE otherwise.\n"
         "A rule that accepts beyond the requirements only under some outcome of undecided matches is reported\n"
         "as possibly broad (\"may admit ..., depending on the undecided rule at FILE:LINE\"). --assume (or the\n"

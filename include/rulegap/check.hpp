@@ -137,7 +137,6 @@ enum class FailOn : std::uint8_t { error, warning, info, never };
 struct CheckOptions {
     std::map<FindingKind, FindingSeverity> severity;   // overrides default_severity()
     std::set<std::string, std::less<>> disabled_checks;   // by Check name (see checks())
-    bool broad_rules = true;          // run the overly-broad analysis
     FailOn fail_on = FailOn::error;   // for Report::verdict
     // The broad check's sensitive destination ports; unset: the site's `sensitive` list, else
     // default_sensitive_ports(). A host's RPC dynamic range is added on Windows hosts.
@@ -178,7 +177,7 @@ struct AppliedAssumption {
 struct Report {
     std::string site;                 // Site::name
     std::vector<AppliedAssumption> assumptions;   // in the order of Unmodelled; empty: none
-    std::vector<RequirementResult> requirements;   // in catalog order
+    std::vector<RequirementResult> requirements;   // in catalog order, whichever checks ran
     std::vector<Finding> findings;    // by severity, kind, rank, id
     Diagnostics diagnostics;          // site, catalog and firewall diagnostics, as read, and the
                                       // checks' warnings about the site (names no catalog knows)
@@ -196,6 +195,7 @@ struct Report {
 struct CheckInfo {
     std::string name;
     std::string description;
+    std::vector<FindingKind> kinds;   // the finding kinds it reports (each kind has one check)
 };
 std::vector<CheckInfo> checks();
 

@@ -1,12 +1,14 @@
 // rulegap — printing a check Report: for a terminal, for CI (JSON), for a review ticket
-// (Markdown), and in the formats CI systems read (SARIF, JUnit, GitHub workflow commands, GitLab
-// Code Quality). The JSON schema is docs/report-schema.json (versioned by "schema_version").
+// (Markdown), for a security review (HTML), and in the formats CI systems read (SARIF, JUnit,
+// GitHub workflow commands, GitLab Code Quality). The JSON schema is docs/report-schema.json
+// (versioned by "schema_version").
 #pragma once
 
 #include <span>
 #include <string>
 
 #include "rulegap/check.hpp"
+#include "rulegap/limits.hpp"
 
 namespace rulegap {
 
@@ -62,5 +64,15 @@ std::string render_gitlab(const Report& report, const CiReportOptions& options);
 // property value also : and ,.
 std::string github_escape_data(std::string_view text);
 std::string github_escape_property(std::string_view text);
+
+struct HtmlOptions {
+    bool excerpts = true;             // show each deciding rule's line in its file, read again
+    std::size_t context_lines = 2;    // ... with this many lines before and after
+    std::uint64_t max_input_size = default_max_input_size;   // files larger are not excerpted
+};
+// One self-contained page (inline styles, no script, nothing fetched): the verdict, a role ×
+// role matrix of the required flows, every requirement with its paths and deciding rules, the
+// findings and the inputs. Files that are not UTF-8 text are named, not excerpted.
+std::string render_html(const Report& report, const HtmlOptions& options = {});
 
 }  // namespace rulegap

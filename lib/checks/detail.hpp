@@ -1,5 +1,5 @@
 // rulegap checks — what the checks share (private to lib/checks): the context they run in, the
-// registry entry, and the evaluation of one flow at one hop.
+// flow stage's result they read, the registry entry, and the evaluation of one flow at one hop.
 #pragma once
 
 #include <map>
@@ -10,7 +10,7 @@
 
 namespace rulegap::check_detail {
 
-// A hop that carries required flows, for the overly-broad analysis.
+// A hop that carries required flows (for the broad check).
 struct HopUse {
     int firewall = -1;
     Hook hook = Hook::input;
@@ -34,33 +34,55 @@ private:
     std::map<std::pair<const Ruleset*, Hook>, Evaluator> cache_;
 };
 
+// A requirement as the flow stage evaluated it.
+struct EvaluatedRequirement {
+    RequirementResult result;                 // becomes a Report::requirements entry
+    const Requirement* requirement = nullptr; // the catalog's row
+    // The unreadable site statements that made it unknown (also in result.unresolved as text).
+    std::vector<const UnresolvedStatement*> unresolved;
+};
+
+// What the flow stage computes once, before the checks, and every check reads: each
+// requirement's verdict along every path, and the hops the required flows cross.
+struct Flows {
+    std::vector<EvaluatedRequirement> requirements;   // in catalog order
+    std::vector<HopUse> hop_uses;                     // one per path hop and flow alternative
+};
+
 struct CheckContext {
     const Site& site;
     const std::vector<Catalog>& catalogs;
     const CheckOptions& options;
-    std::vector<HopUse> hop_uses;   // filled by the reachability check
     // The site's statements that could not be read, and its binds of a port class no catalog
     // declares but one nearly spelt so (that class is then left at its default): every
     // requirement one of them could affect is unknown. Filled by check_site_names().
     std::vector<UnresolvedStatement> unresolved;
     // The assumptions in force: the site's, each replaced by CheckOptions::assume's for its module.
     Assumptions assume;
-    Evaluators evaluators = {};
+    // A cache: compiling a hook is done once per run, whichever stage or check asks first.
+    mutable Evaluators evaluators = {};
+    Flows flows = {};   // filled by evaluate_flows(), before the checks
 };
 
-// A check: one struct, listed in registry.cpp.
+// The flow stage (flow_stage.cpp): evaluates every requirement of every catalog along every
+// path and fills cx.flows. check() runs it whichever checks are enabled. It may throw
+// (DiagramTooLarge); what it filled before stays.
+void evaluate_flows(CheckContext& cx);
+
+// A check: one struct, listed in registry.cpp. It reads the context (cx.flows among it) and
+// writes findings only, so that disabling one check never changes another's findings.
 struct CheckDef {
     const char* name;
     const char* description;
-    void (*run)(CheckContext&, Report&);
+    void (*run)(const CheckContext&, Report&);
 };
 const std::vector<CheckDef>& registry();
 
 // The checks (each in its own folder).
-void run_reachability(CheckContext&, Report&);
-void run_rpc_pairing(CheckContext&, Report&);
-void run_broad(CheckContext&, Report&);
-void run_inputs(CheckContext&, Report&);
+void run_reachability(const CheckContext&, Report&);
+void run_rpc_pairing(const CheckContext&, Report&);
+void run_broad(const CheckContext&, Report&);
+void run_inputs(const CheckContext&, Report&);
 
 // After the checks: Report::verdict and its reason (registry.cpp).
 void decide_verdict(Report& report, FailOn fail_on);

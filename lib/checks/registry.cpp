@@ -3,6 +3,7 @@
 #include <tuple>
 
 #include "lib/checks/detail.hpp"
+#include "lib/checks/kinds.hpp"
 
 namespace rulegap {
 
@@ -93,18 +94,8 @@ std::string_view to_string(Judged j) {
 }
 
 std::string_view to_string(FindingKind k) {
-    switch (k) {
-        case FindingKind::blocked: return "blocked";
-        case FindingKind::partial: return "partial";
-        case FindingKind::unknown: return "unknown";
-        case FindingKind::rpc_session: return "rpc-session";
-        case FindingKind::broad_any: return "broad-any";
-        case FindingKind::broad_sensitive: return "broad-sensitive";
-        case FindingKind::broad: return "broad";
-        case FindingKind::firewall_disabled: return "firewall-disabled";
-        case FindingKind::input: return "input";
-        default: return "not-checked";
-    }
+    const auto i = static_cast<std::size_t>(k);
+    return i < std::size(check_detail::finding_kinds) ? check_detail::finding_kinds[i].name : "not-checked";
 }
 
 std::string_view to_string(FindingSeverity s) {
@@ -116,17 +107,8 @@ std::string_view to_string(FindingSeverity s) {
 }
 
 FindingSeverity default_severity(FindingKind k) {
-    switch (k) {
-        case FindingKind::blocked:
-        case FindingKind::partial:
-        case FindingKind::rpc_session:
-        case FindingKind::broad_any:
-        case FindingKind::firewall_disabled:
-        case FindingKind::unknown: return FindingSeverity::error;   // never a pass by omission
-        case FindingKind::broad_sensitive:
-        case FindingKind::input: return FindingSeverity::warning;
-        default: return FindingSeverity::info;
-    }
+    const auto i = static_cast<std::size_t>(k);
+    return i < std::size(check_detail::finding_kinds) ? check_detail::finding_kinds[i].severity : FindingSeverity::info;
 }
 
 std::string_view to_string(RunVerdict v) {
@@ -160,7 +142,11 @@ std::vector<const Finding*> Report::of_kind(FindingKind k) const {
 
 std::vector<CheckInfo> checks() {
     std::vector<CheckInfo> out;
-    for (const check_detail::CheckDef& c : check_detail::registry()) out.push_back({c.name, c.description});
+    for (const check_detail::CheckDef& c : check_detail::registry()) {
+        out.push_back({c.name, c.description, {}});
+        for (const check_detail::KindDef& k : check_detail::finding_kinds)
+            if (std::string_view(k.check) == c.name) out.back().kinds.push_back(k.kind);
+    }
     return out;
 }
 
@@ -172,7 +158,7 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
     for (const Catalog& c : catalogs) add(c.diagnostics);
     for (const Firewall& fw : site.firewalls)
         for (const Ruleset& rs : fw.rulesets) add(rs.diagnostics);
-    check_detail::CheckContext cx{site, catalogs, options, {}, {}, site.assumptions};
+    check_detail::CheckContext cx{site, catalogs, options, {}, site.assumptions};
     cx.assume.override_with(options.assume);
     cx.evaluators.max_nodes = options.max_nodes;
     for (const Assumption& a : cx.assume.list()) {
@@ -182,6 +168,11 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
         report.assumptions.push_back(std::move(applied));
     }
     check_detail::check_site_names(cx, report);
+    try {
+        check_detail::evaluate_flows(cx);
+    } catch (const std::exception& e) {   // an input error; the name is the one it always had
+        report.diagnostics.error({site.file, 0, 0}, std::string("check reachability failed: ") + e.what());
+    }
     for (const check_detail::CheckDef& c : check_detail::registry()) {
         if (options.disabled_checks.count(std::string_view(c.name))) continue;
         try {
@@ -190,6 +181,8 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
             report.diagnostics.error({site.file, 0, 0}, std::string("check ") + c.name + " failed: " + e.what());
         }
     }
+    // Every requirement's verdict, whichever checks ran (lib/checks/README.md).
+    for (check_detail::EvaluatedRequirement& e : cx.flows.requirements) report.requirements.push_back(std::move(e.result));
     std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
         return std::tuple(static_cast<int>(a.severity), static_cast<int>(a.kind), a.rank, a.id) <
                std::tuple(static_cast<int>(b.severity), static_cast<int>(b.kind), b.rank, b.id);

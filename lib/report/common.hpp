@@ -4,27 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "lib/checks/kinds.hpp"
 #include "rulegap/check.hpp"
 
 namespace rulegap::report_detail {
 
-// Finding kinds in the order reports present them, with their section titles.
-struct Section {
-    FindingKind kind;
-    const char* title;
-};
-inline constexpr Section sections[] = {
-    {FindingKind::blocked, "Required flows blocked"},
-    {FindingKind::partial, "Required flows only partly open"},
-    {FindingKind::unknown, "Required flows that cannot be decided"},
-    {FindingKind::rpc_session, "RPC sessions that cannot follow the endpoint mapper"},
-    {FindingKind::broad_any, "Rules open to any source, destination or port"},
-    {FindingKind::broad_sensitive, "Rules opening sensitive ports too widely"},
-    {FindingKind::broad, "Rules opening more than required"},
-    {FindingKind::firewall_disabled, "Firewalls switched off"},
-    {FindingKind::input, "Inputs that could not be read or decided"},
-    {FindingKind::not_checked, "Requirements not checked"},
-};
+// Finding kinds in the order reports present them, with their section titles (KindDef::title).
+inline constexpr const auto& sections = check_detail::finding_kinds;
 
 std::string location(const SourceLoc& where);   // "file:line" (column left out)
 std::string one_line(std::string text);         // newlines and tabs folded to spaces

@@ -70,7 +70,7 @@ std::string render_markdown(const Report& report) {
         out += fmt::format("| {}.{} | {} | {} | {} | {} | {} | {} | {} |\n", r.catalog, r.key, cell(r.title), r.n, r.allowed,
                            r.partial, r.unknown, r.blocked, r.skipped);
 
-    for (const report_detail::Section& sec : report_detail::sections) {
+    for (const check_detail::KindDef& sec : report_detail::sections) {
         std::vector<const Finding*> list = report.of_kind(sec.kind);
         if (list.empty()) continue;
         out += fmt::format("\n## {} ({})\n\n", sec.title, list.size());

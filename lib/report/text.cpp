@@ -48,7 +48,7 @@ std::string render_text(const Report& report, const TextStyle& style) {
         for (const AppliedAssumption& a : report.assumptions) out += "  " + report_detail::assumption_text(a) + "\n";
     }
 
-    for (const report_detail::Section& sec : report_detail::sections) {
+    for (const check_detail::KindDef& sec : report_detail::sections) {
         std::vector<const Finding*> list = report.of_kind(sec.kind);
         if (list.empty()) continue;
         out += fmt::format("\n{} ({})\n", paint("1", sec.title), list.size());

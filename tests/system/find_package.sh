@@ -28,3 +28,21 @@ read -r -a argv <<<"$line"
 out=$("$TMP/plain") || { echo "FAIL: the program built with the README's line exited non-zero: $out"; exit 1; }
 [ "$out" = "$WANT" ] || { echo "FAIL: the program built with the README's line printed '$out'"; exit 1; }
 echo "ok: the README's compiler line builds against the installed prefix and runs ($out)"
+
+# pkg-config: the installed rulegap.pc gives the flags and libraries.
+if command -v pkg-config >/dev/null; then
+  pcdir=$(dirname "$(find "$TMP/prefix" -name rulegap.pc | head -1)")
+  [ -f "$pcdir/rulegap.pc" ] || { echo "FAIL: no rulegap.pc installed"; exit 1; }
+  flags=$(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs rulegap) || { echo "FAIL: pkg-config --cflags --libs rulegap"; exit 1; }
+  inc=$(printf '%s\n' $flags | sed -n 's/^-I//p' | head -1)
+  [ -n "$inc" ] && [ "$(cd "$inc" 2>/dev/null && pwd -P)" = "$(cd "$TMP/prefix/include" && pwd -P)" ] \
+    || { echo "FAIL: pkg-config's -I does not name the installed include directory: $flags"; exit 1; }
+  # shellcheck disable=SC2086
+  g++ -std=c++20 "$REPO/tests/package/consumer/main.cpp" -o "$TMP/bypc" $flags >"$TMP/pc.log" 2>&1 \
+    || { cat "$TMP/pc.log"; echo "FAIL: build with pkg-config's flags: $flags"; exit 1; }
+  out=$("$TMP/bypc") || { echo "FAIL: the program built with pkg-config exited non-zero: $out"; exit 1; }
+  [ "$out" = "$WANT" ] || { echo "FAIL: the program built with pkg-config printed '$out'"; exit 1; }
+  echo "ok: pkg-config's flags for rulegap build the consumer against the installed prefix and it runs ($out)"
+else
+  echo "FAIL: pkg-config is not installed (scripts/install-deps.sh installs it)"; exit 1
+fi

@@ -203,7 +203,7 @@ TEST_CASE("verdict: PASS only when something was checked and all of it is allowe
     REQUIRE(s.ok());
     set_all(s, open_all);
     CheckOptions no_broad;
-    no_broad.broad_rules = false;
+    no_broad.disabled_checks.insert("broad");
     Report r = check(s, {c}, no_broad);
     CHECK(r.verdict == RunVerdict::pass);
     CHECK(has(render_text(r), "PASS s: "));
@@ -232,7 +232,7 @@ TEST_CASE("verdict: PASS only when something was checked and all of it is allowe
     CHECK(default_severity(FindingKind::unknown) == FindingSeverity::error);
     // --severity unknown=warning: not failing, and still never PASS
     CheckOptions o;
-    o.broad_rules = false;
+    o.disabled_checks.insert("broad");
     o.severity[FindingKind::unknown] = FindingSeverity::warning;
     o.severity[FindingKind::input] = FindingSeverity::info;
     r = check(s, {c}, o);

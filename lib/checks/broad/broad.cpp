@@ -76,13 +76,12 @@ std::vector<Interval> sensitive_ports(const CheckContext& cx, const Firewall& fw
 
 }  // namespace
 
-void run_broad(CheckContext& cx, Report& report) {
-    if (!cx.options.broad_rules) return;
+void run_broad(const CheckContext& cx, Report& report) {
     struct Group {
         PacketSet domain, required, sources;
     };
     std::map<std::pair<int, Hook>, Group> groups;
-    for (const HopUse& u : cx.hop_uses) {
+    for (const HopUse& u : cx.flows.hop_uses) {
         Group& g = groups[{u.firewall, u.hook}];
         g.domain |= u.domain;
         g.required |= u.required;

@@ -6,10 +6,10 @@
 
 namespace rulegap::check_detail {
 
-void run_inputs(CheckContext& cx, Report& report) {
+void run_inputs(const CheckContext& cx, Report& report) {
     std::set<int> on_paths;
-    for (const RequirementResult& rr : report.requirements)
-        for (const PathResult& p : rr.paths)
+    for (const EvaluatedRequirement& e : cx.flows.requirements)
+        for (const PathResult& p : e.result.paths)
             for (const HopResult& h : p.hops) on_paths.insert(h.firewall_index);
     for (std::size_t i = 0; i < cx.site.firewalls.size(); ++i) {
         const Firewall& fw = cx.site.firewalls[i];
@@ -35,8 +35,8 @@ void run_inputs(CheckContext& cx, Report& report) {
         }
     }
     // Undecided rules and unreadable parts that decided some required packets.
-    for (const RequirementResult& rr : report.requirements)
-        for (const PathResult& p : rr.paths)
+    for (const EvaluatedRequirement& e : cx.flows.requirements)
+        for (const PathResult& p : e.result.paths)
             for (const HopResult& h : p.hops)
                 for (const HopPart& part : h.parts) {
                     if (part.verdict != Verdict::unknown) continue;
@@ -51,7 +51,7 @@ void run_inputs(CheckContext& cx, Report& report) {
                     }
                     f.witness = part.witness;
                     f.message = "undecided input at " + h.firewall + ": " + (part.reason.empty() ? part.rule_text : part.reason);
-                    f.details.push_back("touches " + rr.id);
+                    f.details.push_back("touches " + e.result.id);
                     add_finding(report, cx.options, std::move(f));
                 }
 }

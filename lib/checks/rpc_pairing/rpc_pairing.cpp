@@ -6,13 +6,6 @@ namespace rulegap::check_detail {
 
 namespace {
 
-const Requirement* find_requirement(const std::vector<Catalog>& catalogs, const RequirementResult& rr) {
-    for (const Catalog& c : catalogs)
-        if (c.name == rr.catalog)
-            if (const Requirement* r = c.find(rr.id)) return r;
-    return nullptr;
-}
-
 // The destination port as the document (or the chosen reading) writes it.
 std::string destination_text(const Requirement& r, bool corrected) {
     const Flow& f = corrected && r.corrected ? r.corrected->alternatives.front() : r.flow();
@@ -21,20 +14,22 @@ std::string destination_text(const Requirement& r, bool corrected) {
 
 }  // namespace
 
-void run_rpc_pairing(CheckContext& cx, Report& report) {
+void run_rpc_pairing(const CheckContext& cx, Report& report) {
     std::vector<Finding> found;
-    for (const RequirementResult& session : report.requirements) {
+    for (const EvaluatedRequirement& s : cx.flows.requirements) {
+        const RequirementResult& session = s.result;
         if (!session.reply_of.empty() || session.status == FlowStatus::allowed || session.status == FlowStatus::skipped)
             continue;
-        const Requirement* sreq = find_requirement(cx.catalogs, session);
-        if (!sreq || !sreq->has_tag(rpc_session_tag)) continue;
-        for (const RequirementResult& mapper : report.requirements) {
+        const Requirement* sreq = s.requirement;
+        if (!sreq->has_tag(rpc_session_tag)) continue;
+        for (const EvaluatedRequirement& m : cx.flows.requirements) {
+            const RequirementResult& mapper = m.result;
             if (mapper.catalog != session.catalog || mapper.table_key != session.table_key || !mapper.reply_of.empty() ||
                 mapper.source_role != session.source_role || mapper.destination_role != session.destination_role ||
                 mapper.status != FlowStatus::allowed)
                 continue;
-            const Requirement* mreq = find_requirement(cx.catalogs, mapper);
-            if (!mreq || !mreq->has_tag(rpc_endpoint_mapper_tag)) continue;
+            const Requirement* mreq = m.requirement;
+            if (!mreq->has_tag(rpc_endpoint_mapper_tag)) continue;
             Finding f;
             f.kind = FindingKind::rpc_session;
             f.id = "rpc-session/" + session.id;

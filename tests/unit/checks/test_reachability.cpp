@@ -1,53 +1,15 @@
-// The checker on hand-built sites: each finding kind, port class rebinding, alternatives, reply
-// handling, multi-hop paths, unknown propagation, RPC pairing, severities.
+// The reachability check (and the flow stage it reports on): each verdict and finding kind,
+// port class rebinding, alternatives, reply handling, multi-hop paths, unknown propagation,
+// unbound roles and corrected readings.
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
-#include "rulegap/check.hpp"
-#include "rulegap/iptables.hpp"
+#include "tests/unit/checks/check_fixture.hpp"
 
 using namespace rulegap;
-
-namespace {
-
-// A catalog in the catalog language (rules/README.md).
-Catalog catalog(const std::string& rows, const std::string& classes = "") {
-    Catalog c = read_catalog("catalog t \"test\"\n" + classes +
-                                 "table 1 \"Client to Server\" from \"Client\" to \"Server\"\n" + rows,
-                             "t.catalog");
-    REQUIRE_MESSAGE(c.ok(), (c.diagnostics.items.empty() ? "" : c.diagnostics.items.front().to_string()));
-    return c;
-}
-
-// A site with roles Client (10.1.0.0/24) and Server (10.2.1.5), parsed only.
-Site site(const std::string& extra) {
-    Site s = read_site("site \"test\"\nrole \"Client\" = 10.1.0.0/24\nrole \"Server\" = 10.2.1.5\n" + extra, "test.site",
-                       SiteOptions{false});
-    REQUIRE_MESSAGE(s.ok(), (s.diagnostics.items.empty() ? "" : s.diagnostics.items.front().to_string()));
-    return s;
-}
-
-void set_rules(Site& s, const std::string& firewall, const std::string& text) {
-    for (Firewall& fw : s.firewalls)
-        if (fw.name == firewall) {
-            fw.rulesets = {read_iptables(text, fw.name + ".rules")};
-            fw.loaded_format = FirewallFormat::iptables;
-            return;
-        }
-    FAIL("no firewall " << firewall);
-}
-
-std::string filter(const std::string& input, const std::string& output = ":OUTPUT ACCEPT [0:0]\n",
-                   const std::string& forward = ":FORWARD DROP [0:0]\n") {
-    return "*filter\n" + forward + output + input + "COMMIT\n";
-}
-
-const char* host_srv = "firewall srv \"srv.rules\" on \"Server\"\n";
-const char* row_135 = "row 1 TCP \"Random 4xxx\" -> 135 \"RPC Bind\" tag rpc-endpoint-mapper\n";
-
-}  // namespace
+using namespace check_test;
 
 TEST_CASE("check: an open flow is allowed, and the hop names the deciding rule") {
     Site s = site(host_srv);
@@ -264,76 +226,7 @@ TEST_CASE("check: an interface the site does not name is undecided, not open") {
     CHECK(check(s, {catalog(row_135)}).requirement("t.t1.r1")->status == FlowStatus::blocked);
 }
 
-TEST_CASE("check: RPC endpoint mapper open, session port closed") {
-    const Catalog c = catalog(std::string(row_135) + "row 2 TCP \"Random 4xxx\" -> 1025 \"RPC Session\" tag rpc-session\n");
-    Site s = site(host_srv);
-    set_rules(s, "srv", filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --dport 135 -j ACCEPT\n"));
-    Report r = check(s, {c});
-    const Finding* f = r.finding("rpc-session/t.t1.r2");
-    REQUIRE(f);
-    CHECK(f->message.find("RPC endpoint mapper TCP 135 is open but the session port 1025 is closed") == 0);
-    CHECK(f->firewall == "srv");
-
-    set_rules(s, "srv", filter(":INPUT DROP [0:0]\n-A INPUT -p tcp -m multiport --dports 135,1025 -j ACCEPT\n"));
-    CHECK(check(s, {c}).of_kind(FindingKind::rpc_session).empty());
-    set_rules(s, "srv", filter(":INPUT DROP [0:0]\n"));   // both closed: no pairing finding
-    CHECK(check(s, {c}).of_kind(FindingKind::rpc_session).empty());
-}
-
-TEST_CASE("check: overly broad rules, ranked") {
-    Site s = site(host_srv);
-    set_rules(s, "srv", filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --dport 135 -j ACCEPT\n"
-                               "-A INPUT -s 10.0.0.0/8 -p tcp --dport 445 -j ACCEPT\n"
-                               "-A INPUT -s 10.1.0.0/24 -p tcp --dport 8080 -j ACCEPT\n"));
-    Report r = check(s, {catalog(row_135)});
-    const Finding* any = r.finding("broad/srv/INPUT/5");    // 135 from any source
-    REQUIRE(any);
-    CHECK(any->kind == FindingKind::broad_any);
-    CHECK(any->rank == 1);
-    REQUIRE(any->witness);
-    CHECK(any->witness->dst_port == 135);
-    const bool from_client = any->witness->src >= *parse_ipv4("10.1.0.0") && any->witness->src <= *parse_ipv4("10.1.0.255");
-    CHECK_FALSE(from_client);
-    const Finding* sensitive = r.finding("broad/srv/INPUT/6");   // 445 from 10/8, wider than Client
-    REQUIRE(sensitive);
-    CHECK(sensitive->kind == FindingKind::broad_sensitive);
-    REQUIRE(sensitive->witness);
-    CHECK(sensitive->witness->dst_port == 445);
-    const Finding* other = r.finding("broad/srv/INPUT/7");
-    REQUIRE(other);
-    CHECK(other->kind == FindingKind::broad);
-    CHECK(other->severity == FindingSeverity::info);
-
-    set_rules(s, "srv", filter(":INPUT DROP [0:0]\n-A INPUT -j ACCEPT\n"));
-    const Report open_all = check(s, {catalog(row_135)});   // keep the report: findings point into it
-    const Finding* all = open_all.finding("broad/srv/INPUT/5");
-    REQUIRE(all);
-    CHECK(all->message.find("any port") != std::string::npos);
-
-    set_rules(s, "srv", filter(":INPUT DROP [0:0]\n-A INPUT -s 10.1.0.0/24 -p tcp --dport 135 -j ACCEPT\n"));
-    CHECK(check(s, {catalog(row_135)}).findings.empty());   // exactly what is required
-}
-
-TEST_CASE("check: severities are configurable per kind, and checks can be turned off") {
-    Site s = site(host_srv);
-    set_rules(s, "srv", filter(":INPUT DROP [0:0]\n"));
-    CheckOptions o;
-    o.severity[FindingKind::blocked] = FindingSeverity::info;
-    Report r = check(s, {catalog(row_135)}, o);
-    REQUIRE(r.finding("blocked/t.t1.r1/srv"));
-    CHECK(r.finding("blocked/t.t1.r1/srv")->severity == FindingSeverity::info);
-    CHECK(r.summary.errors == 0);
-    CHECK(r.summary.infos == 1);
-
-    set_rules(s, "srv", filter(":INPUT ACCEPT [0:0]\n"));
-    CheckOptions no_broad;
-    no_broad.disabled_checks.insert("broad");
-    CHECK(check(s, {catalog(row_135)}).of_kind(FindingKind::broad_any).size() == 1);
-    CHECK(check(s, {catalog(row_135)}, no_broad).findings.empty());
-    CHECK(checks().size() == 4);
-}
-
-TEST_CASE("check: unbound roles, missing files and corrected readings") {
+TEST_CASE("check: unbound roles and corrected readings") {
     const Catalog c = catalog("row 1 UDP \"Random 4xxx\" -> 139 \"NBT Session\"\n  corrected TCP \"Random 4xxx\" -> 139\n"
                               "row 2 from \"Client\" to \"Web\" TCP any -> 80 \"HTTP\"\n");
     Site s = site(host_srv);
@@ -349,40 +242,4 @@ TEST_CASE("check: unbound roles, missing files and corrected readings") {
     Report rc = check(corrected, {c});
     CHECK(rc.requirement("t.t1.r1")->corrected);
     CHECK(rc.requirement("t.t1.r1")->status == FlowStatus::allowed);
-
-    Site unread = site(host_srv);   // never loaded: no ruleset
-    Report ru = check(unread, {catalog(row_135)});
-    CHECK(ru.requirement("t.t1.r1")->status == FlowStatus::unknown);
-    CHECK(ru.finding("input/srv"));
-}
-
-TEST_CASE("check: Windows host firewalls: LPort=RPC opens the host's range; disabled profile") {
-    const Catalog c = catalog(std::string(row_135) + "row 2 TCP \"Random 4xxx\" -> 1025 \"RPC Session\" tag rpc-session\n"
-                              "  corrected TCP \"Random 4xxx\" -> \"RPC Dynamic\"\n");
-    const std::string rules = "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=RPC-EPMap|Name=epmap|\n"
-                              "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=RPC|Name=rpc|\n";
-    Site s = site("firewall srv \"srv.txt\" on \"Server\" rpc 50000-50100\n");
-    WindowsPolicy policy = read_windows_rule_strings(rules, "srv.txt");
-    s.firewalls[0].rulesets = {to_ruleset(policy, WindowsProfile::domain, s.windows_context(s.firewalls[0]))};
-    s.firewalls[0].loaded_format = FirewallFormat::windows;
-    Report r = check(s, {c});
-    CHECK(r.requirement("t.t1.r1")->status == FlowStatus::allowed);
-    CHECK(r.requirement("t.t1.r2")->status == FlowStatus::blocked);   // 1025 is not in 50000-50100
-    const Finding* f = r.finding("rpc-session/t.t1.r2");
-    REQUIRE(f);
-    bool says_range = false;
-    for (const std::string& d : f->details) says_range |= d.find("LPort=RPC opens this host's RPC dynamic range 50000-50100") != std::string::npos;
-    CHECK(says_range);
-
-    Site corrected = site("firewall srv \"srv.txt\" on \"Server\" rpc 50000-50100\nuse corrected t.t1.r2\n");
-    corrected.firewalls[0].rulesets = s.firewalls[0].rulesets;
-    corrected.firewalls[0].loaded_format = FirewallFormat::windows;
-    CHECK(check(corrected, {c}).requirement("t.t1.r2")->status == FlowStatus::allowed);
-
-    Site off = site("firewall srv \"srv.txt\" on \"Server\"\n");
-    off.firewalls[0].rulesets = s.firewalls[0].rulesets;
-    off.firewalls[0].disabled = "the firewall is disabled for the Domain profile";
-    const Finding* d = check(off, {c}).finding("firewall-disabled/srv");
-    REQUIRE(d);
-    CHECK(d->severity == FindingSeverity::error);
 }
