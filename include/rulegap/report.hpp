@@ -34,6 +34,7 @@ struct FindingKindInfo {
     FindingKind kind;
     std::string_view id;                 // "rpc-session"
     std::string_view name;               // "RpcSessionPortClosed" (SARIF reportingDescriptor.name)
+    std::string_view title;              // the reports' section heading
     std::string_view short_description;  // one line
     std::string_view full_description;   // what the check looked at
     std::string_view help;               // what it means and how to fix it

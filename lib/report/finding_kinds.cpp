@@ -1,7 +1,10 @@
-// The finding kinds described once: name, descriptions, help, SARIF level, security severity and
-// tags. SARIF's rules come from here; tests check it agrees with to_string and default_severity.
+// What each finding kind means, for readers: SARIF's rule name, descriptions, help, security
+// severity and tags, beside lib/checks/kinds.hpp's row for the kind (its id, default severity and
+// section title), which finding_kinds() joins in. Tests check it agrees with to_string and
+// default_severity.
 #include <array>
 
+#include "lib/checks/kinds.hpp"
 #include "rulegap/report.hpp"
 
 namespace rulegap {
@@ -15,24 +18,32 @@ constexpr std::string_view disabled_tags[] = {"security", "firewall", "windows"}
 constexpr std::string_view input_tags[] = {"firewall", "input"};
 constexpr std::string_view coverage_tags[] = {"firewall", "coverage"};
 
-constexpr std::array<FindingKindInfo, finding_kind_count> table = {{
-    {FindingKind::blocked, "blocked", "RequiredFlowBlocked",
+// The descriptive columns, one row per kind in FindingKind order (kinds.hpp holds the rest).
+struct Texts {
+    FindingKind kind;
+    std::string_view name, short_description, full_description, help;
+    double security_severity;
+    std::span<const std::string_view> tags;
+};
+
+constexpr Texts texts[] = {
+    {FindingKind::blocked, "RequiredFlowBlocked",
      "A required flow is blocked at a firewall",
      "No packet of a flow that the vendor's port requirements need passes this firewall hop: the "
      "deciding rule (or the chain's policy) drops or rejects all of it.",
      "The service named by the requirement will not work across this firewall. Add an accept rule "
      "for the flow (the witness packet is one it drops) before the rule or policy that drops it, or "
      "bind the site's roles and zones so that the flow does not cross this hop if it should not.",
-     "error", 6.0, reachability_tags},
-    {FindingKind::partial, "partial", "RequiredFlowPartlyOpen",
+     6.0, reachability_tags},
+    {FindingKind::partial, "RequiredFlowPartlyOpen",
      "A required flow is only partly open",
      "Some packets of a required flow pass every hop of a path and some do not: the report lists "
      "the open and the closed sub-ranges (ports, addresses) and the rule that closes them.",
      "The service works for some clients or ports and fails for others. Widen the accept rule to "
      "the whole required range (the witness packet is one that is still dropped), or correct the "
      "catalog row if the document's range is wrong for this site.",
-     "error", 5.0, reachability_tags},
-    {FindingKind::unknown, "unknown", "RequiredFlowUndecided",
+     5.0, reachability_tags},
+    {FindingKind::unknown, "RequiredFlowUndecided",
      "A required flow's verdict cannot be decided statically",
      "Whether a required flow passes depends on a match rulegap cannot decide from the export "
      "(a rate limit, a mark, an unknown module, an interface the packet does not name) or on a "
@@ -40,58 +51,83 @@ constexpr std::array<FindingKindInfo, finding_kind_count> table = {{
      "Check the named rule by hand, or tell rulegap what to assume about the module "
      "(--assume MODULE=match|nomatch, or the site's `assume` statement) so the verdict is decided; "
      "fix the site statement if one could not be read.",
-     "error", 4.0, undecided_tags},
-    {FindingKind::rpc_session, "rpc-session", "RpcSessionPortClosed",
+     4.0, undecided_tags},
+    {FindingKind::rpc_session, "RpcSessionPortClosed",
      "An RPC endpoint mapper is open but its session port is closed",
      "TCP 135 (the RPC endpoint mapper) is allowed for a required flow while the dynamic or fixed "
      "port the RPC session then uses is not: clients reach the mapper and then fail.",
      "Open the session port (the fixed port the server was configured with, or its dynamic RPC "
      "range) for the same roles as port 135, or close 135 too if the service is not needed.",
-     "error", 5.0, rpc_tags},
-    {FindingKind::broad_any, "broad-any", "RuleOpenToAny",
+     5.0, rpc_tags},
+    {FindingKind::broad_any, "RuleOpenToAny",
      "An accept rule admits any source, any destination or any port",
      "An accept rule on a hop that required flows cross admits traffic from any source, to any "
      "destination or on any port, far beyond what the requirements need.",
      "Restrict the rule's source, destination and ports to the roles and ports the catalog's "
      "requirements name (the report quantifies the excess and gives a packet it admits that no "
      "requirement needs).",
-     "error", 9.1, exposure_tags},
-    {FindingKind::broad_sensitive, "broad-sensitive", "SensitivePortTooOpen",
+     9.1, exposure_tags},
+    {FindingKind::broad_sensitive, "SensitivePortTooOpen",
      "An accept rule opens a sensitive port to sources wider than the required roles",
      "An accept rule opens a sensitive port (RPC, NetBIOS, SMB, LDAP, SQL, remote administration, "
      "or the site's `sensitive` list) to sources beyond the roles a requirement names for it.",
      "Limit the rule's sources to the roles that need the port; if the wider access is intended, "
      "add it as a requirement or lower the kind's severity (--severity broad-sensitive=info).",
-     "warning", 7.5, exposure_tags},
-    {FindingKind::broad, "broad", "RuleBroaderThanRequired",
+     7.5, exposure_tags},
+    {FindingKind::broad, "RuleBroaderThanRequired",
      "An accept rule admits more than the requirements crossing its hop",
      "An accept rule admits traffic that no requirement crossing its hop needs; the report counts "
      "the excess and gives a witness packet.",
      "Narrow the rule to the required flows, or document the extra traffic as a requirement of "
      "its own. Info by default: a review item, not a failure.",
-     "note", 3.0, exposure_tags},
-    {FindingKind::firewall_disabled, "firewall-disabled", "FirewallDisabled",
+     3.0, exposure_tags},
+    {FindingKind::firewall_disabled, "FirewallDisabled",
      "A Windows firewall profile is switched off",
      "A Windows Firewall profile of a host the site checks is disabled, so none of its rules "
      "filters traffic in that profile.",
      "Turn the profile on (EnableFirewall = 1 in the policy) and add the rules its required flows "
      "need; a host without a filtering profile accepts everything.",
-     "error", 9.5, disabled_tags},
-    {FindingKind::input, "input", "InputUnreadable",
+     9.5, disabled_tags},
+    {FindingKind::input, "InputUnreadable",
      "An input could not be read or decided where it touched a verdict",
      "Part of a firewall export, the site or a catalog could not be read, or holds something "
      "rulegap cannot model, and a requirement's verdict depends on it.",
      "Fix the line the finding names (see the input diagnostics), or export the firewall again; "
      "the verdicts it touches are unknown until then.",
-     "warning", 2.0, input_tags},
-    {FindingKind::not_checked, "not-checked", "RequirementNotChecked",
+     2.0, input_tags},
+    {FindingKind::not_checked, "RequirementNotChecked",
      "A requirement could not be checked",
      "A requirement of the catalog was not checked: a role it names is not bound in the site, "
      "there is no path between the roles, or no port to check.",
      "Bind the role in the site file (role NAME = addresses) or describe the path; if the role "
      "does not exist at this site, the requirement does not apply.",
-     "note", 1.0, coverage_tags},
-}};
+     1.0, coverage_tags},
+};
+static_assert(std::size(texts) == finding_kind_count, "one row per FindingKind");
+
+constexpr std::string_view level_of(FindingSeverity s) {
+    return s == FindingSeverity::error ? "error" : s == FindingSeverity::warning ? "warning" : "note";
+}
+
+constexpr std::array<FindingKindInfo, finding_kind_count> joined() {
+    std::array<FindingKindInfo, finding_kind_count> out{};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const check_detail::KindDef& d = check_detail::finding_kinds[i];
+        const Texts& t = texts[i];
+        out[i] = {d.kind, d.name, t.name, d.title, t.short_description, t.full_description, t.help,
+                  level_of(d.severity), t.security_severity, t.tags};
+    }
+    return out;
+}
+
+constexpr bool in_order() {
+    for (std::size_t i = 0; i < std::size(texts); ++i)
+        if (texts[i].kind != check_detail::finding_kinds[i].kind) return false;
+    return true;
+}
+static_assert(in_order(), "rows in FindingKind order, as in kinds.hpp");
+
+constexpr std::array<FindingKindInfo, finding_kind_count> table = joined();
 
 }  // namespace
 

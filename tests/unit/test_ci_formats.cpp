@@ -98,6 +98,7 @@ TEST_CASE("ci formats: one finding-kind table agreeing with to_string and defaul
         CHECK(&info == &kinds[static_cast<std::size_t>(i)]);
         CHECK(info.kind == k);
         CHECK(info.id == to_string(k));
+        CHECK(!info.title.empty());
         const FindingSeverity s = default_severity(k);
         CHECK(info.level == (s == FindingSeverity::error ? "error" : s == FindingSeverity::warning ? "warning" : "note"));
         CHECK(info.security_severity >= 0.1);
