@@ -122,6 +122,19 @@ std::string render_sarif(const Report& report, const CiReportOptions& o) {
         if (!base.ends_with('/')) base += '/';
         run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", "file://" + uri_of(base)}}}};
     }
+    // The inputs' errors and warnings: the run is not successful when an input has errors (the
+    // CLI exits 2), and each is a notification at its place.
+    json notes = json::array();
+    for (const Diagnostic& d : report.diagnostics.items) {
+        if (d.severity == Severity::note) continue;
+        json n = {{"level", d.severity == Severity::error ? "error" : "warning"},
+                  {"message", {{"text", report_detail::one_line(d.message)}}}};
+        if (!d.where.file.empty()) n["locations"] = json::array({{{"physicalLocation", physical(d.where, o)}}});
+        notes.push_back(n);
+    }
+    json invocation = {{"executionSuccessful", !report.diagnostics.has_errors()}};
+    if (!notes.empty()) invocation["toolExecutionNotifications"] = notes;
+    run["invocations"] = json::array({invocation});
     run["results"] = results;
     run["columnKind"] = "unicodeCodePoints";
     run["properties"] = {{"site", report.site},

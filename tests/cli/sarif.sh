@@ -111,4 +111,23 @@ for a in uris(inner):
     else:
         assert a["uriBaseId"] == "%SRCROOT%" and "/" not in a["uri"], a
 PY
+# An input with an error: exit 2 as in every format, the run not successful, the error a
+# notification at its line, and the log still schema-valid.
+mkdir -p "$TMP/broken" && cp examples/minimal/site.conf "$TMP/broken/"
+{ cat examples/minimal/pe.rules; } | sed '0,/^-A /s//-A INPUT -p tcp --dport 99999 -j ACCEPT\n-A /' >"$TMP/broken/pe.rules"
+expect_exit 2 "sarif with an input error exits 2" -- "$RULEGAP" check "$TMP/broken/site.conf" --catalog rules/mps.catalog --format sarif --base-dir "$TMP/broken"
+"$PY" - "$TMP/out" tests/schemas/sarif-2.1.0.json "$TMP/broken/pe.rules" <<'PY' && pass "sarif: input errors are notifications, the run not successful" || fail "sarif input errors"
+import json, sys, jsonschema
+log, schema = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+errors = list(jsonschema.validators.validator_for(schema)(schema).iter_errors(log))
+assert not errors, [e.message for e in errors[:3]]
+inv = log["runs"][0]["invocations"][0]
+assert inv["executionSuccessful"] is False
+bad = [n for n in inv["toolExecutionNotifications"] if n["level"] == "error"]
+assert bad, inv
+loc = bad[0]["locations"][0]["physicalLocation"]
+assert loc["artifactLocation"] == {"uri": "pe.rules", "uriBaseId": "%SRCROOT%"}, loc
+line = open(sys.argv[3]).read().split("\n")[loc["region"]["startLine"] - 1]
+assert "99999" in line, line
+PY
 finish
