@@ -237,7 +237,7 @@ void tables(std::string& out, const Report& report, Excerpts& excerpts) {
 void findings(std::string& out, const Report& report, Excerpts& excerpts) {
     out += fmt::format("<section id=\"findings\">\n<h2>Findings ({})</h2>\n", report.findings.size());
     if (report.findings.empty()) out += "<p>None.</p>\n";
-    for (const report_detail::Section& sec : report_detail::sections) {
+    for (const check_detail::KindDef& sec : report_detail::sections) {
         std::vector<const Finding*> list = report.of_kind(sec.kind);
         if (list.empty()) continue;
         out += fmt::format("<h3>{} ({})</h3>\n", esc(sec.title), list.size());
