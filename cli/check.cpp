@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 #include "cli/memory.hpp"
 #include "rulegap/catalog.hpp"
 #include "rulegap/check.hpp"
@@ -146,6 +147,8 @@ int run_check(const CheckCommandOptions& o) {
     site_options.max_input_size = o.max_input_size;
     site_options.iptables.threads = o.threads;
     site_options.iptables.on_thread_start = tune_thread_memory;
+    ProgressLine progress(!o.quiet);
+    progress.set("reading " + o.site + " and its firewalls");
     Site site = load_site(o.site, site_options);
     std::vector<Catalog> catalogs;
     std::vector<std::string> paths = site.catalogs;
@@ -167,7 +170,9 @@ int run_check(const CheckCommandOptions& o) {
     bool site_readable = !site.name.empty() || !site.roles.empty() || !site.firewalls.empty();
     if (!site_readable && site.diagnostics.has_errors()) return 2;
 
+    options.progress = [&progress](std::string_view what) { progress.set(what); };
     Report report = check(site, catalogs, options);
+    progress.done();
     // Warnings about the site (its own, and names no catalog or rule knows) go to stderr too.
     std::vector<const Diagnostic*> warnings;
     for (const Diagnostic& d : report.diagnostics.items)

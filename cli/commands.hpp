@@ -51,6 +51,7 @@ int run_query(const QueryCommandOptions& options);
 struct LintOptions : RulesetInputOptions {
     std::string format = "text";
     bool verbose = false;
+    bool quiet = false;           // --quiet: no progress line
 };
 int run_lint(const LintOptions& options);
 
@@ -69,6 +70,7 @@ struct CheckCommandOptions {
     std::uint64_t max_input_size = 0;
     unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
     std::size_t max_nodes = 40'000'000;   // --max-nodes, per firewall hook evaluated
+    bool quiet = false;                    // --quiet: no progress line
     std::string base_dir = ".";       // --base-dir: CI formats name files relative to it
     std::string version;              // "0.1.0", for SARIF's tool.driver.version
 };

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 #include "cli/input.hpp"
 
 namespace rulegap::cli {
@@ -115,7 +116,10 @@ int run_lint(const LintOptions& o) {
         fmt::print(stderr, "rulegap lint: error: unknown format '{}' (text or json)\n", o.format);
         return 2;
     }
+    ProgressLine progress(!o.quiet);
+    progress.set("reading " + o.file);
     LoadedRuleset& loaded = load_ruleset_until_exit(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range, o.max_input_size, o.also, o.threads, o.workers});
+    progress.done();
     if (!loaded.ok) return 2;
     const Ruleset& rs = loaded.ruleset;
 

@@ -207,6 +207,7 @@ int main(int argc, char** argv) {
          .profile = "Windows: the profile to read: domain, private or public",
          .ipset = "'ipset save' dump for -m set matches"});
     lint->add_option("--format", li.format, "Output: text or json")->capture_default_str();
+    lint->add_flag("--quiet", li.quiet, "No progress line (shown on a terminal when reading takes over a second)");
     lint->footer(
         "Prints, on standard output, every error and warning about FILE (file:line:column: severity: message),\n"
         "the constructs that cannot be decided statically, and a summary; FILE given as - is read from standard\n"
@@ -238,6 +239,7 @@ int main(int argc, char** argv) {
     check->add_option("--sensitive-ports", ck.sensitive_ports,
         "The broad check's sensitive ports, e.g. 22,3389,5985-5986 (replaces the site's `sensitive` list and the default)");
     check->add_flag("--list-checks", ck.list_checks, "List the checks and exit");
+    check->add_flag("--quiet", ck.quiet, "No progress line (shown on a terminal when a check takes over a second)");
     check->footer(
         "Findings: " + rulegap::cli::finding_kind_names(6) + ".\n"
         "A required flow that cannot be decided (unknown) is never counted as allowed.\n"

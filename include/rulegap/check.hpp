@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -147,6 +148,9 @@ struct CheckOptions {
     // Diagram nodes per firewall hook evaluated (packet_set.hpp): past them the check stops, and
     // the report says so as an input error (verdict INCOMPLETE).
     std::size_t max_nodes = default_max_nodes;
+    // Told what check() is doing as it goes ("checking requirement 3 of 34: mps.t1.r3", "check
+    // broad: ..."), on the calling thread; for a progress line. Empty: not told.
+    std::function<void(std::string_view what)> progress;
 };
 
 // 135, 137-139, 389, 445, 636, 1025, 1433, 3268-3269 (the documents' ports) and 22, 23, 3389,

@@ -142,8 +142,12 @@ void mark_unresolved(EvaluatedRequirement& e, std::vector<const UnresolvedStatem
 void evaluate_flows(CheckContext& cx) {
     const Site& site = cx.site;
     std::vector<EvaluatedRequirement>& out = cx.flows.requirements;
+    std::size_t total = 0, done = 0;
+    for (const Catalog& cat : cx.catalogs) total += cat.requirements.size();
     for (const Catalog& cat : cx.catalogs) {
         for (const Requirement& req : cat.requirements) {
+            if (cx.options.progress)
+                cx.options.progress("checking requirement " + std::to_string(++done) + " of " + std::to_string(total) + ": " + req.id);
             EvaluatedRequirement e;
             e.requirement = &req;
             RequirementResult& rr = e.result;

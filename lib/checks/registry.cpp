@@ -175,6 +175,7 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
     }
     for (const check_detail::CheckDef& c : check_detail::registry()) {
         if (options.disabled_checks.count(std::string_view(c.name))) continue;
+        if (options.progress) options.progress(std::string("check ") + c.name + ": " + c.description);
         try {
             c.run(cx, report);
         } catch (const std::exception& e) {   // never leave check() by an exception

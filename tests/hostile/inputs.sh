@@ -25,8 +25,8 @@ for cut in $(seq $((first + 2)) 157 "$last"); do
 done
 [ $bad -eq 0 ] && pass "truncated files: exit 2 with file:line:column" || fail "$bad truncated files"
 
-# Binary garbage, with and without a plausible header.
-head -c 65536 /dev/urandom > "$TMP/garbage.bin" 2>/dev/null || python3 -c 'import os,sys; sys.stdout.buffer.write(os.urandom(65536))' > "$TMP/garbage.bin"
+# Binary garbage, the same bytes every run (seeded), so that a failure can be replayed.
+python3 -c 'import random,sys; r=random.Random(20261205); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(65536)))' > "$TMP/garbage.bin"
 expect_exit 2 "garbage: refused" -- "$RULEGAP" lint "$TMP/garbage.bin"
 expect_grep "$TMP/err" "garbage.bin: error: " "garbage: named in the message"
 { printf '*filter\n:INPUT DROP [0:0]\n'; cat "$TMP/garbage.bin"; } > "$TMP/garbage.rules"
