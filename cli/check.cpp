@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/memory.hpp"
+#include "lib/threads/tuning.hpp"
 #include "rulegap/catalog.hpp"
 #include "rulegap/check.hpp"
 #include "rulegap/report.hpp"
@@ -112,17 +113,19 @@ int run_check(const CheckCommandOptions& o) {
         options.disabled_checks.insert(name);
     }
 
+    detail::ReadTuning tuning;
+    tuning.on_thread_start = tune_thread_memory;
     SiteOptions site_options;
     site_options.max_input_size = o.max_input_size;
     site_options.iptables.threads = o.threads;
-    site_options.iptables.on_thread_start = tune_thread_memory;
+    site_options.iptables.tuning = &tuning;
     Site site = load_site(o.site, site_options);
     std::vector<Catalog> catalogs;
     std::vector<std::string> paths = site.catalogs;
     paths.insert(paths.end(), o.catalogs.begin(), o.catalogs.end());
     std::size_t input_errors = site.diagnostics.error_count();
     for (const std::string& p : paths) {
-        catalogs.push_back(load_catalog(p, o.max_input_size));
+        catalogs.push_back(load_catalog(p, CatalogOptions{o.max_input_size}));
         input_errors += catalogs.back().diagnostics.error_count();
     }
     for (const Diagnostic& d : site.diagnostics.items)
