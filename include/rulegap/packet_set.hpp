@@ -165,9 +165,6 @@ public:
     // field that lead to the same remaining set share a range.
     HeaderRanges disjoint_ranges(std::size_t limit) const;
 
-    // Internal layout, for tests and the design note: the nodes of its diagram.
-    std::size_t node_count() const;
-
 private:
     friend struct detail::SetAccess;
     std::shared_ptr<detail::SetSpace> space_;   // null for the empty set
