@@ -56,42 +56,34 @@ void check_loader(const std::string& name, const std::string& text, Load load, R
 TEST_CASE("loaders: load_iptables refuses a file over IptablesOptions::max_input_size") {
     check_loader(
         "fw.rules", "*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n",
-        [](const std::string& path, std::uint64_t max) {
-            IptablesOptions options;
-            options.max_input_size = max;
-            return load_iptables(path, options);
-        },
+        [](const std::string& path, std::uint64_t max) { return load_iptables(path, {.max_input_size = max}); },
         [](const Ruleset& rs) { return rs.table("filter") != nullptr; });
 }
 
 TEST_CASE("loaders: load_ipsets refuses a file over IpSetsOptions::max_input_size") {
     check_loader(
         "sets.save", "create admins hash:ip family inet\nadd admins 10.0.0.1\n",
-        [](const std::string& path, std::uint64_t max) { return load_ipsets(path, IpSetsOptions{max}); },
+        [](const std::string& path, std::uint64_t max) { return load_ipsets(path, {.max_input_size = max}); },
         [](const IpSets& sets) { return sets.find("admins") != nullptr; });
 }
 
 TEST_CASE("loaders: load_windows_policy refuses a file over WindowsOptions::max_input_size") {
     check_loader(
         "host.txt", "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=443|Name=Web|\n",
-        [](const std::string& path, std::uint64_t max) { return load_windows_policy(path, WindowsOptions{max}); },
+        [](const std::string& path, std::uint64_t max) { return load_windows_policy(path, {.max_input_size = max}); },
         [](const WindowsPolicy& p) { return p.rules.size() == 1; });
 }
 
 TEST_CASE("loaders: load_catalog refuses a file over CatalogOptions::max_input_size") {
     check_loader(
         "t.catalog", "catalog t \"A test catalog\"\n",
-        [](const std::string& path, std::uint64_t max) { return load_catalog(path, CatalogOptions{max}); },
+        [](const std::string& path, std::uint64_t max) { return load_catalog(path, {.max_input_size = max}); },
         [](const Catalog& c) { return c.name == "t"; });
 }
 
 TEST_CASE("loaders: load_site refuses a file over SiteOptions::max_input_size") {
     check_loader(
         "s.site", "site \"a test site\"\n",
-        [](const std::string& path, std::uint64_t max) {
-            SiteOptions options;
-            options.max_input_size = max;
-            return load_site(path, options);
-        },
+        [](const std::string& path, std::uint64_t max) { return load_site(path, {.max_input_size = max}); },
         [](const Site& s) { return s.name == "a test site"; });
 }

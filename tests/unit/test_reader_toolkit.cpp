@@ -8,20 +8,13 @@
 
 #include "parsers/common/text.hpp"
 #include "rulegap/iptables.hpp"
+#include "tests/unit/utf16.hpp"
 
 using namespace rulegap;
 using namespace rulegap::parse_common;
+using rulegap::test::utf16le;
 
 namespace {
-
-std::string utf16le(const std::string& ascii, bool bom = true) {
-    std::string out = bom ? "\xFF\xFE" : "";
-    for (char c : ascii) {
-        out += c;
-        out += '\0';
-    }
-    return out;
-}
 
 std::string write_temp(const std::string& name, const std::string& bytes) {
     const auto dir = std::filesystem::temp_directory_path() / "rulegap-reader-toolkit";
