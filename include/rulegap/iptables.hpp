@@ -33,9 +33,9 @@ struct ReadTuning;   // internal (lib/threads/tuning.hpp)
 
 struct IptablesOptions {
     const IpSets* ipsets = nullptr;   // without it, `-m set` is undecided
-    // Threads that read a large file: 1, the calling thread only; N, N threads (at most 8); 0,
-    // one per core the calling thread may run on (at most 8), for files up to 16 MiB. The result
-    // is the same whatever the number.
+    // Threads that read a file of 1 MiB or more: 1, the calling thread only; N, N threads (at
+    // most 8); 0, one per core the calling thread may run on (at most 8) up to 16 MiB, one
+    // thread above. The result is the same whatever the number.
     unsigned threads = 0;
     // load_iptables: a larger file is refused (limits.hpp).
     std::uint64_t max_input_size = default_max_input_size;
