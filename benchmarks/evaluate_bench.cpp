@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/packetset/set_space.hpp"
 #include "rulegap/evaluate.hpp"
 #include "rulegap/iptables.hpp"
 
@@ -93,7 +94,7 @@ int main(int argc, char** argv) {
         }
         std::sort(times.begin(), times.end());
         std::size_t nodes = 0;
-        for (const Outcome& o : parts) nodes += o.packets.node_count();
+        for (const Outcome& o : parts) nodes += detail::node_count(o.packets);
         std::printf("%-40s %7zu %8.3f %10.3f %6zu %8zu\n", fs::path(file).filename().string().c_str(), rules, parse,
                     times[times.size() / 2], parts.size(), nodes);
         if (check) {

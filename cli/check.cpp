@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "cli/memory.hpp"
+#include "lib/threads/tuning.hpp"
 #include "rulegap/catalog.hpp"
 #include "rulegap/check.hpp"
 #include "rulegap/report.hpp"
@@ -143,10 +144,12 @@ int run_check(const CheckCommandOptions& o) {
     if (o.no_broad) options.disabled_checks.insert("broad");   // --no-broad: an alias
 
     const auto started = std::chrono::steady_clock::now();
+    detail::ReadTuning tuning;
+    tuning.on_thread_start = tune_thread_memory;
     SiteOptions site_options;
     site_options.max_input_size = o.max_input_size;
     site_options.iptables.threads = o.threads;
-    site_options.iptables.on_thread_start = tune_thread_memory;
+    site_options.iptables.tuning = &tuning;
     ProgressLine progress(!o.quiet);
     progress.set("reading " + o.site + " and its firewalls");
     Site site = load_site(o.site, site_options);
@@ -155,7 +158,7 @@ int run_check(const CheckCommandOptions& o) {
     for (const std::string& c : o.catalogs) paths.push_back(catalog_path(c));
     std::size_t input_errors = site.diagnostics.error_count();
     for (const std::string& p : paths) {
-        catalogs.push_back(load_catalog(p, o.max_input_size));
+        catalogs.push_back(load_catalog(p, CatalogOptions{o.max_input_size}));
         input_errors += catalogs.back().diagnostics.error_count();
     }
     for (const Diagnostic& d : site.diagnostics.items)

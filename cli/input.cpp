@@ -1,5 +1,6 @@
 #include "cli/input.hpp"
 #include "cli/memory.hpp"
+#include "lib/threads/tuning.hpp"
 
 
 #include <cerrno>
@@ -148,10 +149,12 @@ LoadedRuleset load_ruleset(const std::string& file, const LoadOptions& o) {
         out.ok = true;
         return out;
     }
+    detail::ReadTuning tuning;
+    tuning.on_thread_start = tune_thread_memory;
+    tuning.workers = o.workers;
     IptablesOptions options;
     options.threads = o.threads;
-    options.on_thread_start = tune_thread_memory;
-    options.workers = o.workers;
+    options.tuning = &tuning;
     if (!o.ipset_path.empty()) {
         std::optional<std::string> sets = read_file(o.ipset_path, o.max_input_size, error);
         if (!sets) {
@@ -192,16 +195,16 @@ std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose, std:
     return diagnostics.error_count();
 }
 
-std::unique_ptr<Workers> start_workers_for(const std::string& path, unsigned threads) {
+std::unique_ptr<detail::Workers> start_workers_for(const std::string& path, unsigned threads) {
     if (path == "-") return nullptr;   // standard input: its size is not known ahead
     std::error_code error;
     const std::uintmax_t size = std::filesystem::file_size(path, error);
     if (error || size > std::numeric_limits<std::size_t>::max()) return nullptr;
     IptablesOptions options;
     options.threads = threads;
-    const unsigned n = options.threads_for(static_cast<std::size_t>(size));
+    const unsigned n = detail::threads_for(options, static_cast<std::size_t>(size));
     if (n < 2) return nullptr;
-    return std::make_unique<Workers>(n - 1, tune_thread_memory);
+    return std::make_unique<detail::Workers>(n - 1, tune_thread_memory);
 }
 
 LoadedRuleset& load_ruleset_until_exit(const std::string& path, const LoadOptions& options) {

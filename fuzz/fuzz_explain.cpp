@@ -21,7 +21,7 @@ const std::array<const char*, 5> packets = {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace rulegap;
-    Ruleset r = read_iptables(fuzz::as_text(data, size), "fuzz.rules");
+    Ruleset r = read_iptables(std::string(fuzz::as_text(data, size)), "fuzz.rules");
     for (const char* text : packets) {
         PacketParseResult p = parse_packet(text);
         if (!p) std::abort();

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "fuzz/fuzz_common.hpp"
+#include "lib/threads/tuning.hpp"
 #include "rulegap/iptables.hpp"
 
 namespace {
@@ -37,13 +38,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     using namespace rulegap;
     IptablesOptions one;
     one.threads = 1;
-    Ruleset r = read_iptables(fuzz::as_text(data, size), "fuzz.rules", one);
+    Ruleset r = read_iptables(std::string(fuzz::as_text(data, size)), "fuzz.rules", one);
     fuzz::check_diagnostics(r.diagnostics);
     (void)looks_like_iptables(fuzz::as_text(data, size));
+    detail::ReadTuning split_all;
+    split_all.parallel_from_bytes = 0;
     IptablesOptions three;
     three.threads = 3;
-    three.parallel_from_bytes = 0;
-    Ruleset split = read_iptables(fuzz::as_text(data, size), "fuzz.rules", three);
+    three.tuning = &split_all;
+    Ruleset split = read_iptables(std::string(fuzz::as_text(data, size)), "fuzz.rules", three);
     if (fingerprint(r) != fingerprint(split)) std::abort();   // the threads changed what was read
     return 0;
 }

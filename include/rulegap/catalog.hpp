@@ -148,7 +148,12 @@ struct Catalog {
 
 // Reads a catalog from text; `file` names it in diagnostics. Never throws.
 Catalog read_catalog(std::string_view text, std::string file);
-// Reads a catalog file (UTF-8, LF or CRLF). An unreadable file gives one error diagnostic.
-Catalog load_catalog(const std::string& path, std::uint64_t max_input_size = default_max_input_size);
+struct CatalogOptions {
+    std::uint64_t max_input_size = default_max_input_size;   // a larger file is refused (limits.hpp)
+};
+
+// Reads a catalog file (UTF-8, LF or CRLF). An unreadable or over-limit file gives one error
+// diagnostic.
+Catalog load_catalog(const std::string& path, const CatalogOptions& options = {});
 
 }  // namespace rulegap

@@ -2,13 +2,13 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "rulegap/limits.hpp"
 #include "rulegap/ruleset.hpp"
-#include "rulegap/workers.hpp"
 
 namespace rulegap {
 
@@ -27,40 +27,37 @@ struct IpSets {
     const IpSet* find(std::string_view name) const;
 };
 
+namespace detail {
+struct ReadTuning;   // internal (lib/threads/tuning.hpp)
+}
+
 struct IptablesOptions {
     const IpSets* ipsets = nullptr;   // without it, `-m set` is undecided
-    // Threads that read a large file: 1, the calling thread only; N, N threads (at most 8) for
-    // files of parallel_from_bytes or more; 0, one per core the calling thread may run on (its
-    // affinity: taskset, a container's cpuset; at most 8) for files from
-    // parallel_from_bytes up to automatic_threads_up_to_bytes. The result is the same whatever the
-    // number. A thread's rules live in its own heap, which glibc grows by 4 KiB pages beyond what
-    // on_thread_start prepares, so by default the largest files are read on one thread.
+    // Threads that read a file of 1 MiB or more: 1, the calling thread only; N, N threads (at
+    // most 8); 0, one per core the calling thread may run on (at most 8) up to 16 MiB, one
+    // thread above. The result is the same whatever the number.
     unsigned threads = 0;
-    std::size_t parallel_from_bytes = std::size_t{1} << 20;
-    std::size_t automatic_threads_up_to_bytes = std::size_t{16} << 20;
-    // Called first on each further thread the reader starts (a program can prepare its heap
-    // there). Not on `workers`, which have their own.
-    std::function<void()> on_thread_start;
-    // Threads started ahead of time (workers.hpp): the reader lends its parts to idle workers
-    // first, and starts threads only for the parts none took.
-    Workers* workers = nullptr;
-
-    // How many threads read a text of this size (1: the calling thread alone).
-    unsigned threads_for(std::size_t text_size) const;
+    // load_iptables: a larger file is refused (limits.hpp).
+    std::uint64_t max_input_size = default_max_input_size;
+    const detail::ReadTuning* tuning = nullptr;   // in-tree callers only; leave it null
 };
 
 // Reads an iptables-save or ip6tables-save file. Never throws on bad input: problems land in
 // the result's diagnostics (file:line:column), unreadable rules become rules with an undecided
 // condition, so they make the verdicts they touch `unknown`. The result is linked. The Ruleset
-// keeps the text (its rules' texts are views into it): given a std::string rvalue it takes it
-// over, otherwise it copies.
-Ruleset read_iptables(std::string_view text, std::string file_name, const IptablesOptions& options = {});
-Ruleset read_iptables(std::string&& text, std::string file_name, const IptablesOptions& options = {});
-Ruleset read_iptables(const char* text, std::string file_name, const IptablesOptions& options = {});
+// keeps the text (its rules' texts are views into it): std::move a string in to spare a copy.
+Ruleset read_iptables(std::string text, std::string file_name, const IptablesOptions& options = {});
+// Reads an iptables-save file (UTF-8, or UTF-16 with a BOM). An unreadable or over-limit file
+// gives one error diagnostic.
 Ruleset load_iptables(const std::string& path, const IptablesOptions& options = {});
 
+struct IpSetsOptions {
+    std::uint64_t max_input_size = default_max_input_size;   // a larger file is refused (limits.hpp)
+};
+
 IpSets read_ipsets(std::string_view text, std::string file_name);
-IpSets load_ipsets(const std::string& path);
+// Reads an `ipset save` file. An unreadable or over-limit file gives one error diagnostic.
+IpSets load_ipsets(const std::string& path, const IpSetsOptions& options = {});
 
 // True when the text looks like iptables-save output (for format detection).
 bool looks_like_iptables(std::string_view text);

@@ -30,6 +30,14 @@ constexpr std::uint8_t fin = 0x01, syn = 0x02, rst = 0x04, psh = 0x08, ack = 0x1
                        ece = 0x40, cwr = 0x80;
 }
 
+// An inclusive range of field values.
+struct Interval {
+    uint128 lo = 0;
+    uint128 hi = 0;
+    bool contains(uint128 v) const { return lo <= v && v <= hi; }
+    bool operator==(const Interval&) const = default;
+};
+
 struct Packet {
     int family = 4;                 // 4 or 6
     std::uint8_t protocol = 6;      // IP protocol number (tcp 6, udp 17, icmp 1, ipv6-icmp 58)

@@ -26,10 +26,10 @@ namespace rulegap {
 // One field constraint: the field lies in one of the intervals.
 struct FieldRange {
     FieldRange() = default;
-    FieldRange(Field f, IntervalList v) : values(std::move(v)), field(f) {}
+    FieldRange(Field f, detail::IntervalList v) : values(std::move(v)), field(f) {}
 
     // (values first: `field` then fits in its padding, and a FieldRange takes 48 bytes, not 64)
-    [[no_unique_address]] IntervalList values;   // one interval in place, more on the heap
+    [[no_unique_address]] detail::IntervalList values;   // one interval in place, more on the heap
     Field field = Field::family;
 };
 
@@ -85,43 +85,14 @@ enum class Action : std::uint8_t {
 };
 std::string_view to_string(Action a);
 
-// An interval or nothing, like std::optional<Interval>, kept out of line: a pointer's size in
-// every rule instead of 48 bytes, for the few rules (DNAT, REDIRECT) that have one.
-class OptionalInterval {
-public:
-    OptionalInterval() = default;
-    OptionalInterval(std::nullopt_t) {}
-    OptionalInterval(const Interval& i) : value_(std::make_unique<Interval>(i)) {}
-    OptionalInterval(const OptionalInterval& o) : value_(o.value_ ? std::make_unique<Interval>(*o.value_) : nullptr) {}
-    OptionalInterval(OptionalInterval&&) noexcept = default;
-    OptionalInterval& operator=(const OptionalInterval& o) {
-        if (this != &o) value_ = o.value_ ? std::make_unique<Interval>(*o.value_) : nullptr;
-        return *this;
-    }
-    OptionalInterval& operator=(OptionalInterval&&) noexcept = default;
-    OptionalInterval& operator=(std::nullopt_t) { value_.reset(); return *this; }
-
-    bool has_value() const { return value_ != nullptr; }
-    explicit operator bool() const { return has_value(); }
-    const Interval& operator*() const { return *value_; }
-    const Interval* operator->() const { return value_.get(); }
-    friend bool operator==(const OptionalInterval& a, const Interval& b) { return a.has_value() && *a == b; }
-    friend bool operator==(const OptionalInterval& a, const OptionalInterval& b) {
-        return a.has_value() == b.has_value() && (!a.has_value() || *a == *b);
-    }
-
-private:
-    std::unique_ptr<Interval> value_;
-};
-
 struct Target {
     Action action = Action::continue_;
     std::string_view name;            // as written: "ACCEPT", "LOG", "my-chain", "DNAT"
     std::string_view options;         // as written after the name, e.g. "--reject-with tcp-reset"
     int chain = -1;                   // jump/go_to: index into the table's chains, set by link()
     // dnat/redirect: the new destination; absent parts stay as they were.
-    OptionalInterval to_address;
-    OptionalInterval to_port;
+    detail::OptionalInterval to_address;
+    detail::OptionalInterval to_port;
 };
 
 struct Rule {
@@ -199,16 +170,12 @@ struct Ruleset {
     // Keeps text for as long as this Ruleset or a copy of it lives; the view returned is what a
     // rule's text, comment or target fields may hold. Not for use by two threads at once on
     // copies of one Ruleset (they share what is kept).
+    // std::move a string in to spare a copy.
     std::string_view keep(std::string text);
-    std::string_view keep(std::string_view text) { return keep(std::string(text)); }
-    std::string_view keep(const char* text) { return keep(std::string_view(text)); }
 
     // Resolves jump/goto targets to chain indices. Targets naming no chain become
     // Action::unknown with an error diagnostic. Call after building or editing the model.
     void link();
-    // The second half of link(): an error diagnostic at each rule that closes a loop of jumps
-    // (iptables-restore refuses such a ruleset). For a reader that resolved every target itself.
-    void report_jump_loops();
 
 private:
     std::shared_ptr<std::deque<std::string>> kept_;   // stable addresses: a deque never moves its strings

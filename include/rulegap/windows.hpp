@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "rulegap/limits.hpp"
 #include "rulegap/packet_set.hpp"
 #include "rulegap/ruleset.hpp"
 #include "rulegap/source.hpp"
@@ -219,9 +220,14 @@ WindowsPolicy combine_windows_policies(std::vector<WindowsPolicy> policies);
 // Detects the form from the content (never from the file name).
 WindowsForm detect_windows_form(std::string_view bytes);
 
+struct WindowsOptions {
+    std::uint64_t max_input_size = default_max_input_size;   // a larger file is refused (limits.hpp)
+};
+
 // Reads any form (detected). Never throws.
 WindowsPolicy read_windows_policy(std::string_view bytes, std::string file);
-WindowsPolicy load_windows_policy(const std::string& path);
+// Reads an export file. An unreadable or over-limit file gives one error diagnostic.
+WindowsPolicy load_windows_policy(const std::string& path, const WindowsOptions& options = {});
 
 // Per-form readers (bytes as in the file: UTF-16 with BOM or UTF-8 where the form allows).
 WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file);

@@ -10,7 +10,7 @@ namespace {
 constexpr std::array<Field, 2> index_fields{Field::dst_addr, Field::src_addr};
 
 // The intervals of the first plain condition of r that limits f; nullptr when none does.
-const IntervalList* restriction(const Rule& r, Field f) {
+const detail::IntervalList* restriction(const Rule& r, Field f) {
     for (const Condition& c : r.conditions) {
         if (c.negated || c.undecided) continue;
         for (const FieldRange& fr : c.all_of)
@@ -41,7 +41,7 @@ std::optional<ChainIndex> ChainIndex::build(const Chain& chain) {
     ix.field_ = best;
     ix.starts_.push_back(0);
     for (const Rule& r : chain.rules)
-        if (const IntervalList* v = restriction(r, best))
+        if (const detail::IntervalList* v = restriction(r, best))
             for (const Interval& i : *v) {
                 if (i.lo > i.hi) continue;   // matches nothing (only a hand-built model has one)
                 ix.starts_.push_back(i.lo);
@@ -59,7 +59,7 @@ std::optional<ChainIndex> ChainIndex::build(const Chain& chain) {
     std::vector<std::uint32_t> count(segments + 1, 0);
     std::size_t total = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
-        const IntervalList* v = restriction(chain.rules[i], best);
+        const detail::IntervalList* v = restriction(chain.rules[i], best);
         if (!v) {
             ix.unrestricted_.push_back(i);
             continue;
@@ -77,7 +77,7 @@ std::optional<ChainIndex> ChainIndex::build(const Chain& chain) {
     ix.rules_.resize(total);
     std::vector<std::uint32_t> fill(ix.offsets_.begin(), ix.offsets_.end() - 1);
     for (std::uint32_t i = 0; i < n; ++i)
-        if (const IntervalList* v = restriction(chain.rules[i], best))
+        if (const detail::IntervalList* v = restriction(chain.rules[i], best))
             for (const Interval& in : *v)
                 if (in.lo <= in.hi)
                     for (std::size_t k = segment_of(in.lo), b = segment_of(in.hi); k <= b; ++k) ix.rules_[fill[k]++] = i;

@@ -5,9 +5,9 @@
 #include <memory>
 #include <stdexcept>
 
-#include "rulegap/packet_set.hpp"
+#include "rulegap/detail/compact.hpp"
 
-namespace rulegap {
+namespace rulegap::detail {
 
 IntervalList::IntervalList(std::span<const Interval> values) {
     if (values.size() > 1) grow(values.size());
@@ -40,4 +40,4 @@ void IntervalList::grow(std::size_t n) {
 
 void IntervalList::free_heap() noexcept { std::allocator<Interval>().deallocate(heap_, cap_); }
 
-}  // namespace rulegap
+}  // namespace rulegap::detail

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "lib/model/jump_loops.hpp"
+
 namespace rulegap {
 
 std::string_view to_string(Action a) {
@@ -113,15 +115,17 @@ void Ruleset::link() {
             }
         }
     }
-    report_jump_loops();
+    detail::report_jump_loops(*this);
 }
+
+namespace detail {
 
 // Chains that jump (or go) to each other in a loop: the kernel refuses such a ruleset, so it is
 // an input error, reported at the rule that closes the loop. The evaluator does not recurse
 // through it either (the verdict is unknown there). Iterative depth-first search: deep chain
 // nesting cannot overflow the stack.
-void Ruleset::report_jump_loops() {
-    for (const Table& t : tables) {
+void report_jump_loops(Ruleset& rs) {
+    for (const Table& t : rs.tables) {
         const std::size_t n = t.chains.size();
         std::vector<std::uint8_t> state(n, 0);   // 0 unseen, 1 on the current path, 2 done
         struct Frame {
@@ -145,9 +149,9 @@ void Ruleset::report_jump_loops() {
                 if ((r.target.action != Action::jump && r.target.action != Action::go_to) || r.target.chain < 0) continue;
                 auto to = static_cast<std::size_t>(r.target.chain);
                 if (state[to] == 1) {
-                    diagnostics.error(where(r), "jump loop: chain " + c.name + " leads back to chain " +
-                                                    t.chains[to].name + " in table " + t.name +
-                                                    " (iptables-restore refuses loops; verdicts through it are unknown)");
+                    rs.diagnostics.error(rs.where(r), "jump loop: chain " + c.name + " leads back to chain " +
+                                                       t.chains[to].name + " in table " + t.name +
+                                                       " (iptables-restore refuses loops; verdicts through it are unknown)");
                 } else if (state[to] == 0) {
                     state[to] = 1;
                     stack.push_back({to, 0});
@@ -156,5 +160,7 @@ void Ruleset::report_jump_loops() {
         }
     }
 }
+
+}  // namespace detail
 
 }  // namespace rulegap

@@ -313,9 +313,9 @@ std::optional<Packet> PacketSet::witness() const {
     return a.space().witness(a.root());
 }
 
-std::size_t PacketSet::node_count() const {
-    if (empty()) return 0;
-    Alone a(*this);
+std::size_t detail::node_count(const PacketSet& s) {
+    if (s.empty()) return 0;
+    Alone a(s);
     return a.space().manager().size(a.root());
 }
 

@@ -44,6 +44,9 @@ std::shared_ptr<SetSpace> new_space();
 // does not test counts as taking every value). The empty set: every interval lo > hi.
 std::array<Interval, field_count> hull(const PacketSet& s);
 
+// The nodes of the set's diagram (its internal layout: for tests, benchmarks and the design note).
+std::size_t node_count(const PacketSet& s);
+
 // The root of `r`, a diagram of `from`, rebuilt in `to` (same field order). Both locked.
 dd::Ref copy_into(dd::Space& from, dd::Ref r, dd::Space& to);
 

@@ -1,5 +1,5 @@
-// rulegap — threads started ahead of time and lent to the readers (include/rulegap/workers.hpp).
-#include "rulegap/workers.hpp"
+// rulegap — threads started ahead of time and lent to the readers (workers.hpp).
+#include "lib/threads/workers.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -12,7 +12,7 @@
 
 #include "lib/threads/start_apart.hpp"
 
-namespace rulegap {
+namespace rulegap::detail {
 
 // A task and the promise its future waits on.
 struct Job {
@@ -134,4 +134,4 @@ std::future<void> Workers::try_run(std::function<void()> task) {
     return done;
 }
 
-}  // namespace rulegap
+}  // namespace rulegap::detail

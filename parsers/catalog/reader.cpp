@@ -75,9 +75,9 @@ Catalog read_catalog(std::string_view text, std::string file) {
     return catalog;
 }
 
-Catalog load_catalog(const std::string& path, std::uint64_t max_input_size) {
+Catalog load_catalog(const std::string& path, const CatalogOptions& options) {
     std::string why;
-    std::optional<std::string> text = read_input_file(path, max_input_size, why);
+    std::optional<std::string> text = read_input_file(path, options.max_input_size, why);
     if (!text) {
         Catalog catalog;
         catalog.file = path;

@@ -1,17 +1,18 @@
 // rulegap parsers — lexical conventions shared by the line-oriented languages of the catalog
-// family (catalogs, site files): keywords, quoted strings, lines and columns.
+// family (catalogs, site files): keywords, quoted strings and lines (columns: text.hpp).
 //
 // One statement per line; `#` starts a comment outside strings; blanks and tabs separate words;
 // strings are in double quotes with `\"` and `\\` escapes; files are UTF-8 with LF or CRLF.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <boost/spirit/home/x3.hpp>
+
+#include "parsers/common/text.hpp"
 
 namespace rulegap::parse_common {
 
@@ -69,15 +70,6 @@ inline std::vector<std::string_view> split_lines(std::string_view text) {
     }
     if (start < text.size()) lines.push_back(text.substr(start));
     return lines;
-}
-
-// 1-based column of `at` within `line`, counting UTF-8 characters.
-inline std::uint32_t column_of(std::string_view line, const char* at) {
-    const auto offset = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, at - line.data()));
-    std::uint32_t column = 1;
-    for (std::size_t i = 0; i < offset && i < line.size(); ++i)
-        if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++column;
-    return column;
 }
 
 // The opening quote of a string the line does not close, or nullptr. Quotes after `#` are

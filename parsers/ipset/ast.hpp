@@ -9,11 +9,12 @@
 #include <string_view>
 #include <vector>
 
-#include "parsers/iptables/ast.hpp"
+#include "parsers/common/token.hpp"
 
 namespace rulegap::ipset::ast {
 
-using Token = iptables::ast::Token;
+using parse_common::Token;
+using parse_common::TokenKind;
 
 enum class LineKind : std::uint8_t { blank, comment, create, add, other };
 

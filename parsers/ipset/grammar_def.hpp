@@ -5,19 +5,10 @@
 
 #include <boost/spirit/home/x3.hpp>
 
-#include "parsers/iptables/error_handler.hpp"
+#include "parsers/common/line_grammar.hpp"
 #include "parsers/ipset/ast.hpp"
 #include "parsers/ipset/ast_adapted.hpp"
 #include "parsers/ipset/grammar.hpp"
-
-// An expectation on `rule[action]` names the rule ("expected chain name"), not the action type.
-namespace boost::spirit::x3 {
-template <typename ID, typename Attribute, bool Force, typename Action>
-struct get_info<action<rule<ID, Attribute, Force>, Action>> {
-    using result_type = std::string;
-    std::string operator()(action<rule<ID, Attribute, Force>, Action> const& p) const { return p.subject.name; }
-};
-}  // namespace boost::spirit::x3
 
 namespace rulegap::ipset::parser {
 
@@ -43,7 +34,7 @@ auto const make_token = [](auto& ctx) {
     ast::Token& t = x3::_val(ctx);
     t.begin = &*r.begin();
     t.size = static_cast<std::uint32_t>(r.end() - r.begin());
-    t.kind = std::memchr(t.begin, '"', t.size) ? iptables::ast::TokenKind::quoted : iptables::ast::TokenKind::word;
+    t.kind = std::memchr(t.begin, '"', t.size) ? parse_common::TokenKind::quoted : parse_common::TokenKind::word;
 };
 auto const set_name = [](auto& ctx) { x3::_val(ctx).name = x3::_attr(ctx); };
 auto const set_value = [](auto& ctx) { x3::_val(ctx).value = x3::_attr(ctx); };
@@ -83,14 +74,8 @@ auto const line_def = x3::omit[create_line | add_line | other_line | comment_lin
 
 BOOST_SPIRIT_DEFINE(token, set_name_rule, set_type, entry, closing_quote, end_of_line, line)
 
-struct line_class {
-    template <typename Iterator, typename Exception, typename Context>
-    x3::error_handler_result on_error(Iterator&, Iterator const&, Exception const& x, Context const& context) {
-        iptables::ErrorHandler& handler = x3::get<iptables::error_handler_tag>(context).get();
-        handler.error(x.where(), "expected " + x.which());
-        return x3::error_handler_result::fail;
-    }
-};
+// The one error handler, on the outermost rule: one diagnostic per bad line.
+struct line_class : parse_common::report_line_error {};
 
 }  // namespace rulegap::ipset::parser
 

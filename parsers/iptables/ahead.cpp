@@ -5,14 +5,12 @@
 #include <chrono>
 #include <functional>
 
-#include "parsers/iptables/config.hpp"
-#include "parsers/iptables/grammar.hpp"
+#include "lib/threads/tuning.hpp"
+
 
 namespace rulegap::iptables {
 
 namespace {
-
-namespace x3 = boost::spirit::x3;
 
 std::uint32_t to_u32(std::size_t n) { return static_cast<std::uint32_t>(n); }
 
@@ -73,7 +71,7 @@ void lower_batch(LoweredBatch& b, std::string_view text, const LineIndex& index,
     std::string_view run_chain;
     for (std::size_t i = b.first; i < b.last; ++i) {
         std::string_view sv = index.line(i);
-        std::string_view body = skip_blanks(sv);
+        std::string_view body = parse_common::skip_blanks(sv);
         // Rules and counters before them; comments, headers and anything odd are the driver's
         // (and end a run: the driver reads them between the lines around them).
         if (body.size() < 3 || (body[0] != '-' && body[0] != '[')) {
@@ -116,28 +114,6 @@ void lower_batch(LoweredBatch& b, std::string_view text, const LineIndex& index,
     if (!b.chunks.empty()) publish_chunk(b);
 }
 
-}  // namespace
-
-CommandText command_text(const ast::Line& line, std::string_view sv, const char* line_begin) {
-    const char* from = line.command_token.begin;
-    CommandText out;
-    out.text = trim_right(sv.substr(static_cast<std::size_t>(from - sv.data())));
-    if (from != line_begin)
-        out.column = utf8_length(std::string_view(line_begin, static_cast<std::size_t>(from - line_begin))) + 1;
-    return out;
-}
-
-bool parse_line(std::string_view sv, ErrorHandler& handler, ast::Line& out) {
-    out.clear();
-    const char* first = sv.data();
-    const char* last = first + sv.size();
-    bool ok = x3::phrase_parse(first, last, x3::with<error_handler_tag>(std::ref(handler))[line_grammar()],
-                               x3::ascii::blank, out);
-    return ok && first == last;
-}
-
-namespace {
-
 // A new thread's wait for its lines: yielding in a loop (on a core of its own it goes on at
 // once, where a thread that sleeps is slow to wake on a virtual machine; on the driver's core it
 // lets the driver run), then, past a few milliseconds, sleeping.
@@ -156,14 +132,15 @@ void wait_for_lines(LoweredBatch& b) {
 }  // namespace
 
 ReadAhead::ReadAhead(std::string_view text, const std::string& file, const IptablesOptions& options) {
-    const unsigned threads = options.threads_for(text.size());
+    const unsigned threads = detail::threads_for(options, text.size());
     if (threads < 2) return;
+    const detail::ReadTuning* tuning = options.tuning;
     batches_ = std::vector<LoweredBatch>(threads - 1);   // never again: the threads hold their batch's address
     for (LoweredBatch& b : batches_) {
-        auto work = [&b, text, this, &file, &options](bool own_thread) {
+        auto work = [&b, text, this, &file, &options, tuning](bool own_thread) {
             try {
                 if (own_thread) b.placement.settle();
-                if (own_thread && options.on_thread_start) options.on_thread_start();
+                if (own_thread && tuning && tuning->on_thread_start) tuning->on_thread_start();
                 wait_for_lines(b);
                 if (b.first < b.last) lower_batch(b, text, *index_, file, options);
             } catch (...) {
@@ -171,8 +148,8 @@ ReadAhead::ReadAhead(std::string_view text, const std::string& file, const Iptab
             }
             finish_batch(b);
         };
-        if (options.workers) {
-            b.lent = options.workers->try_run([work] { work(false); });
+        if (tuning && tuning->workers) {
+            b.lent = tuning->workers->try_run([work] { work(false); });
             if (b.lent.valid()) continue;
         }
         try {

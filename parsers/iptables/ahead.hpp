@@ -23,41 +23,12 @@
 
 #include "lib/threads/start_apart.hpp"
 #include "parsers/iptables/ast.hpp"
-#include "parsers/iptables/error_handler.hpp"
+#include "parsers/iptables/line.hpp"
 #include "parsers/iptables/lower.hpp"
 #include "rulegap/iptables.hpp"
 #include "rulegap/ruleset.hpp"
 
 namespace rulegap::iptables {
-
-// Blanks (spaces, tabs) off either end of a line.
-inline std::string_view trim_right(std::string_view s) {
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-inline std::string_view skip_blanks(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    return s;
-}
-
-// Whether a non-empty view lies inside `text` (a rule's comment in the file as read, not in
-// text some thread built).
-inline bool lies_in(std::string_view part, std::string_view text) {
-    const std::less<const char*> before;
-    return !part.empty() && !before(part.data(), text.data()) && before(part.data(), text.data() + text.size());
-}
-
-// Where a command's rule text starts and its 1-based column: the driver and the threads ahead
-// compute it alike.
-struct CommandText {
-    std::string_view text;     // from the command on, without trailing blanks
-    std::uint32_t column = 1;
-};
-CommandText command_text(const ast::Line& line, std::string_view sv, const char* line_begin);
-
-// Parses one line (without its line break) into `out`; true when the whole line was read.
-// Syntax errors go to `handler`.
-bool parse_line(std::string_view sv, ErrorHandler& handler, ast::Line& out);
 
 // One `-A` line, lowered.
 struct LoweredLine {
@@ -100,7 +71,7 @@ struct LoweredBatch {
     std::exception_ptr failure;       // what the thread threw (memory), rethrown to the reader
     threads::StartApart placement;    // (for its own thread)
     std::thread thread;               // the batch's own thread, or
-    std::future<void> lent;           // the worker lent to it (IptablesOptions::workers)
+    std::future<void> lent;           // the worker lent to it (ReadTuning::workers)
     // Hand-over: chunks[0, ready) are complete; `finished`: no more will come. The driver reads
     // only those chunks, the thread writes only the one after them.
     std::mutex mutex;

@@ -11,18 +11,12 @@
 
 #include <boost/optional.hpp>
 
+#include "parsers/common/token.hpp"
+
 namespace rulegap::iptables::ast {
 
-enum class TokenKind : std::uint8_t { word, quoted };   // quoted: has at least one "..." part
-
-struct Token {
-    const char* begin = nullptr;
-    std::uint32_t size = 0;
-    TokenKind kind = TokenKind::word;
-
-    std::string_view text() const { return {begin, size}; }
-    bool empty() const { return size == 0; }
-};
+using parse_common::Token;
+using parse_common::TokenKind;
 
 enum class LineKind : std::uint8_t { blank, comment, table, chain, commit, command };
 
@@ -44,17 +38,6 @@ struct Line {
 };
 
 // ----- values (parsed by the value sub-grammars out of single tokens) -----
-
-// An IPv6 address as written: groups before and after "::", an IPv4 tail counting as two.
-struct Ipv6Text {
-    std::array<std::uint16_t, 8> head{};
-    std::array<std::uint16_t, 8> tail{};
-    int n_head = 0;
-    int n_tail = 0;
-    bool gap = false;           // "::" seen
-    bool overflow = false;      // more than eight groups
-    bool v4_inside = false;     // an IPv4 tail that was not the last element
-};
 
 // A port range: "a", "a:b", ":b", "a:" (multiport and tcp/udp), or "a-b" (NAT targets).
 struct PortRange {

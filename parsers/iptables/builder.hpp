@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/common/address.hpp"
 #include "parsers/iptables/ast.hpp"
-#include "parsers/iptables/error_handler.hpp"
 #include "parsers/iptables/lower.hpp"
 #include "rulegap/iptables.hpp"
 #include "rulegap/ruleset.hpp"
@@ -96,13 +96,13 @@ struct Builder {
     void undecided(const char* at, std::string_view module, std::string reason, Unmodelled kind = Unmodelled::other,
                    bool negated = false);
     bool note_family(const char* at, int f);
-    void add_range(bool negated, Field f, IntervalList values);
-    void add_range2(bool negated, Field f1, IntervalList v1, Field f2, IntervalList v2);
+    void add_range(bool negated, Field f, detail::IntervalList values);
+    void add_range2(bool negated, Field f1, detail::IntervalList v1, Field f2, detail::IntervalList v2);
 };
 
 // Value helpers (lower.cpp).
-enum class AddressKind : std::uint8_t { ok, bad, hostname, odd_mask };
-AddressKind parse_address(std::string_view text, int& family, Interval& out);
+using parse_common::AddressKind;
+using parse_common::parse_address;   // (parsers/common/address.hpp)
 std::optional<std::uint8_t> parse_protocol(std::string_view name);
 std::optional<ast::PortRange> parse_port_range(std::string_view text);       // a, a:b, :b, a:
 std::optional<std::vector<ast::PortRange>> parse_port_list(std::string_view text);

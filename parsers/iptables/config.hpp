@@ -11,7 +11,12 @@
 
 #include <boost/spirit/home/x3.hpp>
 
-#include "parsers/iptables/error_handler.hpp"
+#include "parsers/common/error_handler.hpp"
+
+namespace rulegap::iptables {
+using parse_common::ErrorHandler;
+using parse_common::error_handler_tag;
+}  // namespace rulegap::iptables
 
 namespace rulegap::iptables::parser {
 

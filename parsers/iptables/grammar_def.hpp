@@ -13,19 +13,10 @@
 
 #include <boost/spirit/home/x3.hpp>
 
+#include "parsers/common/line_grammar.hpp"
 #include "parsers/iptables/ast.hpp"
 #include "parsers/iptables/ast_adapted.hpp"
-#include "parsers/iptables/error_handler.hpp"
 #include "parsers/iptables/grammar.hpp"
-
-// An expectation on `rule[action]` names the rule ("expected chain name"), not the action type.
-namespace boost::spirit::x3 {
-template <typename ID, typename Attribute, bool Force, typename Action>
-struct get_info<action<rule<ID, Attribute, Force>, Action>> {
-    using result_type = std::string;
-    std::string operator()(action<rule<ID, Attribute, Force>, Action> const& p) const { return p.subject.name; }
-};
-}  // namespace boost::spirit::x3
 
 namespace rulegap::iptables::parser {
 
@@ -230,14 +221,7 @@ auto const line_def =
 BOOST_SPIRIT_DEFINE(token, table_name, chain_name, policy, counters, end_of_line, line)
 
 // The one error handler, on the outermost rule: one diagnostic per bad line.
-struct line_class {
-    template <typename Iterator, typename Exception, typename Context>
-    x3::error_handler_result on_error(Iterator&, Iterator const&, Exception const& x, Context const& context) {
-        ErrorHandler& handler = x3::get<error_handler_tag>(context).get();
-        handler.error(x.where(), "expected " + x.which());
-        return x3::error_handler_result::fail;
-    }
-};
+struct line_class : parse_common::report_line_error {};
 
 }  // namespace rulegap::iptables::parser
 

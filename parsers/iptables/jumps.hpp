@@ -1,6 +1,6 @@
 // rulegap — iptables-save reader: the jumps between chains, as the reader resolves them.
 //
-// Checking a ruleset for loops of jumps (Ruleset::report_jump_loops) walks every rule; the
+// Checking a ruleset for loops of jumps (detail::report_jump_loops) walks every rule; the
 // reader, which resolves each jump as its rule comes, keeps the jumps instead and walks only
 // them. Only when they close a loop does it run the full check, for its exact diagnostics.
 #pragma once

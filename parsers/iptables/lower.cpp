@@ -31,8 +31,6 @@ bool is_option(const ast::Token& t) {
            !std::isdigit(static_cast<unsigned char>(t.begin[1]));
 }
 
-std::string quote(std::string_view s) { return "'" + std::string(s) + "'"; }
-
 }  // namespace
 
 const char* Item::end() const {
@@ -137,7 +135,7 @@ bool Builder::note_family(const char* at, int f) {
     return true;
 }
 
-void Builder::add_range(bool negated, Field f, IntervalList values) {
+void Builder::add_range(bool negated, Field f, detail::IntervalList values) {
     if (!negated) {
         positive.push_back(FieldRange{f, std::move(values)});
         return;
@@ -148,7 +146,7 @@ void Builder::add_range(bool negated, Field f, IntervalList values) {
     extra.push_back(std::move(c));
 }
 
-void Builder::add_range2(bool negated, Field f1, IntervalList v1, Field f2, IntervalList v2) {
+void Builder::add_range2(bool negated, Field f1, detail::IntervalList v1, Field f2, detail::IntervalList v2) {
     if (!negated) {
         positive.push_back(FieldRange{f1, std::move(v1)});
         positive.push_back(FieldRange{f2, std::move(v2)});
@@ -163,86 +161,6 @@ void Builder::add_range2(bool negated, Field f1, IntervalList v1, Field f2, Inte
 }
 
 // ----- values -----
-
-namespace {
-
-std::optional<uint128> ipv6_value(const ast::Ipv6Text& v) {
-    if (v.overflow || v.v4_inside) return std::nullopt;
-    int n = v.n_head + v.n_tail;
-    if (v.gap ? n > 7 : n != 8) return std::nullopt;
-    uint128 out = 0;
-    for (int i = 0; i < v.n_head; ++i) out = (out << 16) | v.head[static_cast<std::size_t>(i)];
-    if (v.n_head > 0) out <<= 16 * (8 - v.n_head);   // (a shift by 128 would be undefined)
-    uint128 tail = 0;
-    for (int i = 0; i < v.n_tail; ++i) tail = (tail << 16) | v.tail[static_cast<std::size_t>(i)];
-    return out | tail;
-}
-
-// The n lowest bits set (n up to 128).
-uint128 low_bits(int n) { return n >= 128 ? ~uint128(0) : (uint128(1) << n) - 1; }
-
-// Prefix length of a contiguous mask, or -1.
-int mask_length(uint128 mask, int bits) {
-    int len = 0;
-    while (len < bits && ((mask >> (bits - 1 - len)) & 1)) ++len;
-    uint128 rest = mask & low_bits(bits - len);
-    return rest == 0 ? len : -1;
-}
-
-bool looks_like_hostname(std::string_view s) {
-    bool letter = false;
-    for (char c : s) {
-        if (std::isalpha(static_cast<unsigned char>(c))) letter = true;
-        else if (!std::isdigit(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_') return false;
-    }
-    return letter;
-}
-
-}  // namespace
-
-AddressKind parse_address(std::string_view text, int& family, Interval& out) {
-    std::size_t slash = text.find('/');
-    std::string_view addr = text.substr(0, slash);
-    uint128 value = 0;
-    int bits = 0;
-    std::uint32_t v4 = 0;
-    ast::Ipv6Text v6;
-    if (parse_full(addr, values::ipv4_address(), v4)) {
-        value = v4;
-        bits = 32;
-    } else if (parse_full(addr, values::ipv6_address(), v6)) {
-        auto v = ipv6_value(v6);
-        if (!v) return AddressKind::bad;
-        value = *v;
-        bits = 128;
-    } else {
-        return looks_like_hostname(addr) ? AddressKind::hostname : AddressKind::bad;
-    }
-    family = bits == 32 ? 4 : 6;
-    int length = bits;
-    if (slash != std::string_view::npos) {
-        std::string_view mask = text.substr(slash + 1);
-        unsigned n = 0;
-        std::uint32_t m4 = 0;
-        ast::Ipv6Text m6;
-        if (parse_full(mask, x3::uint_, n)) {
-            if (n > static_cast<unsigned>(bits)) return AddressKind::bad;
-            length = static_cast<int>(n);
-        } else if (bits == 32 && parse_full(mask, values::ipv4_address(), m4)) {
-            length = mask_length(m4, 32);
-        } else if (bits == 128 && parse_full(mask, values::ipv6_address(), m6) && ipv6_value(m6)) {
-            length = mask_length(*ipv6_value(m6), 128);
-        } else {
-            return AddressKind::bad;
-        }
-        if (length < 0) return AddressKind::odd_mask;
-    }
-    uint128 host = low_bits(bits - length);
-    out.lo = value & ~host;
-    out.hi = out.lo | host;
-    if (bits == 32) { out.lo &= 0xFFFFFFFFu; out.hi &= 0xFFFFFFFFu; }
-    return AddressKind::ok;
-}
 
 std::optional<std::uint8_t> parse_protocol(std::string_view name) {
     static constexpr std::pair<std::string_view, std::uint8_t> names[] = {
@@ -368,7 +286,7 @@ bool lower_address(Builder& b, const Item& it, bool source) {
         return b.error(it.at(), "'!' is not allowed with more than one address");
     // Not negated: straight into the rule's address list (kept from rule to rule); negated: one
     // address, one condition.
-    IntervalList negated_value;
+    detail::IntervalList negated_value;
     out.clear();
     const char* at = it.arg_at(0);
     std::size_t pos = 0;

@@ -8,12 +8,17 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/common/error_handler.hpp"
 #include "parsers/iptables/ast.hpp"
-#include "parsers/iptables/error_handler.hpp"
 #include "rulegap/iptables.hpp"
 #include "rulegap/ruleset.hpp"
 
 namespace rulegap::iptables {
+
+using parse_common::ErrorHandler;
+using parse_common::error_handler_tag;
+using parse_common::LineIndex;
+using parse_common::quote;
 
 // One option of a rule: `[!] -opt args...` (or the old `-opt ! args...`).
 struct Item {

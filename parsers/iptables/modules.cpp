@@ -91,8 +91,6 @@ Kind kind_of(ModuleUse& m) {
     return static_cast<Kind>(m.kind);
 }
 
-std::string quote(std::string_view s) { return "'" + std::string(s) + "'"; }
-
 bool one_arg(Builder& b, const Item& it) {
     if (it.n_args == 1) return true;
     if (it.n_args == 0) return b.error(it.at(), std::string(it.name()) + " needs an argument");
@@ -210,7 +208,7 @@ Claim states(Builder& b, const Item& it, bool conntrack) {
         b.undecided(it.at(), "conntrack", "--ctstate " + std::string(it.arg(0)) + ": NAT states (SNAT, DNAT) are not modelled");
         return Claim::done;
     }
-    IntervalList values;
+    detail::IntervalList values;
     for (unsigned s = 0; s < static_cast<unsigned>(conn_state_count); ++s) {
         if (!(*bits & (1u << s))) continue;
         if (!values.empty() && values.back().hi + 1 == s) values.back().hi = s;

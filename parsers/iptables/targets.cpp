@@ -8,8 +8,6 @@ namespace rulegap::iptables {
 
 namespace {
 
-std::string quote(std::string_view s) { return "'" + std::string(s) + "'"; }
-
 bool in(std::string_view n, std::initializer_list<std::string_view> names) {
     return std::find(names.begin(), names.end(), n) != names.end();
 }

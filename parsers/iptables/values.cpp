@@ -2,8 +2,6 @@
 #include "parsers/iptables/values_def.hpp"
 
 namespace rulegap::iptables::parser {
-BOOST_SPIRIT_INSTANTIATE(ipv4_address_type, iterator_type, value_context_type)
-BOOST_SPIRIT_INSTANTIATE(ipv6_address_type, iterator_type, value_context_type)
 BOOST_SPIRIT_INSTANTIATE(port_range_type, iterator_type, value_context_type)
 BOOST_SPIRIT_INSTANTIATE(port_list_type, iterator_type, value_context_type)
 BOOST_SPIRIT_INSTANTIATE(nat_port_range_type, iterator_type, value_context_type)

@@ -1,7 +1,5 @@
 // rulegap — iptables-save reader: value grammars, applied by lower.cpp to single tokens.
 //
-//   ipv4_address     10.0.0.1                      (also dotted masks)
-//   ipv6_address     2001:db8::1, ::ffff:10.0.0.1
 //   port_range       22, ssh, 1024:65535, :1023, 1024:
 //   port_list        22,80,8000:8080               (multiport)
 //   nat_port_range   80, 1024-65535                (NAT targets)
@@ -23,8 +21,6 @@ namespace rulegap::iptables::parser {
 
 namespace x3 = boost::spirit::x3;
 
-using ipv4_address_type = x3::rule<class ipv4_address_class, std::uint32_t>;
-using ipv6_address_type = x3::rule<class ipv6_address_class, ast::Ipv6Text>;
 using port_range_type = x3::rule<class port_range_class, ast::PortRange>;
 using port_list_type = x3::rule<class port_list_class, std::vector<ast::PortRange>>;
 using nat_port_range_type = x3::rule<class nat_port_range_class, ast::PortRange>;
@@ -32,7 +28,7 @@ using tcp_flag_set_type = x3::rule<class tcp_flag_set_class, std::uint8_t>;
 using ct_state_set_type = x3::rule<class ct_state_set_class, std::uint8_t>;
 using icmp_number_type = x3::rule<class icmp_number_class, ast::IcmpNumber>;
 
-BOOST_SPIRIT_DECLARE(ipv4_address_type, ipv6_address_type, port_range_type, port_list_type,
+BOOST_SPIRIT_DECLARE(port_range_type, port_list_type,
                      nat_port_range_type, tcp_flag_set_type, ct_state_set_type, icmp_number_type)
 
 constexpr std::uint8_t ct_snat_bit = 1u << 5;
@@ -41,8 +37,6 @@ constexpr std::uint8_t ct_dnat_bit = 1u << 6;
 }  // namespace rulegap::iptables::parser
 
 namespace rulegap::iptables::values {
-parser::ipv4_address_type const& ipv4_address();
-parser::ipv6_address_type const& ipv6_address();
 parser::port_range_type const& port_range();
 parser::port_list_type const& port_list();
 parser::nat_port_range_type const& nat_port_range();

@@ -48,28 +48,6 @@ tcp_flag_names_ const tcp_flag_names;
 ct_state_names_ const ct_state_names;
 
 // ----- semantic actions -----
-auto const push_group = [](auto& ctx) {
-    ast::Ipv6Text& v = x3::_val(ctx);
-    int& n = v.gap ? v.n_tail : v.n_head;
-    auto& groups = v.gap ? v.tail : v.head;
-    if (v.n_head + v.n_tail >= 8) { v.overflow = true; return; }
-    groups[static_cast<std::size_t>(n++)] = x3::_attr(ctx);
-};
-auto const push_v4 = [](auto& ctx) {
-    ast::Ipv6Text& v = x3::_val(ctx);
-    int& n = v.gap ? v.n_tail : v.n_head;
-    auto& groups = v.gap ? v.tail : v.head;
-    if (v.n_head + v.n_tail >= 7) { v.overflow = true; return; }
-    std::uint32_t a = x3::_attr(ctx);
-    groups[static_cast<std::size_t>(n++)] = static_cast<std::uint16_t>(a >> 16);
-    groups[static_cast<std::size_t>(n++)] = static_cast<std::uint16_t>(a & 0xFFFF);
-};
-auto const after_v4 = [](auto& ctx) { x3::_val(ctx).v4_inside = true; };
-auto const set_gap = [](auto& ctx) {
-    ast::Ipv6Text& v = x3::_val(ctx);
-    if (v.gap) v.overflow = true;
-    v.gap = true;
-};
 auto const set_lo = [](auto& ctx) { x3::_val(ctx).lo = x3::_attr(ctx); };
 auto const set_hi = [](auto& ctx) { x3::_val(ctx).hi = x3::_attr(ctx); };
 auto const set_single = [](auto& ctx) { x3::_val(ctx).hi = x3::_val(ctx).lo; };
@@ -77,8 +55,6 @@ auto const or_bits = [](auto& ctx) { x3::_val(ctx) = static_cast<std::uint8_t>(x
 auto const zero = [](auto& ctx) { x3::_val(ctx) = 0; };
 
 // ----- rules -----
-ipv4_address_type const ipv4_address = "IPv4 address";
-ipv6_address_type const ipv6_address = "IPv6 address";
 port_range_type const port_range = "port or port range";
 port_list_type const port_list = "port list";
 nat_port_range_type const nat_port_range = "port or port range";
@@ -87,56 +63,10 @@ ct_state_set_type const ct_state_set = "connection states";
 icmp_number_type const icmp_number = "ICMP type";
 
 auto const octet = x3::uint_parser<std::uint8_t, 10, 1, 3>{};
-auto const h16 = x3::uint_parser<std::uint16_t, 16, 1, 4>{};
 auto const port_number = x3::uint_parser<std::uint16_t, 10, 1, 5>{};
 auto const name_end = !(x3::ascii::alnum | '-' | '_');
 auto const port = x3::rule<class port_class, std::uint16_t>{"port"} =
     port_number | (x3::no_case[service_names] >> name_end);
-
-// A dotted quad: four octets of one to three digits (at most 255) separated by dots. The same
-// language as `(octet >> '.' >> octet >> '.' >> octet >> '.' >> octet)[make_ipv4]`, written as
-// one loop: addresses are a large part of a ruleset, and that sequence costs four numeric
-// parsers, a fusion sequence and an action per address.
-struct dotted_quad_parser : x3::parser<dotted_quad_parser> {
-    using attribute_type = std::uint32_t;
-    static bool const has_attribute = true;
-    template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Attribute& attr) const {
-        x3::skip_over(first, last, context);
-        Iterator i = first;
-        std::uint32_t value = 0;
-        for (int part = 0; part < 4; ++part) {
-            if (part > 0) {
-                if (i == last || *i != '.') return false;
-                ++i;
-            }
-            std::uint32_t octet_value = 0;
-            int digits = 0;
-            // (like uint_parser<std::uint8_t, 10, 1, 3>: a digit that would pass 255 ends the octet)
-            while (digits < 3 && i != last && *i >= '0' && *i <= '9') {
-                std::uint32_t next = octet_value * 10 + static_cast<std::uint32_t>(*i - '0');
-                if (next > 255) break;
-                octet_value = next;
-                ++i;
-                ++digits;
-            }
-            if (digits == 0) return false;
-            value = (value << 8) | octet_value;
-        }
-        x3::traits::move_to(value, attr);
-        first = i;
-        return true;
-    }
-};
-dotted_quad_parser const dotted_quad{};
-
-auto const ipv4_address_def = dotted_quad;
-
-// An element: an IPv4 tail (two groups) or one hex group; the tail is only valid last.
-auto const v6_element = (ipv4_address[push_v4] >> -(&lit(':'))[after_v4]) | (h16 >> !lit('.'))[push_group];
-auto const v6_groups = v6_element % (lit(':') >> !lit(':'));
-auto const ipv6_address_def = ((v6_groups >> -(lit("::")[set_gap] >> -v6_groups)) |
-                                                   (lit("::")[set_gap] >> -v6_groups));
 
 auto const port_range_def = (port[set_lo] >> ((':' >> -port[set_hi]) | x3::eps[set_single])) |
                             (':' >> -port[set_hi]);
@@ -151,14 +81,12 @@ auto const tcp_flag_set_def = x3::eps[zero] >> (tcp_flag[or_bits] % ',');
 auto const ct_state_set_def = x3::eps[zero] >> (ct_state[or_bits] % ',');
 auto const icmp_number_def = octet >> -('/' >> octet);
 
-BOOST_SPIRIT_DEFINE(ipv4_address, ipv6_address, port_range, port_list, nat_port_range, tcp_flag_set,
+BOOST_SPIRIT_DEFINE(port_range, port_list, nat_port_range, tcp_flag_set,
                     ct_state_set, icmp_number)
 
 }  // namespace rulegap::iptables::parser
 
 namespace rulegap::iptables::values {
-parser::ipv4_address_type const& ipv4_address() { return parser::ipv4_address; }
-parser::ipv6_address_type const& ipv6_address() { return parser::ipv6_address; }
 parser::port_range_type const& port_range() { return parser::port_range; }
 parser::port_list_type const& port_list() { return parser::port_list; }
 parser::nat_port_range_type const& nat_port_range() { return parser::nat_port_range; }

@@ -8,42 +8,21 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/common/text.hpp"
 #include "rulegap/source.hpp"
 #include "rulegap/windows.hpp"
 
 namespace rulegap::windows_detail {
 
-// ----- text (unicode.cpp) -----
+// ----- text (parsers/common/text.hpp) -----
 
-enum class TextEncoding : std::uint8_t { utf8, utf8_bom, utf16le, utf16be };
-
-struct DecodedText {
-    std::string utf8;                    // without BOM
-    TextEncoding encoding = TextEncoding::utf8;
-    bool ok = true;
-    std::size_t error_offset = 0;        // byte offset in the input of the first bad unit
-    std::string error;
-};
-
-// UTF-16 (by BOM, or by NUL bytes in the first characters) or UTF-8 to UTF-8. Invalid UTF-16
-// (lone surrogates, odd length) gives ok = false with the offset; the text up to it is kept.
-DecodedText decode_text(std::string_view bytes);
-// UTF-16LE code units (as in a registry value) to UTF-8; nullopt when invalid.
-std::optional<std::string> utf16le_to_utf8(std::string_view bytes);
-
-// Line and column (1-based; CRLF is one break; columns count characters) of byte offsets in a
-// UTF-8 text, by binary search over line starts built once.
-class LineIndex {
-public:
-    explicit LineIndex(std::string_view text);
-    SourceLoc locate(const std::string& file, std::size_t offset) const;
-    std::uint32_t line_of(std::size_t offset) const;
-private:
-    std::string_view text_;
-    std::vector<std::size_t> starts_;
-};
-
-bool iequals(std::string_view a, std::string_view b);
+using parse_common::decode_text;
+using parse_common::DecodedText;
+using parse_common::iequals;
+using parse_common::LineIndex;
+using parse_common::TextEncoding;
+using parse_common::trim;
+using parse_common::utf16le_to_utf8;
 
 // Part of the input that may hold rules was not read (a cut or undecodable file, a line that
 // cannot be parsed): a placeholder rule whose action and direction are unknown, so that every
@@ -77,7 +56,6 @@ inline WindowsPolicy new_policy(WindowsForm form, WindowsStore store, const std:
     p.files = {file};
     return p;
 }
-std::string_view trim(std::string_view s);
 
 // ----- rule keys (rule_string/lower.cpp) -----
 

@@ -1,10 +1,9 @@
 // Which export form a file is, from its content; and the form-independent entry points.
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <sstream>
 
 #include "parsers/windows/detail.hpp"
+#include "rulegap/limits.hpp"
 
 namespace rulegap {
 
@@ -69,16 +68,15 @@ WindowsPolicy read_windows_policy(std::string_view bytes, std::string file) {
     return p;
 }
 
-WindowsPolicy load_windows_policy(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+WindowsPolicy load_windows_policy(const std::string& path, const WindowsOptions& options) {
+    std::string why;
+    std::optional<std::string> bytes = read_input_file(path, options.max_input_size, why);
+    if (!bytes) {
         WindowsPolicy p = wd::new_policy(WindowsForm::unknown, WindowsStore::local, path);
-        p.diagnostics.error(SourceLoc{path, 0, 0}, "cannot open the file");
+        p.diagnostics.error(SourceLoc{path, 0, 0}, "cannot read Windows Firewall export: " + why);
         return p;
     }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return read_windows_policy(buffer.str(), path);
+    return read_windows_policy(*bytes, path);
 }
 
 }  // namespace rulegap

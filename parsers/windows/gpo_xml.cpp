@@ -153,7 +153,12 @@ WindowsPolicy read_windows_gpo_xml(std::string_view bytes, std::string file) {
         wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the file)");
         return policy;
     }
-    wd::LineIndex lines(text.utf8);
+    if (text.utf8.size() > 0xFFFFFFF0u) {   // the line index holds 32-bit offsets
+        policy.diagnostics.error(SourceLoc{file, 0, 0}, "input is too large (4 GB or more)");
+        wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the file)");
+        return policy;
+    }
+    wd::LineIndex lines(text.utf8, wd::LineIndex::Breaks::lf_or_cr);
     pugi::xml_document doc;
     pugi::xml_parse_result res = doc.load_buffer(text.utf8.data(), text.utf8.size(),
                                                  pugi::parse_default, pugi::encoding_utf8);

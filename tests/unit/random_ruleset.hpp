@@ -46,7 +46,7 @@ struct Builder {
         r.text = rs.keep("-A " + chain + " -j " + std::string(t.name));
         r.conditions = std::move(conds);
         r.target = std::move(t);
-        r.target.name = rs.keep(r.target.name);
+        r.target.name = rs.keep(std::string(r.target.name));
         Chain* c = rs.table(table)->chain(chain);
         c->rules.push_back(std::move(r));
         return c->rules.back().line;

@@ -77,7 +77,7 @@ struct Builder {
         r.text = rs.keep(std::string("-A ") + chain_name + " ... -j " + std::string(t.name));
         r.conditions = std::move(conds);
         r.target = std::move(t);
-        r.target.name = rs.keep(r.target.name);
+        r.target.name = rs.keep(std::string(r.target.name));
         c->rules.push_back(std::move(r));
         return c->rules.back().line;
     }

@@ -15,8 +15,10 @@
 #include "rulegap/iptables.hpp"
 #include "rulegap/site.hpp"
 #include "rulegap/windows.hpp"
+#include "tests/unit/utf16.hpp"
 
 using namespace rulegap;
+using rulegap::test::utf16le;
 
 namespace {
 
@@ -36,15 +38,6 @@ std::string garbage(std::size_t n, unsigned seed) {
     for (std::size_t i = 0; i < n; ++i) {
         seed = seed * 1103515245u + 12345u;
         s += static_cast<char>(seed >> 16);
-    }
-    return s;
-}
-
-std::string utf16le(const std::string& ascii, bool bom = true) {
-    std::string s = bom ? "\xff\xfe" : "";
-    for (char c : ascii) {
-        s += c;
-        s += '\0';
     }
     return s;
 }

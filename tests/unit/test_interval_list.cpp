@@ -1,4 +1,4 @@
-// IntervalList: the condition value list with one interval in place (include/rulegap/packet_set.hpp).
+// IntervalList: the condition value list with one interval in place (include/rulegap/detail/compact.hpp).
 #include <doctest/doctest.h>
 
 #include <vector>
@@ -7,6 +7,7 @@
 #include "rulegap/ruleset.hpp"
 
 using namespace rulegap;
+using rulegap::detail::IntervalList;
 
 TEST_CASE("IntervalList: one interval in place, more on the heap, same values either way") {
     IntervalList l;

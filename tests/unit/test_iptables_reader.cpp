@@ -23,14 +23,14 @@ const std::vector<Rule>& rules(const Ruleset& rs, const std::string& chain = "IN
 }
 
 // The values of a field in a condition (nullptr when the condition does not test it).
-const IntervalList* field(const Condition& c, Field f) {
+const detail::IntervalList* field(const Condition& c, Field f) {
     for (const FieldRange& r : c.all_of)
         if (r.field == f) return &r.values;
     return nullptr;
 }
 
 // The values of a field over the rule's non-negated decidable conditions.
-const IntervalList* positive(const Rule& r, Field f) {
+const detail::IntervalList* positive(const Rule& r, Field f) {
     for (const Condition& c : r.conditions)
         if (!c.negated && !c.undecided)
             if (auto v = field(c, f)) return v;

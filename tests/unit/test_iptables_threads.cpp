@@ -19,7 +19,7 @@
 #endif
 
 #include "rulegap/iptables.hpp"
-#include "rulegap/workers.hpp"
+#include "lib/threads/tuning.hpp"
 #include "tests/unit/iptables_corpus.hpp"
 
 namespace {
@@ -69,12 +69,14 @@ std::string dump(const Ruleset& rs) {
     return o.str();
 }
 
-Ruleset read_with(const std::string& text, unsigned threads, Workers* workers = nullptr) {
+Ruleset read_with(const std::string& text, unsigned threads, detail::Workers* workers = nullptr) {
+    detail::ReadTuning tuning;
+    tuning.parallel_from_bytes = 0;   // split even the smallest input
+    tuning.workers = workers;
     IptablesOptions options;
     options.threads = threads;
-    options.parallel_from_bytes = 0;   // split even the smallest input
-    options.workers = workers;
-    return read_iptables(std::string_view(text), "in.rules", options);
+    options.tuning = &tuning;
+    return read_iptables(text, "in.rules", options);
 }
 
 void check_same(const std::string& text, const std::string& what) {
@@ -82,11 +84,11 @@ void check_same(const std::string& text, const std::string& what) {
     const std::string one = dump(read_with(text, 1));
     // Threads of the reader's own; workers lent for every part (2 threads); one worker lent and
     // a thread of its own for the other part (3 threads).
-    Workers one_worker(1);
-    for (const std::pair<unsigned, Workers*>& way : {std::pair<unsigned, Workers*>{2u, nullptr}, {3u, nullptr}, {8u, nullptr},
+    detail::Workers one_worker(1);
+    for (const std::pair<unsigned, detail::Workers*>& way : {std::pair<unsigned, detail::Workers*>{2u, nullptr}, {3u, nullptr}, {8u, nullptr},
                                                       {2u, &one_worker}, {3u, &one_worker}}) {
         const unsigned threads = way.first;   // (no structured binding: clang 14 cannot capture one in INFO)
-        Workers* const workers = way.second;
+        detail::Workers* const workers = way.second;
         INFO("threads " << threads << (workers ? ", one lent by Workers" : ""));
         std::string many = dump(read_with(text, threads, workers));
         CHECK(many.size() == one.size());
@@ -209,13 +211,13 @@ TEST_CASE("iptables threads: the real-world corpus reads alike on any number of 
 TEST_CASE("iptables threads: one per core the thread may run on, by default") {
     IptablesOptions options;   // threads = 0
     const std::size_t size = std::size_t{2} << 20;
-    CHECK(options.threads_for(size) >= 1);
-    CHECK(options.threads_for(std::size_t{100} << 10) == 1);                  // under 1 MiB
-    CHECK(options.threads_for(std::size_t{32} << 20) == 1);                   // over 16 MiB
+    CHECK(detail::threads_for(options, size) >= 1);
+    CHECK(detail::threads_for(options, std::size_t{100} << 10) == 1);                  // under 1 MiB
+    CHECK(detail::threads_for(options, std::size_t{32} << 20) == 1);                   // over 16 MiB
     options.threads = 3;
-    CHECK(options.threads_for(std::size_t{32} << 20) == 3);                   // asked for
+    CHECK(detail::threads_for(options, std::size_t{32} << 20) == 3);                   // asked for
     options.threads = 20;
-    CHECK(options.threads_for(size) == 8);                                    // at most 8
+    CHECK(detail::threads_for(options, size) == 8);                                    // at most 8
 #ifdef __linux__
     // On a thread allowed one core only (as under `taskset -c N`): one thread reads.
     unsigned on_one_core = 0;
@@ -225,7 +227,7 @@ TEST_CASE("iptables threads: one per core the thread may run on, by default") {
         CPU_ZERO(&one);
         CPU_SET(static_cast<unsigned>(std::max(0, sched_getcpu())), &one);
         pinned = pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0;
-        on_one_core = IptablesOptions{}.threads_for(size);
+        on_one_core = detail::threads_for(IptablesOptions{}, size);
     });
     t.join();
     REQUIRE(pinned);
@@ -262,10 +264,12 @@ TEST_CASE("iptables threads: a thread that fails makes the read fail, whatever t
     for (int i = 0; i < 700; ++i) text += rule_block;
     text += "COMMIT\n";
     for (unsigned threads : {2u, 3u}) {
+        detail::ReadTuning tuning;
+        tuning.parallel_from_bytes = 0;
+        tuning.on_thread_start = [] { throw std::bad_alloc(); };
         IptablesOptions options;
         options.threads = threads;
-        options.parallel_from_bytes = 0;
-        options.on_thread_start = [] { throw std::bad_alloc(); };
-        CHECK_THROWS_AS(read_iptables(std::string_view(text), "fail.rules", options), std::bad_alloc);
+        options.tuning = &tuning;
+        CHECK_THROWS_AS(read_iptables(text, "fail.rules", options), std::bad_alloc);
     }
 }

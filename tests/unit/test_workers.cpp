@@ -1,4 +1,4 @@
-// Workers (include/rulegap/workers.hpp): threads started ahead of time and lent to the readers.
+// Workers (lib/threads/workers.hpp): threads started ahead of time and lent to the readers.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -8,11 +8,12 @@
 #include <thread>
 #include <vector>
 
-#include "rulegap/workers.hpp"
+#include "lib/threads/workers.hpp"
 
 namespace {
 
 using namespace rulegap;
+using rulegap::detail::Workers;
 using namespace std::chrono_literals;
 
 }  // namespace

@@ -1,4 +1,5 @@
-// rulegap — threads a program starts ahead of time and lends to the readers.
+// rulegap — threads a program starts ahead of time and lends to the readers (internal: the
+// command line uses it through lib/threads/tuning.hpp; not part of the public API).
 //
 // A reader that splits a large file among threads (IptablesOptions::threads) needs them the
 // moment the file is in memory. A thread started then takes a while to run — 1 to 4 ms on a
@@ -16,7 +17,7 @@
 #include <future>
 #include <memory>
 
-namespace rulegap {
+namespace rulegap::detail {
 
 class Workers {
 public:
@@ -44,4 +45,4 @@ private:
     std::unique_ptr<State> state_;
 };
 
-}  // namespace rulegap
+}  // namespace rulegap::detail

@@ -1,10 +1,13 @@
-// UTF-16 / UTF-8 input text, and line:column of offsets.
+// rulegap parsers — the shared reader toolkit (parsers/common/text.hpp).
+#include "parsers/common/text.hpp"
+
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
-#include "parsers/windows/detail.hpp"
+#include "rulegap/limits.hpp"
 
-namespace rulegap::windows_detail {
+namespace rulegap::parse_common {
 
 namespace {
 
@@ -55,6 +58,63 @@ std::size_t decode_utf16(std::string_view bytes, std::size_t start, bool little,
 
 }  // namespace
 
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+std::uint32_t utf8_length(std::string_view s) {
+    std::uint32_t n = 0;
+    for (char c : s)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+LineIndex::LineIndex(std::string_view text, Breaks breaks) : text_(text) {
+    starts_.reserve(text.size() / 64 + 1);
+    starts_.push_back(0);
+    const char* b = text.data();
+    const char* e = b + text.size();
+    if (breaks == Breaks::lf_or_cr) {
+        for (const char* p = b; p < e; ++p)
+            if (*p == '\n' || (*p == '\r' && (p + 1 == e || p[1] != '\n')))
+                starts_.push_back(static_cast<std::uint32_t>(p + 1 - b));
+        return;
+    }
+    for (const char* p = b; p < e;) {
+        const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(e - p));
+        if (!nl) break;
+        p = static_cast<const char*>(nl) + 1;
+        if (p < e) starts_.push_back(static_cast<std::uint32_t>(p - b));
+    }
+}
+
+std::string_view LineIndex::line(std::size_t i) const {
+    std::size_t b = starts_[i];
+    std::size_t e = i + 1 < starts_.size() ? starts_[i + 1] : text_.size();
+    if (e > b && text_[e - 1] == '\n') --e;
+    if (e > b && text_[e - 1] == '\r') --e;
+    return text_.substr(b, e - b);
+}
+
+std::pair<std::uint32_t, std::uint32_t> LineIndex::locate(std::size_t offset) const {
+    offset = std::min(offset, text_.size());
+    auto it = std::upper_bound(starts_.begin(), starts_.end(), static_cast<std::uint32_t>(offset));
+    std::size_t i = static_cast<std::size_t>(it - starts_.begin()) - 1;
+    std::string_view before = text_.substr(starts_[i], offset - starts_[i]);
+    // An offset at the end of a text that ends with a line break lies on the next line.
+    if (!before.empty() && before.back() == '\n')
+        return {static_cast<std::uint32_t>(i + 2), 1};
+    return {static_cast<std::uint32_t>(i + 1), utf8_length(before) + 1};
+}
+
 DecodedText decode_text(std::string_view bytes) {
     DecodedText d;
     auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
@@ -91,38 +151,17 @@ std::optional<std::string> utf16le_to_utf8(std::string_view bytes) {
     return out;
 }
 
-LineIndex::LineIndex(std::string_view text) : text_(text) {
-    starts_.push_back(0);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\n') starts_.push_back(i + 1);
-        else if (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n')) starts_.push_back(i + 1);
+std::optional<std::string> read_text_file(const std::string& path, std::uint64_t max_size, std::string& error) {
+    std::optional<std::string> bytes = read_input_file(path, max_size, error);
+    if (!bytes) return std::nullopt;
+    const bool utf16 = bytes->size() >= 2 && (bytes->starts_with("\xFF\xFE") || bytes->starts_with("\xFE\xFF"));
+    if (!utf16) return bytes;
+    DecodedText text = decode_text(*bytes);
+    if (!text.ok) {
+        error = text.error;
+        return std::nullopt;
     }
+    return std::move(text.utf8);
 }
 
-std::uint32_t LineIndex::line_of(std::size_t offset) const {
-    auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
-    return static_cast<std::uint32_t>(it - starts_.begin());
-}
-
-SourceLoc LineIndex::locate(const std::string& file, std::size_t offset) const {
-    offset = std::min(offset, text_.size());
-    std::uint32_t line = line_of(offset);
-    std::uint32_t col = 1;
-    for (std::size_t i = starts_[line - 1]; i < offset; ++i)
-        if ((static_cast<unsigned char>(text_[i]) & 0xc0) != 0x80) ++col;   // characters, not bytes
-    return SourceLoc{file, line, col};
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
-
-}  // namespace rulegap::windows_detail
+}  // namespace rulegap::parse_common
