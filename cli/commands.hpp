@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "lib/threads/workers.hpp"
 #include "rulegap/assume.hpp"
 
 namespace rulegap::cli {
@@ -20,7 +19,6 @@ struct RulesetInputOptions {
     std::string ipset_file;
     std::uint64_t max_input_size = 0;
     unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
-    detail::Workers* workers = nullptr;   // started early for reading FILE (start_workers_for)
     Assumptions assume;               // --assume MODULE=match|nomatch
 };
 

@@ -180,7 +180,7 @@ int run_explain(const ExplainOptions& o) {
         return 2;
     }
     auto t0 = std::chrono::steady_clock::now();
-    LoadedRuleset& loaded = load_ruleset_until_exit(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range, o.max_input_size, o.also, o.threads, o.workers});
+    LoadedRuleset& loaded = load_ruleset_until_exit(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range, o.max_input_size, o.also, o.threads});
     if (!loaded.ok) return 2;
     // Where the packet meets the firewall: --hook for iptables; --direction for Windows (in: the
     // destination is this host).

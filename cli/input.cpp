@@ -151,7 +151,6 @@ LoadedRuleset load_ruleset(const std::string& file, const LoadOptions& o) {
     }
     detail::ReadTuning tuning;
     tuning.on_thread_start = tune_thread_memory;
-    tuning.workers = o.workers;
     IptablesOptions options;
     options.threads = o.threads;
     options.tuning = &tuning;
@@ -193,18 +192,6 @@ std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose, std:
         fmt::print(to, "rulegap: {} warning{} and notes not shown (constructs read but not fully modelled); "
                            "--verbose lists them\n", warnings, warnings == 1 ? "" : "s");
     return diagnostics.error_count();
-}
-
-std::unique_ptr<detail::Workers> start_workers_for(const std::string& path, unsigned threads) {
-    if (path == "-") return nullptr;   // standard input: its size is not known ahead
-    std::error_code error;
-    const std::uintmax_t size = std::filesystem::file_size(path, error);
-    if (error || size > std::numeric_limits<std::size_t>::max()) return nullptr;
-    IptablesOptions options;
-    options.threads = threads;
-    const unsigned n = detail::threads_for(options, static_cast<std::size_t>(size));
-    if (n < 2) return nullptr;
-    return std::make_unique<detail::Workers>(n - 1, tune_thread_memory);
 }
 
 LoadedRuleset& load_ruleset_until_exit(const std::string& path, const LoadOptions& options) {

@@ -8,7 +8,6 @@
 #include <string_view>
 #include <vector>
 
-#include "lib/threads/workers.hpp"
 #include "rulegap/evaluate.hpp"
 #include "rulegap/iptables.hpp"
 #include "rulegap/limits.hpp"
@@ -36,7 +35,6 @@ struct LoadOptions {
     std::uint64_t max_input_size = default_max_input_size;
     std::vector<std::string> also;   // Windows: more exports of the same host, combined with FILE
     unsigned threads = 0;            // iptables: threads for a large file (0: one per core)
-    detail::Workers* workers = nullptr;   // iptables: threads started ahead of time, lent to the reader
 };
 
 struct LoadedRuleset {
@@ -47,10 +45,6 @@ struct LoadedRuleset {
     bool ok = false;        // false: could not be read at all (message already printed)
 };
 
-// Threads for reading FILE, started now, while the command line still has its own work to do:
-// as many as the iptables reader would start for a file of its size (none for a small file, or
-// with --threads 1), so that they run by the time the file is in memory. nullptr: none.
-std::unique_ptr<detail::Workers> start_workers_for(const std::string& path, unsigned threads);
 
 // Reads FILE (format given or detected), with an optional ipset dump; Windows: with the `also`
 // exports combined into one policy (combine_windows_policies). Prints what it cannot do to

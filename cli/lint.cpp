@@ -2,7 +2,6 @@
 // modelled. Exit 0 when it reads without error, 2 otherwise.
 #include <algorithm>
 #include <array>
-#include <future>
 #include <map>
 #include <span>
 #include <vector>
@@ -22,11 +21,6 @@ namespace {
 struct Undecided {
     std::size_t total = 0;
     std::map<std::string, std::size_t> by_module;
-
-    void add(const Undecided& o) {
-        total += o.total;
-        for (const auto& [module, n] : o.by_module) by_module[module] += n;
-    }
 };
 
 Undecided count_unmodelled(const std::vector<std::span<const Rule>>& parts) {
@@ -47,20 +41,6 @@ Undecided count_unmodelled(const std::vector<std::span<const Rule>>& parts) {
         }
     }
     return out;
-}
-
-// Cuts `parts` (holding `rules` rules) after the first half of the rules; returns the rest.
-std::vector<std::span<const Rule>> split_off_half(std::vector<std::span<const Rule>>& parts, std::size_t rules) {
-    std::size_t left = rules / 2;
-    std::size_t k = 0;
-    while (k < parts.size() && parts[k].size() <= left) left -= parts[k++].size();
-    std::vector<std::span<const Rule>> rest;
-    if (k == parts.size()) return rest;
-    rest.push_back(parts[k].subspan(left));
-    rest.insert(rest.end(), parts.begin() + static_cast<std::ptrdiff_t>(k) + 1, parts.end());
-    parts[k] = parts[k].first(left);
-    parts.resize(k + 1);
-    return rest;
 }
 
 // A Windows policy in its own terms: its rules per direction and profile (enabled ones), and
@@ -118,7 +98,7 @@ int run_lint(const LintOptions& o) {
     }
     ProgressLine progress(!o.quiet);
     progress.set("reading " + o.file);
-    LoadedRuleset& loaded = load_ruleset_until_exit(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range, o.max_input_size, o.also, o.threads, o.workers});
+    LoadedRuleset& loaded = load_ruleset_until_exit(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range, o.max_input_size, o.also, o.threads});
     progress.done();
     if (!loaded.ok) return 2;
     const Ruleset& rs = loaded.ruleset;
@@ -132,25 +112,7 @@ int run_lint(const LintOptions& o) {
             if (!c.rules.empty()) parts.emplace_back(c.rules);
         }
     }
-    // On 100,000 rules the count is a walk through all the model's memory: the second half on
-    // a worker when there is one (it read most of those rules itself).
-    Undecided second;
-    std::vector<std::span<const Rule>> tail;
-    std::future<void> lent;   // (waited for before `tail` and `second` go)
-    if (o.workers && rules >= 10000) {
-        tail = split_off_half(parts, rules);
-        lent = o.workers->try_run([&second, &tail] { second = count_unmodelled(tail); });
-        if (!lent.valid()) second = count_unmodelled(tail);
-    }
-    Undecided counted;
-    try {
-        counted = count_unmodelled(parts);
-    } catch (...) {
-        if (lent.valid()) lent.wait();
-        throw;
-    }
-    if (lent.valid()) lent.get();
-    counted.add(second);
+    const Undecided counted = count_unmodelled(parts);
     const std::size_t undecided = counted.total;
     const std::map<std::string, std::size_t>& by_module = counted.by_module;
     const Diagnostics& diags = rs.diagnostics;

@@ -328,12 +328,6 @@ int main(int argc, char** argv) {
     }
     ex.max_input_size = qu.max_input_size = li.max_input_size = ck.max_input_size = *limit;
     ex.threads = qu.threads = li.threads = ck.threads = threads;
-    // Threads for reading a large FILE start now: a new thread takes milliseconds to run.
-    std::unique_ptr<rulegap::detail::Workers> workers;
-    if (explain->parsed() || query->parsed() || lint->parsed()) {
-        workers = rulegap::cli::start_workers_for(explain->parsed() ? ex.file : query->parsed() ? qu.file : li.file, threads);
-        ex.workers = qu.workers = li.workers = workers.get();
-    }
     if (explain->parsed()) return rulegap::cli::run_explain(ex);
     if (query->parsed()) {
         qu.where_given = query->get_option("--where")->count() > 0;

@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <functional>
 
-#include "lib/threads/workers.hpp"
 #include "rulegap/iptables.hpp"
 
 namespace rulegap::detail {
@@ -18,11 +17,8 @@ struct ReadTuning {
     std::size_t parallel_from_bytes = std::size_t{1} << 20;
     std::size_t automatic_threads_up_to_bytes = std::size_t{16} << 20;
     // Called first on each further thread the reader starts (a program can prepare its heap
-    // there). Not on `workers`, which have their own.
+    // there).
     std::function<void()> on_thread_start;
-    // Threads started ahead of time: the reader lends its parts to idle workers first, and
-    // starts threads only for the parts none took.
-    Workers* workers = nullptr;
 };
 
 // How many threads read a text of this size (1: the calling thread alone); options.tuning, or

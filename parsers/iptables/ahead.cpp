@@ -2,7 +2,6 @@
 #include "parsers/iptables/ahead.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <functional>
 
 #include "lib/threads/tuning.hpp"
@@ -114,19 +113,10 @@ void lower_batch(LoweredBatch& b, std::string_view text, const LineIndex& index,
     if (!b.chunks.empty()) publish_chunk(b);
 }
 
-// A new thread's wait for its lines: yielding in a loop (on a core of its own it goes on at
-// once, where a thread that sleeps is slow to wake on a virtual machine; on the driver's core it
-// lets the driver run), then, past a few milliseconds, sleeping.
+// A new thread's wait for its lines (begin() assigns them).
 void wait_for_lines(LoweredBatch& b) {
-    const auto spin_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
-    for (unsigned n = 0; !b.assigned.load(std::memory_order_acquire); ++n) {
-        std::this_thread::yield();
-        if ((n & 63) == 63 && std::chrono::steady_clock::now() > spin_until) {
-            std::unique_lock<std::mutex> lock(b.mutex);
-            b.changed.wait(lock, [&] { return b.assigned.load(std::memory_order_acquire); });
-            return;
-        }
-    }
+    std::unique_lock<std::mutex> lock(b.mutex);
+    b.changed.wait(lock, [&] { return b.assigned.load(std::memory_order_acquire); });
 }
 
 }  // namespace
@@ -137,10 +127,10 @@ ReadAhead::ReadAhead(std::string_view text, const std::string& file, const Iptab
     const detail::ReadTuning* tuning = options.tuning;
     batches_ = std::vector<LoweredBatch>(threads - 1);   // never again: the threads hold their batch's address
     for (LoweredBatch& b : batches_) {
-        auto work = [&b, text, this, &file, &options, tuning](bool own_thread) {
+        auto work = [&b, text, this, &file, &options, tuning] {
             try {
-                if (own_thread) b.placement.settle();
-                if (own_thread && tuning && tuning->on_thread_start) tuning->on_thread_start();
+                b.placement.settle();
+                if (tuning && tuning->on_thread_start) tuning->on_thread_start();
                 wait_for_lines(b);
                 if (b.first < b.last) lower_batch(b, text, *index_, file, options);
             } catch (...) {
@@ -148,12 +138,8 @@ ReadAhead::ReadAhead(std::string_view text, const std::string& file, const Iptab
             }
             finish_batch(b);
         };
-        if (tuning && tuning->workers) {
-            b.lent = tuning->workers->try_run([work] { work(false); });
-            if (b.lent.valid()) continue;
-        }
         try {
-            b.thread = std::thread(work, true);
+            b.thread = std::thread(work);
         } catch (const std::system_error&) {   // no thread to be had: the driver reads these lines
             b.finished = true;
         }
@@ -161,10 +147,9 @@ ReadAhead::ReadAhead(std::string_view text, const std::string& file, const Iptab
     }
 }
 
-// The batch's thread or worker is done with it.
+// The batch's thread is done with it.
 void ReadAhead::wait_for(LoweredBatch& b) {
     if (b.thread.joinable()) b.thread.join();
-    if (b.lent.valid()) b.lent.wait();
 }
 
 void ReadAhead::begin(const LineIndex& index) {
@@ -172,11 +157,9 @@ void ReadAhead::begin(const LineIndex& index) {
     std::vector<std::size_t> starts;
     const std::size_t threads = batches_.size() + 1;
     if (!batches_.empty() && line_count_ >= 2 * threads) {
-        // Parts by bytes; the driver reads the first itself, a little less than the threads:
-        // it then takes their rules into the chains (moving whole runs, finishing only the rules
-        // with a jump or a built comment), ~2 ms for 50,000 lines (docs/design.md).
+        // Equal parts by bytes; the driver reads the first itself.
         const std::size_t size = index.text_size();
-        const std::size_t driver_part = size / threads * 24 / 25;
+        const std::size_t driver_part = size / threads;
         for (std::size_t k = 1; k < threads; ++k) {
             std::size_t at = driver_part + (size - driver_part) / (threads - 1) * (k - 1);
             std::size_t lo = 0, hi = line_count_;   // the first line starting at or after `at`

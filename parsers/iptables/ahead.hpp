@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
-#include <future>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -70,8 +69,7 @@ struct LoweredBatch {
     Ruleset texts;                    // comments the lowering had to build (escapes)
     std::exception_ptr failure;       // what the thread threw (memory), rethrown to the reader
     threads::StartApart placement;    // (for its own thread)
-    std::thread thread;               // the batch's own thread, or
-    std::future<void> lent;           // the worker lent to it (ReadTuning::workers)
+    std::thread thread;               // the batch's own thread
     // Hand-over: chunks[0, ready) are complete; `finished`: no more will come. The driver reads
     // only those chunks, the thread writes only the one after them.
     std::mutex mutex;

@@ -69,10 +69,9 @@ std::string dump(const Ruleset& rs) {
     return o.str();
 }
 
-Ruleset read_with(const std::string& text, unsigned threads, detail::Workers* workers = nullptr) {
+Ruleset read_with(const std::string& text, unsigned threads) {
     detail::ReadTuning tuning;
     tuning.parallel_from_bytes = 0;   // split even the smallest input
-    tuning.workers = workers;
     IptablesOptions options;
     options.threads = threads;
     options.tuning = &tuning;
@@ -82,15 +81,9 @@ Ruleset read_with(const std::string& text, unsigned threads, detail::Workers* wo
 void check_same(const std::string& text, const std::string& what) {
     INFO(what);
     const std::string one = dump(read_with(text, 1));
-    // Threads of the reader's own; workers lent for every part (2 threads); one worker lent and
-    // a thread of its own for the other part (3 threads).
-    detail::Workers one_worker(1);
-    for (const std::pair<unsigned, detail::Workers*>& way : {std::pair<unsigned, detail::Workers*>{2u, nullptr}, {3u, nullptr}, {8u, nullptr},
-                                                      {2u, &one_worker}, {3u, &one_worker}}) {
-        const unsigned threads = way.first;   // (no structured binding: clang 14 cannot capture one in INFO)
-        detail::Workers* const workers = way.second;
-        INFO("threads " << threads << (workers ? ", one lent by Workers" : ""));
-        std::string many = dump(read_with(text, threads, workers));
+    for (const unsigned threads : {2u, 3u, 8u}) {
+        INFO("threads " << threads);
+        std::string many = dump(read_with(text, threads));
         CHECK(many.size() == one.size());
         if (many != one) {   // the first line that differs, not two walls of text
             std::istringstream a(one), b(many);
