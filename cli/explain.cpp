@@ -211,7 +211,7 @@ int run_explain(const ExplainOptions& o) {
         auto begin = std::chrono::steady_clock::now();
         Decision d = many ? many->explain(p.packet) : explain(rs, *hook, p.packet, o.assume);
         // Windows: every rule that matched, and why the winner won.
-        if (loaded.format == InputFormat::windows)
+        if (loaded.format == FirewallFormat::windows)
             for (TraceStep& s : also_matching(rs, p.packet, d, o.assume)) d.trace.push_back(std::move(s));
         explaining += std::chrono::steady_clock::now() - begin;
         if (o.format == "json") {

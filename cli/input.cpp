@@ -1,7 +1,7 @@
 #include "cli/input.hpp"
 #include "cli/memory.hpp"
+#include "lib/formats/formats.hpp"
 #include "lib/threads/tuning.hpp"
-
 
 #include <cerrno>
 #include <cstdio>
@@ -51,14 +51,6 @@ std::string input_name(const std::string& path) {
     return path == "-" ? "<stdin>" : path;
 }
 
-std::optional<InputFormat> parse_input_format(const std::string& name) {
-    if (name == "iptables" || name == "ip6tables" || name == "iptables-save" || name == "ip6tables-save")
-        return InputFormat::iptables;
-    if (name == "windows" || name == "wfw" || name == "reg" || name == "gpo-xml" || name == "csv" || name == "rule-strings")
-        return InputFormat::windows;
-    return std::nullopt;
-}
-
 namespace {
 
 std::optional<Interval> parse_port_range(const std::string& text) {
@@ -90,80 +82,80 @@ LoadedRuleset load_ruleset(const std::string& file, const LoadOptions& o) {
         fmt::print(stderr, "{}: error: cannot read: {}\n", path, error);
         return out;
     }
-    std::optional<InputFormat> format;
+    FirewallFormat format = FirewallFormat::detect;
     if (!o.format_name.empty()) {
-        format = parse_input_format(o.format_name);
-        if (!format) {
-            fmt::print(stderr, "rulegap: error: unknown input format '{}' (iptables or windows)\n", o.format_name);
+        std::optional<FirewallFormat> named = parse_firewall_format(o.format_name);
+        if (!named) {
+            fmt::print(stderr, "rulegap: error: unknown input format '{}' ({})\n", o.format_name, firewall_format_names());
             return out;
         }
-    } else if (looks_like_iptables(*text)) {
-        format = InputFormat::iptables;
-    } else if (detect_windows_form(*text) != WindowsForm::unknown) {
-        format = InputFormat::windows;
+        format = *named;
     } else {
-        fmt::print(stderr, "{}: error: cannot tell the format of this file (iptables-save, ip6tables-save, or a "
-                           "Windows Firewall export); give --input-format\n", path);
+        format = detect_firewall_format(*text);
+        if (format == FirewallFormat::detect) {
+            fmt::print(stderr, "{}: error: cannot tell the format of this file ({}); give --input-format\n", path,
+                       format_detail::recognised_list());
+            return out;
+        }
+    }
+    const format_detail::FormatRow& row = format_detail::row(format);
+    out.format = format;
+    if (!row.combines_files && !o.also.empty()) {
+        fmt::print(stderr, "{}: error: --also combines Windows Firewall exports of one host; this is {} "
+                           "(give one {} file)\n", path, row.recognises.front(), row.name);
         return out;
     }
-    out.format = *format;
-    if (*format != InputFormat::windows && !o.also.empty()) {
-        fmt::print(stderr, "{}: error: --also combines Windows Firewall exports of one host; this is iptables-save "
-                           "(give one iptables file)\n", path);
-        return out;
-    }
-    if (*format == InputFormat::windows) {
+    FirewallOptions options;
+    options.format = format;
+    if (format == FirewallFormat::windows) {
         std::optional<WindowsProfile> profile = parse_windows_profile(o.profile);
         if (!profile) {
             fmt::print(stderr, "rulegap: error: unknown Windows profile '{}' (domain, private or public)\n", o.profile);
             return out;
         }
-        WindowsContext ctx;
+        options.profile = *profile;
         if (!o.rpc_range.empty()) {
             std::optional<Interval> rpc = parse_port_range(o.rpc_range);
             if (!rpc) {
                 fmt::print(stderr, "rulegap: error: --rpc takes a port range LO-HI, not '{}'\n", o.rpc_range);
                 return out;
             }
-            ctx.rpc_range = *rpc;
+            options.windows.rpc_range = *rpc;
         }
-        std::vector<WindowsPolicy> policies;
-        policies.push_back(read_windows_policy(*text, path));
-        for (const std::string& also : o.also) {
-            std::optional<std::string> bytes = read_file(also, o.max_input_size, error);
-            const std::string more = input_name(also);
-            if (!bytes) {
-                fmt::print(stderr, "{}: error: cannot read: {}\n", more, error);
-                return out;
-            }
-            // Detected, it must be a Windows export; with --input-format the reader says what it is not.
-            if (o.format_name.empty() && detect_windows_form(*bytes) == WindowsForm::unknown) {
-                fmt::print(stderr, "{}: error: not a Windows Firewall export (--also combines the exports of one "
-                                   "Windows host)\n", more);
-                return out;
-            }
-            policies.push_back(read_windows_policy(*bytes, more));
+    }
+    std::vector<FirewallText> texts;
+    texts.push_back(FirewallText{path, std::move(*text)});   // the ruleset keeps the text
+    for (const std::string& also : o.also) {
+        std::optional<std::string> bytes = read_file(also, o.max_input_size, error);
+        const std::string more = input_name(also);
+        if (!bytes) {
+            fmt::print(stderr, "{}: error: cannot read: {}\n", more, error);
+            return out;
         }
-        out.windows = combine_windows_policies(std::move(policies));
-        out.ruleset = to_ruleset(*out.windows, *profile, ctx);
-        out.ok = true;
-        return out;
+        // Detected, it must be of FILE's format; with --input-format the reader says what it is not.
+        if (o.format_name.empty() && !row.detect(*bytes)) {
+            fmt::print(stderr, "{}: error: not {} (--also combines the exports of one Windows host)\n", more,
+                       row.recognises.front());
+            return out;
+        }
+        texts.push_back(FirewallText{more, std::move(*bytes)});
     }
     detail::ReadTuning tuning;
     tuning.on_thread_start = tune_thread_memory;
-    IptablesOptions options;
-    options.threads = o.threads;
-    options.tuning = &tuning;
-    if (!o.ipset_path.empty()) {
+    options.iptables.threads = o.threads;
+    options.iptables.tuning = &tuning;
+    if (format == FirewallFormat::iptables && !o.ipset_path.empty()) {
         std::optional<std::string> sets = read_file(o.ipset_path, o.max_input_size, error);
         if (!sets) {
             fmt::print(stderr, "{}: error: cannot read: {}\n", input_name(o.ipset_path), error);
             return out;
         }
         out.ipsets = read_ipsets(*sets, input_name(o.ipset_path));
-        options.ipsets = &out.ipsets;
+        options.iptables.ipsets = &out.ipsets;
     }
-    out.ruleset = read_iptables(std::move(*text), path, options);   // the ruleset keeps the text
+    LoadedFirewall loaded = read_firewall(std::move(texts), options);
+    out.ruleset = std::move(loaded.rulesets.front());
+    out.windows = std::move(loaded.windows);
     out.ok = true;
     return out;
 }
@@ -201,7 +193,7 @@ LoadedRuleset& load_ruleset_until_exit(const std::string& path, const LoadOption
 }
 
 std::optional<Hook> hook_for(std::string_view command, const std::string& hook, const std::string& direction,
-                             InputFormat format) {
+                             FirewallFormat format) {
     std::string hook_name = hook;
     if (!direction.empty()) {
         if (direction != "in" && direction != "out") {
@@ -214,13 +206,13 @@ std::optional<Hook> hook_for(std::string_view command, const std::string& hook, 
         }
         hook_name = direction == "in" ? "INPUT" : "OUTPUT";
     }
-    if (hook_name.empty()) hook_name = format == InputFormat::windows ? "INPUT" : "FORWARD";
+    if (hook_name.empty()) hook_name = format == FirewallFormat::windows ? "INPUT" : "FORWARD";
     std::optional<Hook> out = parse_hook(hook_name);
     if (!out) {
         fmt::print(stderr, "rulegap {}: error: unknown hook '{}' (INPUT, FORWARD or OUTPUT)\n", command, hook_name);
         return std::nullopt;
     }
-    if (format == InputFormat::windows && *out == Hook::forward) {
+    if (format == FirewallFormat::windows && *out == Hook::forward) {
         fmt::print(stderr, "rulegap {}: error: a Windows host firewall has no FORWARD hook; use --direction in|out\n", command);
         return std::nullopt;
     }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rulegap/evaluate.hpp"
+#include "rulegap/firewall.hpp"
 #include "rulegap/iptables.hpp"
 #include "rulegap/limits.hpp"
 #include "rulegap/ruleset.hpp"
@@ -24,9 +25,6 @@ std::optional<std::string> read_file(const std::string& path, std::uint64_t max_
 // The name of an input in messages and reports: "<stdin>" for "-", otherwise the path.
 std::string input_name(const std::string& path);
 
-enum class InputFormat { iptables, windows };
-std::optional<InputFormat> parse_input_format(const std::string& name);
-
 struct LoadOptions {
     std::string format_name;      // empty: detect
     std::string ipset_path;       // iptables: an `ipset save` dump
@@ -40,14 +38,14 @@ struct LoadOptions {
 struct LoadedRuleset {
     Ruleset ruleset;
     IpSets ipsets;
-    InputFormat format = InputFormat::iptables;
+    FirewallFormat format = FirewallFormat::iptables;
     std::optional<WindowsPolicy> windows;   // Windows: the policy as read (all profiles), before lowering
     bool ok = false;        // false: could not be read at all (message already printed)
 };
 
 
-// Reads FILE (format given or detected), with an optional ipset dump; Windows: with the `also`
-// exports combined into one policy (combine_windows_policies). Prints what it cannot do to
+// Reads FILE (format given or detected: the format table, lib/formats/) with read_firewall(), with
+// an optional ipset dump; Windows: with the `also` exports combined into one policy. Prints what it cannot do to
 // stderr as "file: error: ...". Diagnostics of the files themselves are left in the ruleset.
 LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& options);
 
@@ -66,6 +64,6 @@ std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose, std:
 // out: OUTPUT; default in). nullopt, with "rulegap COMMAND: error: ..." printed to stderr, when
 // they are wrong, given both, or FORWARD for Windows.
 std::optional<Hook> hook_for(std::string_view command, const std::string& hook, const std::string& direction,
-                             InputFormat format);
+                             FirewallFormat format);
 
 }  // namespace rulegap::cli

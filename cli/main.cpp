@@ -105,7 +105,7 @@ void add_ruleset_input(CLI::App* sub, rulegap::cli::RulesetInputOptions& in, con
                        std::string* hook = nullptr, std::string* direction = nullptr) {
     sub->add_option("FILE", in.file, help.file)->required();
     sub->add_option("--also", in.also, help.also)->allow_extra_args(false);   // one file per --also, so FILE may come after it
-    sub->add_option("--input-format", in.input_format, "Format of FILE: iptables or windows (default: detected from content)");
+    sub->add_option("--input-format", in.input_format, "Format of FILE: " + rulegap::firewall_format_names() + " (default: detected from content)");
     if (help.hook && hook && direction) {
         sub->add_option("--hook", *hook, help.hook);
         sub->add_option("--direction", *direction, "Windows: in (default; the destination is this host) or out");

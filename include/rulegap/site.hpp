@@ -23,6 +23,7 @@
 #include "rulegap/assume.hpp"
 #include "rulegap/catalog.hpp"
 #include "rulegap/evaluate.hpp"
+#include "rulegap/firewall.hpp"
 #include "rulegap/iptables.hpp"
 #include "rulegap/limits.hpp"
 #include "rulegap/packet_set.hpp"
@@ -60,9 +61,6 @@ struct Role {
     SourceLoc where;
 };
 
-enum class FirewallFormat : std::uint8_t { detect, iptables, windows };
-std::string_view to_string(FirewallFormat f);   // "detect", "iptables", "windows"
-
 // One side of a network firewall: a zone, and the interface facing it (empty: not given).
 struct Attachment {
     std::string zone;
@@ -73,16 +71,16 @@ struct Firewall {
     std::string name;                 // `firewall NAME ...`, else the first file's stem
     std::vector<std::string> files;   // resolved against the site file's folder
     std::vector<std::string> files_as_written;
-    FirewallFormat format = FirewallFormat::detect;
+    FirewallFormat format = FirewallFormat::detect;   // `format NAME` (firewall.hpp)
     std::string host_role;            // a host firewall: the role it protects
     std::vector<Attachment> attachments;  // a network firewall: the zones it joins (>= 2)
     std::optional<WindowsProfile> profile;    // Windows: the profile in force (default domain)
     std::optional<Interval> rpc_range;        // Windows: the host's RPC dynamic range
     SourceLoc where;
 
-    // Filled by load_firewalls(): iptables, one ruleset per file (one per family); Windows, one
-    // ruleset (family 0) for all the files, combined as the exports of one host (a GPO report and
-    // the local store: combine_windows_policies). Empty when nothing could be read.
+    // Filled by load_firewalls() (load_firewall, firewall.hpp): iptables, one ruleset per file (one
+    // per family); Windows, one ruleset (family 0) for all the files, combined as the exports of
+    // one host (a GPO report and the local store). Empty when nothing could be read.
     std::vector<Ruleset> rulesets;
     FirewallFormat loaded_format = FirewallFormat::detect;   // what was detected / read
     std::optional<std::string> disabled;      // why the firewall lets everything pass (Windows

@@ -3,9 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "rulegap/iptables.hpp"
+#include "lib/formats/formats.hpp"
 #include "rulegap/site.hpp"
-#include "rulegap/limits.hpp"
 
 namespace rulegap {
 
@@ -84,14 +83,6 @@ std::string AddressSet::to_string() const {
     return out.empty() ? "(none)" : out;
 }
 
-std::string_view to_string(FirewallFormat f) {
-    switch (f) {
-        case FirewallFormat::iptables: return "iptables";
-        case FirewallFormat::windows: return "windows";
-        default: return "detect";
-    }
-}
-
 const Zone* Site::zone(std::string_view n) const {
     for (const Zone& z : zones) if (z.name == n) return &z;
     return nullptr;
@@ -139,84 +130,41 @@ WindowsContext Site::windows_context(const Firewall& fw) const {
 }
 
 void load_firewalls(Site& site, std::uint64_t max_input_size, const IptablesOptions& iptables) {
+    namespace fd = format_detail;
     for (Firewall& fw : site.firewalls) {
-        fw.rulesets.clear();
-        fw.disabled.reset();
-        fw.loaded_format = fw.format;
-        // Windows: every file is an export of the same host (a GPO report, the local store, ...);
-        // they are combined into one policy and lowered once.
-        std::vector<WindowsPolicy> windows;
-        std::vector<std::string> unread;   // files that could not be opened or recognised
-        for (std::size_t i = 0; i < fw.files.size(); ++i) {
-            const std::string& path = fw.files[i];
-            std::optional<std::string> bytes;
-            std::string why;
-            try {
-                // Within the input size limit: a site may name /dev/zero or a huge file.
-                bytes = read_input_file(path, max_input_size, why);
-            } catch (const std::exception& e) {
-                bytes.reset();
-                why = e.what();
-            }
-            if (!bytes) {
-                site.diagnostics.error(fw.where, "cannot open firewall file " + path + ": " + why);
-                unread.push_back(path);
-                continue;
-            }
-            FirewallFormat format = fw.format;
-            if (format == FirewallFormat::detect) {
-                if (looks_like_iptables(*bytes)) format = FirewallFormat::iptables;
-                else if (detect_windows_form(*bytes) != WindowsForm::unknown) format = FirewallFormat::windows;
-                else {
-                    site.diagnostics.error(fw.where, "cannot tell the format of " + path +
-                                                         " (neither iptables-save nor a Windows Firewall export); "
-                                                         "say `format iptables` or `format windows`");
-                    unread.push_back(path);
-                    continue;
-                }
-            }
-            if (fw.loaded_format != FirewallFormat::detect && fw.loaded_format != format) {
-                site.diagnostics.error(fw.where, "firewall " + fw.name + " mixes iptables and Windows files");
-                continue;
-            }
-            fw.loaded_format = format;
-            if (format == FirewallFormat::iptables) {
+        FirewallOptions options;
+        options.format = fw.format;
+        options.max_input_size = max_input_size;
+        options.iptables = iptables;
+        options.profile = fw.profile.value_or(WindowsProfile::domain);
+        options.windows = site.windows_context(fw);
+        LoadedFirewall loaded = load_firewall(fw.files, options);
+        std::size_t read = 0;   // files read so far: iptables, one ruleset each
+        for (const FirewallFile& f : loaded.files) {
+            using Problem = FirewallFile::Problem;
+            if (f.problem == Problem::unreadable) {
+                site.diagnostics.error(fw.where, "cannot open firewall file " + f.path + ": " + f.why);
+            } else if (f.problem == Problem::unrecognised) {
+                site.diagnostics.error(fw.where, "cannot tell the format of " + f.path + " (" + fd::neither_recognised() +
+                                                     "); say " + fd::names("`format ", "`"));
+            } else if (f.problem == Problem::mixed) {
+                const auto [a, b] = std::minmax(loaded.format, f.format);   // in the table's order
+                site.diagnostics.error(fw.where, "firewall " + fw.name + " mixes " + std::string(fd::row(a).title) +
+                                                     " and " + std::string(fd::row(b).title) + " files");
+            } else if (++read, f.format != FirewallFormat::windows) {
                 if (fw.profile || fw.rpc_range)
-                    site.diagnostics.warning(fw.where, "profile and rpc apply to Windows firewalls; " + path + " is iptables");
-                Ruleset rs = read_iptables(std::move(*bytes), path, iptables);   // the ruleset keeps the text
-                for (const Ruleset& other : fw.rulesets)
-                    if (other.family == rs.family)
-                        site.diagnostics.warning(fw.where, "two IPv" + std::to_string(rs.family) +
-                                                               " files for firewall " + fw.name + "; the first one decides");
-                fw.rulesets.push_back(std::move(rs));
-            } else {
-                windows.push_back(read_windows_policy(*bytes, path));
+                    site.diagnostics.warning(fw.where, "profile and rpc apply to Windows firewalls; " + f.path + " is " +
+                                                           std::string(to_string(f.format)));
+                if (f.repeats_family)
+                    site.diagnostics.warning(fw.where, "two IPv" + std::to_string(loaded.rulesets[read - 1].family) +
+                                                           " files for firewall " + fw.name + "; the first one decides");
             }
         }
-        if (windows.empty()) continue;
-        if (!fw.is_host()) site.diagnostics.warning(fw.where, "a Windows firewall is a host firewall; use `on \"Role\"`");
-        // A part of the host's policy that could not be read may hold any rule: an unread
-        // placeholder makes the verdicts it could touch unknown, never decided without it.
-        for (const std::string& path : unread) {
-            WindowsPolicy missing;
-            missing.file = path;
-            missing.files = {path};
-            missing.store = WindowsStore::group_policy;   // whatever the other files say, it applies
-            WindowsRule r;
-            r.id = "(the file)";
-            r.where = SourceLoc{path, 0, 0};
-            r.readable = false;
-            r.store = WindowsStore::group_policy;
-            missing.rules.push_back(std::move(r));
-            windows.push_back(std::move(missing));
-        }
-        const WindowsPolicy policy = combine_windows_policies(std::move(windows));
-        const WindowsProfile profile = fw.profile.value_or(WindowsProfile::domain);
-        const WindowsProfileSettings s = policy.settings(profile);
-        if (!s.is_unreadable("EnableFirewall") && s.enable_firewall && !*s.enable_firewall)
-            fw.disabled = "the firewall is disabled for the " + std::string(to_string(profile)) + " profile in " +
-                          (s.where.file.empty() ? policy.file : s.where.file) + ": everything passes";
-        fw.rulesets.push_back(to_ruleset(policy, profile, site.windows_context(fw)));
+        if (loaded.format == FirewallFormat::windows && !loaded.rulesets.empty() && !fw.is_host())
+            site.diagnostics.warning(fw.where, "a Windows firewall is a host firewall; use `on \"Role\"`");
+        fw.rulesets = std::move(loaded.rulesets);
+        fw.loaded_format = loaded.format;
+        fw.disabled = std::move(loaded.disabled);
     }
 }
 

@@ -248,9 +248,12 @@ public:
             const std::string_view key = view(o.keyword);
             const std::string value = lower_case(view(o.value));
             if (key == "format") {
-                if (value == "iptables") fw.format = FirewallFormat::iptables;
-                else if (value == "windows") fw.format = FirewallFormat::windows;
-                else { error(o.value, "unknown format " + std::string(view(o.value)) + " (iptables or windows)"); return; }
+                const std::optional<FirewallFormat> format = parse_firewall_format(value);
+                if (!format) {
+                    error(o.value, "unknown format " + std::string(view(o.value)) + " (" + firewall_format_names() + ")");
+                    return;
+                }
+                fw.format = *format;
             } else if (key == "profile") {
                 auto p = parse_windows_profile(value);
                 if (!p) { error(o.value, "unknown profile " + std::string(view(o.value)) + " (domain, private or public)"); return; }
