@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/load_options.hpp"
 #include "rulegap/assume.hpp"
 
 namespace rulegap::cli {
@@ -12,13 +13,7 @@ namespace rulegap::cli {
 // The ruleset explain, query and lint read, and how to read it (main.cpp: add_ruleset_input).
 struct RulesetInputOptions {
     std::string file;
-    std::vector<std::string> also;   // --also: more Windows exports of the same host
-    std::string input_format;     // empty: detect
-    std::string profile = "domain";
-    std::string rpc_range;
-    std::string ipset_file;
-    std::uint64_t max_input_size = 0;
-    unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
+    LoadOptions input;                // --input-format, --also, --profile, --rpc, --ipset, --threads, --max-input-size
     Assumptions assume;               // --assume MODULE=match|nomatch
 };
 

@@ -47,7 +47,7 @@ std::optional<std::size_t> read_packets(const ExplainOptions& o, std::vector<Pac
 
     std::string error;
     const std::string name = input_name(o.packets_file);
-    std::optional<std::string> text = read_file(o.packets_file, o.max_input_size, error);
+    std::optional<std::string> text = read_file(o.packets_file, o.input.max_input_size, error);
     if (!text) {
         fmt::print(stderr, "{}: error: cannot read: {}\n", name, error);
         return std::nullopt;
@@ -180,7 +180,7 @@ int run_explain(const ExplainOptions& o) {
         return 2;
     }
     auto t0 = std::chrono::steady_clock::now();
-    LoadedRuleset& loaded = load_ruleset_until_exit(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range, o.max_input_size, o.also, o.threads});
+    LoadedRuleset& loaded = load_ruleset_until_exit(o.file, o.input);
     if (!loaded.ok) return 2;
     // Where the packet meets the firewall: --hook for iptables; --direction for Windows (in: the
     // destination is this host).

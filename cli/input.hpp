@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/load_options.hpp"
 #include "rulegap/evaluate.hpp"
 #include "rulegap/firewall.hpp"
 #include "rulegap/iptables.hpp"
@@ -25,15 +26,6 @@ std::optional<std::string> read_file(const std::string& path, std::uint64_t max_
 // The name of an input in messages and reports: "<stdin>" for "-", otherwise the path.
 std::string input_name(const std::string& path);
 
-struct LoadOptions {
-    std::string format_name;      // empty: detect
-    std::string ipset_path;       // iptables: an `ipset save` dump
-    std::string profile = "domain";   // Windows: the profile in force
-    std::string rpc_range;        // Windows: the host's RPC dynamic range "LO-HI" (default 49152-65535)
-    std::uint64_t max_input_size = default_max_input_size;
-    std::vector<std::string> also;   // Windows: more exports of the same host, combined with FILE
-    unsigned threads = 0;            // iptables: threads for a large file (0: one per core)
-};
 
 struct LoadedRuleset {
     Ruleset ruleset;

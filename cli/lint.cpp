@@ -98,7 +98,7 @@ int run_lint(const LintOptions& o) {
     }
     ProgressLine progress(!o.quiet);
     progress.set("reading " + o.file);
-    LoadedRuleset& loaded = load_ruleset_until_exit(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range, o.max_input_size, o.also, o.threads});
+    LoadedRuleset& loaded = load_ruleset_until_exit(o.file, o.input);
     progress.done();
     if (!loaded.ok) return 2;
     const Ruleset& rs = loaded.ruleset;
@@ -151,7 +151,7 @@ int run_lint(const LintOptions& o) {
                 enabled[std::array{"domain", "private", "public"}[static_cast<std::size_t>(k)]] = {
                     {"inbound", wc.enabled[0][k]}, {"outbound", wc.enabled[1][k]}};
             j["windows"] = {{"rules", wc.rules}, {"disabled", wc.disabled}, {"unreadable", wc.unreadable},
-                            {"enabled", enabled}, {"profile", o.profile},
+                            {"enabled", enabled}, {"profile", o.input.profile},
                             {"in_force", {{"inbound", windows_rules_in_force(rs, "INPUT")}, {"outbound", windows_rules_in_force(rs, "OUTPUT")}}},
                             {"defaults", windows_defaults(rs)}};
         }
@@ -170,7 +170,7 @@ int run_lint(const LintOptions& o) {
                 fmt::print("  {:<13}  {:>8} {:>8} {:>8}\n", dir == 0 ? "inbound" : "outbound", wc.enabled[dir][0],
                            wc.enabled[dir][1], wc.enabled[dir][2]);
             const std::size_t in = windows_rules_in_force(rs, "INPUT"), out = windows_rules_in_force(rs, "OUTPUT");
-            fmt::print("profile {}: {} rules in force ({} inbound, {} outbound); {}\n", o.profile, in + out, in, out,
+            fmt::print("profile {}: {} rules in force ({} inbound, {} outbound); {}\n", o.input.profile, in + out, in, out,
                        windows_defaults(rs));
         } else {
             fmt::print("{}: IPv{}, {} table{}, {} chains, {} rules\n", rs.file, rs.family, rs.tables.size(),

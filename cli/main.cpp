@@ -104,15 +104,15 @@ struct RulesetInputHelp {
 void add_ruleset_input(CLI::App* sub, rulegap::cli::RulesetInputOptions& in, const RulesetInputHelp& help,
                        std::string* hook = nullptr, std::string* direction = nullptr) {
     sub->add_option("FILE", in.file, help.file)->required();
-    sub->add_option("--also", in.also, help.also)->allow_extra_args(false);   // one file per --also, so FILE may come after it
-    sub->add_option("--input-format", in.input_format, "Format of FILE: " + rulegap::firewall_format_names() + " (default: detected from content)");
+    sub->add_option("--also", in.input.also, help.also)->allow_extra_args(false);   // one file per --also, so FILE may come after it
+    sub->add_option("--input-format", in.input.format_name, "Format of FILE: " + rulegap::firewall_format_names() + " (default: detected from content)");
     if (help.hook && hook && direction) {
         sub->add_option("--hook", *hook, help.hook);
         sub->add_option("--direction", *direction, "Windows: in (default; the destination is this host) or out");
     }
-    sub->add_option("--profile", in.profile, help.profile)->capture_default_str();
-    sub->add_option("--rpc", in.rpc_range, help.rpc);
-    sub->add_option("--ipset", in.ipset_file, help.ipset);
+    sub->add_option("--profile", in.input.profile, help.profile)->capture_default_str();
+    sub->add_option("--rpc", in.input.rpc_range, help.rpc);
+    sub->add_option("--ipset", in.input.ipset_path, help.ipset);
 }
 
 }  // namespace
@@ -313,21 +313,21 @@ int main(int argc, char** argv) {
     // "-" is standard input, which can be read once.
     std::vector<std::string> inputs;
     if (explain->parsed()) {
-        inputs = ex.also;
-        inputs.insert(inputs.end(), {ex.file, ex.packets_file, ex.ipset_file});
+        inputs = ex.input.also;
+        inputs.insert(inputs.end(), {ex.file, ex.packets_file, ex.input.ipset_path});
     } else if (query->parsed()) {
-        inputs = qu.also;
-        inputs.insert(inputs.end(), {qu.file, qu.ipset_file});
+        inputs = qu.input.also;
+        inputs.insert(inputs.end(), {qu.file, qu.input.ipset_path});
     } else if (lint->parsed()) {
-        inputs = li.also;
-        inputs.insert(inputs.end(), {li.file, li.ipset_file});
+        inputs = li.input.also;
+        inputs.insert(inputs.end(), {li.file, li.input.ipset_path});
     }
     if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
         fmt::print(stderr, "rulegap: error: standard input (-) can be read only once: give the other inputs as files\n");
         return 2;
     }
-    ex.max_input_size = qu.max_input_size = li.max_input_size = ck.max_input_size = *limit;
-    ex.threads = qu.threads = li.threads = ck.threads = threads;
+    ex.input.max_input_size = qu.input.max_input_size = li.input.max_input_size = ck.max_input_size = *limit;
+    ex.input.threads = qu.input.threads = li.input.threads = ck.threads = threads;
     if (explain->parsed()) return rulegap::cli::run_explain(ex);
     if (query->parsed()) {
         qu.where_given = query->get_option("--where")->count() > 0;

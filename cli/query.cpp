@@ -125,7 +125,7 @@ int run_query(const QueryCommandOptions& o) {
         }
         where = std::move(*parsed.set);
     }
-    LoadedRuleset& loaded = load_ruleset_until_exit(o.file, LoadOptions{o.input_format, o.ipset_file, o.profile, o.rpc_range, o.max_input_size, o.also, o.threads});
+    LoadedRuleset& loaded = load_ruleset_until_exit(o.file, o.input);
     if (!loaded.ok) return 2;
     std::optional<Hook> hook = hook_for("query", o.hook, o.direction, loaded.format);
     if (!hook) return 2;
