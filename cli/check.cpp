@@ -92,7 +92,7 @@ std::string finding_kind_names(std::size_t per_line) {
 
 int run_check(const CheckCommandOptions& o) {
     if (o.list_checks) {
-        for (const CheckInfo& c : checks()) fmt::print("{:<14} {}\n", c.name, c.description);
+        for (const CheckInfo& c : all_checks()) fmt::print("{:<14} {}\n", c.name, c.description);
         return 0;
     }
     if (o.site.empty()) {
@@ -134,7 +134,7 @@ int run_check(const CheckCommandOptions& o) {
     }
     for (const std::string& name : o.disabled) {
         bool known = false;
-        for (const CheckInfo& c : checks()) known = known || c.name == name;
+        for (const CheckInfo& c : all_checks()) known = known || c.name == name;
         if (!known) {
             fmt::print(stderr, "rulegap check: error: no check named '{}' (see rulegap check --list-checks)\n", name);
             return 2;

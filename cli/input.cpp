@@ -94,11 +94,11 @@ LoadedRuleset load_ruleset(const std::string& file, const LoadOptions& o) {
         format = detect_firewall_format(*text);
         if (format == FirewallFormat::detect) {
             fmt::print(stderr, "{}: error: cannot tell the format of this file ({}); give --input-format\n", path,
-                       format_detail::recognised_list());
+                       formats::recognised_list());
             return out;
         }
     }
-    const format_detail::FormatRow& row = format_detail::row(format);
+    const formats::FormatRow& row = formats::row(format);
     out.format = format;
     if (!row.combines_files && !o.also.empty()) {
         fmt::print(stderr, "{}: error: --also combines Windows Firewall exports of one host; this is {} "

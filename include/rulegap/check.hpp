@@ -137,7 +137,7 @@ enum class FailOn : std::uint8_t { error, warning, info, never };
 
 struct CheckOptions {
     std::map<FindingKind, FindingSeverity> severity;   // overrides default_severity()
-    std::set<std::string, std::less<>> disabled_checks;   // by Check name (see checks())
+    std::set<std::string, std::less<>> disabled_checks;   // by Check name (see all_checks())
     FailOn fail_on = FailOn::error;   // for Report::verdict
     // The broad check's sensitive destination ports; unset: the site's `sensitive` list, else
     // default_sensitive_ports(). A host's RPC dynamic range is added on Windows hosts.
@@ -201,7 +201,7 @@ struct CheckInfo {
     std::string description;
     std::vector<FindingKind> kinds;   // the finding kinds it reports (each kind has one check)
 };
-std::vector<CheckInfo> checks();
+std::vector<CheckInfo> all_checks();
 
 Report check(const Site& site, const std::vector<Catalog>& catalogs, const CheckOptions& options = {});
 

@@ -140,10 +140,6 @@ private:
     std::unique_ptr<Compiled> c_;
 };
 
-}  // namespace rulegap
-
-namespace rulegap {
-
 // The rules of the deciding chain, after the deciding rule, that also match `packet` (or might:
 // undecided), as trace steps whose action says why they did not decide. For rulesets whose
 // order encodes precedence (Windows Firewall: bypass, then block, then allow, then the profile

@@ -8,7 +8,7 @@
 
 #include "rulegap/check.hpp"
 
-namespace rulegap::check_detail {
+namespace rulegap::checks {
 
 // A hop that carries required flows (for the broad check).
 struct HopUse {
@@ -127,4 +127,4 @@ std::string port_text(const std::vector<Interval>& ports);
 // Adds a finding with its configured severity; merges details into an existing one with the id.
 void add_finding(Report& report, const CheckOptions& options, Finding f);
 
-}  // namespace rulegap::check_detail
+}  // namespace rulegap::checks

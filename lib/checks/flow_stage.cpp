@@ -5,7 +5,7 @@
 
 #include "lib/checks/detail.hpp"
 
-namespace rulegap::check_detail {
+namespace rulegap::checks {
 
 namespace {
 
@@ -242,4 +242,4 @@ void evaluate_flows(CheckContext& cx) {
     }
 }
 
-}  // namespace rulegap::check_detail
+}  // namespace rulegap::checks

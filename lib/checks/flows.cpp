@@ -9,7 +9,7 @@
 
 #include "lib/checks/detail.hpp"
 
-namespace rulegap::check_detail {
+namespace rulegap::checks {
 
 namespace {
 
@@ -224,4 +224,4 @@ void add_finding(Report& report, const CheckOptions& options, Finding f) {
     report.findings.push_back(std::move(f));
 }
 
-}  // namespace rulegap::check_detail
+}  // namespace rulegap::checks

@@ -7,7 +7,7 @@
 
 #include "rulegap/check.hpp"
 
-namespace rulegap::check_detail {
+namespace rulegap::checks {
 
 struct KindDef {
     FindingKind kind;
@@ -40,4 +40,4 @@ constexpr bool finding_kinds_in_order() {
 }
 static_assert(finding_kinds_in_order(), "rows in FindingKind order");
 
-}  // namespace rulegap::check_detail
+}  // namespace rulegap::checks

@@ -7,7 +7,7 @@
 
 namespace rulegap {
 
-namespace check_detail {
+namespace checks {
 
 const std::vector<CheckDef>& registry() {
     static const std::vector<CheckDef> list = {
@@ -73,7 +73,7 @@ void decide_verdict(Report& report, FailOn fail_on) {
     }
 }
 
-}  // namespace check_detail
+}  // namespace checks
 
 std::string_view to_string(FlowStatus s) {
     switch (s) {
@@ -95,7 +95,7 @@ std::string_view to_string(Judged j) {
 
 std::string_view to_string(FindingKind k) {
     const auto i = static_cast<std::size_t>(k);
-    return i < std::size(check_detail::finding_kinds) ? check_detail::finding_kinds[i].name : "not-checked";
+    return i < std::size(checks::finding_kinds) ? checks::finding_kinds[i].name : "not-checked";
 }
 
 std::string_view to_string(FindingSeverity s) {
@@ -108,7 +108,7 @@ std::string_view to_string(FindingSeverity s) {
 
 FindingSeverity default_severity(FindingKind k) {
     const auto i = static_cast<std::size_t>(k);
-    return i < std::size(check_detail::finding_kinds) ? check_detail::finding_kinds[i].severity : FindingSeverity::info;
+    return i < std::size(checks::finding_kinds) ? checks::finding_kinds[i].severity : FindingSeverity::info;
 }
 
 std::string_view to_string(RunVerdict v) {
@@ -140,11 +140,11 @@ std::vector<const Finding*> Report::of_kind(FindingKind k) const {
     return out;
 }
 
-std::vector<CheckInfo> checks() {
+std::vector<CheckInfo> all_checks() {
     std::vector<CheckInfo> out;
-    for (const check_detail::CheckDef& c : check_detail::registry()) {
+    for (const checks::CheckDef& c : checks::registry()) {
         out.push_back({c.name, c.description, {}});
-        for (const check_detail::KindDef& k : check_detail::finding_kinds)
+        for (const checks::KindDef& k : checks::finding_kinds)
             if (std::string_view(k.check) == c.name) out.back().kinds.push_back(k.kind);
     }
     return out;
@@ -158,7 +158,7 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
     for (const Catalog& c : catalogs) add(c.diagnostics);
     for (const Firewall& fw : site.firewalls)
         for (const Ruleset& rs : fw.rulesets) add(rs.diagnostics);
-    check_detail::CheckContext cx{site, catalogs, options, {}, site.assumptions};
+    checks::CheckContext cx{site, catalogs, options, {}, site.assumptions};
     cx.assume.override_with(options.assume);
     cx.evaluators.max_nodes = options.max_nodes;
     for (const Assumption& a : cx.assume.list()) {
@@ -167,13 +167,13 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
             for (const Ruleset& rs : fw.rulesets) applied.rules += rules_touched(rs, a.module);
         report.assumptions.push_back(std::move(applied));
     }
-    check_detail::check_site_names(cx, report);
+    checks::check_site_names(cx, report);
     try {
-        check_detail::evaluate_flows(cx);
+        checks::evaluate_flows(cx);
     } catch (const std::exception& e) {   // an input error; the name is the one it always had
         report.diagnostics.error({site.file, 0, 0}, std::string("check reachability failed: ") + e.what());
     }
-    for (const check_detail::CheckDef& c : check_detail::registry()) {
+    for (const checks::CheckDef& c : checks::registry()) {
         if (options.disabled_checks.count(std::string_view(c.name))) continue;
         if (options.progress) options.progress(std::string("check ") + c.name + ": " + c.description);
         try {
@@ -183,7 +183,7 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
         }
     }
     // Every requirement's verdict, whichever checks ran (lib/checks/README.md).
-    for (check_detail::EvaluatedRequirement& e : cx.flows.requirements) report.requirements.push_back(std::move(e.result));
+    for (checks::EvaluatedRequirement& e : cx.flows.requirements) report.requirements.push_back(std::move(e.result));
     std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
         return std::tuple(static_cast<int>(a.severity), static_cast<int>(a.kind), a.rank, a.id) <
                std::tuple(static_cast<int>(b.severity), static_cast<int>(b.kind), b.rank, b.id);
@@ -201,7 +201,7 @@ Report check(const Site& site, const std::vector<Catalog>& catalogs, const Check
     }
     for (const Finding& f : report.findings)
         (f.severity == FindingSeverity::error ? s.errors : f.severity == FindingSeverity::warning ? s.warnings : s.infos)++;
-    check_detail::decide_verdict(report, options.fail_on);
+    checks::decide_verdict(report, options.fail_on);
     return report;
 }
 

@@ -9,7 +9,7 @@
 #include "lib/checks/detail.hpp"
 #include "lib/model/spelling.hpp"
 
-namespace rulegap::check_detail {
+namespace rulegap::checks {
 
 namespace {
 
@@ -66,7 +66,7 @@ void check_roles(CheckContext& cx, Report& report) {
     for (const Role& role : cx.site.roles) {
         if (std::find(known.begin(), known.end(), role.name) != known.end()) continue;
         report.diagnostics.warning(role.where, "role \"" + role.name + "\" is named by no catalog" +
-                                                   spelling::did_you_mean(role.name, known));
+                                                   detail::did_you_mean(role.name, known));
     }
 }
 
@@ -77,7 +77,7 @@ void check_port_classes(CheckContext& cx, Report& report) {
         for (const PortClass& pc : c.classes) add_unique(known, pc.name);
     for (const PortClassBinding& b : cx.site.port_classes) {
         if (std::find(known.begin(), known.end(), b.name) != known.end()) continue;
-        const std::optional<std::string> near = spelling::closest(b.name, known);
+        const std::optional<std::string> near = detail::closest_spelling(b.name, known);
         std::string message = "bind \"" + b.name + "\": unknown name, no catalog declares this port class";
         message += near ? ", did you mean \"" + *near + "\"?" : " (the catalogs declare " + quoted_list(known) + ")";
         report.diagnostics.warning(b.where, message);
@@ -109,7 +109,7 @@ void check_interfaces(CheckContext& cx, Report& report) {
             if (std::any_of(named.begin(), named.end(), [&](const Interval& i) { return i.lo <= v && v <= i.hi; })) continue;
             report.diagnostics.warning(fw.where, "firewall " + fw.name + ": via " + a.interface + " (zone " + a.zone +
                                                      ") is an interface no rule of it mentions; the rules name " +
-                                                     quoted_list(names) + spelling::did_you_mean(a.interface, names));
+                                                     quoted_list(names) + detail::did_you_mean(a.interface, names));
         }
     }
 }
@@ -123,4 +123,4 @@ void check_site_names(CheckContext& cx, Report& report) {
     check_interfaces(cx, report);
 }
 
-}  // namespace rulegap::check_detail
+}  // namespace rulegap::checks

@@ -5,7 +5,7 @@
 
 #include "lib/checks/detail.hpp"
 
-namespace rulegap::check_detail {
+namespace rulegap::checks {
 
 namespace {
 
@@ -69,4 +69,4 @@ std::vector<const UnresolvedStatement*> affecting(const CheckContext& cx, const 
     return out;
 }
 
-}  // namespace rulegap::check_detail
+}  // namespace rulegap::checks

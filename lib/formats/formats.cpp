@@ -8,7 +8,7 @@
 
 namespace rulegap {
 
-namespace format_detail {
+namespace formats {
 
 namespace {
 
@@ -109,9 +109,9 @@ std::string names(std::string_view before, std::string_view after) {
     return join(all, ", ", " or ");
 }
 
-}  // namespace format_detail
+}  // namespace formats
 
-namespace fd = format_detail;
+namespace fd = formats;
 
 std::string_view to_string(FirewallFormat f) {
     return f == FirewallFormat::detect ? "detect" : fd::row(f).name;

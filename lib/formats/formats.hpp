@@ -10,7 +10,7 @@
 
 #include "rulegap/firewall.hpp"
 
-namespace rulegap::format_detail {
+namespace rulegap::formats {
 
 struct FormatRow {
     FirewallFormat format;
@@ -38,4 +38,4 @@ std::string neither_recognised();
 // The names, each between `before` and `after`: "`format iptables` or `format windows`".
 std::string names(std::string_view before, std::string_view after);
 
-}  // namespace rulegap::format_detail
+}  // namespace rulegap::formats

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace rulegap::spelling {
+namespace rulegap::detail {
 
 namespace {
 
@@ -12,7 +12,7 @@ char fold(char c) { return static_cast<char>(std::tolower(static_cast<unsigned c
 
 }  // namespace
 
-std::size_t distance(std::string_view a, std::string_view b) {
+std::size_t edit_distance(std::string_view a, std::string_view b) {
     // Optimal string alignment distance, three rows.
     std::vector<std::size_t> before(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
@@ -30,11 +30,11 @@ std::size_t distance(std::string_view a, std::string_view b) {
     return prev[b.size()];
 }
 
-std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
+std::optional<std::string> closest_spelling(std::string_view word, const std::vector<std::string>& candidates) {
     std::optional<std::string> best;
     std::size_t best_distance = 0;
     for (const std::string& c : candidates) {
-        const std::size_t d = distance(word, c);
+        const std::size_t d = edit_distance(word, c);
         const std::size_t longest = std::max(word.size(), c.size());
         if (d == 0 && c != word) return c;   // differs in case only
         if (d == 0 || d * 3 > longest + 1) continue;
@@ -47,8 +47,8 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
-    std::optional<std::string> c = closest(word, candidates);
+    std::optional<std::string> c = closest_spelling(word, candidates);
     return c ? ", did you mean \"" + *c + "\"?" : std::string();
 }
 
-}  // namespace rulegap::spelling
+}  // namespace rulegap::detail

@@ -1,5 +1,5 @@
 // Fields of a packet: names, ranges, interface encoding, and the universe of well-formed packets.
-#include "universe.hpp"
+#include "lib/packetset/universe.hpp"
 
 namespace rulegap {
 

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <array>
 
-#include "witness_pick.hpp"
+#include "lib/packetset/witness_pick.hpp"
 
 namespace rulegap::detail {
 

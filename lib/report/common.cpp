@@ -23,7 +23,7 @@ bool fails(const Report& report, FailOn threshold) {
                        [&](const Finding& f) { return static_cast<int>(f.severity) <= limit; });
 }
 
-namespace report_detail {
+namespace report {
 
 std::string location(const SourceLoc& where) {
     std::string out = where.file.empty() ? std::string("<input>") : where.file;
@@ -87,5 +87,5 @@ std::string finding_text(const Finding& finding) {
     return out;
 }
 
-}  // namespace report_detail
+}  // namespace report
 }  // namespace rulegap

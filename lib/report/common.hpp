@@ -7,10 +7,10 @@
 #include "lib/checks/kinds.hpp"
 #include "rulegap/check.hpp"
 
-namespace rulegap::report_detail {
+namespace rulegap::report {
 
 // Finding kinds in the order reports present them, with their section titles (KindDef::title).
-inline constexpr const auto& sections = check_detail::finding_kinds;
+inline constexpr const auto& sections = checks::finding_kinds;
 
 std::string location(const SourceLoc& where);   // "file:line" (column left out)
 std::string one_line(std::string text);         // newlines and tabs folded to spaces
@@ -30,4 +30,4 @@ SourceLoc finding_place(const Report& report, const Finding& finding, const std:
 // witness packet: "... admits any IPv4 source ... (rule {5A1D...}). Witness: tcp 0.0.0.0:0 -> ...".
 std::string finding_text(const Finding& finding);
 
-}  // namespace rulegap::report_detail
+}  // namespace rulegap::report

@@ -112,7 +112,7 @@ constexpr std::string_view level_of(FindingSeverity s) {
 constexpr std::array<FindingKindInfo, finding_kind_count> joined() {
     std::array<FindingKindInfo, finding_kind_count> out{};
     for (std::size_t i = 0; i < out.size(); ++i) {
-        const check_detail::KindDef& d = check_detail::finding_kinds[i];
+        const checks::KindDef& d = checks::finding_kinds[i];
         const Texts& t = texts[i];
         out[i] = {d.kind, d.name, t.name, d.title, t.short_description, t.full_description, t.help,
                   level_of(d.severity), t.security_severity, t.tags};
@@ -122,7 +122,7 @@ constexpr std::array<FindingKindInfo, finding_kind_count> joined() {
 
 constexpr bool in_order() {
     for (std::size_t i = 0; i < std::size(texts); ++i)
-        if (texts[i].kind != check_detail::finding_kinds[i].kind) return false;
+        if (texts[i].kind != checks::finding_kinds[i].kind) return false;
     return true;
 }
 static_assert(in_order(), "rows in FindingKind order, as in kinds.hpp");

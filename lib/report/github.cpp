@@ -29,17 +29,17 @@ std::string github_escape_property(std::string_view text) {
 std::string render_github(const Report& report, const CiReportOptions& o) {
     std::string out;
     for (const Finding& f : report.findings) {
-        const SourceLoc place = report_detail::finding_place(report, f, o.site_file);
+        const SourceLoc place = report::finding_place(report, f, o.site_file);
         const char* command = f.severity == FindingSeverity::error ? "error" : f.severity == FindingSeverity::warning ? "warning" : "notice";
         out += "::";
         out += command;
-        out += " file=" + github_escape_property(report_detail::path_from(place.file, o.base_dir));
+        out += " file=" + github_escape_property(report::path_from(place.file, o.base_dir));
         if (place.line > 0) out += ",line=" + std::to_string(place.line);
         if (place.column > 0) out += ",col=" + std::to_string(place.column);
         out += ",title=" + github_escape_property("rulegap " + std::string(to_string(f.kind)) + ": " + f.id);
-        out += "::" + github_escape_data(report_detail::finding_text(f)) + "\n";
+        out += "::" + github_escape_data(report::finding_text(f)) + "\n";
     }
-    out += report_detail::verdict_word(report) + " " + report.site + ": " + report.verdict_reason + "\n";
+    out += report::verdict_word(report) + " " + report.site + ": " + report.verdict_reason + "\n";
     return out;
 }
 

@@ -11,7 +11,7 @@ std::string render_gitlab(const Report& report, const CiReportOptions& o) {
     using json = nlohmann::ordered_json;
     json issues = json::array();
     for (const Finding& f : report.findings) {
-        const SourceLoc place = report_detail::finding_place(report, f, o.site_file);
+        const SourceLoc place = report::finding_place(report, f, o.site_file);
         const FindingKindInfo& k = finding_kind_info(f.kind);
         // GitLab's words: info, minor, major, critical, blocker.
         const char* severity = f.severity == FindingSeverity::info      ? "info"
@@ -22,12 +22,12 @@ std::string render_gitlab(const Report& report, const CiReportOptions& o) {
         for (std::string_view t : k.tags) security = security || t == "security";
         issues.push_back({{"type", "issue"},
                           {"check_name", std::string(to_string(f.kind))},
-                          {"description", f.id + ": " + report_detail::finding_text(f)},
+                          {"description", f.id + ": " + report::finding_text(f)},
                           {"categories", json::array({security ? "Security" : "Bug Risk"})},
-                          {"fingerprint", report_detail::fingerprint(f.id)},
+                          {"fingerprint", report::fingerprint(f.id)},
                           {"severity", severity},
                           // A file without lines (a .wfw hive) is placed at its first line.
-                          {"location", {{"path", report_detail::path_from(place.file, o.base_dir)},
+                          {"location", {{"path", report::path_from(place.file, o.base_dir)},
                                         {"lines", {{"begin", place.line > 0 ? place.line : 1}}}}}});
     }
     return issues.dump(2) + "\n";

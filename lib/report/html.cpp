@@ -15,7 +15,7 @@
 namespace rulegap {
 namespace {
 
-using report_detail::location;
+using report::location;
 
 std::string esc(std::string_view text) {
     std::string out;
@@ -139,7 +139,7 @@ void summary(std::string& out, const Report& report) {
     out += "<dt>Assumptions</dt><dd>";
     if (report.assumptions.empty()) out += "none: undecided matches leave their verdicts unknown";
     for (std::size_t i = 0; i < report.assumptions.size(); ++i)
-        out += (i ? "; " : "") + esc(report_detail::assumption_text(report.assumptions[i]));
+        out += (i ? "; " : "") + esc(report::assumption_text(report.assumptions[i]));
     out += "</dd>\n</dl>\n";
 }
 
@@ -237,7 +237,7 @@ void tables(std::string& out, const Report& report, Excerpts& excerpts) {
 void findings(std::string& out, const Report& report, Excerpts& excerpts) {
     out += fmt::format("<section id=\"findings\">\n<h2>Findings ({})</h2>\n", report.findings.size());
     if (report.findings.empty()) out += "<p>None.</p>\n";
-    for (const check_detail::KindDef& sec : report_detail::sections) {
+    for (const checks::KindDef& sec : report::sections) {
         std::vector<const Finding*> list = report.of_kind(sec.kind);
         if (list.empty()) continue;
         out += fmt::format("<h3>{} ({})</h3>\n", esc(sec.title), list.size());
@@ -278,7 +278,7 @@ void inputs(std::string& out, const Report& report) {
 
 std::string render_html(const Report& report, const HtmlOptions& options) {
     Excerpts excerpts(options);
-    const std::string verdict = report_detail::verdict_word(report);
+    const std::string verdict = report::verdict_word(report);
     std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     out += fmt::format("<title>rulegap review: {} — {}</title>\n<style>{}</style>\n</head>\n<body>\n", esc(report.site), verdict, style);

@@ -111,7 +111,7 @@ std::string render_json(const Report& report) {
     json j = {{"schema", "rulegap-report"},
               {"schema_version", report_schema_version},
               {"site", report.site},
-              {"verdict", report_detail::verdict_word(report)},
+              {"verdict", report::verdict_word(report)},
               {"verdict_reason", report.verdict_reason},
               {"summary",
                {{"requirements", s.requirements}, {"allowed", s.allowed}, {"partial", s.partial},

@@ -45,9 +45,9 @@ std::string seconds(double s) {
 
 // One finding as lines of a failure's body.
 std::string finding_body(const Finding& f) {
-    std::string out = std::string(to_string(f.severity)) + " " + f.id + "\n" + report_detail::finding_text(f) + "\n";
-    if (f.rule) out += "rule: " + f.rule->to_string() + (f.rule_text.empty() ? "" : "  " + report_detail::one_line(f.rule_text)) + "\n";
-    for (const std::string& d : f.details) out += "  - " + report_detail::one_line(d) + "\n";
+    std::string out = std::string(to_string(f.severity)) + " " + f.id + "\n" + report::finding_text(f) + "\n";
+    if (f.rule) out += "rule: " + f.rule->to_string() + (f.rule_text.empty() ? "" : "  " + report::one_line(f.rule_text)) + "\n";
+    for (const std::string& d : f.details) out += "  - " + report::one_line(d) + "\n";
     return out;
 }
 
@@ -125,14 +125,14 @@ std::string render_junit(const Report& report, const CiReportOptions& o) {
         if (first_failing) {
             c.element = "failure";
             c.type = failing_kinds;
-            c.message = report_detail::finding_text(*first_failing);
+            c.message = report::finding_text(*first_failing);
         } else if (r.status == FlowStatus::unknown) {
             c.element = "error";
             c.type = "unknown";
-            c.message = first ? report_detail::finding_text(*first) : r.id + " cannot be decided";
+            c.message = first ? report::finding_text(*first) : r.id + " cannot be decided";
         } else if (r.status == FlowStatus::skipped) {
             c.element = "skipped";
-            c.message = first ? report_detail::finding_text(*first) : r.skip_reason;
+            c.message = first ? report::finding_text(*first) : r.skip_reason;
         } else if (!c.body.empty()) {
             c.out = std::move(c.body);   // findings below the threshold: reported, not failing
             c.body.clear();
@@ -148,7 +148,7 @@ std::string render_junit(const Report& report, const CiReportOptions& o) {
             if (reaches(*f, o.fail_on)) {
                 c.element = "failure";
                 c.type = std::string(to_string(f->kind));
-                c.message = report_detail::finding_text(*f);
+                c.message = report::finding_text(*f);
                 c.body = finding_body(*f);
             } else {
                 c.out = finding_body(*f);

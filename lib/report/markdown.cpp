@@ -9,8 +9,8 @@
 namespace rulegap {
 namespace {
 
-using report_detail::location;
-using report_detail::one_line;
+using report::location;
+using report::one_line;
 
 // Markdown table cells: pipes escaped, one line.
 std::string cell(std::string text) {
@@ -34,11 +34,11 @@ std::string render_markdown(const Report& report) {
     std::string out = fmt::format("# rulegap report: {}\n\n", report.site);
     out += fmt::format("**{}** — {}. {} requirements: {} allowed, {} partial, {} unknown, {} blocked, {} not checked. "
                        "Findings: {} errors, {} warnings, {} info.\n\n",
-                       report_detail::verdict_word(report), cell(report.verdict_reason), s.requirements, s.allowed, s.partial, s.unknown, s.blocked,
+                       report::verdict_word(report), cell(report.verdict_reason), s.requirements, s.allowed, s.partial, s.unknown, s.blocked,
                        s.skipped, s.errors, s.warnings, s.infos);
     if (!report.assumptions.empty()) {
         out += "Assumed for undecided matches:";
-        for (const AppliedAssumption& a : report.assumptions) out += " `" + cell(report_detail::assumption_text(a)) + "`;";
+        for (const AppliedAssumption& a : report.assumptions) out += " `" + cell(report::assumption_text(a)) + "`;";
         out.back() = '.';
         out += "\n\n";
     }
@@ -70,7 +70,7 @@ std::string render_markdown(const Report& report) {
         out += fmt::format("| {}.{} | {} | {} | {} | {} | {} | {} | {} |\n", r.catalog, r.key, cell(r.title), r.n, r.allowed,
                            r.partial, r.unknown, r.blocked, r.skipped);
 
-    for (const check_detail::KindDef& sec : report_detail::sections) {
+    for (const checks::KindDef& sec : report::sections) {
         std::vector<const Finding*> list = report.of_kind(sec.kind);
         if (list.empty()) continue;
         out += fmt::format("\n## {} ({})\n\n", sec.title, list.size());

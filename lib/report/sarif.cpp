@@ -13,7 +13,7 @@ namespace rulegap {
 namespace {
 
 using json = nlohmann::ordered_json;
-using report_detail::path_from;
+using report::path_from;
 
 // A relative reference or file:// URI: every byte outside RFC 3986's unreserved set and '/'
 // percent-encoded.
@@ -69,7 +69,7 @@ std::string render_sarif(const Report& report, const CiReportOptions& o) {
     for (const FindingKindInfo& k : finding_kinds()) rules.push_back(rule_json(k));
     json results = json::array();
     for (const Finding& f : report.findings) {
-        const SourceLoc place = report_detail::finding_place(report, f, o.site_file);
+        const SourceLoc place = report::finding_place(report, f, o.site_file);
         json related = json::array();
         std::vector<SourceLoc> seen = {place};
         auto relate = [&](const SourceLoc& w, const std::string& what) {
@@ -100,10 +100,10 @@ std::string render_sarif(const Report& report, const CiReportOptions& o) {
         json result = {{"ruleId", std::string(to_string(f.kind))},
                        {"ruleIndex", static_cast<int>(f.kind)},
                        {"level", level_of(f.severity)},
-                       {"message", {{"text", report_detail::finding_text(f)}}},
+                       {"message", {{"text", report::finding_text(f)}}},
                        {"locations", json::array({{{"physicalLocation", physical(place, o)}}})}};
         if (!related.empty()) result["relatedLocations"] = related;
-        result["partialFingerprints"] = {{"rulegapFindingId/v1", report_detail::fingerprint(f.id)}};
+        result["partialFingerprints"] = {{"rulegapFindingId/v1", report::fingerprint(f.id)}};
         result["properties"] = props;
         results.push_back(result);
     }
@@ -128,7 +128,7 @@ std::string render_sarif(const Report& report, const CiReportOptions& o) {
     for (const Diagnostic& d : report.diagnostics.items) {
         if (d.severity == Severity::note) continue;
         json n = {{"level", d.severity == Severity::error ? "error" : "warning"},
-                  {"message", {{"text", report_detail::one_line(d.message)}}}};
+                  {"message", {{"text", report::one_line(d.message)}}}};
         if (!d.where.file.empty()) n["locations"] = json::array({{{"physicalLocation", physical(d.where, o)}}});
         notes.push_back(n);
     }
@@ -138,7 +138,7 @@ std::string render_sarif(const Report& report, const CiReportOptions& o) {
     run["results"] = results;
     run["columnKind"] = "unicodeCodePoints";
     run["properties"] = {{"site", report.site},
-                         {"verdict", report_detail::verdict_word(report)},
+                         {"verdict", report::verdict_word(report)},
                          {"verdictReason", report.verdict_reason}};
     json log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                 {"version", "2.1.0"},

@@ -8,8 +8,8 @@
 namespace rulegap {
 namespace {
 
-using report_detail::location;
-using report_detail::one_line;
+using report::location;
+using report::one_line;
 
 struct Paint {
     bool on = false;
@@ -36,7 +36,7 @@ std::string render_text(const Report& report, const TextStyle& style) {
     Paint paint{style.colour};
     const ReportSummary& s = report.summary;
     std::string out;
-    std::string verdict = report_detail::verdict_word(report);
+    std::string verdict = report::verdict_word(report);
     std::string_view code = verdict == "PASS" ? "1;32" : verdict == "FAIL" ? "1;31" : "1;33";
     out += fmt::format("{} {}: {} requirements: {} allowed, {} partial, {} unknown, {} blocked, {} not checked; "
                        "findings: {} errors, {} warnings, {} info\n",
@@ -45,10 +45,10 @@ std::string render_text(const Report& report, const TextStyle& style) {
     out += fmt::format("{} because {}\n", paint(code, verdict), one_line(report.verdict_reason));
     if (!report.assumptions.empty()) {   // they decide what is otherwise unknown: said first
         out += fmt::format("\n{} ({})\n", paint("1", "Assumed for undecided matches"), report.assumptions.size());
-        for (const AppliedAssumption& a : report.assumptions) out += "  " + report_detail::assumption_text(a) + "\n";
+        for (const AppliedAssumption& a : report.assumptions) out += "  " + report::assumption_text(a) + "\n";
     }
 
-    for (const check_detail::KindDef& sec : report_detail::sections) {
+    for (const checks::KindDef& sec : report::sections) {
         std::vector<const Finding*> list = report.of_kind(sec.kind);
         if (list.empty()) continue;
         out += fmt::format("\n{} ({})\n", paint("1", sec.title), list.size());

@@ -130,7 +130,7 @@ WindowsContext Site::windows_context(const Firewall& fw) const {
 }
 
 void load_firewalls(Site& site, std::uint64_t max_input_size, const IptablesOptions& iptables) {
-    namespace fd = format_detail;
+    namespace fd = formats;
     for (Firewall& fw : site.firewalls) {
         FirewallOptions options;
         options.format = fw.format;

@@ -10,7 +10,7 @@
 #include <boost/range/iterator_range.hpp>
 #include <boost/spirit/home/x3/support/ast/variant.hpp>
 
-namespace rulegap::catalog_ast {
+namespace rulegap::catalog::ast {
 
 namespace x3 = boost::spirit::x3;
 
@@ -113,4 +113,4 @@ struct Statement
     using base_type::operator=;
 };
 
-}  // namespace rulegap::catalog_ast
+}  // namespace rulegap::catalog::ast

@@ -5,17 +5,17 @@
 
 #include "parsers/catalog/ast.hpp"
 
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog_ast::Roles, from, to)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog_ast::Flow, protocol, source, destination, type, code,
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::Roles, from, to)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::Flow, protocol, source, destination, type, code,
                           reply_type)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog_ast::ReplyOf, keyword, row)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog_ast::Tags, keyword, names)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog_ast::Note, keyword, text)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog_ast::Corrected, keyword, flows, reply_of)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog_ast::CatalogStmt, keyword, name, title)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog_ast::DocumentStmt, keyword, file)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog_ast::ClassStmt, keyword, name, ports, remark)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog_ast::GroupStmt, keyword, key, title, roles)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog_ast::RowStmt, keyword, label, roles, flows, remark,
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::ReplyOf, keyword, row)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::Tags, keyword, names)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::Note, keyword, text)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::Corrected, keyword, flows, reply_of)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::CatalogStmt, keyword, name, title)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::DocumentStmt, keyword, file)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::ClassStmt, keyword, name, ports, remark)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::GroupStmt, keyword, key, title, roles)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::RowStmt, keyword, label, roles, flows, remark,
                           clauses)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog_ast::ClauseLine, first, rest)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::ClauseLine, first, rest)

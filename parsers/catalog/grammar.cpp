@@ -2,8 +2,8 @@
 #include "parsers/catalog/config.hpp"
 #include "parsers/catalog/grammar_def.hpp"
 
-namespace rulegap::catalog_parser {
+namespace rulegap::catalog {
 
 BOOST_SPIRIT_INSTANTIATE(line_type, iterator_type, context_type)
 
-}  // namespace rulegap::catalog_parser
+}  // namespace rulegap::catalog

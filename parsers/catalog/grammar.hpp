@@ -9,7 +9,7 @@
 
 #include "parsers/catalog/ast.hpp"
 
-namespace rulegap::catalog_parser {
+namespace rulegap::catalog {
 
 namespace x3 = boost::spirit::x3;
 
@@ -21,10 +21,10 @@ struct ParseState {
 };
 
 struct line_class;
-using line_type = x3::rule<line_class, boost::optional<catalog_ast::Statement>>;
+using line_type = x3::rule<line_class, boost::optional<catalog::ast::Statement>>;
 BOOST_SPIRIT_DECLARE(line_type)
 
 // One line without its line end: empty, a comment, or a statement (plus an optional comment).
 line_type const& line();
 
-}  // namespace rulegap::catalog_parser
+}  // namespace rulegap::catalog

@@ -12,10 +12,8 @@
 #include "parsers/catalog/grammar.hpp"
 #include "parsers/common/lexical.hpp"
 
-namespace rulegap::catalog_parser {
-
-namespace ast = catalog_ast;
-using parse_common::kw;
+namespace rulegap::catalog {
+using common::kw;
 using x3::ascii::alnum;  // ascii classes test ischar first: safe on any byte (UTF-8 too)
 using x3::ascii::alpha;
 using x3::char_;
@@ -28,7 +26,7 @@ using x3::omit;
 using x3::raw;
 
 // The line rule's ID: an expectation failure becomes a ParseState entry (one per line).
-struct line_class : parse_common::record_line_error<state_tag, ParseState> {};
+struct line_class : common::record_line_error<state_tag, ParseState> {};
 
 // Lexical rules (names are what a user reads in "expected ...").
 x3::rule<struct quoted_class, ast::Span> const quoted = "quoted string";
@@ -126,4 +124,4 @@ BOOST_SPIRIT_DEFINE(line_rule)
 
 line_type const& line() { return line_rule; }
 
-}  // namespace rulegap::catalog_parser
+}  // namespace rulegap::catalog

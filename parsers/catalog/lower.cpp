@@ -9,10 +9,8 @@
 
 #include <boost/variant/apply_visitor.hpp>
 
-namespace rulegap::catalog_parser {
-
-namespace ast = catalog_ast;
-using parse_common::column_of;
+namespace rulegap::catalog {
+using common::column_of;
 
 
 namespace {
@@ -22,7 +20,7 @@ std::string_view view(const ast::Span& s) {
 }
 
 // The text of a quoted string without its quotes, with `\x` read as x.
-std::string unquote(const ast::Span& s) { return parse_common::unquote(view(s)); }   // (the grammar's quoted strings)
+std::string unquote(const ast::Span& s) { return common::unquote(view(s)); }   // (the grammar's quoted strings)
 
 bool is_digits(std::string_view v) {
     return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -365,4 +363,4 @@ void lower(const std::vector<ParsedLine>& lines, Catalog& out) {
     lowerer.finish();
 }
 
-}  // namespace rulegap::catalog_parser
+}  // namespace rulegap::catalog

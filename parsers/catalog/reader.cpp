@@ -14,10 +14,10 @@ namespace rulegap {
 
 namespace {
 
-using parse_common::column_of;
-using parse_common::split_lines;
-using parse_common::unterminated_string;
-using catalog_parser::ParsedLine;
+using common::column_of;
+using common::split_lines;
+using common::unterminated_string;
+using catalog::ParsedLine;
 
 bool parse_line(std::string_view text, std::uint32_t number, const std::string& file,
                 std::vector<ParsedLine>& out, Diagnostics& diagnostics) {
@@ -26,13 +26,13 @@ bool parse_line(std::string_view text, std::uint32_t number, const std::string& 
         diagnostics.error({file, number, column_of(text, open)}, "unterminated string");
         return false;
     }
-    catalog_parser::ParseState state;
-    boost::optional<catalog_ast::Statement> statement;
+    catalog::ParseState state;
+    boost::optional<catalog::ast::Statement> statement;
     const char* first = text.data();
     const char* const last = text.data() + text.size();
     bool ok = false;
     try {
-        auto const parser = x3::with<catalog_parser::state_tag>(std::ref(state))[catalog_parser::line()];
+        auto const parser = x3::with<catalog::state_tag>(std::ref(state))[catalog::line()];
         ok = x3::phrase_parse(first, last, parser, x3::ascii::blank, statement);
     } catch (const std::exception& e) {  // not expected: the line rule handles its failures
         diagnostics.error({file, number, column_of(text, first)}, std::string("cannot read line: ") + e.what());
@@ -64,7 +64,7 @@ Catalog read_catalog(std::string_view text, std::string file) {
     for (std::size_t i = 0; i < lines.size(); ++i)
         parse_line(lines[i], static_cast<std::uint32_t>(i + 1), catalog.file, parsed, catalog.diagnostics);
     try {
-        catalog_parser::lower(parsed, catalog);
+        catalog::lower(parsed, catalog);
     } catch (const std::exception& e) {  // allocation failure and the like; never leave
         catalog.diagnostics.error({catalog.file, 0, 0}, std::string("cannot read catalog: ") + e.what());
     }

@@ -7,7 +7,7 @@
 
 #include <boost/spirit/home/x3.hpp>
 
-namespace rulegap::parse_common {
+namespace rulegap::common {
 
 namespace {
 
@@ -188,4 +188,4 @@ AddressKind parse_address(std::string_view text, int& family, Interval& out) {
     return AddressKind::ok;
 }
 
-}  // namespace rulegap::parse_common
+}  // namespace rulegap::common

@@ -7,7 +7,7 @@
 
 #include "rulegap/packet.hpp"
 
-namespace rulegap::parse_common {
+namespace rulegap::common {
 
 enum class AddressKind : std::uint8_t { ok, bad, hostname, odd_mask };
 
@@ -16,4 +16,4 @@ enum class AddressKind : std::uint8_t { ok, bad, hostname, odd_mask };
 // not a prefix.
 AddressKind parse_address(std::string_view text, int& family, Interval& out);
 
-}  // namespace rulegap::parse_common
+}  // namespace rulegap::common

@@ -1,6 +1,6 @@
 #include "parsers/common/error_handler.hpp"
 
-namespace rulegap::parse_common {
+namespace rulegap::common {
 
 SourceLoc ErrorHandler::where(const char* at) const {
     std::size_t off = at >= text_.data() && at <= text_.data() + text_.size()
@@ -20,4 +20,4 @@ void ErrorHandler::add(Diagnostic d) {
 }
 void ErrorHandler::note(const char* at, std::string message) { out_.note(where(at), std::move(message)); }
 
-}  // namespace rulegap::parse_common
+}  // namespace rulegap::common

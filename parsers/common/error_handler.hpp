@@ -9,7 +9,7 @@
 #include "parsers/common/text.hpp"
 #include "rulegap/source.hpp"
 
-namespace rulegap::parse_common {
+namespace rulegap::common {
 
 // Tag under which the grammar finds the handler in its context.
 struct error_handler_tag;
@@ -38,4 +38,4 @@ private:
     std::size_t errors_ = 0;
 };
 
-}  // namespace rulegap::parse_common
+}  // namespace rulegap::common

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <string>
 
-namespace rulegap::parse_common {
+namespace rulegap::common {
 
 struct FirstError {
     const char* begin = nullptr;
@@ -21,4 +21,4 @@ struct FirstError {
     }
 };
 
-}  // namespace rulegap::parse_common
+}  // namespace rulegap::common

@@ -14,7 +14,7 @@
 
 #include "parsers/common/text.hpp"
 
-namespace rulegap::parse_common {
+namespace rulegap::common {
 
 namespace x3 = boost::spirit::x3;
 
@@ -90,4 +90,4 @@ inline const char* unterminated_string(std::string_view line) {
     return open;
 }
 
-}  // namespace rulegap::parse_common
+}  // namespace rulegap::common

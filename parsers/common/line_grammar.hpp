@@ -18,7 +18,7 @@ struct get_info<action<rule<ID, Attribute, Force>, Action>> {
 };
 }  // namespace boost::spirit::x3
 
-namespace rulegap::parse_common {
+namespace rulegap::common {
 
 // The error handler of a grammar's outermost rule (its rule ID derives from this): one
 // diagnostic per bad line, "expected <rule name>", at the ErrorHandler in the context.
@@ -32,4 +32,4 @@ struct report_line_error {
     }
 };
 
-}  // namespace rulegap::parse_common
+}  // namespace rulegap::common

@@ -7,7 +7,7 @@
 
 #include "rulegap/limits.hpp"
 
-namespace rulegap::parse_common {
+namespace rulegap::common {
 
 namespace {
 
@@ -164,4 +164,4 @@ std::optional<std::string> read_text_file(const std::string& path, std::uint64_t
     return std::move(text.utf8);
 }
 
-}  // namespace rulegap::parse_common
+}  // namespace rulegap::common

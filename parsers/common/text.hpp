@@ -12,7 +12,7 @@
 
 #include "rulegap/source.hpp"
 
-namespace rulegap::parse_common {
+namespace rulegap::common {
 
 // ----- strings -----
 
@@ -103,4 +103,4 @@ std::optional<std::string> utf16le_to_utf8(std::string_view bytes);
 // nullopt, and `error` says why in one line, naming the file.
 std::optional<std::string> read_text_file(const std::string& path, std::uint64_t max_size, std::string& error);
 
-}  // namespace rulegap::parse_common
+}  // namespace rulegap::common

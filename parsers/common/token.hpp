@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace rulegap::parse_common {
+namespace rulegap::common {
 
 enum class TokenKind : std::uint8_t { word, quoted };   // quoted: has at least one "..." part
 
@@ -18,4 +18,4 @@ struct Token {
     bool empty() const { return size == 0; }
 };
 
-}  // namespace rulegap::parse_common
+}  // namespace rulegap::common

@@ -13,8 +13,8 @@
 
 namespace rulegap::ipset::ast {
 
-using parse_common::Token;
-using parse_common::TokenKind;
+using common::Token;
+using common::TokenKind;
 
 enum class LineKind : std::uint8_t { blank, comment, create, add, other };
 

@@ -34,7 +34,7 @@ auto const make_token = [](auto& ctx) {
     ast::Token& t = x3::_val(ctx);
     t.begin = &*r.begin();
     t.size = static_cast<std::uint32_t>(r.end() - r.begin());
-    t.kind = std::memchr(t.begin, '"', t.size) ? parse_common::TokenKind::quoted : parse_common::TokenKind::word;
+    t.kind = std::memchr(t.begin, '"', t.size) ? common::TokenKind::quoted : common::TokenKind::word;
 };
 auto const set_name = [](auto& ctx) { x3::_val(ctx).name = x3::_attr(ctx); };
 auto const set_value = [](auto& ctx) { x3::_val(ctx).value = x3::_attr(ctx); };
@@ -75,7 +75,7 @@ auto const line_def = x3::omit[create_line | add_line | other_line | comment_lin
 BOOST_SPIRIT_DEFINE(token, set_name_rule, set_type, entry, closing_quote, end_of_line, line)
 
 // The one error handler, on the outermost rule: one diagnostic per bad line.
-struct line_class : parse_common::report_line_error {};
+struct line_class : common::report_line_error {};
 
 }  // namespace rulegap::ipset::parser
 

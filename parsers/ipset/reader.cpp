@@ -16,7 +16,7 @@ namespace rulegap {
 namespace {
 
 namespace x3 = boost::spirit::x3;
-using parse_common::ErrorHandler;
+using common::ErrorHandler;
 
 // Types whose members are plain addresses (one dimension); others are not modelled.
 bool address_type(std::string_view type) {
@@ -56,11 +56,11 @@ struct Pending {
 bool parse_entry(std::string_view text, int& family, Interval& out) {
     std::size_t dash = text.find('-');
     if (dash == std::string_view::npos || text.find(':') != std::string_view::npos)
-        return parse_common::parse_address(text, family, out) == parse_common::AddressKind::ok;
+        return common::parse_address(text, family, out) == common::AddressKind::ok;
     int f2 = 0;
     Interval lo, hi;
-    if (parse_common::parse_address(text.substr(0, dash), family, lo) != parse_common::AddressKind::ok ||
-        parse_common::parse_address(text.substr(dash + 1), f2, hi) != parse_common::AddressKind::ok || family != f2 ||
+    if (common::parse_address(text.substr(0, dash), family, lo) != common::AddressKind::ok ||
+        common::parse_address(text.substr(dash + 1), f2, hi) != common::AddressKind::ok || family != f2 ||
         lo.lo > hi.hi)
         return false;
     out = Interval{lo.lo, hi.hi};
@@ -77,7 +77,7 @@ const IpSet* IpSets::find(std::string_view name) const {
 
 IpSets read_ipsets(std::string_view text, std::string file_name) {
     IpSets result;
-    parse_common::LineIndex index(text);
+    common::LineIndex index(text);
     ErrorHandler eh(text, index, file_name, result.diagnostics);
     std::unordered_map<std::string, std::size_t> by_name;
     std::vector<Pending> pending;
@@ -89,7 +89,7 @@ IpSets read_ipsets(std::string_view text, std::string file_name) {
         const char* first = sv.data();
         const char* last = first + sv.size();
         std::size_t errors = eh.errors();
-        bool ok = x3::phrase_parse(first, last, x3::with<parse_common::error_handler_tag>(std::ref(eh))[ipset::line_grammar()],
+        bool ok = x3::phrase_parse(first, last, x3::with<common::error_handler_tag>(std::ref(eh))[ipset::line_grammar()],
                                    x3::ascii::blank, line);
         if (!ok || first != last) {
             if (eh.errors() == errors) eh.error(first, "expected create, add or a comment");
@@ -154,7 +154,7 @@ IpSets read_ipsets(std::string_view text, std::string file_name) {
 
 IpSets load_ipsets(const std::string& path, const IpSetsOptions& options) {
     std::string why;
-    std::optional<std::string> text = parse_common::read_text_file(path, options.max_input_size, why);
+    std::optional<std::string> text = common::read_text_file(path, options.max_input_size, why);
     if (!text) {
         IpSets r;
         r.diagnostics.error(SourceLoc{path, 0, 0}, "cannot read ipset save file: " + why);

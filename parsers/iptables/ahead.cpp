@@ -70,7 +70,7 @@ void lower_batch(LoweredBatch& b, std::string_view text, const LineIndex& index,
     std::string_view run_chain;
     for (std::size_t i = b.first; i < b.last; ++i) {
         std::string_view sv = index.line(i);
-        std::string_view body = parse_common::skip_blanks(sv);
+        std::string_view body = common::skip_blanks(sv);
         // Rules and counters before them; comments, headers and anything odd are the driver's
         // (and end a run: the driver reads them between the lines around them).
         if (body.size() < 3 || (body[0] != '-' && body[0] != '[')) {

@@ -15,8 +15,8 @@
 
 namespace rulegap::iptables::ast {
 
-using parse_common::Token;
-using parse_common::TokenKind;
+using common::Token;
+using common::TokenKind;
 
 enum class LineKind : std::uint8_t { blank, comment, table, chain, commit, command };
 

@@ -101,8 +101,8 @@ struct Builder {
 };
 
 // Value helpers (lower.cpp).
-using parse_common::AddressKind;
-using parse_common::parse_address;   // (parsers/common/address.hpp)
+using common::AddressKind;
+using common::parse_address;   // (parsers/common/address.hpp)
 std::optional<std::uint8_t> parse_protocol(std::string_view name);
 std::optional<ast::PortRange> parse_port_range(std::string_view text);       // a, a:b, :b, a:
 std::optional<std::vector<ast::PortRange>> parse_port_list(std::string_view text);

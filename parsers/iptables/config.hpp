@@ -14,8 +14,8 @@
 #include "parsers/common/error_handler.hpp"
 
 namespace rulegap::iptables {
-using parse_common::ErrorHandler;
-using parse_common::error_handler_tag;
+using common::ErrorHandler;
+using common::error_handler_tag;
 }  // namespace rulegap::iptables
 
 namespace rulegap::iptables::parser {

@@ -221,7 +221,7 @@ auto const line_def =
 BOOST_SPIRIT_DEFINE(token, table_name, chain_name, policy, counters, end_of_line, line)
 
 // The one error handler, on the outermost rule: one diagnostic per bad line.
-struct line_class : parse_common::report_line_error {};
+struct line_class : common::report_line_error {};
 
 }  // namespace rulegap::iptables::parser
 

@@ -13,7 +13,7 @@ namespace rulegap::iptables {
 
 // Parses one line (without its line break) into `out`; true when the whole line was read.
 // Syntax errors go to `handler`.
-bool parse_line(std::string_view sv, parse_common::ErrorHandler& handler, ast::Line& out);
+bool parse_line(std::string_view sv, common::ErrorHandler& handler, ast::Line& out);
 
 // Where a command's rule text starts and its 1-based column.
 struct CommandText {

@@ -15,10 +15,10 @@
 
 namespace rulegap::iptables {
 
-using parse_common::ErrorHandler;
-using parse_common::error_handler_tag;
-using parse_common::LineIndex;
-using parse_common::quote;
+using common::ErrorHandler;
+using common::error_handler_tag;
+using common::LineIndex;
+using common::quote;
 
 // One option of a rule: `[!] -opt args...` (or the old `-opt ! args...`).
 struct Item {

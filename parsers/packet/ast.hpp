@@ -7,7 +7,7 @@
 
 #include <boost/optional.hpp>
 
-namespace rulegap::packet_syntax::ast {
+namespace rulegap::packet::ast {
 
 // A token as written, and where it starts (bytes from the start of the text).
 struct word {
@@ -57,4 +57,4 @@ struct packet_set {
     set_tail rest;
 };
 
-}  // namespace rulegap::packet_syntax::ast
+}  // namespace rulegap::packet::ast

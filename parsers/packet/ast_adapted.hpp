@@ -5,10 +5,10 @@
 
 #include "parsers/packet/ast.hpp"
 
-BOOST_FUSION_ADAPT_STRUCT(rulegap::packet_syntax::ast::endpoint, address, port)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::packet_syntax::ast::option, key, values)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::packet_syntax::ast::packet, protocol, source, destination, options)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::packet_syntax::ast::endpoint_set, addresses, ports)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::packet_syntax::ast::endpoints, source, destination)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::packet_syntax::ast::set_tail, between, options)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::packet_syntax::ast::packet_set, protocols, rest)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::packet::ast::endpoint, address, port)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::packet::ast::option, key, values)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::packet::ast::packet, protocol, source, destination, options)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::packet::ast::endpoint_set, addresses, ports)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::packet::ast::endpoints, source, destination)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::packet::ast::set_tail, between, options)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::packet::ast::packet_set, protocols, rest)

@@ -8,7 +8,7 @@
 
 #include "parsers/packet/error_handler.hpp"
 
-namespace rulegap::packet_syntax {
+namespace rulegap::packet {
 
 namespace x3 = boost::spirit::x3;
 
@@ -16,4 +16,4 @@ using iterator_type = const char*;
 using phrase_context_type = x3::phrase_parse_context<x3::ascii::space_type>::type;
 using context_type = x3::context<parse_state_tag, std::reference_wrapper<ParseState>, phrase_context_type>;
 
-}  // namespace rulegap::packet_syntax
+}  // namespace rulegap::packet

@@ -15,7 +15,7 @@
 #include "parsers/packet/config.hpp"
 #include "rulegap/source.hpp"
 
-namespace rulegap::packet_syntax {
+namespace rulegap::packet {
 
 // What the messages call the text.
 struct TextNames {
@@ -49,10 +49,10 @@ auto parse_and_lower(std::string_view text, const Rule& rule, Lower lower, const
         }
         error.severity = Severity::error;
         const char* at = text.data() + std::min(state.error_offset, text.size());
-        error.where = SourceLoc{names.file, 1, parse_common::column_of(text, at)};
+        error.where = SourceLoc{names.file, 1, common::column_of(text, at)};
         error.message = state.message;
     }
     return result;
 }
 
-}  // namespace rulegap::packet_syntax
+}  // namespace rulegap::packet

@@ -6,11 +6,11 @@
 
 #include "parsers/common/first_error.hpp"
 
-namespace rulegap::packet_syntax {
+namespace rulegap::packet {
 
 struct parse_state_tag;
 
-using ParseState = parse_common::FirstError;
+using ParseState = common::FirstError;
 
 // "expected <what>" for a rule name from an expectation failure.
 inline std::string expected_message(std::string_view which) {
@@ -20,4 +20,4 @@ inline std::string expected_message(std::string_view which) {
     return "expected " + std::string(which);
 }
 
-}  // namespace rulegap::packet_syntax
+}  // namespace rulegap::packet

@@ -2,8 +2,8 @@
 #include "parsers/packet/config.hpp"
 #include "parsers/packet/grammar_def.hpp"
 
-namespace rulegap::packet_syntax {
+namespace rulegap::packet {
 
 BOOST_SPIRIT_INSTANTIATE(packet_type, iterator_type, context_type)
 
-}  // namespace rulegap::packet_syntax
+}  // namespace rulegap::packet

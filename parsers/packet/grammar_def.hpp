@@ -7,19 +7,19 @@
 //
 // Which protocol needs ports or an ICMP type, whether addresses are valid and agree, and what
 // option values mean is decided in lower.cpp, so that those errors carry precise columns too.
-// The key, value, option body, ']' and '->' rules are shared with the set grammar (common.hpp).
+// The key, value, option body, ']' and '->' rules are shared with the set grammar (tokens.hpp).
 #pragma once
 
 #include <boost/spirit/home/x3.hpp>
 
-#include "parsers/packet/common.hpp"
+#include "parsers/packet/tokens.hpp"
 #include "parsers/packet/grammar.hpp"
 
-namespace rulegap::packet_syntax {
+namespace rulegap::packet {
 
 namespace grammar {
 
-using namespace common;
+using namespace tokens;
 
 struct protocol_class {};
 struct address_class {};
@@ -55,7 +55,7 @@ BOOST_SPIRIT_DEFINE(protocol, address, port, ipv6_body, source, destination, opt
 }  // namespace grammar
 
 // The top rule lives beside its BOOST_SPIRIT_DECLARE (grammar.hpp) and alone has on_error.
-struct packet_class : common::report_error {};
+struct packet_class : tokens::report_error {};
 
 const packet_type packet = "packet";
 const auto packet_def = grammar::protocol > grammar::source > grammar::arrow > grammar::destination >
@@ -64,4 +64,4 @@ BOOST_SPIRIT_DEFINE(packet)
 
 const packet_type& packet_rule() { return packet; }
 
-}  // namespace rulegap::packet_syntax
+}  // namespace rulegap::packet

@@ -6,7 +6,7 @@
 
 #include "rulegap/packet_set.hpp"
 
-namespace rulegap::packet_syntax {
+namespace rulegap::packet {
 
 namespace {
 
@@ -226,4 +226,4 @@ std::optional<Packet> lower(const ast::packet& syntax, ParseState& state) {
     return p;
 }
 
-}  // namespace rulegap::packet_syntax
+}  // namespace rulegap::packet

@@ -11,7 +11,7 @@
 #include "parsers/packet/error_handler.hpp"
 #include "rulegap/packet.hpp"
 
-namespace rulegap::packet_syntax {
+namespace rulegap::packet {
 
 // The packet, or nullopt with the error recorded in state (offset and message).
 std::optional<Packet> lower(const ast::packet& syntax, ParseState& state);
@@ -28,4 +28,4 @@ std::optional<std::uint8_t> tcp_flag_bits(const std::vector<ast::word>& words, P
 // ICMP / ICMPv6 type names ("echo-request" -> 8 on IPv4, 128 on IPv6).
 std::optional<std::uint8_t> icmp_type_number(std::string_view name, int family);
 
-}  // namespace rulegap::packet_syntax
+}  // namespace rulegap::packet

@@ -7,7 +7,7 @@
 namespace rulegap {
 
 PacketParseResult parse_packet(std::string_view text) {
-    using namespace packet_syntax;
+    using namespace packet;
     PacketParseResult result;
     result.packet = parse_and_lower(
         text, packet_rule(), [](const ast::packet& syntax, ParseState& state) { return lower(syntax, state); },

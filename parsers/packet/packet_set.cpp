@@ -7,7 +7,7 @@
 namespace rulegap {
 
 PacketSetParseResult parse_packet_set(std::string_view text) {
-    using namespace packet_syntax;
+    using namespace packet;
     PacketSetParseResult result;
     result.set = parse_and_lower(
         text, packet_set_rule(), [](const ast::packet_set& syntax, ParseState& state) { return lower(syntax, state); },

@@ -5,7 +5,7 @@
 
 #include "parsers/packet/ast.hpp"
 
-namespace rulegap::packet_syntax {
+namespace rulegap::packet {
 
 namespace x3 = boost::spirit::x3;
 
@@ -15,4 +15,4 @@ BOOST_SPIRIT_DECLARE(packet_set_type)
 
 const packet_set_type& packet_set_rule();
 
-}  // namespace rulegap::packet_syntax
+}  // namespace rulegap::packet

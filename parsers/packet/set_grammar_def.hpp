@@ -9,19 +9,19 @@
 //
 // The single-packet grammar (grammar_def.hpp) is left as it is: explain's syntax and messages do
 // not change. What a word means, and its errors, is decided in set_lower.cpp. The key, value,
-// option body, ']' and '->' rules are the packet grammar's (common.hpp).
+// option body, ']' and '->' rules are the packet grammar's (tokens.hpp).
 #pragma once
 
 #include <boost/spirit/home/x3.hpp>
 
-#include "parsers/packet/common.hpp"
+#include "parsers/packet/tokens.hpp"
 #include "parsers/packet/set_grammar.hpp"
 
-namespace rulegap::packet_syntax {
+namespace rulegap::packet {
 
 namespace set_grammar {
 
-using namespace common;
+using namespace tokens;
 
 struct protocol_class {};
 struct protocols_class {};
@@ -87,7 +87,7 @@ BOOST_SPIRIT_DEFINE(protocol, protocols, address, addresses, port, ports, source
 }  // namespace set_grammar
 
 // The top rule lives beside its BOOST_SPIRIT_DECLARE (set_grammar.hpp) and alone has on_error.
-struct packet_set_class : common::report_error {};
+struct packet_set_class : tokens::report_error {};
 
 const packet_set_type packet_set = "packet set";
 const auto packet_set_def = set_grammar::protocols >> (set_grammar::with_endpoints | set_grammar::without_endpoints);
@@ -95,4 +95,4 @@ BOOST_SPIRIT_DEFINE(packet_set)
 
 const packet_set_type& packet_set_rule() { return packet_set; }
 
-}  // namespace rulegap::packet_syntax
+}  // namespace rulegap::packet

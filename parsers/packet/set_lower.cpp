@@ -7,7 +7,7 @@
 
 #include "parsers/packet/lower.hpp"
 
-namespace rulegap::packet_syntax {
+namespace rulegap::packet {
 
 namespace {
 
@@ -293,4 +293,4 @@ std::optional<PacketSet> lower(const ast::packet_set& syntax, ParseState& state)
     return Lowering(state).run(syntax);
 }
 
-}  // namespace rulegap::packet_syntax
+}  // namespace rulegap::packet

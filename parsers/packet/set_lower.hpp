@@ -7,9 +7,9 @@
 #include "parsers/packet/error_handler.hpp"
 #include "rulegap/packet_set.hpp"
 
-namespace rulegap::packet_syntax {
+namespace rulegap::packet {
 
 // The set, or nullopt with the error recorded in state (offset and message).
 std::optional<PacketSet> lower(const ast::packet_set& syntax, ParseState& state);
 
-}  // namespace rulegap::packet_syntax
+}  // namespace rulegap::packet

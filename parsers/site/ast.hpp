@@ -10,7 +10,7 @@
 #include <boost/range/iterator_range.hpp>
 #include <boost/spirit/home/x3/support/ast/variant.hpp>
 
-namespace rulegap::site_ast {
+namespace rulegap::site::ast {
 
 namespace x3 = boost::spirit::x3;
 
@@ -108,4 +108,4 @@ struct Statement
     using base_type::operator=;
 };
 
-}  // namespace rulegap::site_ast
+}  // namespace rulegap::site::ast

@@ -2,8 +2,8 @@
 #include "parsers/site/config.hpp"
 #include "parsers/site/grammar_def.hpp"
 
-namespace rulegap::site_parser {
+namespace rulegap::site {
 
 BOOST_SPIRIT_INSTANTIATE(line_type, iterator_type, context_type)
 
-}  // namespace rulegap::site_parser
+}  // namespace rulegap::site

@@ -9,7 +9,7 @@
 
 #include "parsers/site/ast.hpp"
 
-namespace rulegap::site_parser {
+namespace rulegap::site {
 
 namespace x3 = boost::spirit::x3;
 
@@ -21,10 +21,10 @@ struct ParseState {
 };
 
 struct line_class;
-using line_type = x3::rule<line_class, boost::optional<site_ast::Statement>>;
+using line_type = x3::rule<line_class, boost::optional<site::ast::Statement>>;
 BOOST_SPIRIT_DECLARE(line_type)
 
 // One line without its line end: empty, a comment, or a statement (plus an optional comment).
 line_type const& line();
 
-}  // namespace rulegap::site_parser
+}  // namespace rulegap::site

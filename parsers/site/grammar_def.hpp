@@ -12,10 +12,8 @@
 #include "parsers/site/ast_adapted.hpp"
 #include "parsers/site/grammar.hpp"
 
-namespace rulegap::site_parser {
-
-namespace ast = site_ast;
-using parse_common::kw;
+namespace rulegap::site {
+using common::kw;
 using x3::ascii::alnum;  // ascii classes test ischar first: safe on any byte (UTF-8 too)
 using x3::ascii::alpha;
 using x3::char_;
@@ -26,7 +24,7 @@ using x3::omit;
 using x3::raw;
 
 // The line rule's ID: an expectation failure becomes a ParseState entry (one per line).
-struct line_class : parse_common::record_line_error<state_tag, ParseState> {};
+struct line_class : common::record_line_error<state_tag, ParseState> {};
 
 // Lexical rules (names are what a user reads in "expected ...").
 x3::rule<struct quoted_class, ast::Span> const quoted = "quoted string";
@@ -42,7 +40,7 @@ x3::rule<struct equals_class> const equals = "'='";
 x3::rule<struct comment_class> const comment = "comment";
 x3::rule<struct end_of_line_class> const end_of_line = "end of line";
 
-auto const quoted_def = raw[parse_common::quoted_string()];
+auto const quoted_def = raw[common::quoted_string()];
 auto const file_def = quoted;
 auto const role_name_def = quoted;
 auto const name_def = raw[lexeme[alpha >> *(alnum | char_("-_"))]];
@@ -127,4 +125,4 @@ BOOST_SPIRIT_DEFINE(line_rule)
 
 line_type const& line() { return line_rule; }
 
-}  // namespace rulegap::site_parser
+}  // namespace rulegap::site

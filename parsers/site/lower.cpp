@@ -12,11 +12,9 @@
 #include "parsers/common/lexical.hpp"
 #include "rulegap/packet.hpp"
 
-namespace rulegap::site_parser {
-
-namespace ast = site_ast;
-using parse_common::column_of;
-using parse_common::unquote;
+namespace rulegap::site {
+using common::column_of;
+using common::unquote;
 
 namespace {
 
@@ -145,7 +143,7 @@ public:
     // A bind whose name is not an address keyword but nearly is one, of items that are not all
     // ports: a misspelt keyword ("LocalSubnett"), not a port class.
     bool near_address_keyword(const std::string& name, const std::vector<ast::Span>& items) const {
-        if (!windows_address_keyword(name).empty() || !spelling::closest(name, windows_address_keywords())) return false;
+        if (!windows_address_keyword(name).empty() || !detail::closest_spelling(name, windows_address_keywords())) return false;
         return !std::all_of(items.begin(), items.end(), [](const ast::Span& i) { return is_port_text(view(i)); });
     }
 
@@ -283,8 +281,8 @@ public:
             site_.addresses.push_back(std::move(b));
             return;
         }
-        if (near_address_keyword(name, s.items) || (s.role && spelling::closest(name, windows_address_keywords()))) {
-            error(s.name, "unknown address keyword \"" + name + "\"" + spelling::did_you_mean(name, windows_address_keywords()));
+        if (near_address_keyword(name, s.items) || (s.role && detail::closest_spelling(name, windows_address_keywords()))) {
+            error(s.name, "unknown address keyword \"" + name + "\"" + detail::did_you_mean(name, windows_address_keywords()));
             return;
         }
         if (s.role) { error(*s.role, "only address keywords (LocalSubnet, DNS, ...) are bound per role"); return; }
@@ -429,4 +427,4 @@ private:
 
 void lower(const std::vector<ParsedLine>& lines, Site& out) { Lowerer(out, lines).run(); }
 
-}  // namespace rulegap::site_parser
+}  // namespace rulegap::site

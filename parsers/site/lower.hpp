@@ -8,13 +8,13 @@
 #include "parsers/site/ast.hpp"
 #include "rulegap/site.hpp"
 
-namespace rulegap::site_parser {
+namespace rulegap::site {
 
 // One parsed statement and the line it came from (the line's text outlives the lowering).
 struct ParsedLine {
     std::uint32_t number = 0;
     std::string_view text;
-    site_ast::Statement statement;
+    site::ast::Statement statement;
 };
 
 // Turns the statements into the site's zones, roles, firewalls and bindings; every problem
@@ -22,4 +22,4 @@ struct ParsedLine {
 // paths are resolved against its folder.
 void lower(const std::vector<ParsedLine>& lines, Site& out);
 
-}  // namespace rulegap::site_parser
+}  // namespace rulegap::site

@@ -17,8 +17,8 @@ namespace rulegap {
 
 namespace {
 
-using parse_common::column_of;
-using site_parser::ParsedLine;
+using common::column_of;
+using site::ParsedLine;
 
 // A line that could not be parsed: what it names, as far as its first words tell, so that the
 // requirements it could affect become `unknown` (site.hpp, UnresolvedStatement). A statement
@@ -62,18 +62,18 @@ void parse_line(std::string_view text, std::uint32_t number, const std::string& 
                 std::vector<ParsedLine>& out, Site& site) {
     namespace x3 = boost::spirit::x3;
     Diagnostics& diagnostics = site.diagnostics;
-    if (const char* open = parse_common::unterminated_string(text)) {
+    if (const char* open = common::unterminated_string(text)) {
         diagnostics.error({file, number, column_of(text, open)}, "unterminated string");
         keep_unparsed(text, diagnostics.items.back(), site.unresolved);
         return;
     }
-    site_parser::ParseState state;
-    boost::optional<site_ast::Statement> statement;
+    site::ParseState state;
+    boost::optional<site::ast::Statement> statement;
     const char* first = text.data();
     const char* const last = text.data() + text.size();
     bool ok = false;
     try {
-        auto const parser = x3::with<site_parser::state_tag>(std::ref(state))[site_parser::line()];
+        auto const parser = x3::with<site::state_tag>(std::ref(state))[site::line()];
         ok = x3::phrase_parse(first, last, parser, x3::ascii::blank, statement);
     } catch (const std::exception& e) {  // not expected: the line rule handles its failures
         diagnostics.error({file, number, column_of(text, first)}, std::string("cannot read line: ") + e.what());
@@ -100,13 +100,13 @@ Site read_site(std::string_view text, std::string file, const SiteOptions& optio
         site.diagnostics.error({site.file, 1, 1}, "site file is UTF-16; save it as UTF-8");
         return site;
     }
-    const std::vector<std::string_view> lines = parse_common::split_lines(text);
+    const std::vector<std::string_view> lines = common::split_lines(text);
     std::vector<ParsedLine> parsed;
     parsed.reserve(lines.size());
     for (std::size_t i = 0; i < lines.size(); ++i)
         parse_line(lines[i], static_cast<std::uint32_t>(i + 1), site.file, parsed, site);
     try {
-        site_parser::lower(parsed, site);
+        site::lower(parsed, site);
         if (options.load_firewalls) load_firewalls(site, options.max_input_size, options.iptables);
     } catch (const std::exception& e) {  // allocation failure and the like; never leave
         site.diagnostics.error({site.file, 0, 0}, std::string("cannot read site: ") + e.what());

@@ -14,8 +14,6 @@
 
 namespace rulegap {
 
-namespace wd = windows_detail;
-
 namespace {
 
 struct Cell {
@@ -66,23 +64,23 @@ std::vector<std::string_view> items(std::string_view v) {
     while (pos <= v.size()) {
         std::size_t comma = v.find(',', pos);
         if (comma == std::string_view::npos) comma = v.size();
-        std::string_view item = wd::trim(v.substr(pos, comma - pos));
+        std::string_view item = windows::trim(v.substr(pos, comma - pos));
         if (!item.empty()) out.push_back(item);
         pos = comma + 1;
     }
     return out;
 }
 
-bool any(std::string_view v) { v = wd::trim(v); return v.empty() || wd::iequals(v, "Any"); }
+bool any(std::string_view v) { v = windows::trim(v); return v.empty() || windows::iequals(v, "Any"); }
 
 // The store a PolicyStoreSourceType / PolicyStoreSource value names; nullopt when it names
 // another one (Dynamic, Generated, MDM, ...).
 std::optional<WindowsStore> store_named(std::string_view v) {
-    v = wd::trim(v);
+    v = windows::trim(v);
     for (const char* gp : {"GroupPolicy", "HostFirewallGroupPolicy", "RSOP"})
-        if (wd::iequals(v, gp)) return WindowsStore::group_policy;
+        if (windows::iequals(v, gp)) return WindowsStore::group_policy;
     for (const char* local : {"", "Local", "HostFirewallLocal", "PersistentStore", "None"})
-        if (wd::iequals(v, local)) return WindowsStore::local;
+        if (windows::iequals(v, local)) return WindowsStore::local;
     return std::nullopt;
 }
 
@@ -96,9 +94,9 @@ const std::map<std::string_view, std::string_view> dynamic_targets{
 }  // namespace
 
 WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
-    WindowsPolicy policy = wd::new_policy(WindowsForm::csv, WindowsStore::local, file);
-    wd::DecodedText text = wd::decode_text(bytes);
-    if (!text.ok) wd::add_undecodable_rest(policy, file, text, true);
+    WindowsPolicy policy = windows::new_policy(WindowsForm::csv, WindowsStore::local, file);
+    windows::DecodedText text = windows::decode_text(bytes);
+    if (!text.ok) windows::add_undecodable_rest(policy, file, text, true);
     std::string_view all = text.utf8;
     std::string_view first_line = all.substr(0, all.find('\n'));
     char delim = std::count(first_line.begin(), first_line.end(), ';') > std::count(first_line.begin(), first_line.end(), ',') ? ';' : ',';
@@ -108,7 +106,7 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
         return policy;
     }
     std::map<std::string, std::size_t, std::less<>> col;
-    for (std::size_t i = 0; i < rows[0].size(); ++i) col[std::string(wd::trim(rows[0][i].text))] = i;
+    for (std::size_t i = 0; i < rows[0].size(); ++i) col[std::string(windows::trim(rows[0][i].text))] = i;
     for (const char* needed : {"DisplayName", "Direction", "Action"})
         if (!col.count(needed))
             policy.diagnostics.error(SourceLoc{file, 1, 1}, std::string("no '") + needed + "' column");
@@ -147,30 +145,30 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
             store_seen = true;
         }
         if (row.size() != rows[0].size())
-            policy.diagnostics.warning(rule.where, wd::describe(rule) + ": " + std::to_string(row.size()) +
+            policy.diagnostics.warning(rule.where, windows::describe(rule) + ": " + std::to_string(row.size()) +
                                                        " cells, the header has " + std::to_string(rows[0].size()));
         auto add = [&](std::string_view column, std::string_view key, std::string_view v) {
             const Cell* c = cell(column);
             SourceLoc at = c ? SourceLoc{file, c->line, c->column} : rule.where;
-            wd::apply_field(rule, key, v, at, policy.diagnostics);
+            windows::apply_field(rule, key, v, at, policy.diagnostics);
         };
         auto add_kv = [&](std::string_view column, std::string_view kv) {
             std::size_t eq = kv.find('=');
             add(column, kv.substr(0, eq), kv.substr(eq + 1));
         };
         std::string_view action = value("Action");
-        if (wd::parse_bool(value("OverrideBlockRules")).value_or(false)) action = "ByPass";
+        if (windows::parse_bool(value("OverrideBlockRules")).value_or(false)) action = "ByPass";
         add("Action", "Action", action);
-        add("Enabled", "Active", wd::parse_bool(value("Enabled")).value_or(false) ? "TRUE" : "FALSE");
+        add("Enabled", "Active", windows::parse_bool(value("Enabled")).value_or(false) ? "TRUE" : "FALSE");
         add("Direction", "Dir", value("Direction"));
         std::string_view proto = value("Protocol");
         std::optional<std::uint8_t> pnum;
         if (!any(proto)) {
             std::string p(proto);
-            if (wd::iequals(p, "ICMPv4")) p = "1";
-            else if (wd::iequals(p, "ICMPv6")) p = "58";
-            else if (wd::iequals(p, "TCP")) p = "6";
-            else if (wd::iequals(p, "UDP")) p = "17";
+            if (windows::iequals(p, "ICMPv4")) p = "1";
+            else if (windows::iequals(p, "ICMPv6")) p = "58";
+            else if (windows::iequals(p, "TCP")) p = "6";
+            else if (windows::iequals(p, "UDP")) p = "17";
             add("Protocol", "Protocol", p);
             pnum = rule.protocol;
         }
@@ -180,7 +178,7 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
         for (auto [column, key] : {std::pair{"LocalPort", "LPort"}, std::pair{"RemotePort", "RPort"}}) {
             if (any(value(column))) continue;
             if (!ports_allowed) {
-                policy.diagnostics.warning(rule.where, wd::describe(rule) + ": " + column + " '" +
+                policy.diagnostics.warning(rule.where, windows::describe(rule) + ": " + column + " '" +
                                                            std::string(value(column)) + "' ignored for protocol " +
                                                            std::string(proto) + " (no ports)");
                 continue;
@@ -202,8 +200,8 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
             for (std::string_view a : items(value(column))) {
                 std::string kw = windows_address_keyword(a);
                 std::string k4 = std::string(1, side) + "A4", k6 = std::string(1, side) + "A6";
-                if (wd::iequals(a, "LocalSubnet4")) add(column, k4, "LocalSubnet");
-                else if (wd::iequals(a, "LocalSubnet6")) add(column, k6, "LocalSubnet");
+                if (windows::iequals(a, "LocalSubnet4")) add(column, k4, "LocalSubnet");
+                else if (windows::iequals(a, "LocalSubnet6")) add(column, k6, "LocalSubnet");
                 else if (!kw.empty()) {
                     bool extended = kw != "LocalSubnet" && kw != "DNS" && kw != "DHCP" && kw != "WINS" && kw != "DefaultGateway";
                     add(column, extended ? k4 + "2" : k4, kw);
@@ -226,12 +224,12 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
         if (!any(value("LocalUser"))) add("LocalUser", "LUAuth", value("LocalUser"));
         if (!any(value("RemoteUser"))) add("RemoteUser", "RUAuth", value("RemoteUser"));
         if (!any(value("RemoteMachine"))) add("RemoteMachine", "RMAuth", value("RemoteMachine"));
-        if (std::string_view a = value("Authentication"); !a.empty() && !wd::iequals(a, "NotRequired"))
-            add("Authentication", "Security", wd::iequals(value("Encryption"), "Required") ? "AuthenticateEncrypt" : "Authenticate");
+        if (std::string_view a = value("Authentication"); !a.empty() && !windows::iequals(a, "NotRequired"))
+            add("Authentication", "Security", windows::iequals(value("Encryption"), "Required") ? "AuthenticateEncrypt" : "Authenticate");
         std::string_view edge = value("EdgeTraversalPolicy");
-        if (wd::iequals(edge, "Allow")) add("EdgeTraversalPolicy", "Edge", "TRUE");
-        else if (wd::iequals(edge, "DeferToApp")) add("EdgeTraversalPolicy", "Defer", "App");
-        else if (wd::iequals(edge, "DeferToUser")) add("EdgeTraversalPolicy", "Defer", "User");
+        if (windows::iequals(edge, "Allow")) add("EdgeTraversalPolicy", "Edge", "TRUE");
+        else if (windows::iequals(edge, "DeferToApp")) add("EdgeTraversalPolicy", "Defer", "App");
+        else if (windows::iequals(edge, "DeferToUser")) add("EdgeTraversalPolicy", "Defer", "User");
         if (std::string_view d = value("DynamicTarget"); !any(d)) {
             auto it = dynamic_targets.find(d);
             add_kv("DynamicTarget", it != dynamic_targets.end() ? it->second : "TTK=" + std::string(d));
@@ -244,8 +242,8 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
         if (!value("Description").empty()) add("Description", "Desc", value("Description"));
         if (!value("Group").empty()) add("Group", "EmbedCtxt", value("Group"));
         for (const char* flag : {"LooseSourceMapping", "LocalOnlyMapping"})
-            if (wd::parse_bool(value(flag)).value_or(false)) add(flag, flag, "TRUE");
-        wd::finish_rule(rule, policy.diagnostics);
+            if (windows::parse_bool(value(flag)).value_or(false)) add(flag, flag, "TRUE");
+        windows::finish_rule(rule, policy.diagnostics);
         policy.rules.push_back(std::move(rule));
     }
     return policy;

@@ -12,17 +12,17 @@
 #include "rulegap/source.hpp"
 #include "rulegap/windows.hpp"
 
-namespace rulegap::windows_detail {
+namespace rulegap::windows {
 
 // ----- text (parsers/common/text.hpp) -----
 
-using parse_common::decode_text;
-using parse_common::DecodedText;
-using parse_common::iequals;
-using parse_common::LineIndex;
-using parse_common::TextEncoding;
-using parse_common::trim;
-using parse_common::utf16le_to_utf8;
+using common::decode_text;
+using common::DecodedText;
+using common::iequals;
+using common::LineIndex;
+using common::TextEncoding;
+using common::trim;
+using common::utf16le_to_utf8;
 
 // Part of the input that may hold rules was not read (a cut or undecodable file, a line that
 // cannot be parsed): a placeholder rule whose action and direction are unknown, so that every
@@ -93,4 +93,4 @@ std::optional<WindowsProfileKey> profile_key(std::string_view name);   // "Domai
 std::vector<const WindowsProfileSettings*> profile_entries(const WindowsPolicy& policy, WindowsProfile p,
                                                            WindowsStore store, WindowsProfileKey* key_used = nullptr);
 
-}  // namespace rulegap::windows_detail
+}  // namespace rulegap::windows

@@ -7,8 +7,6 @@
 
 namespace rulegap {
 
-namespace wd = windows_detail;
-
 namespace {
 
 std::string_view first_line(std::string_view text) {
@@ -16,7 +14,7 @@ std::string_view first_line(std::string_view text) {
     while (start < text.size()) {   // the first non-blank line
         std::size_t end = text.find('\n', start);
         if (end == std::string_view::npos) end = text.size();
-        std::string_view line = wd::trim(text.substr(start, end - start));
+        std::string_view line = windows::trim(text.substr(start, end - start));
         if (!line.empty() && line.front() != '#') return line;   // comments: rule-string files
         start = end + 1;
     }
@@ -27,7 +25,7 @@ std::string_view first_line(std::string_view text) {
 
 WindowsForm detect_windows_form(std::string_view bytes) {
     if (bytes.size() >= 4 && bytes.substr(0, 4) == "regf") return WindowsForm::wfw;
-    wd::DecodedText text = wd::decode_text(bytes.substr(0, std::min<std::size_t>(bytes.size(), 8192) & ~std::size_t(1)));
+    windows::DecodedText text = windows::decode_text(bytes.substr(0, std::min<std::size_t>(bytes.size(), 8192) & ~std::size_t(1)));
     std::string_view line = first_line(text.utf8);
     if (line.starts_with("Windows Registry Editor") || line.starts_with("REGEDIT4")) return WindowsForm::reg;
     if (line.starts_with("<")) return WindowsForm::gpo_xml;
@@ -38,7 +36,7 @@ WindowsForm detect_windows_form(std::string_view bytes) {
     if (has("DisplayName") && has("Direction") && (has(";") || has(","))) return WindowsForm::csv;
     if (line.starts_with("Name") || line.starts_with("DisplayName")) {
         std::size_t colon = line.find(':');
-        if (colon != std::string_view::npos && wd::trim(line.substr(0, colon)).find(' ') == std::string_view::npos)
+        if (colon != std::string_view::npos && windows::trim(line.substr(0, colon)).find(' ') == std::string_view::npos)
             return WindowsForm::format_list;
     }
     return WindowsForm::unknown;
@@ -52,7 +50,7 @@ WindowsPolicy read_windows_policy(std::string_view bytes, std::string file) {
         case WindowsForm::csv: return read_windows_csv(bytes, std::move(file));
         case WindowsForm::rule_strings: return read_windows_rule_strings(bytes, std::move(file));
         case WindowsForm::format_list: {
-            WindowsPolicy p = wd::new_policy(WindowsForm::format_list, WindowsStore::local, file);
+            WindowsPolicy p = windows::new_policy(WindowsForm::format_list, WindowsStore::local, file);
             p.diagnostics.error(SourceLoc{file, 0, 0},
                                 "Get-NetFirewallRule Format-List text is not a supported form: it has no ports, "
                                 "addresses or programs; export with Export-FirewallRules (CSV), "
@@ -61,7 +59,7 @@ WindowsPolicy read_windows_policy(std::string_view bytes, std::string file) {
         }
         case WindowsForm::unknown: break;
     }
-    WindowsPolicy p = wd::new_policy(WindowsForm::unknown, WindowsStore::local, file);
+    WindowsPolicy p = windows::new_policy(WindowsForm::unknown, WindowsStore::local, file);
     p.diagnostics.error(SourceLoc{file, 0, 0},
                         "not a Windows Firewall export rulegap reads (.wfw hive, .reg, GPO report XML, "
                         "PowerShell CSV, rule strings)");
@@ -72,7 +70,7 @@ WindowsPolicy load_windows_policy(const std::string& path, const WindowsOptions&
     std::string why;
     std::optional<std::string> bytes = read_input_file(path, options.max_input_size, why);
     if (!bytes) {
-        WindowsPolicy p = wd::new_policy(WindowsForm::unknown, WindowsStore::local, path);
+        WindowsPolicy p = windows::new_policy(WindowsForm::unknown, WindowsStore::local, path);
         p.diagnostics.error(SourceLoc{path, 0, 0}, "cannot read Windows Firewall export: " + why);
         return p;
     }

@@ -7,8 +7,6 @@
 
 namespace rulegap {
 
-namespace wd = windows_detail;
-
 namespace {
 
 constexpr std::string_view firewall_ns = "http://www.microsoft.com/GroupPolicy/Settings/WindowsFirewall";
@@ -39,7 +37,7 @@ pugi::xml_node child_named(const pugi::xml_node& n, std::string_view local) {
 
 struct Reader {
     WindowsPolicy& policy;
-    const wd::LineIndex& lines;
+    const windows::LineIndex& lines;
 
     SourceLoc at(const pugi::xml_node& n) const {
         return lines.locate(policy.file, static_cast<std::size_t>(n.offset_debug() < 0 ? 0 : n.offset_debug()));
@@ -54,20 +52,20 @@ struct Reader {
         for (pugi::xml_node c : n.children()) {
             if (c.type() != pugi::node_element) continue;
             std::string key(local_name(c));
-            std::string value(wd::trim(c.text().get()));
+            std::string value(windows::trim(c.text().get()));
             if (key == "Version") { r.version = "v" + value; continue; }
             if (key == "Id" || key == "GUID" || key == "RuleId") { r.id = value; continue; }
             if (c.first_child() && c.first_child().type() == pugi::node_element)
-                policy.diagnostics.note(at(c), wd::describe(r) + ": nested element '" + key + "' kept as text");
-            wd::apply_field(r, key, value, at(c), policy.diagnostics);
+                policy.diagnostics.note(at(c), windows::describe(r) + ": nested element '" + key + "' kept as text");
+            windows::apply_field(r, key, value, at(c), policy.diagnostics);
         }
         if (!r.has_direction && r.values("Dir").empty()) {
             r.direction = dir;
             r.has_direction = true;
         } else if (r.has_direction && r.direction != dir) {
-            policy.diagnostics.warning(r.where, wd::describe(r) + ": Dir disagrees with its element; Dir is used");
+            policy.diagnostics.warning(r.where, windows::describe(r) + ": Dir disagrees with its element; Dir is used");
         }
-        wd::finish_rule(r, policy.diagnostics);
+        windows::finish_rule(r, policy.diagnostics);
         policy.rules.push_back(std::move(r));
     }
 
@@ -80,8 +78,8 @@ struct Reader {
         for (pugi::xml_node c : n.children()) {
             if (c.type() != pugi::node_element) continue;
             pugi::xml_node v = child_named(c, "Value");
-            std::string value(wd::trim(v ? v.text().get() : c.text().get()));
-            if (!wd::apply_profile_value(s, local_name(c), value, at(c)))
+            std::string value(windows::trim(v ? v.text().get() : c.text().get()));
+            if (!windows::apply_profile_value(s, local_name(c), value, at(c)))
                 policy.diagnostics.error(at(c), std::string(local_name(c)) + " is not true or false: what it decides is unknown");
         }
         policy.profiles.emplace_back(key, std::move(s));
@@ -96,13 +94,13 @@ struct Reader {
             if (is_firewall(c)) {
                 if (name == "InboundFirewallRules") { rule(c, WindowsDirection::in, gpo); continue; }
                 if (name == "OutboundFirewallRules") { rule(c, WindowsDirection::out, gpo); continue; }
-                if (auto pk = wd::profile_key(name)) { profile(c, *pk, gpo); continue; }
+                if (auto pk = windows::profile_key(name)) { profile(c, *pk, gpo); continue; }
                 if (name == "GlobalSettings") {
                     for (pugi::xml_node g : c.children()) {
                         if (g.type() != pugi::node_element) continue;
                         pugi::xml_node v = child_named(g, "Value");
                         policy.globals.emplace_back(std::string(local_name(g)),
-                                                    std::string(wd::trim(v ? v.text().get() : g.text().get())));
+                                                    std::string(windows::trim(v ? v.text().get() : g.text().get())));
                     }
                     continue;
                 }
@@ -146,33 +144,33 @@ void find_gpos(const pugi::xml_node& n, std::vector<pugi::xml_node>& out) {
 }  // namespace
 
 WindowsPolicy read_windows_gpo_xml(std::string_view bytes, std::string file) {
-    WindowsPolicy policy = wd::new_policy(WindowsForm::gpo_xml, WindowsStore::group_policy, file);
-    wd::DecodedText text = wd::decode_text(bytes);
+    WindowsPolicy policy = windows::new_policy(WindowsForm::gpo_xml, WindowsStore::group_policy, file);
+    windows::DecodedText text = windows::decode_text(bytes);
     if (!text.ok) {
         policy.diagnostics.error(SourceLoc{file, 0, 0}, text.error);
-        wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the file)");
+        windows::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the file)");
         return policy;
     }
     if (text.utf8.size() > 0xFFFFFFF0u) {   // the line index holds 32-bit offsets
         policy.diagnostics.error(SourceLoc{file, 0, 0}, "input is too large (4 GB or more)");
-        wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the file)");
+        windows::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the file)");
         return policy;
     }
-    wd::LineIndex lines(text.utf8, wd::LineIndex::Breaks::lf_or_cr);
+    windows::LineIndex lines(text.utf8, windows::LineIndex::Breaks::lf_or_cr);
     pugi::xml_document doc;
     pugi::xml_parse_result res = doc.load_buffer(text.utf8.data(), text.utf8.size(),
                                                  pugi::parse_default, pugi::encoding_utf8);
     if (!res) {
         policy.diagnostics.error(lines.locate(file, static_cast<std::size_t>(res.offset)),
                                  std::string("not well-formed XML: ") + res.description());
-        wd::add_unread_rule(policy, lines.locate(file, static_cast<std::size_t>(res.offset)), "(the file)");
+        windows::add_unread_rule(policy, lines.locate(file, static_cast<std::size_t>(res.offset)), "(the file)");
         return policy;
     }
     if (pugi::xml_node deep = too_deep(doc)) {
         std::ptrdiff_t at = deep.offset_debug();
         policy.diagnostics.error(lines.locate(file, at < 0 ? 0 : static_cast<std::size_t>(at)),
                                  "XML nested deeper than " + std::to_string(max_xml_depth) + " elements");
-        wd::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the file)");
+        windows::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the file)");
         return policy;
     }
     Reader reader{policy, lines};

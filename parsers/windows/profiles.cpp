@@ -5,8 +5,6 @@
 
 namespace rulegap {
 
-namespace wd = windows_detail;
-
 std::string_view to_string(WindowsForm f) {
     switch (f) {
         case WindowsForm::unknown: return "unknown";
@@ -30,10 +28,10 @@ std::string_view to_string(WindowsProfile p) {
 }
 
 std::optional<WindowsProfile> parse_windows_profile(std::string_view name) {
-    name = wd::trim(name);
-    if (wd::iequals(name, "Domain")) return WindowsProfile::domain;
-    if (wd::iequals(name, "Private")) return WindowsProfile::private_;
-    if (wd::iequals(name, "Public")) return WindowsProfile::public_;
+    name = windows::trim(name);
+    if (windows::iequals(name, "Domain")) return WindowsProfile::domain;
+    if (windows::iequals(name, "Private")) return WindowsProfile::private_;
+    if (windows::iequals(name, "Public")) return WindowsProfile::public_;
     return std::nullopt;
 }
 
@@ -47,11 +45,11 @@ const WindowsAddressBinding* WindowsContext::find(std::string_view keyword) cons
     auto it = addresses.find(k.empty() ? std::string(keyword) : k);
     if (it != addresses.end()) return &it->second;
     for (const auto& [name, b] : addresses)   // bound under another capitalisation
-        if (wd::iequals(name, keyword)) return &b;
+        if (windows::iequals(name, keyword)) return &b;
     return nullptr;
 }
 
-namespace windows_detail {
+namespace windows {
 
 std::optional<WindowsProfileKey> profile_key(std::string_view name) {
     if (iequals(name, "DomainProfile")) return WindowsProfileKey::domain;
@@ -103,5 +101,5 @@ bool apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::
     return ok;
 }
 
-}  // namespace windows_detail
+}  // namespace windows
 }  // namespace rulegap

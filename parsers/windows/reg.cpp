@@ -8,8 +8,6 @@
 
 namespace rulegap {
 
-namespace wd = windows_detail;
-
 namespace {
 
 // A quoted .reg string starting at s[i] == '"': its text (\\ and \" unescaped) and, for each
@@ -86,9 +84,9 @@ std::string parent_component(std::string_view path) {
 }  // namespace
 
 WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
-    WindowsPolicy policy = wd::new_policy(WindowsForm::reg, WindowsStore::local, file);
-    wd::DecodedText text = wd::decode_text(bytes);
-    if (!text.ok) wd::add_undecodable_rest(policy, file, text, true);
+    WindowsPolicy policy = windows::new_policy(WindowsForm::reg, WindowsStore::local, file);
+    windows::DecodedText text = windows::decode_text(bytes);
+    if (!text.ok) windows::add_undecodable_rest(policy, file, text, true);
     std::string_view all = text.utf8;
     std::string section;
     WindowsStore section_store = WindowsStore::local;
@@ -108,8 +106,8 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
     // A line that cannot be read inside the FirewallRules key may have been a rule.
     auto unread = [&](const SourceLoc& here, const std::string& message) {
         policy.diagnostics.error(here, message);
-        if (wd::iequals(last_component(section), "FirewallRules")) {
-            wd::add_unread_rule(policy, here, "(line " + std::to_string(here.line) + ")");
+        if (windows::iequals(last_component(section), "FirewallRules")) {
+            windows::add_unread_rule(policy, here, "(line " + std::to_string(here.line) + ")");
             policy.rules.back().store = section_store;
         }
     };
@@ -138,8 +136,8 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
     // A value that cannot be read in a profile key: a modelled setting becomes unreadable.
     auto unread_value = [&](const SourceLoc& here, const std::string& message, const std::string& name) {
         std::string key = last_component(section);
-        auto pk = wd::profile_key(key);
-        if (pk && wd::mark_unreadable(profile_entry(*pk, here), name, here)) {
+        auto pk = windows::profile_key(key);
+        if (pk && windows::mark_unreadable(profile_entry(*pk, here), name, here)) {
             policy.diagnostics.error(here, message + ": " + name + " of " + key + " is unknown, and so is what it decides");
             return;
         }
@@ -147,7 +145,7 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
     };
     std::string_view line;
     while (next_line(line)) {
-        std::string_view t = wd::trim(line);
+        std::string_view t = windows::trim(line);
         SourceLoc here{file, line_no, 1};
         if (t.empty() || t.front() == ';') continue;
         if (!header_seen) {
@@ -161,8 +159,8 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
                 policy.diagnostics.warning(here, "key deletion '" + section + "' ignored");
             std::optional<WindowsStore> store = store_of_key(section);
             section_store = store.value_or(WindowsStore::local);
-            bool firewall = wd::iequals(last_component(section), "FirewallRules") ||
-                            wd::profile_key(last_component(section)) || wd::profile_key(parent_component(section));
+            bool firewall = windows::iequals(last_component(section), "FirewallRules") ||
+                            windows::profile_key(last_component(section)) || windows::profile_key(parent_component(section));
             if (!store && firewall && !other_noted) {
                 other_noted = true;
                 policy.diagnostics.note(here, "key '" + section + "' is neither the Group Policy store (...\\Policies\\"
@@ -211,10 +209,10 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
         } else if (data.starts_with("hex")) {
             std::string joined(data);
             std::string_view more;
-            while (!joined.empty() && wd::trim(joined).ends_with("\\") && next_line(more)) joined += more;
+            while (!joined.empty() && windows::trim(joined).ends_with("\\") && next_line(more)) joined += more;
             std::string raw = hex_bytes(joined.substr(joined.find(':') + 1));
             if (data.starts_with("hex(2)") || data.starts_with("hex(7)") || data.starts_with("hex(1)")) {
-                auto s = wd::utf16le_to_utf8(raw);
+                auto s = windows::utf16le_to_utf8(raw);
                 value = s ? *s : raw;
             } else {
                 value = raw;
@@ -227,7 +225,7 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
             continue;
         }
         std::string key = last_component(section);
-        if (wd::iequals(key, "FirewallRules")) {
+        if (windows::iequals(key, "FirewallRules")) {
             if (!is_string) {
                 unread(here, "rule '" + name + "' is not a string value");
                 continue;
@@ -251,10 +249,10 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
             rule.where = SourceLoc{file, line_no, q.column.empty() ? 1 : q.column.front() + 1};
             rule.store = section_store;
             policy.rules.push_back(std::move(rule));
-        } else if (auto pk = wd::profile_key(key)) {
-            if (!wd::apply_profile_value(profile_entry(*pk, here), name, value, here))
+        } else if (auto pk = windows::profile_key(key)) {
+            if (!windows::apply_profile_value(profile_entry(*pk, here), name, value, here))
                 policy.diagnostics.error(here, name + " of " + last_component(section) + " is not 0 or 1: what it decides is unknown");
-        } else if (auto parent = wd::profile_key(parent_component(section))) {
+        } else if (auto parent = windows::profile_key(parent_component(section))) {
             // A profile's subkey (Logging, ...): kept with the profile, even before its own key.
             profile_entry(*parent, here).others.emplace_back(key + "\\" + name, value);
         } else {

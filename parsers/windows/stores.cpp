@@ -6,8 +6,6 @@
 
 namespace rulegap {
 
-namespace wd = windows_detail;
-
 namespace {
 
 WindowsProfileKey own_key(WindowsProfile p) {
@@ -105,7 +103,7 @@ WindowsProfileSettings WindowsPolicy::settings(WindowsProfile p, Diagnostics& di
     bool group_policy_present = false;
     for (WindowsStore store : {WindowsStore::group_policy, WindowsStore::local}) {
         WindowsProfileKey key = own_key(p);
-        std::vector<const WindowsProfileSettings*> entries = wd::profile_entries(*this, p, store, &key);
+        std::vector<const WindowsProfileSettings*> entries = windows::profile_entries(*this, p, store, &key);
         if (store == WindowsStore::group_policy) {
             group_policy_present = !entries.empty();
             if (p != WindowsProfile::domain && key != WindowsProfileKey::standard)
@@ -177,7 +175,7 @@ WindowsPolicy combine_windows_policies(std::vector<WindowsPolicy> policies) {
     return out;
 }
 
-namespace windows_detail {
+namespace windows {
 
 std::vector<const WindowsProfileSettings*> profile_entries(const WindowsPolicy& policy, WindowsProfile p,
                                                            WindowsStore store, WindowsProfileKey* key_used) {
@@ -203,5 +201,5 @@ std::vector<const WindowsProfileSettings*> profile_entries(const WindowsPolicy& 
     return out;
 }
 
-}  // namespace windows_detail
+}  // namespace windows
 }  // namespace rulegap

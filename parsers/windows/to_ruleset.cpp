@@ -24,8 +24,6 @@
 
 namespace rulegap {
 
-namespace wd = windows_detail;
-
 namespace {
 
 using Conditions = std::vector<Condition>;
@@ -125,11 +123,11 @@ struct Lowering {
         if (!r.remote_machine_auth.empty())
             out.push_back(undecided("authorization", "only for remote machines " + r.remote_machine_auth));
         for (const std::string& s : r.security)
-            if (!s.empty() && !wd::iequals(s, "NotRequired"))
+            if (!s.empty() && !windows::iequals(s, "NotRequired"))
                 out.push_back(undecided("ipsec", "only for IPsec-protected traffic (" + s + ")"));
         for (const std::string& i : r.interfaces) out.push_back(undecided("interface", "only on interface " + i));
         for (const std::string& t : r.interface_types)
-            if (!wd::iequals(t, "All")) out.push_back(undecided("interface", "only on interfaces of type " + t));
+            if (!windows::iequals(t, "All")) out.push_back(undecided("interface", "only on interfaces of type " + t));
         for (const std::string& t : r.dynamic_targets)
             out.push_back(undecided("dynamic-target", "remote is the dynamic set of devices " + t));
         if (!r.readable) out.push_back(undecided("unparsed", "the rule could not be read fully (see the diagnostics)"));
@@ -195,7 +193,7 @@ bool in_profile(const WindowsRule& r, unsigned bit) {
 // The note on local rules left out because Group Policy says AllowLocalPolicyMerge=false.
 void note_local_rules_left_out(const WindowsPolicy& policy, WindowsProfile profile, Diagnostics& diagnostics) {
     const WindowsProfileSettings* setting = nullptr;
-    for (const WindowsProfileSettings* e : windows_detail::profile_entries(policy, profile, WindowsStore::group_policy))
+    for (const WindowsProfileSettings* e : windows::profile_entries(policy, profile, WindowsStore::group_policy))
         if (e->allow_local_policy_merge) { setting = e; break; }
     if (!setting) return;
     const unsigned bit = static_cast<unsigned>(profile);
@@ -357,7 +355,7 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
                                                ? lowering.conditions(r, inbound)
                                                : std::vector<Conditions>{lowering.scope(r)};
         if (variants.size() > 256) {
-            rs.diagnostics.warning(r.where, wd::describe(r) + ": too many address/port combinations; made undecided");
+            rs.diagnostics.warning(r.where, windows::describe(r) + ": too many address/port combinations; made undecided");
             variants = {{undecided("unparsed", "too many address/port combinations")}};
         }
         for (Conditions& cs : variants) {

@@ -15,8 +15,6 @@
 
 namespace rulegap {
 
-namespace wd = windows_detail;
-
 namespace {
 
 struct FreeDeleter {
@@ -83,7 +81,7 @@ std::vector<Value> values(hive_h* h, hive_node_h n, bool* failed = nullptr) {
         std::string_view bytes(data.get(), len);
         if (type == hive_t_REG_SZ || type == hive_t_REG_EXPAND_SZ || type == hive_t_REG_MULTI_SZ) {
             val.is_string = true;
-            auto s = wd::utf16le_to_utf8(bytes);
+            auto s = windows::utf16le_to_utf8(bytes);
             if (s) val.text = *s;
             else val.ok = false;
         } else if ((type == hive_t_REG_DWORD && len >= 4) || (type == hive_t_REG_QWORD && len >= 8)) {
@@ -109,7 +107,7 @@ std::optional<hive_node_h> policy_node(hive_h* h) {
         todo.pop_front();
         for (hive_node_h c : children(h, n)) {
             std::string name = node_name(h, c);
-            if (wd::iequals(name, "FirewallRules") || wd::profile_key(name)) return n;
+            if (windows::iequals(name, "FirewallRules") || windows::profile_key(name)) return n;
         }
         if (depth < 8)
             for (hive_node_h c : children(h, n)) todo.emplace_back(c, depth + 1);
@@ -132,18 +130,18 @@ void flatten(hive_h* h, hive_node_h n, const std::string& prefix, std::vector<st
 
 WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
     // wf.msc "Export Policy" and netsh advfirewall export write the local store.
-    WindowsPolicy policy = wd::new_policy(WindowsForm::wfw, WindowsStore::local, file);
+    WindowsPolicy policy = windows::new_policy(WindowsForm::wfw, WindowsStore::local, file);
     SourceLoc whole{file, 0, 0};
     if (bytes.size() < 4096 || bytes.substr(0, 4) != "regf") {
         policy.diagnostics.error(whole, "not a registry hive (no 'regf' header)");
-        wd::add_unread_rule(policy, whole, "(the hive)");
+        windows::add_unread_rule(policy, whole, "(the hive)");
         return policy;
     }
     Hive hive;
     hive.fd = ::memfd_create("rulegap-wfw", MFD_CLOEXEC);
     if (hive.fd < 0) {
         policy.diagnostics.error(whole, std::string("cannot buffer the hive: ") + std::strerror(errno));
-        wd::add_unread_rule(policy, whole, "(the hive)");
+        windows::add_unread_rule(policy, whole, "(the hive)");
         return policy;
     }
     std::size_t written = 0;
@@ -151,7 +149,7 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
         ssize_t n = ::write(hive.fd, bytes.data() + written, bytes.size() - written);
         if (n <= 0) {
             policy.diagnostics.error(whole, "cannot buffer the hive");
-            wd::add_unread_rule(policy, whole, "(the hive)");
+            windows::add_unread_rule(policy, whole, "(the hive)");
             return policy;
         }
         written += static_cast<std::size_t>(n);
@@ -160,7 +158,7 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
     hive.h = hivex_open(path.c_str(), 0);
     if (!hive.h) {
         policy.diagnostics.error(whole, std::string("hivex cannot open the hive: ") + std::strerror(errno));
-        wd::add_unread_rule(policy, whole, "(the hive)");
+        windows::add_unread_rule(policy, whole, "(the hive)");
         return policy;
     }
     hive_h* h = hive.h;
@@ -173,7 +171,7 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
     // unread placeholder rule, so no verdict is decided by what could not be read.
     auto unreadable = [&](const std::string& key, const char* what) {
         policy.diagnostics.error(whole, "key '" + key + "': cannot read its " + what + " (corrupt hive)");
-        wd::add_unread_rule(policy, whole, "(" + key + ")");
+        windows::add_unread_rule(policy, whole, "(" + key + ")");
     };
     bool failed = false;
     for (const Value& v : values(h, *root, &failed)) {
@@ -186,7 +184,7 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
     if (failed) unreadable(node_name(h, *root), "subkeys");
     for (hive_node_h c : keys) {
         std::string name = node_name(h, c);
-        if (wd::iequals(name, "FirewallRules")) {
+        if (windows::iequals(name, "FirewallRules")) {
             failed = false;
             std::vector<Value> rules = values(h, c, &failed);
             if (failed) unreadable(name, "values");
@@ -202,7 +200,7 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
                 }
                 policy.rules.push_back(parse_windows_rule_string(v.text, v.name, whole, policy.diagnostics));
             }
-        } else if (auto pk = wd::profile_key(name)) {
+        } else if (auto pk = windows::profile_key(name)) {
             WindowsProfileSettings s;
             s.present = true;
             s.where = SourceLoc{file, 0, 0, name};
@@ -211,9 +209,9 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
                 const SourceLoc at{file, 0, 0, name + "\\" + v.name};   // a hive has no lines: the value's name
                 if (!v.ok) {
                     failed = true;
-                    if (wd::mark_unreadable(s, v.name, at))
+                    if (windows::mark_unreadable(s, v.name, at))
                         policy.diagnostics.error(whole, "key '" + name + "': value " + v.name + " cannot be read (corrupt hive): what it decides is unknown");
-                } else if (!wd::apply_profile_value(s, v.name, v.text, at)) {
+                } else if (!windows::apply_profile_value(s, v.name, v.text, at)) {
                     policy.diagnostics.error(whole, "key '" + name + "': " + v.name + " is not 0 or 1: what it decides is unknown");
                 }
             }

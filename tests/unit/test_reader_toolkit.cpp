@@ -11,7 +11,7 @@
 #include "tests/unit/utf16.hpp"
 
 using namespace rulegap;
-using namespace rulegap::parse_common;
+using namespace rulegap::common;
 using rulegap::test::utf16le;
 
 namespace {

@@ -6,7 +6,7 @@
 
 #include "lib/checks/detail.hpp"
 
-namespace rulegap::check_detail {
+namespace rulegap::checks {
 
 namespace {
 
@@ -230,4 +230,4 @@ void run_broad(const CheckContext& cx, Report& report) {
     }
 }
 
-}  // namespace rulegap::check_detail
+}  // namespace rulegap::checks

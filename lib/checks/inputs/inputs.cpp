@@ -4,7 +4,7 @@
 
 #include "lib/checks/detail.hpp"
 
-namespace rulegap::check_detail {
+namespace rulegap::checks {
 
 void run_inputs(const CheckContext& cx, Report& report) {
     std::set<int> on_paths;
@@ -56,4 +56,4 @@ void run_inputs(const CheckContext& cx, Report& report) {
                 }
 }
 
-}  // namespace rulegap::check_detail
+}  // namespace rulegap::checks

@@ -5,7 +5,7 @@
 
 #include "lib/checks/detail.hpp"
 
-namespace rulegap::check_detail {
+namespace rulegap::checks {
 
 namespace {
 
@@ -143,4 +143,4 @@ void run_reachability(const CheckContext& cx, Report& report) {
     }
 }
 
-}  // namespace rulegap::check_detail
+}  // namespace rulegap::checks

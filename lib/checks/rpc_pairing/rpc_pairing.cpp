@@ -2,7 +2,7 @@
 // RPC then needs is not. See README.md in this folder.
 #include "lib/checks/detail.hpp"
 
-namespace rulegap::check_detail {
+namespace rulegap::checks {
 
 namespace {
 
@@ -65,4 +65,4 @@ void run_rpc_pairing(const CheckContext& cx, Report& report) {
     for (Finding& f : found) add_finding(report, cx.options, std::move(f));
 }
 
-}  // namespace rulegap::check_detail
+}  // namespace rulegap::checks

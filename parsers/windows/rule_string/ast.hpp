@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace rulegap::windows_rule_string::ast {
+namespace rulegap::windows::rule_string::ast {
 
 struct text {
     std::string value;
@@ -27,4 +27,4 @@ struct rule {
     std::vector<field> fields;
 };
 
-}  // namespace rulegap::windows_rule_string::ast
+}  // namespace rulegap::windows::rule_string::ast

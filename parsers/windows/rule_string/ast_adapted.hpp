@@ -5,5 +5,5 @@
 
 #include "parsers/windows/rule_string/ast.hpp"
 
-BOOST_FUSION_ADAPT_STRUCT(rulegap::windows_rule_string::ast::field, key, value)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::windows_rule_string::ast::rule, version, fields)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::windows::rule_string::ast::field, key, value)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::windows::rule_string::ast::rule, version, fields)

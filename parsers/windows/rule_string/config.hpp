@@ -9,11 +9,11 @@
 
 #include "parsers/windows/rule_string/error_handler.hpp"
 
-namespace rulegap::windows_rule_string {
+namespace rulegap::windows::rule_string {
 
 namespace x3 = boost::spirit::x3;
 
 using iterator_type = const char*;
 using context_type = x3::context<parse_state_tag, std::reference_wrapper<ParseState>, x3::unused_type>;
 
-}  // namespace rulegap::windows_rule_string
+}  // namespace rulegap::windows::rule_string

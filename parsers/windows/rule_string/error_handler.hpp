@@ -3,10 +3,10 @@
 
 #include "parsers/common/first_error.hpp"
 
-namespace rulegap::windows_rule_string {
+namespace rulegap::windows::rule_string {
 
 struct parse_state_tag;
 
-using ParseState = parse_common::FirstError;
+using ParseState = common::FirstError;
 
-}  // namespace rulegap::windows_rule_string
+}  // namespace rulegap::windows::rule_string

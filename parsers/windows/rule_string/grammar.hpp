@@ -5,7 +5,7 @@
 
 #include "parsers/windows/rule_string/ast.hpp"
 
-namespace rulegap::windows_rule_string {
+namespace rulegap::windows::rule_string {
 
 namespace x3 = boost::spirit::x3;
 
@@ -15,4 +15,4 @@ BOOST_SPIRIT_DECLARE(rule_string_type)
 
 const rule_string_type& rule_string_rule();
 
-}  // namespace rulegap::windows_rule_string
+}  // namespace rulegap::windows::rule_string

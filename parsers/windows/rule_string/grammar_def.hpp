@@ -13,7 +13,7 @@
 #include "parsers/windows/rule_string/error_handler.hpp"
 #include "parsers/windows/rule_string/grammar.hpp"
 
-namespace rulegap::windows_rule_string {
+namespace rulegap::windows::rule_string {
 
 namespace grammar {
 
@@ -76,4 +76,4 @@ BOOST_SPIRIT_DEFINE(rule_string)
 
 const rule_string_type& rule_string_rule() { return rule_string; }
 
-}  // namespace rulegap::windows_rule_string
+}  // namespace rulegap::windows::rule_string

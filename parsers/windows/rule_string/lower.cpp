@@ -9,12 +9,10 @@
 
 namespace rulegap {
 
-namespace wd = windows_detail;
-
 namespace {
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() && wd::iequals(s.substr(0, prefix.size()), prefix);
+    return s.size() >= prefix.size() && windows::iequals(s.substr(0, prefix.size()), prefix);
 }
 
 // Keys with a meaning rulegap reads or deliberately keeps as text.
@@ -29,7 +27,7 @@ constexpr std::string_view known_keys[] = {
 bool is_known(std::string_view key) {
     if (starts_with_ci(key, "TTK")) return true;
     for (std::string_view k : known_keys)
-        if (wd::iequals(k, key)) return true;
+        if (windows::iequals(k, key)) return true;
     return false;
 }
 
@@ -70,11 +68,11 @@ std::string WindowsRule::rule_string() const {
 std::vector<std::string> WindowsRule::values(std::string_view key) const {
     std::vector<std::string> out;
     for (const auto& [k, v] : keys)
-        if (wd::iequals(k, key)) out.push_back(v);
+        if (windows::iequals(k, key)) out.push_back(v);
     return out;
 }
 
-namespace windows_detail {
+namespace windows {
 
 namespace {
 // A name or id for a one-line message: control characters (a CSV cell may hold line breaks)
@@ -223,12 +221,12 @@ void finish_rule(WindowsRule& rule, Diagnostics& diagnostics) {
     }
 }
 
-}  // namespace windows_detail
+}  // namespace windows
 
 WindowsRule parse_windows_rule_string(std::string_view text, std::string id, const SourceLoc& where,
                                       Diagnostics& diagnostics) {
     namespace x3 = boost::spirit::x3;
-    using namespace windows_rule_string;
+    using namespace windows::rule_string;
     WindowsRule rule;
     rule.id = std::move(id);
     rule.where = where;
@@ -261,8 +259,8 @@ WindowsRule parse_windows_rule_string(std::string_view text, std::string id, con
     for (const ast::field& f : syntax.fields)
         if (f.key.value == "Name") rule.name = f.value.value;
     for (const ast::field& f : syntax.fields)
-        wd::apply_field(rule, f.key.value, f.value.value, shifted(where, text, f.value.offset), diagnostics);
-    wd::finish_rule(rule, diagnostics);
+        windows::apply_field(rule, f.key.value, f.value.value, shifted(where, text, f.value.offset), diagnostics);
+    windows::finish_rule(rule, diagnostics);
     return rule;
 }
 

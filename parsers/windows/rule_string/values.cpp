@@ -53,7 +53,7 @@ constexpr std::array<Spelling, 14> port_keywords{{
 template <std::size_t N>
 std::string canonical(const std::array<Spelling, N>& table, std::string_view word) {
     for (const Spelling& s : table)
-        if (windows_detail::iequals(s.written, word)) return std::string(s.canonical);
+        if (windows::iequals(s.written, word)) return std::string(s.canonical);
     return {};
 }
 
@@ -86,7 +86,7 @@ std::vector<std::string> windows_address_keywords() {
     return out;
 }
 
-namespace windows_detail {
+namespace windows {
 
 std::optional<bool> parse_bool(std::string_view text) {
     text = trim(text);
@@ -188,5 +188,5 @@ std::optional<WindowsIcmp> parse_icmp_item(std::string_view text, std::string* e
     return icmp;
 }
 
-}  // namespace windows_detail
+}  // namespace windows
 }  // namespace rulegap

@@ -9,7 +9,7 @@
 #include "parsers/packet/ast_adapted.hpp"
 #include "parsers/packet/error_handler.hpp"
 
-namespace rulegap::packet_syntax::common {
+namespace rulegap::packet::tokens {
 
 namespace x3 = boost::spirit::x3;
 
@@ -65,4 +65,4 @@ const auto option_body_def = key > (value % ',');
 
 BOOST_SPIRIT_DEFINE(key, value, close, arrow, option_body)
 
-}  // namespace rulegap::packet_syntax::common
+}  // namespace rulegap::packet::tokens
