@@ -95,8 +95,8 @@ int main(int argc, char** argv) {
         std::sort(times.begin(), times.end());
         std::size_t nodes = 0;
         for (const Outcome& o : parts) nodes += detail::node_count(o.packets);
-        std::printf("%-40s %7zu %8.3f %10.3f %6zu %8zu\n", fs::path(file).filename().string().c_str(), rules, parse,
-                    times[times.size() / 2], parts.size(), nodes);
+        std::printf("%-40s %7zu %8.3f %10.3f %6zu %8zu\n", fs::path(file).filename().string().c_str(), rules,
+                    parse, times[times.size() / 2], parts.size(), nodes);
         if (check) {
             BigCount total;
             for (const Outcome& o : parts) total = total + o.packets.size();

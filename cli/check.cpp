@@ -75,7 +75,8 @@ std::string catalog_path(const std::string& given) {
     if (!bare) return given;
     const fs::path exe = fs::read_symlink("/proc/self/exe", error);
     if (error) return given;
-    const fs::path shipped = (exe.parent_path() / RULEGAP_RULES_FROM_BIN / (given + ".catalog")).lexically_normal();
+    const fs::path shipped =
+        (exe.parent_path() / RULEGAP_RULES_FROM_BIN / (given + ".catalog")).lexically_normal();
     return fs::exists(shipped, error) ? shipped.string() : given;
 }
 
@@ -101,12 +102,17 @@ int run_check(const CheckCommandOptions& o) {
     }
     std::optional<FailOn> fail_on = parse_fail_on(o.fail_on);
     if (!fail_on) {
-        fmt::print(stderr, "rulegap check: error: --fail-on takes error, warning, info or never, not '{}'\n", o.fail_on);
+        fmt::print(stderr, "rulegap check: error: --fail-on takes error, warning, info or never, not '{}'\n",
+                   o.fail_on);
         return 2;
     }
-    static constexpr std::string_view formats[] = {"text", "json", "markdown", "html", "sarif", "junit", "github", "gitlab"};
+    static constexpr std::string_view formats[] = {"text",  "json",  "markdown", "html",
+                                                   "sarif", "junit", "github",   "gitlab"};
     if (std::find(std::begin(formats), std::end(formats), o.format) == std::end(formats)) {
-        fmt::print(stderr, "rulegap check: error: unknown format '{}' (text, json, markdown, html, sarif, junit, github or gitlab)\n", o.format);
+        fmt::print(stderr,
+                   "rulegap check: error: unknown format '{}' (text, json, markdown, html, sarif, junit, "
+                   "github or gitlab)\n",
+                   o.format);
         return 2;
     }
     CheckOptions options;
@@ -116,18 +122,25 @@ int run_check(const CheckCommandOptions& o) {
     if (!o.sensitive_ports.empty()) {
         options.sensitive_ports = parse_ports(o.sensitive_ports);
         if (!options.sensitive_ports) {
-            fmt::print(stderr, "rulegap check: error: --sensitive-ports takes ports and ranges such as 22,3389,5985-5986, "
-                               "not '{}'\n", o.sensitive_ports);
+            fmt::print(
+                stderr,
+                "rulegap check: error: --sensitive-ports takes ports and ranges such as 22,3389,5985-5986, "
+                "not '{}'\n",
+                o.sensitive_ports);
             return 2;
         }
     }
     for (const std::string& spec : o.severities) {
         std::size_t eq = spec.find('=');
-        std::optional<FindingKind> kind = eq == std::string::npos ? std::nullopt : parse_kind(spec.substr(0, eq));
-        std::optional<FindingSeverity> sev = eq == std::string::npos ? std::nullopt : parse_severity(spec.substr(eq + 1));
+        std::optional<FindingKind> kind =
+            eq == std::string::npos ? std::nullopt : parse_kind(spec.substr(0, eq));
+        std::optional<FindingSeverity> sev =
+            eq == std::string::npos ? std::nullopt : parse_severity(spec.substr(eq + 1));
         if (!kind || !sev) {
-            fmt::print(stderr, "rulegap check: error: --severity takes KIND=error|warning|info (kinds: {}), not '{}'\n",
-                       finding_kind_names(), spec);
+            fmt::print(
+                stderr,
+                "rulegap check: error: --severity takes KIND=error|warning|info (kinds: {}), not '{}'\n",
+                finding_kind_names(), spec);
             return 2;
         }
         options.severity[*kind] = *sev;
@@ -136,12 +149,13 @@ int run_check(const CheckCommandOptions& o) {
         bool known = false;
         for (const CheckInfo& c : all_checks()) known = known || c.name == name;
         if (!known) {
-            fmt::print(stderr, "rulegap check: error: no check named '{}' (see rulegap check --list-checks)\n", name);
+            fmt::print(stderr,
+                       "rulegap check: error: no check named '{}' (see rulegap check --list-checks)\n", name);
             return 2;
         }
         options.disabled_checks.insert(name);
     }
-    if (o.no_broad) options.disabled_checks.insert("broad");   // --no-broad: an alias
+    if (o.no_broad) options.disabled_checks.insert("broad");  // --no-broad: an alias
 
     const auto started = std::chrono::steady_clock::now();
     detail::ReadTuning tuning;
@@ -167,7 +181,8 @@ int run_check(const CheckCommandOptions& o) {
         for (const Diagnostic& d : c.diagnostics.items)
             if (d.severity == Severity::error) fmt::print(stderr, "{}\n", d.to_string());
     if (paths.empty()) {
-        fmt::print(stderr, "{}: error: no catalog to check against: add a `catalog` line or give --catalog\n", o.site);
+        fmt::print(stderr, "{}: error: no catalog to check against: add a `catalog` line or give --catalog\n",
+                   o.site);
         return 2;
     }
     bool site_readable = !site.name.empty() || !site.roles.empty() || !site.firewalls.empty();
@@ -192,18 +207,25 @@ int run_check(const CheckCommandOptions& o) {
     ci.fail_on = *fail_on;
     ci.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::string text;
-    if (o.format == "json") text = render_json(report);
-    else if (o.format == "sarif") text = render_sarif(report, ci);
-    else if (o.format == "junit") text = render_junit(report, ci);
-    else if (o.format == "github") text = render_github(report, ci);
-    else if (o.format == "gitlab") text = render_gitlab(report, ci);
-    else if (o.format == "markdown") text = render_markdown(report);
+    if (o.format == "json")
+        text = render_json(report);
+    else if (o.format == "sarif")
+        text = render_sarif(report, ci);
+    else if (o.format == "junit")
+        text = render_junit(report, ci);
+    else if (o.format == "github")
+        text = render_github(report, ci);
+    else if (o.format == "gitlab")
+        text = render_gitlab(report, ci);
+    else if (o.format == "markdown")
+        text = render_markdown(report);
     else if (o.format == "html") {
         HtmlOptions html;
         html.max_input_size = o.max_input_size;
         text = render_html(report, html);
-    }
-    else text = render_text(report, TextStyle{o.output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"), true});
+    } else
+        text = render_text(
+            report, TextStyle{o.output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"), true});
 
     if (o.output.empty()) {
         fmt::print("{}", text);
@@ -218,7 +240,9 @@ int run_check(const CheckCommandOptions& o) {
     // Firewall files' own errors reach the report's diagnostics.
     std::size_t errors = report.diagnostics.error_count();
     if (errors > 0 || input_errors > 0) {
-        fmt::print(stderr, "rulegap check: the inputs have errors (listed in the report); the verdicts they touch are unknown\n");
+        fmt::print(stderr,
+                   "rulegap check: the inputs have errors (listed in the report); the verdicts they touch "
+                   "are unknown\n");
         return 2;
     }
     return fails(report, *fail_on) ? 1 : 0;

@@ -13,15 +13,15 @@ namespace rulegap::cli {
 // The ruleset explain, query and lint read, and how to read it (main.cpp: add_ruleset_input).
 struct RulesetInputOptions {
     std::string file;
-    LoadOptions input;                // --input-format, --also, --profile, --rpc, --ipset, --threads, --max-input-size
-    Assumptions assume;               // --assume MODULE=match|nomatch
+    LoadOptions input;   // --input-format, --also, --profile, --rpc, --ipset, --threads, --max-input-size
+    Assumptions assume;  // --assume MODULE=match|nomatch
 };
 
 struct ExplainOptions : RulesetInputOptions {
-    std::string hook;             // empty: FORWARD for iptables; see direction for Windows
-    std::string direction;        // Windows: in (INPUT) or out (OUTPUT); default in
-    std::string packet;           // --packet
-    std::string packets_file;     // --packets
+    std::string hook;          // empty: FORWARD for iptables; see direction for Windows
+    std::string direction;     // Windows: in (INPUT) or out (OUTPUT); default in
+    std::string packet;        // --packet
+    std::string packets_file;  // --packets
     std::string format = "text";
     bool timing = false;
     bool verbose = false;
@@ -35,8 +35,8 @@ struct QueryCommandOptions : RulesetInputOptions {
     bool where_given = false;     // without --where: every packet, both families
     std::string verdict = "any";  // --verdict: accept, drop, reject, unknown or any
     std::string format = "text";
-    std::size_t limit = 20;       // --limit: ranges listed per part
-    std::size_t max_nodes = 40'000'000;   // --max-nodes: diagram nodes (DiagramTooLarge past them)
+    std::size_t limit = 20;              // --limit: ranges listed per part
+    std::size_t max_nodes = 40'000'000;  // --max-nodes: diagram nodes (DiagramTooLarge past them)
     bool verbose = false;
 };
 int run_query(const QueryCommandOptions& options);
@@ -44,7 +44,7 @@ int run_query(const QueryCommandOptions& options);
 struct LintOptions : RulesetInputOptions {
     std::string format = "text";
     bool verbose = false;
-    bool quiet = false;           // --quiet: no progress line
+    bool quiet = false;  // --quiet: no progress line
 };
 int run_lint(const LintOptions& options);
 
@@ -54,18 +54,18 @@ struct CheckCommandOptions {
     std::string format = "text";
     std::string output;
     std::string fail_on = "error";
-    std::vector<std::string> severities;   // KIND=SEVERITY
-    std::vector<std::string> disabled;     // check names
-    bool no_broad = false;   // --no-broad: an alias of --disable broad
+    std::vector<std::string> severities;  // KIND=SEVERITY
+    std::vector<std::string> disabled;    // check names
+    bool no_broad = false;                // --no-broad: an alias of --disable broad
     bool list_checks = false;
-    std::string sensitive_ports;           // --sensitive-ports: "22,3389,5985-5986" (empty: not given)
-    Assumptions assume;                    // --assume (over the site's assume statements)
+    std::string sensitive_ports;  // --sensitive-ports: "22,3389,5985-5986" (empty: not given)
+    Assumptions assume;           // --assume (over the site's assume statements)
     std::uint64_t max_input_size = 0;
-    unsigned threads = 0;             // --threads: for reading a large iptables file (0: one per core)
-    std::size_t max_nodes = 40'000'000;   // --max-nodes, per firewall hook evaluated
-    bool quiet = false;                    // --quiet: no progress line
-    std::string base_dir = ".";       // --base-dir: CI formats name files relative to it
-    std::string version;              // "0.1.0", for SARIF's tool.driver.version
+    unsigned threads = 0;                // --threads: for reading a large iptables file (0: one per core)
+    std::size_t max_nodes = 40'000'000;  // --max-nodes, per firewall hook evaluated
+    bool quiet = false;                  // --quiet: no progress line
+    std::string base_dir = ".";          // --base-dir: CI formats name files relative to it
+    std::string version;                 // "0.1.0", for SARIF's tool.driver.version
 };
 int run_check(const CheckCommandOptions& options);
 // "blocked, partial, ..., not-checked": every finding kind, in order, `per_line` to a line.

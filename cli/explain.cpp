@@ -22,7 +22,8 @@ struct PacketLine {
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -30,7 +31,8 @@ std::string_view trim(std::string_view s) {
 // lines that cannot be read as file:line:column and goes on with the others. Returns how many
 // lines could not be read, or nullopt when the file itself cannot be.
 std::optional<std::size_t> read_packets(const ExplainOptions& o, std::vector<PacketLine>& out) {
-    auto parse_one = [&](std::string_view text, const std::string& file, std::uint32_t line, std::uint32_t col_offset) {
+    auto parse_one = [&](std::string_view text, const std::string& file, std::uint32_t line,
+                         std::uint32_t col_offset) {
         PacketParseResult r = parse_packet(text);
         if (!r) {
             Diagnostic d = r.error;
@@ -74,23 +76,24 @@ struct Applied {
     std::size_t rules = 0;
 };
 
-nlohmann::ordered_json decision_json(const Ruleset& rs, const PacketLine& p, const Decision& d, const std::vector<Applied>& applied) {
+nlohmann::ordered_json decision_json(const Ruleset& rs, const PacketLine& p, const Decision& d,
+                                     const std::vector<Applied>& applied) {
     nlohmann::ordered_json trace = nlohmann::ordered_json::array();
     for (const TraceStep& s : d.trace) {
-        nlohmann::ordered_json step = {{"table", s.at.table}, {"chain", s.at.chain}, {"line", s.at.line},
-                                       {"text", s.at.text}, {"action", s.action}};
+        nlohmann::ordered_json step = {{"table", s.at.table},
+                                       {"chain", s.at.chain},
+                                       {"line", s.at.line},
+                                       {"text", s.at.text},
+                                       {"action", s.action}};
         if (!s.at.name.empty()) step["name"] = s.at.name;
         trace.push_back(std::move(step));
     }
     nlohmann::ordered_json rule = nullptr;
     if (d.decided_by && !d.by_policy) rule = rule_json(rs, *d.decided_by);
-    nlohmann::ordered_json out = {{"packet", p.text},
-                                  {"verdict", std::string(to_string(d.verdict))},
-                                  {"rule", rule},
-                                  {"policy", d.by_policy},
-                                  {"trace", trace},
-                                  {"reason", d.reason}};
-    if (!applied.empty()) {   // only with --assume: the assumptions, and the rules they decided here
+    nlohmann::ordered_json out = {{"packet", p.text}, {"verdict", std::string(to_string(d.verdict))},
+                                  {"rule", rule},     {"policy", d.by_policy},
+                                  {"trace", trace},   {"reason", d.reason}};
+    if (!applied.empty()) {  // only with --assume: the assumptions, and the rules they decided here
         nlohmann::ordered_json list = nlohmann::ordered_json::array(), used = nlohmann::ordered_json::array();
         for (const Applied& a : applied)
             list.push_back({{"module", std::string(to_string(a.assumption.module))},
@@ -109,7 +112,9 @@ nlohmann::ordered_json decision_json(const Ruleset& rs, const PacketLine& p, con
 
 struct Style {
     bool colour = false;
-    std::string bold(std::string_view s) const { return colour ? fmt::format("\033[1m{}\033[0m", s) : std::string(s); }
+    std::string bold(std::string_view s) const {
+        return colour ? fmt::format("\033[1m{}\033[0m", s) : std::string(s);
+    }
     std::string verdict(Verdict v) const {
         std::string word(to_string(v));
         for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -133,14 +138,18 @@ void print_text(const Ruleset& rs, Hook hook, const PacketLine& p, const Decisio
         };
         std::size_t end = i + 1;
         if (!decisive(d.trace[i]))
-            while (end < d.trace.size() && d.trace[end].action == d.trace[i].action && !decisive(d.trace[end])) ++end;
+            while (end < d.trace.size() && d.trace[end].action == d.trace[i].action &&
+                   !decisive(d.trace[end]))
+                ++end;
         for (std::size_t k = i; k < end; ++k) {
             const TraceStep& s = d.trace[k];
-            std::string line = fmt::format("  {:<8} {:<16} {:<28} {}", s.at.table, s.at.chain, where_of(rs, s.at), s.at.text);
+            std::string line = fmt::format("  {:<8} {:<16} {:<28} {}", s.at.table, s.at.chain,
+                                           where_of(rs, s.at), s.at.text);
             fmt::print("{}\n", decisive(s) ? st.bold(line) : line);
         }
         const TraceStep& s = d.trace[i];
-        fmt::print("      -> {}{}{}\n", s.action, end - i > 1 ? fmt::format("   (each of the {} rules above)", end - i) : "",
+        fmt::print("      -> {}{}{}\n", s.action,
+                   end - i > 1 ? fmt::format("   (each of the {} rules above)", end - i) : "",
                    decisive(s) ? "   <== decides" : "");
         i = end;
     }
@@ -148,10 +157,11 @@ void print_text(const Ruleset& rs, Hook hook, const PacketLine& p, const Decisio
     std::string by;
     if (d.decided_by) {
         const std::string where = where_of(rs, *d.decided_by);
-        if (d.by_policy && rs.family == 0)   // Windows: the profile's default, in its own words
+        if (d.by_policy && rs.family == 0)  // Windows: the profile's default, in its own words
             by = fmt::format(" by the {} ({})", d.decided_by->text, where);
         else
-            by = d.by_policy ? fmt::format(" by the policy of {} {} ({})", d.decided_by->table, d.decided_by->chain, where)
+            by = d.by_policy ? fmt::format(" by the policy of {} {} ({})", d.decided_by->table,
+                                           d.decided_by->chain, where)
                              : fmt::format(" by {} ({} {})", where, d.decided_by->table, d.decided_by->chain);
     }
     std::string scope;
@@ -162,10 +172,12 @@ void print_text(const Ruleset& rs, Hook hook, const PacketLine& p, const Decisio
     if (applied.empty()) return;
     std::string list;
     for (const Applied& a : applied)
-        list += fmt::format("{}{} ({} rule{})", list.empty() ? "" : ", ", to_string(a.assumption), a.rules, a.rules == 1 ? "" : "s");
+        list += fmt::format("{}{} ({} rule{})", list.empty() ? "" : ", ", to_string(a.assumption), a.rules,
+                            a.rules == 1 ? "" : "s");
     fmt::print("assumed  {}\n", list);
     if (d.assumed.empty()) fmt::print("  (no assumption decided a rule on this packet's path)\n");
-    for (const TraceStep& s : d.assumed) fmt::print("  {:<28} {}\n      -> {}\n", where_of(rs, s.at), s.at.text, s.action);
+    for (const TraceStep& s : d.assumed)
+        fmt::print("  {:<28} {}\n      -> {}\n", where_of(rs, s.at), s.at.text, s.action);
 }
 
 }  // namespace
@@ -201,7 +213,7 @@ int run_explain(const ExplainOptions& o) {
     std::chrono::steady_clock::duration explaining{};
     auto t2 = std::chrono::steady_clock::now();
     // Many packets: index long chains once (its time counts as explaining).
-    std::optional<Explainer> many;   // (indexes chains as packets enter them)
+    std::optional<Explainer> many;  // (indexes chains as packets enter them)
     if (packets.size() > 1) many.emplace(rs, *hook, o.assume);
     std::vector<Applied> applied;
     for (const Assumption& a : o.assume.list()) applied.push_back({a, rules_touched(rs, a.module)});
@@ -227,11 +239,13 @@ int run_explain(const ExplainOptions& o) {
                    ms(explaining).count(), packets.size());
     }
     if (*bad_packets > 0 && !o.packets_file.empty())
-        fmt::print(stderr, "rulegap explain: {} packet line{} could not be read (listed above); the other {} answered\n",
-                   *bad_packets, *bad_packets == 1 ? "" : "s", packets.size());
+        fmt::print(
+            stderr,
+            "rulegap explain: {} packet line{} could not be read (listed above); the other {} answered\n",
+            *bad_packets, *bad_packets == 1 ? "" : "s", packets.size());
     if (errors > 0)
-        fmt::print(stderr, "rulegap explain: {} error{} in the input: verdicts they touch are 'unknown'\n", errors,
-                   errors == 1 ? "" : "s");
+        fmt::print(stderr, "rulegap explain: {} error{} in the input: verdicts they touch are 'unknown'\n",
+                   errors, errors == 1 ? "" : "s");
     return errors > 0 || *bad_packets > 0 ? 2 : 0;
 }
 

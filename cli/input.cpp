@@ -25,7 +25,8 @@ std::optional<std::string> read_stdin(std::uint64_t max_size, std::string& error
         std::size_t n = std::fread(buf, 1, sizeof buf, stdin);
         if (n > 0) {
             if (out.size() + n > max_size) {
-                error = "input is over the " + format_input_size(max_size) + " limit (raise it with --max-input-size)";
+                error = "input is over the " + format_input_size(max_size) +
+                        " limit (raise it with --max-input-size)";
                 return std::nullopt;
             }
             out.append(buf, n);
@@ -47,9 +48,7 @@ std::optional<std::string> read_file(const std::string& path, std::uint64_t max_
     return read_input_file(path, max_size, error);
 }
 
-std::string input_name(const std::string& path) {
-    return path == "-" ? "<stdin>" : path;
-}
+std::string input_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }
 
 namespace {
 
@@ -66,9 +65,7 @@ std::optional<Interval> parse_port_range(const std::string& text) {
         }
         if (lo > hi || hi > 65535) return std::nullopt;
         return Interval{lo, hi};
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
+    } catch (const std::exception&) { return std::nullopt; }
 }
 
 }  // namespace
@@ -77,7 +74,7 @@ LoadedRuleset load_ruleset(const std::string& file, const LoadOptions& o) {
     LoadedRuleset out;
     std::string error;
     std::optional<std::string> text = read_file(file, o.max_input_size, error);
-    const std::string path = input_name(file);   // "-": standard input, named <stdin>
+    const std::string path = input_name(file);  // "-": standard input, named <stdin>
     if (!text) {
         fmt::print(stderr, "{}: error: cannot read: {}\n", path, error);
         return out;
@@ -86,23 +83,26 @@ LoadedRuleset load_ruleset(const std::string& file, const LoadOptions& o) {
     if (!o.format_name.empty()) {
         std::optional<FirewallFormat> named = parse_firewall_format(o.format_name);
         if (!named) {
-            fmt::print(stderr, "rulegap: error: unknown input format '{}' ({})\n", o.format_name, firewall_format_names());
+            fmt::print(stderr, "rulegap: error: unknown input format '{}' ({})\n", o.format_name,
+                       firewall_format_names());
             return out;
         }
         format = *named;
     } else {
         format = detect_firewall_format(*text);
         if (format == FirewallFormat::detect) {
-            fmt::print(stderr, "{}: error: cannot tell the format of this file ({}); give --input-format\n", path,
-                       formats::recognised_list());
+            fmt::print(stderr, "{}: error: cannot tell the format of this file ({}); give --input-format\n",
+                       path, formats::recognised_list());
             return out;
         }
     }
     const formats::FormatRow& row = formats::row(format);
     out.format = format;
     if (!row.combines_files && !o.also.empty()) {
-        fmt::print(stderr, "{}: error: --also combines Windows Firewall exports of one host; this is {} "
-                           "(give one {} file)\n", path, row.recognises.front(), row.name);
+        fmt::print(stderr,
+                   "{}: error: --also combines Windows Firewall exports of one host; this is {} "
+                   "(give one {} file)\n",
+                   path, row.recognises.front(), row.name);
         return out;
     }
     FirewallOptions options;
@@ -110,7 +110,8 @@ LoadedRuleset load_ruleset(const std::string& file, const LoadOptions& o) {
     if (format == FirewallFormat::windows) {
         std::optional<WindowsProfile> profile = parse_windows_profile(o.profile);
         if (!profile) {
-            fmt::print(stderr, "rulegap: error: unknown Windows profile '{}' (domain, private or public)\n", o.profile);
+            fmt::print(stderr, "rulegap: error: unknown Windows profile '{}' (domain, private or public)\n",
+                       o.profile);
             return out;
         }
         options.profile = *profile;
@@ -124,7 +125,7 @@ LoadedRuleset load_ruleset(const std::string& file, const LoadOptions& o) {
         }
     }
     std::vector<FirewallText> texts;
-    texts.push_back(FirewallText{path, std::move(*text)});   // the ruleset keeps the text
+    texts.push_back(FirewallText{path, std::move(*text)});  // the ruleset keeps the text
     for (const std::string& also : o.also) {
         std::optional<std::string> bytes = read_file(also, o.max_input_size, error);
         const std::string more = input_name(also);
@@ -181,8 +182,10 @@ std::size_t print_diagnostics(const Diagnostics& diagnostics, bool verbose, std:
     }
     flush();
     if (warnings > 0)
-        fmt::print(to, "rulegap: {} warning{} and notes not shown (constructs read but not fully modelled); "
-                           "--verbose lists them\n", warnings, warnings == 1 ? "" : "s");
+        fmt::print(to,
+                   "rulegap: {} warning{} and notes not shown (constructs read but not fully modelled); "
+                   "--verbose lists them\n",
+                   warnings, warnings == 1 ? "" : "s");
     return diagnostics.error_count();
 }
 
@@ -197,7 +200,8 @@ std::optional<Hook> hook_for(std::string_view command, const std::string& hook, 
     std::string hook_name = hook;
     if (!direction.empty()) {
         if (direction != "in" && direction != "out") {
-            fmt::print(stderr, "rulegap {}: error: --direction takes in or out, not '{}'\n", command, direction);
+            fmt::print(stderr, "rulegap {}: error: --direction takes in or out, not '{}'\n", command,
+                       direction);
             return std::nullopt;
         }
         if (!hook.empty()) {
@@ -209,11 +213,14 @@ std::optional<Hook> hook_for(std::string_view command, const std::string& hook, 
     if (hook_name.empty()) hook_name = format == FirewallFormat::windows ? "INPUT" : "FORWARD";
     std::optional<Hook> out = parse_hook(hook_name);
     if (!out) {
-        fmt::print(stderr, "rulegap {}: error: unknown hook '{}' (INPUT, FORWARD or OUTPUT)\n", command, hook_name);
+        fmt::print(stderr, "rulegap {}: error: unknown hook '{}' (INPUT, FORWARD or OUTPUT)\n", command,
+                   hook_name);
         return std::nullopt;
     }
     if (format == FirewallFormat::windows && *out == Hook::forward) {
-        fmt::print(stderr, "rulegap {}: error: a Windows host firewall has no FORWARD hook; use --direction in|out\n", command);
+        fmt::print(stderr,
+                   "rulegap {}: error: a Windows host firewall has no FORWARD hook; use --direction in|out\n",
+                   command);
         return std::nullopt;
     }
     return out;

@@ -26,19 +26,17 @@ std::optional<std::string> read_file(const std::string& path, std::uint64_t max_
 // The name of an input in messages and reports: "<stdin>" for "-", otherwise the path.
 std::string input_name(const std::string& path);
 
-
 struct LoadedRuleset {
     Ruleset ruleset;
     IpSets ipsets;
     FirewallFormat format = FirewallFormat::iptables;
-    std::optional<WindowsPolicy> windows;   // Windows: the policy as read (all profiles), before lowering
-    bool ok = false;        // false: could not be read at all (message already printed)
+    std::optional<WindowsPolicy> windows;  // Windows: the policy as read (all profiles), before lowering
+    bool ok = false;                       // false: could not be read at all (message already printed)
 };
 
-
 // Reads FILE (format given or detected: the format table, lib/formats/) with read_firewall(), with
-// an optional ipset dump; Windows: with the `also` exports combined into one policy. Prints what it cannot do to
-// stderr as "file: error: ...". Diagnostics of the files themselves are left in the ruleset.
+// an optional ipset dump; Windows: with the `also` exports combined into one policy. Prints what it cannot do
+// to stderr as "file: error: ...". Diagnostics of the files themselves are left in the ruleset.
 LoadedRuleset load_ruleset(const std::string& path, const LoadOptions& options);
 
 // The same, for a command that ends the process: the model is left for the exit to free instead

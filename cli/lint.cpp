@@ -27,7 +27,7 @@ Undecided count_unmodelled(const std::vector<std::span<const Rule>>& parts) {
     Undecided out;
     for (std::span<const Rule> part : parts) {
         for (const Rule& r : part) {
-            bool unread = false;   // a rule that could not be read counts once, as "unparsed"
+            bool unread = false;  // a rule that could not be read counts once, as "unparsed"
             for (const Condition& cond : r.conditions) {
                 if (!cond.undecided) continue;
                 ++out.total;
@@ -47,15 +47,21 @@ Undecided count_unmodelled(const std::vector<std::span<const Rule>>& parts) {
 // how many are disabled.
 struct WindowsCounts {
     std::size_t rules = 0, disabled = 0, unreadable = 0;
-    std::size_t enabled[2][3] = {};   // [inbound, outbound][domain, private, public]
+    std::size_t enabled[2][3] = {};  // [inbound, outbound][domain, private, public]
 };
 
 WindowsCounts count_windows(const WindowsPolicy& p) {
     WindowsCounts c;
     for (const WindowsRule& r : p.rules) {
         ++c.rules;
-        if (!r.has_action || !r.has_direction) { ++c.unreadable; continue; }
-        if (r.readable && !r.active) { ++c.disabled; continue; }
+        if (!r.has_action || !r.has_direction) {
+            ++c.unreadable;
+            continue;
+        }
+        if (r.readable && !r.active) {
+            ++c.disabled;
+            continue;
+        }
         const int dir = r.direction == WindowsDirection::in ? 0 : 1;
         for (int k = 0; k < 3; ++k)
             if (r.profiles & (1u << k)) ++c.enabled[dir][k];
@@ -128,19 +134,30 @@ int run_lint(const LintOptions& o) {
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (const Diagnostics* ds : {static_cast<const Diagnostics*>(&loaded.ipsets.diagnostics), &diags})
             for (const Diagnostic& d : ds->items) {
-                list.push_back({{"severity", d.severity == Severity::error ? "error" : d.severity == Severity::warning ? "warning" : "note"},
-                                {"file", d.where.file}, {"line", d.where.line}, {"column", d.where.column},
+                list.push_back({{"severity", d.severity == Severity::error     ? "error"
+                                             : d.severity == Severity::warning ? "warning"
+                                                                               : "note"},
+                                {"file", d.where.file},
+                                {"line", d.where.line},
+                                {"column", d.where.column},
                                 {"message", d.message}});
                 if (!d.where.name.empty()) list.back()["name"] = d.where.name;
             }
-        nlohmann::ordered_json j = {{"file", rs.file}, {"family", rs.family}, {"tables", tables},
-                            {"chains", chains}, {"rules", rules}, {"unmodelled", undecided},
-                            {"unmodelled_by_module", by_module}, {"errors", errors},
-                            {"warnings", diags.warning_count()}, {"diagnostics", list}};
-        if (!o.assume.empty()) {   // only with --assume: how many rules each one touches
+        nlohmann::ordered_json j = {{"file", rs.file},
+                                    {"family", rs.family},
+                                    {"tables", tables},
+                                    {"chains", chains},
+                                    {"rules", rules},
+                                    {"unmodelled", undecided},
+                                    {"unmodelled_by_module", by_module},
+                                    {"errors", errors},
+                                    {"warnings", diags.warning_count()},
+                                    {"diagnostics", list}};
+        if (!o.assume.empty()) {  // only with --assume: how many rules each one touches
             nlohmann::ordered_json assumed = nlohmann::ordered_json::array();
             for (const Assumption& a : o.assume.list())
-                assumed.push_back({{"module", std::string(to_string(a.module))}, {"value", a.match ? "match" : "nomatch"},
+                assumed.push_back({{"module", std::string(to_string(a.module))},
+                                   {"value", a.match ? "match" : "nomatch"},
                                    {"rules", rules_touched(rs, a.module)}});
             j["assumptions"] = assumed;
         }
@@ -150,9 +167,14 @@ int run_lint(const LintOptions& o) {
             for (int k = 0; k < 3; ++k)
                 enabled[std::array{"domain", "private", "public"}[static_cast<std::size_t>(k)]] = {
                     {"inbound", wc.enabled[0][k]}, {"outbound", wc.enabled[1][k]}};
-            j["windows"] = {{"rules", wc.rules}, {"disabled", wc.disabled}, {"unreadable", wc.unreadable},
-                            {"enabled", enabled}, {"profile", o.input.profile},
-                            {"in_force", {{"inbound", windows_rules_in_force(rs, "INPUT")}, {"outbound", windows_rules_in_force(rs, "OUTPUT")}}},
+            j["windows"] = {{"rules", wc.rules},
+                            {"disabled", wc.disabled},
+                            {"unreadable", wc.unreadable},
+                            {"enabled", enabled},
+                            {"profile", o.input.profile},
+                            {"in_force",
+                             {{"inbound", windows_rules_in_force(rs, "INPUT")},
+                              {"outbound", windows_rules_in_force(rs, "OUTPUT")}}},
                             {"defaults", windows_defaults(rs)}};
         }
         fmt::print("{}\n", j.dump());
@@ -162,16 +184,17 @@ int run_lint(const LintOptions& o) {
         print_diagnostics(diags, true, stdout);
         if (loaded.windows) {
             const WindowsCounts wc = count_windows(*loaded.windows);
-            fmt::print("{}: Windows Firewall ({}), {} rule{} read: {} disabled{}\n", rs.file, to_string(loaded.windows->form),
-                       wc.rules, wc.rules == 1 ? "" : "s", wc.disabled,
+            fmt::print("{}: Windows Firewall ({}), {} rule{} read: {} disabled{}\n", rs.file,
+                       to_string(loaded.windows->form), wc.rules, wc.rules == 1 ? "" : "s", wc.disabled,
                        wc.unreadable ? fmt::format(", {} unreadable", wc.unreadable) : std::string());
             fmt::print("  enabled rules  {:>8} {:>8} {:>8}\n", "domain", "private", "public");
             for (int dir = 0; dir < 2; ++dir)
-                fmt::print("  {:<13}  {:>8} {:>8} {:>8}\n", dir == 0 ? "inbound" : "outbound", wc.enabled[dir][0],
-                           wc.enabled[dir][1], wc.enabled[dir][2]);
-            const std::size_t in = windows_rules_in_force(rs, "INPUT"), out = windows_rules_in_force(rs, "OUTPUT");
-            fmt::print("profile {}: {} rules in force ({} inbound, {} outbound); {}\n", o.input.profile, in + out, in, out,
-                       windows_defaults(rs));
+                fmt::print("  {:<13}  {:>8} {:>8} {:>8}\n", dir == 0 ? "inbound" : "outbound",
+                           wc.enabled[dir][0], wc.enabled[dir][1], wc.enabled[dir][2]);
+            const std::size_t in = windows_rules_in_force(rs, "INPUT"),
+                              out = windows_rules_in_force(rs, "OUTPUT");
+            fmt::print("profile {}: {} rules in force ({} inbound, {} outbound); {}\n", o.input.profile,
+                       in + out, in, out, windows_defaults(rs));
         } else {
             fmt::print("{}: IPv{}, {} table{}, {} chains, {} rules\n", rs.file, rs.family, rs.tables.size(),
                        rs.tables.size() == 1 ? "" : "s", chains, rules);
@@ -179,8 +202,8 @@ int run_lint(const LintOptions& o) {
         if (undecided == 0) {
             fmt::print("every match and target is modelled exactly\n");
         } else {
-            fmt::print("{} construct{} cannot be decided statically (verdicts they touch are 'unknown'):\n", undecided,
-                       undecided == 1 ? "" : "s");
+            fmt::print("{} construct{} cannot be decided statically (verdicts they touch are 'unknown'):\n",
+                       undecided, undecided == 1 ? "" : "s");
             for (const auto& [module, n] : by_module) fmt::print("  {:>6}  {}\n", n, module);
         }
         if (!o.assume.empty()) {

@@ -28,7 +28,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i)
         for (std::size_t j = 1; j <= b.size(); ++j) {
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1] ? 1 : 0)});
+            d[i][j] = std::min(
+                {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1] ? 1 : 0)});
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
                 d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
         }
@@ -55,12 +56,12 @@ std::string closest_command(std::string_view word, const std::vector<std::string
 std::optional<int> usage_or_help(CLI::App& app, int argc, char** argv) {
     std::vector<std::string> commands;
     for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
-    if (argc < 2) {   // usage on standard error: running rulegap without a command is a mistake
+    if (argc < 2) {  // usage on standard error: running rulegap without a command is a mistake
         std::cerr << app.help();
         return 2;
     }
     std::string_view first = argv[1];
-    if (first.starts_with('-')) return std::nullopt;   // --help, --version, or CLI11's error
+    if (first.starts_with('-')) return std::nullopt;  // --help, --version, or CLI11's error
     if (first == "help") {
         if (argc == 2) {
             std::cout << app.help();
@@ -89,10 +90,12 @@ std::optional<int> usage_or_help(CLI::App& app, int argc, char** argv) {
 // Help texts of the options that say which ruleset to read and how; a command that words one
 // differently gives its own.
 struct RulesetInputHelp {
-    const char* file = "Firewall export: iptables-save / ip6tables-save output, or Windows Firewall (.wfw, .reg, "
-                       "GPO report XML, PowerShell CSV, rule strings)";
-    const char* also = "Windows: another export of the same host, combined with FILE into one policy; repeatable";
-    const char* hook = nullptr;   // --hook's; nullptr: the command has no --hook and --direction
+    const char* file =
+        "Firewall export: iptables-save / ip6tables-save output, or Windows Firewall (.wfw, .reg, "
+        "GPO report XML, PowerShell CSV, rule strings)";
+    const char* also =
+        "Windows: another export of the same host, combined with FILE into one policy; repeatable";
+    const char* hook = nullptr;  // --hook's; nullptr: the command has no --hook and --direction
     const char* profile = "Windows: the profile in force: domain, private or public";
     const char* rpc = "Windows: this host's RPC dynamic range (default 49152-65535)";
     const char* ipset = "'ipset save' dump for -m set matches (without it they are undecided)";
@@ -104,11 +107,15 @@ struct RulesetInputHelp {
 void add_ruleset_input(CLI::App* sub, rulegap::cli::RulesetInputOptions& in, const RulesetInputHelp& help,
                        std::string* hook = nullptr, std::string* direction = nullptr) {
     sub->add_option("FILE", in.file, help.file)->required();
-    sub->add_option("--also", in.input.also, help.also)->allow_extra_args(false);   // one file per --also, so FILE may come after it
-    sub->add_option("--input-format", in.input.format_name, "Format of FILE: " + rulegap::firewall_format_names() + " (default: detected from content)");
+    sub->add_option("--also", in.input.also, help.also)
+        ->allow_extra_args(false);  // one file per --also, so FILE may come after it
+    sub->add_option(
+        "--input-format", in.input.format_name,
+        "Format of FILE: " + rulegap::firewall_format_names() + " (default: detected from content)");
     if (help.hook && hook && direction) {
         sub->add_option("--hook", *hook, help.hook);
-        sub->add_option("--direction", *direction, "Windows: in (default; the destination is this host) or out");
+        sub->add_option("--direction", *direction,
+                        "Windows: in (default; the destination is this host) or out");
     }
     sub->add_option("--profile", in.input.profile, help.profile)->capture_default_str();
     sub->add_option("--rpc", in.input.rpc_range, help.rpc);
@@ -123,62 +130,84 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.get_formatter()->label("SUBCOMMAND", "COMMAND");
     app.set_version_flag("--version", kVersion);
-    app.footer("Run 'rulegap help COMMAND' or 'rulegap COMMAND --help' for a command's options.\n"
-               "A FILE given as - is read from standard input (named <stdin> in messages).\n"
-               "Exit status: 0 success; 1 findings at or above the threshold (check); 2 bad input or usage\n"
-               "(also for 'rulegap' alone and an unknown command; 'rulegap help' exits 0).");
+    app.footer(
+        "Run 'rulegap help COMMAND' or 'rulegap COMMAND --help' for a command's options.\n"
+        "A FILE given as - is read from standard input (named <stdin> in messages).\n"
+        "Exit status: 0 success; 1 findings at or above the threshold (check); 2 bad input or usage\n"
+        "(also for 'rulegap' alone and an unknown command; 'rulegap help' exits 0).");
 
     rulegap::cli::ExplainOptions ex;
-    CLI::App* explain = app.add_subcommand("explain", "Trace packets through a ruleset and give each one's verdict");
-    add_ruleset_input(explain, ex,
-        {.also = "Windows: another export of the same host, combined with FILE into one policy (e.g. the local store's "
-                 ".wfw next to a GPO report); repeatable. Group Policy settings win, and AllowLocalPolicyMerge=false "
+    CLI::App* explain =
+        app.add_subcommand("explain", "Trace packets through a ruleset and give each one's verdict");
+    add_ruleset_input(
+        explain, ex,
+        {.also = "Windows: another export of the same host, combined with FILE into one policy (e.g. the "
+                 "local store's "
+                 ".wfw next to a GPO report); repeatable. Group Policy settings win, and "
+                 "AllowLocalPolicyMerge=false "
                  "leaves the local rules out",
          .hook = "iptables: where the packet meets the firewall: INPUT, FORWARD (default) or OUTPUT",
          .rpc = "Windows: this host's RPC dynamic range, what LPort=RPC opens (default 49152-65535)"},
         &ex.hook, &ex.direction);
-    auto* one = explain->add_option("--packet", ex.packet,
+    auto* one = explain->add_option(
+        "--packet", ex.packet,
         "One packet, e.g. \"tcp 10.1.0.2:4001 -> 10.2.0.2:135 [state new] [in eth0] [out eth1]\"");
     auto* many = explain->add_option("--packets", ex.packets_file,
-        "File with one packet per line (blank lines and # comments skipped); with --format json prints JSON Lines");
+                                     "File with one packet per line (blank lines and # comments skipped); "
+                                     "with --format json prints JSON Lines");
     one->excludes(many);
-    explain->add_option("--format", ex.format, "Output: text (a trace to read) or json (one object per packet)")
+    explain
+        ->add_option("--format", ex.format, "Output: text (a trace to read) or json (one object per packet)")
         ->capture_default_str();
     explain->add_flag("--timing", ex.timing, "Print parse and explain times to stderr");
-    explain->add_flag("-v,--verbose", ex.verbose, "List every warning about the ruleset, not just their count");
+    explain->add_flag("-v,--verbose", ex.verbose,
+                      "List every warning about the ruleset, not just their count");
     explain->footer(
         "Packet syntax:\n"
         "  tcp|udp|sctp SRC:PORT -> DST:PORT      IPv6 in brackets: [2001:db8::1]:4001\n"
         "  icmp SRC -> DST type T [code C]        icmpv6 likewise\n"
         "  PROTO-NUMBER SRC -> DST                e.g. 47 10.0.0.1 -> 10.0.0.2\n"
-        "  options: [state new|established|related|invalid|untracked] [in IFACE] [out IFACE] [flags syn,ack]\n"
+        "  options: [state new|established|related|invalid|untracked] [in IFACE] [out IFACE] [flags "
+        "syn,ack]\n"
         "State defaults to new. A rule testing an interface the packet does not give is undecided:\n"
         "if the verdict depends on it, the verdict is 'unknown', with the reason.\n"
-        "--assume recent=nomatch (repeatable) decides a module's undecided matches; the 'assumed' line lists\n"
+        "--assume recent=nomatch (repeatable) decides a module's undecided matches; the 'assumed' line "
+        "lists\n"
         "each assumption with the rules it touches, and the rules it decided on this packet's path.\n"
         "Verdicts: accept, drop, reject, unknown (a match rulegap cannot decide statically).\n"
-        "Windows stores: a host's policy is its Group Policy store (GPO report XML, Policies .reg) and its local\n"
+        "Windows stores: a host's policy is its Group Policy store (GPO report XML, Policies .reg) and its "
+        "local\n"
         "store (.wfw, SharedAccess .reg): give one as FILE and the other with --also, e.g.\n"
         "  rulegap explain dc-gpo.xml --also dc-local.wfw --packet \"tcp 10.1.0.9:50000 -> 10.2.1.5:445\"\n"
         "iptables takes exactly one FILE. FILE or --packets given as - is read from standard input.\n"
-        "Exit status: 0 every packet answered, the ruleset read without error; 2 bad input (errors printed as\n"
-        "file:line:column on standard error: a ruleset line, a --packets line; the packets that can be read are\n"
+        "Exit status: 0 every packet answered, the ruleset read without error; 2 bad input (errors printed "
+        "as\n"
+        "file:line:column on standard error: a ruleset line, a --packets line; the packets that can be read "
+        "are\n"
         "still answered, with the verdicts an unreadable rule touches 'unknown') or usage.");
 
     rulegap::cli::QueryCommandOptions qu;
-    CLI::App* query = app.add_subcommand("query",
+    CLI::App* query = app.add_subcommand(
+        "query",
         "What a ruleset does with a whole set of packets: per deciding rule, how many packets and which");
-    add_ruleset_input(query, qu,
-        {.hook = "iptables: where the packets meet the firewall: INPUT, FORWARD (default) or OUTPUT"}, &qu.hook,
-        &qu.direction);
+    add_ruleset_input(
+        query, qu,
+        {.hook = "iptables: where the packets meet the firewall: INPUT, FORWARD (default) or OUTPUT"},
+        &qu.hook, &qu.direction);
     query->add_option("--where", qu.where,
-        "The packets to ask about, e.g. \"tcp any -> 131.159.14.0/23:22 [state new]\" (default: every packet of both families)");
-    query->add_option("--verdict", qu.verdict, "Only the parts with this verdict: accept, drop, reject, unknown or any")
+                      "The packets to ask about, e.g. \"tcp any -> 131.159.14.0/23:22 [state new]\" "
+                      "(default: every packet of both families)");
+    query
+        ->add_option("--verdict", qu.verdict,
+                     "Only the parts with this verdict: accept, drop, reject, unknown or any")
         ->capture_default_str();
-    query->add_option("--format", qu.format, "Output: text or json (one document; schema in docs/query-schema.json)")
+    query
+        ->add_option("--format", qu.format,
+                     "Output: text or json (one document; schema in docs/query-schema.json)")
         ->capture_default_str();
     const std::string max_nodes_help =
-        "Stop with an error (exit 2) when a hook's decision diagram grows past N nodes and edges (about 15 bytes each)";
+        "Stop with an error (exit 2) when a hook's decision diagram grows past N nodes and edges (about 15 "
+        "bytes each)";
     query->add_option("--max-nodes", qu.max_nodes, max_nodes_help)->capture_default_str();
     query->add_option("--limit", qu.limit, "Ranges listed per part; more are counted (\"... and K more\")")
         ->capture_default_str();
@@ -187,70 +216,100 @@ int main(int argc, char** argv) {
         "Set syntax (--where): explain's packet syntax with sets in place of values:\n"
         "  PROTOCOLS [SRC[:PORTS] -> DST[:PORTS]] [OPTIONS]\n"
         "  protocols  tcp  tcp,udp  47  any\n"
-        "  addresses  any  10.0.0.1  10.0.0.0/8  10.0.0.1-10.0.0.9  [2001:db8::/32]  lists: 10.0.0.0/8,192.168.0.0/16\n"
+        "  addresses  any  10.0.0.1  10.0.0.0/8  10.0.0.1-10.0.0.9  [2001:db8::/32]  lists: "
+        "10.0.0.0/8,192.168.0.0/16\n"
         "  ports      22  4000-4999  135,445  any\n"
-        "  options    [state new,established] [flags syn] [in eth0] [in eth+] [out !eth0,eth1] [in -] (no interface)\n"
+        "  options    [state new,established] [flags syn] [in eth0] [in eth+] [out !eth0,eth1] [in -] (no "
+        "interface)\n"
         "             type T [code C] for icmp / icmpv6 (numbers, LO-HI, type names)\n"
         "A field the text does not give takes every value (all states, all flags, every interface name).\n"
         "For each rule or policy that decides packets of the set (in rule order): the verdict, the rule\n"
-        "(file:line, text), the exact number of packets, a witness, and the packets as disjoint ranges in the\n"
+        "(file:line, text), the exact number of packets, a witness, and the packets as disjoint ranges in "
+        "the\n"
         "same syntax, at most --limit of them. Unknown parts name their reason; --assume recent=nomatch\n"
-        "(repeatable) decides a module's undecided matches, and the 'assumed' line lists each assumption with\n"
+        "(repeatable) decides a module's undecided matches, and the 'assumed' line lists each assumption "
+        "with\n"
         "the number of rules it decides. FILE given as - is read from standard input.\n"
         "Exit status: 0 the query answered, the ruleset read without error; 2 bad input (a ruleset line, or\n"
-        "--where, printed as file:line:column; with ruleset errors the verdicts they touch are 'unknown') or usage.");
+        "--where, printed as file:line:column; with ruleset errors the verdicts they touch are 'unknown') or "
+        "usage.");
 
     rulegap::cli::LintOptions li;
-    CLI::App* lint = app.add_subcommand("lint", "Read a firewall export and report what could not be read or modelled");
-    add_ruleset_input(lint, li,
+    CLI::App* lint =
+        app.add_subcommand("lint", "Read a firewall export and report what could not be read or modelled");
+    add_ruleset_input(
+        lint, li,
         {.file = "Firewall export: iptables-save / ip6tables-save, or a Windows Firewall export",
          .profile = "Windows: the profile to read: domain, private or public",
          .ipset = "'ipset save' dump for -m set matches"});
     lint->add_option("--format", li.format, "Output: text or json")->capture_default_str();
-    lint->add_flag("--quiet", li.quiet, "No progress line (shown on a terminal when reading takes over a second)");
+    lint->add_flag("--quiet", li.quiet,
+                   "No progress line (shown on a terminal when reading takes over a second)");
     lint->footer(
-        "Prints, on standard output, every error and warning about FILE (file:line:column: severity: message),\n"
-        "the constructs that cannot be decided statically, and a summary; FILE given as - is read from standard\n"
+        "Prints, on standard output, every error and warning about FILE (file:line:column: severity: "
+        "message),\n"
+        "the constructs that cannot be decided statically, and a summary; FILE given as - is read from "
+        "standard\n"
         "input. Errors about the command itself (usage, a file that cannot be read) go to standard error.\n"
         "With --assume, it also says how many rules each assumption decides.\n"
         "Exit status: 0 FILE reads without error; 2 it has errors, cannot be read, or usage.");
 
     rulegap::cli::CheckCommandOptions ck;
-    CLI::App* check = app.add_subcommand("check",
-        "Check a site's firewalls against requirement catalogs and report every gap");
-    check->add_option("SITE", ck.site, "Site file: roles, zones, firewalls and port-class bindings (docs/site-file.md)");
-    check->add_option("--catalog", ck.catalogs, "Requirement catalog: a file, or the name of one shipped with rulegap (mps, nap: PREFIX/share/rulegap/rules/NAME.catalog); repeatable; adds to the site's own");
-    check->add_option("--format", ck.format,
-        "Output: text, json, markdown, html (a self-contained review report), sarif (SARIF 2.1.0, GitHub code\n"
-        "scanning), junit (JUnit XML), github (GitHub Actions ::error annotations) or gitlab (GitLab Code Quality JSON)")
+    CLI::App* check = app.add_subcommand(
+        "check", "Check a site's firewalls against requirement catalogs and report every gap");
+    check->add_option("SITE", ck.site,
+                      "Site file: roles, zones, firewalls and port-class bindings (docs/site-file.md)");
+    check->add_option("--catalog", ck.catalogs,
+                      "Requirement catalog: a file, or the name of one shipped with rulegap (mps, nap: "
+                      "PREFIX/share/rulegap/rules/NAME.catalog); repeatable; adds to the site's own");
+    check
+        ->add_option("--format", ck.format,
+                     "Output: text, json, markdown, html (a self-contained review report), sarif (SARIF "
+                     "2.1.0, GitHub code\n"
+                     "scanning), junit (JUnit XML), github (GitHub Actions ::error annotations) or gitlab "
+                     "(GitLab Code Quality JSON)")
         ->capture_default_str();
     check->add_option("--output", ck.output, "Write the report to this file instead of standard output");
-    check->add_option("--base-dir", ck.base_dir,
-        "sarif, junit, github, gitlab: name firewall files relative to this directory (the repository root)")
+    check
+        ->add_option("--base-dir", ck.base_dir,
+                     "sarif, junit, github, gitlab: name firewall files relative to this directory (the "
+                     "repository root)")
         ->capture_default_str();
     ck.version = std::string(kVersion).substr(std::string_view("rulegap ").size());
-    check->add_option("--fail-on", ck.fail_on,
-        "Exit 1 when a finding of this severity or higher exists: error, warning, info or never")->capture_default_str();
-    check->add_option("--severity", ck.severities,
+    check
+        ->add_option("--fail-on", ck.fail_on,
+                     "Exit 1 when a finding of this severity or higher exists: error, warning, info or never")
+        ->capture_default_str();
+    check->add_option(
+        "--severity", ck.severities,
         "Change a finding kind's severity, e.g. broad=error or not-checked=warning; repeatable");
     check->add_option("--disable", ck.disabled, "Skip a check by name (see --list-checks); repeatable");
-    check->add_option("--max-nodes", ck.max_nodes, max_nodes_help + " (per firewall and hook)")->capture_default_str();
+    check->add_option("--max-nodes", ck.max_nodes, max_nodes_help + " (per firewall and hook)")
+        ->capture_default_str();
     check->add_flag("--no-broad", ck.no_broad, "Same as --disable broad");
     check->add_option("--sensitive-ports", ck.sensitive_ports,
-        "The broad check's sensitive ports, e.g. 22,3389,5985-5986 (replaces the site's `sensitive` list and the default)");
+                      "The broad check's sensitive ports, e.g. 22,3389,5985-5986 (replaces the site's "
+                      "`sensitive` list and the default)");
     check->add_flag("--list-checks", ck.list_checks, "List the checks and exit");
-    check->add_flag("--quiet", ck.quiet, "No progress line (shown on a terminal when a check takes over a second)");
+    check->add_flag("--quiet", ck.quiet,
+                    "No progress line (shown on a terminal when a check takes over a second)");
     check->footer(
-        "Findings: " + rulegap::cli::finding_kind_names(6) + ".\n"
+        "Findings: " + rulegap::cli::finding_kind_names(6) +
+        ".\n"
         "A required flow that cannot be decided (unknown) is never counted as allowed.\n"
         "PASS only when a requirement was checked and every checked one is allowed; INCOMPLETE otherwise.\n"
-        "A rule that accepts beyond the requirements only under some outcome of undecided matches is reported\n"
-        "as possibly broad (\"may admit ..., depending on the undecided rule at FILE:LINE\"). --assume (or the\n"
+        "A rule that accepts beyond the requirements only under some outcome of undecided matches is "
+        "reported\n"
+        "as possibly broad (\"may admit ..., depending on the undecided rule at FILE:LINE\"). --assume (or "
+        "the\n"
         "site's `assume MODULE match|nomatch`; --assume wins) decides such matches; the report lists every\n"
         "assumption and how many rules it touches.\n"
-        "For CI: --format sarif (GitHub code scanning), junit (GitLab, Jenkins, Azure), github (annotations),\n"
-        "gitlab (Code Quality); files are named relative to --base-dir. The exit status is the same in every format.\n"
-        "Exit status: 0 no finding reaches --fail-on; 1 one does (an unknown requirement is an error by default),\n"
+        "For CI: --format sarif (GitHub code scanning), junit (GitLab, Jenkins, Azure), github "
+        "(annotations),\n"
+        "gitlab (Code Quality); files are named relative to --base-dir. The exit status is the same in every "
+        "format.\n"
+        "Exit status: 0 no finding reaches --fail-on; 1 one does (an unknown requirement is an error by "
+        "default),\n"
         "or no requirement could be checked; 2 bad input (site, catalog or firewall file errors, printed as\n"
         "file:line:column) or usage.");
 
@@ -263,17 +322,20 @@ int main(int argc, char** argv) {
     unsigned threads = 0;
     for (CLI::App* sub : {explain, query, lint, check})
         sub->add_option("--threads", threads,
-                        "Threads that read an iptables-save file of 1 MiB or more (0: one per core this process may use, at most 8, up to 16 MiB; the result is the same)")
+                        "Threads that read an iptables-save file of 1 MiB or more (0: one per core this "
+                        "process may use, at most 8, up to 16 MiB; the result is the same)")
             ->capture_default_str();
 
     // Assumptions for undecided matches (assume.hpp), the same on every command.
     std::vector<std::string> assume_args;
     const std::string assume_help =
-        "Decide every undecided match of MODULE as matching or not, e.g. recent=nomatch; repeatable. MODULE: " +
+        "Decide every undecided match of MODULE as matching or not, e.g. recent=nomatch; repeatable. "
+        "MODULE: " +
         rulegap::assumable_names() +
         " (program: a Windows rule's program/service scope; unknown: any other unmodelled match module). "
         "The module's test is assumed; a '!' in the rule negates it on top";
-    for (CLI::App* sub : {explain, query, lint, check}) sub->add_option("--assume", assume_args, assume_help)->type_name("MODULE=match|nomatch");
+    for (CLI::App* sub : {explain, query, lint, check})
+        sub->add_option("--assume", assume_args, assume_help)->type_name("MODULE=match|nomatch");
 
     // --version after a command too (rulegap check --version).
     for (CLI::App* sub : {explain, query, lint, check}) {
@@ -284,13 +346,9 @@ int main(int argc, char** argv) {
     if (std::optional<int> status = usage_or_help(app, argc, argv)) return *status;
     try {
         app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
+    } catch (const CLI::CallForHelp& e) { return app.exit(e); } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::CallForVersion& e) { return app.exit(e); } catch (const CLI::ParseError& e) {
         app.exit(e);
         return 2;
     }
@@ -298,8 +356,10 @@ int main(int argc, char** argv) {
     for (const std::string& a : assume_args) {
         std::optional<rulegap::Assumption> parsed = rulegap::parse_assumption(a);
         if (!parsed) {
-            fmt::print(stderr, "rulegap: error: --assume takes MODULE=match or MODULE=nomatch, not '{}'; MODULE is one of: {}\n", a,
-                       rulegap::assumable_names());
+            fmt::print(stderr,
+                       "rulegap: error: --assume takes MODULE=match or MODULE=nomatch, not '{}'; MODULE is "
+                       "one of: {}\n",
+                       a, rulegap::assumable_names());
             return 2;
         }
         assume.set(*parsed);
@@ -307,7 +367,8 @@ int main(int argc, char** argv) {
     ex.assume = qu.assume = li.assume = ck.assume = assume;
     std::optional<std::uint64_t> limit = rulegap::parse_input_size(max_input);
     if (!limit) {
-        fmt::print(stderr, "rulegap: error: --max-input-size takes a size such as 256M or 1G, not '{}'\n", max_input);
+        fmt::print(stderr, "rulegap: error: --max-input-size takes a size such as 256M or 1G, not '{}'\n",
+                   max_input);
         return 2;
     }
     // "-" is standard input, which can be read once.
@@ -323,7 +384,9 @@ int main(int argc, char** argv) {
         inputs.insert(inputs.end(), {li.file, li.input.ipset_path});
     }
     if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
-        fmt::print(stderr, "rulegap: error: standard input (-) can be read only once: give the other inputs as files\n");
+        fmt::print(
+            stderr,
+            "rulegap: error: standard input (-) can be read only once: give the other inputs as files\n");
         return 2;
     }
     ex.input.max_input_size = qu.input.max_input_size = li.input.max_input_size = ck.max_input_size = *limit;

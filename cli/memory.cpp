@@ -1,6 +1,6 @@
 #include "cli/memory.hpp"
 
-#include <cstddef>   // defines __GLIBC__ with glibc
+#include <cstddef>  // defines __GLIBC__ with glibc
 
 #if defined(__GLIBC__) && defined(__linux__)
 #include <malloc.h>
@@ -28,13 +28,13 @@ namespace {
 // exit, makes the rest of the heap start on huge pages. Only its first page is ever touched.
 void skip_to_huge_pages(std::uintptr_t first, std::uintptr_t touched) {
     constexpr std::uintptr_t huge_page = std::uintptr_t{2} << 20;
-    constexpr std::uintptr_t header = 2 * sizeof(std::size_t);   // a block's header
+    constexpr std::uintptr_t header = 2 * sizeof(std::size_t);  // a block's header
     std::uintptr_t huge = (touched + huge_page) & ~(huge_page - 1);
     if (huge - first < 4 * header) huge += huge_page;
     void* plug = std::malloc(huge - first - 2 * header);
     if (!plug) return;
     if (reinterpret_cast<std::uintptr_t>(plug) != first) {
-        std::free(plug);   // not where the heap's top was: of no use
+        std::free(plug);  // not where the heap's top was: of no use
         return;
     }
     // Held for the rest of the process, in reach (not a leak to a leak checker).
@@ -59,14 +59,14 @@ void tune_memory() {
     // Grow the heap once by a large amount of address space, and ask for huge pages on it.
     for (std::size_t reserve : {std::size_t{1024} * mib, std::size_t{256} * mib}) {
         mallopt(M_TOP_PAD, static_cast<int>(reserve));
-        void* probe = std::malloc(mib);   // below the mmap threshold: taken from the top, which grows
+        void* probe = std::malloc(mib);  // below the mmap threshold: taken from the top, which grows
         if (!probe) continue;
-        static_cast<volatile char*>(probe)[0] = 0;   // (so that the compiler keeps the malloc)
+        static_cast<volatile char*>(probe)[0] = 0;  // (so that the compiler keeps the malloc)
         auto begin = reinterpret_cast<std::uintptr_t>(probe);
         auto end = reinterpret_cast<std::uintptr_t>(sbrk(0));
         std::free(probe);
         if (end == static_cast<std::uintptr_t>(-1) || end < begin + reserve / 2) continue;
-        const std::uintptr_t first = begin;   // the probe wrote its first byte and the top's header after it
+        const std::uintptr_t first = begin;  // the probe wrote its first byte and the top's header after it
         begin = (begin + huge_page - 1) & ~(huge_page - 1);
         end &= ~(huge_page - 1);
         if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
@@ -78,7 +78,7 @@ void tune_memory() {
 
 void tune_thread_memory() {
     constexpr std::uintptr_t huge_page = std::uintptr_t{2} << 20;
-    constexpr std::size_t size = std::size_t{30} << 20;   // below tune_memory()'s 32 MiB mmap threshold
+    constexpr std::size_t size = std::size_t{30} << 20;  // below tune_memory()'s 32 MiB mmap threshold
     void* block = std::malloc(size);
     if (!block) return;
     auto begin = (reinterpret_cast<std::uintptr_t>(block) + huge_page - 1) & ~(huge_page - 1);

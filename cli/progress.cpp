@@ -36,7 +36,8 @@ void ProgressLine::run() {
     if (wake_.wait_until(lock, start + std::chrono::seconds(1), [&] { return stop_; })) return;
     while (!stop_) {
         const auto secs = std::chrono::duration_cast<std::chrono::seconds>(clock::now() - start).count();
-        std::string line = "rulegap: " + (what_.empty() ? std::string("working") : what_) + " (" + std::to_string(secs) + " s)";
+        std::string line = "rulegap: " + (what_.empty() ? std::string("working") : what_) + " (" +
+                           std::to_string(secs) + " s)";
         if (line.size() > 150) line = line.substr(0, 147) + "...";
         // \r, the line, then erase to its end: one line, redrawn in place.
         std::fprintf(stderr, "\r%s\033[K", line.c_str());

@@ -15,13 +15,13 @@ namespace rulegap::cli {
 // changes, and is wiped when the command ends. Safe to call from any thread.
 class ProgressLine {
 public:
-    explicit ProgressLine(bool enabled);   // enabled: the caller's --quiet not given
-    ~ProgressLine();                       // wipes the line
+    explicit ProgressLine(bool enabled);  // enabled: the caller's --quiet not given
+    ~ProgressLine();                      // wipes the line
     ProgressLine(const ProgressLine&) = delete;
     ProgressLine& operator=(const ProgressLine&) = delete;
 
     void set(std::string_view what);
-    void done();   // wipes the line now (before the report is printed)
+    void done();  // wipes the line now (before the report is printed)
 
 private:
     void run();

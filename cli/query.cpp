@@ -35,11 +35,12 @@ nlohmann::ordered_json ranges_json(const HeaderRanges& ranges) {
         nlohmann::ordered_json one = nlohmann::ordered_json::object();
         for (const HeaderRange::Values& v : r.fields) {
             nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
-            const bool text = v.field == Field::src_addr || v.field == Field::dst_addr || v.field == Field::in_iface ||
-                              v.field == Field::out_iface;
+            const bool text = v.field == Field::src_addr || v.field == Field::dst_addr ||
+                              v.field == Field::in_iface || v.field == Field::out_iface;
             for (const Interval& i : v.intervals) {
                 if (text)
-                    pairs.push_back({field_value_text(v.field, i.lo, family), field_value_text(v.field, i.hi, family)});
+                    pairs.push_back(
+                        {field_value_text(v.field, i.lo, family), field_value_text(v.field, i.hi, family)});
                 else
                     pairs.push_back({static_cast<std::uint64_t>(i.lo), static_cast<std::uint64_t>(i.hi)});
             }
@@ -58,10 +59,14 @@ nlohmann::ordered_json part_json(const Ruleset& rs, const QueryPart& p) {
                                 {"policy", p.decided_by && p.decided_by->is_policy()}};
     j["policy_of"] = nullptr;
     if (p.decided_by && p.decided_by->is_policy())
-        j["policy_of"] = {{"file", p.decided_by->file.empty() ? rs.file : p.decided_by->file}, {"line", p.decided_by->line},
-                          {"table", p.decided_by->table}, {"chain", p.decided_by->chain}, {"text", p.decided_by->text}};
+        j["policy_of"] = {{"file", p.decided_by->file.empty() ? rs.file : p.decided_by->file},
+                          {"line", p.decided_by->line},
+                          {"table", p.decided_by->table},
+                          {"chain", p.decided_by->chain},
+                          {"text", p.decided_by->text}};
     j["count"] = p.count.to_string();
-    j["witness"] = p.witness ? nlohmann::ordered_json(format_packet(*p.witness)) : nlohmann::ordered_json(nullptr);
+    j["witness"] =
+        p.witness ? nlohmann::ordered_json(format_packet(*p.witness)) : nlohmann::ordered_json(nullptr);
     j["reason"] = p.reason;
     j["ranges"] = ranges_json(p.ranges);
     j["ranges_total"] = p.ranges.total;
@@ -69,20 +74,23 @@ nlohmann::ordered_json part_json(const Ruleset& rs, const QueryPart& p) {
     return j;
 }
 
-void print_text(const Ruleset& rs, Hook hook, const std::string& where, const QueryResult& r, const QueryCommandOptions& o) {
+void print_text(const Ruleset& rs, Hook hook, const std::string& where, const QueryResult& r,
+                const QueryCommandOptions& o) {
     std::string family = rs.family == 0 ? std::string("Windows Firewall") : "IPv" + std::to_string(rs.family);
     fmt::print("query    {}\n", !o.where_given ? std::string("every packet (IPv4 and IPv6)") : where);
     fmt::print("hook     {} ({}, {})\n", to_string(hook), rs.file, family);
-    std::string filter = o.verdict == "any" ? "" : fmt::format(", {} with verdict {}", r.parts.size(), o.verdict);
+    std::string filter =
+        o.verdict == "any" ? "" : fmt::format(", {} with verdict {}", r.parts.size(), o.verdict);
     fmt::print("packets  {} in the query{}\n", r.total.to_string(), filter);
-    if (!o.assume.empty()) {   // only with --assume: each assumption and how many rules it decides
+    if (!o.assume.empty()) {  // only with --assume: each assumption and how many rules it decides
         std::string list;
         for (const Assumption& a : o.assume.list())
-            list += fmt::format("{}{} ({} rule{})", list.empty() ? "" : ", ", to_string(a), rules_touched(rs, a.module),
-                                rules_touched(rs, a.module) == 1 ? "" : "s");
+            list += fmt::format("{}{} ({} rule{})", list.empty() ? "" : ", ", to_string(a),
+                                rules_touched(rs, a.module), rules_touched(rs, a.module) == 1 ? "" : "s");
         fmt::print("assumed  {}\n", list);
     }
-    if (r.parts.empty()) fmt::print("\n(no part{})\n", o.verdict == "any" ? "" : " with verdict " + o.verdict);
+    if (r.parts.empty())
+        fmt::print("\n(no part{})\n", o.verdict == "any" ? "" : " with verdict " + o.verdict);
     for (const QueryPart& p : r.parts) {
         fmt::print("\n{:<8} {}\n", upper(to_string(p.verdict)), decider_text(rs, p));
         if (!p.reason.empty()) fmt::print("  reason   {}\n", p.reason);
@@ -110,7 +118,10 @@ int run_query(const QueryCommandOptions& o) {
         for (Verdict v : {Verdict::accept, Verdict::drop, Verdict::reject, Verdict::unknown})
             if (to_string(v) == o.verdict) options.verdict = v;
         if (!options.verdict) {
-            fmt::print(stderr, "rulegap query: error: --verdict takes accept, drop, reject, unknown or any, not '{}'\n", o.verdict);
+            fmt::print(
+                stderr,
+                "rulegap query: error: --verdict takes accept, drop, reject, unknown or any, not '{}'\n",
+                o.verdict);
             return 2;
         }
     }
@@ -136,22 +147,26 @@ int run_query(const QueryCommandOptions& o) {
     try {
         result = query(rs, *hook, where, options);
     } catch (const DiagramTooLarge& e) {
-        fmt::print(stderr, "rulegap query: error: {}: hook {}: {}; narrow the packets with --where, or raise --max-nodes\n",
-                   o.file, to_string(*hook), e.what());
+        fmt::print(
+            stderr,
+            "rulegap query: error: {}: hook {}: {}; narrow the packets with --where, or raise --max-nodes\n",
+            o.file, to_string(*hook), e.what());
         return 2;
     }
     if (o.format == "json") {
         nlohmann::ordered_json parts = nlohmann::ordered_json::array();
         for (const QueryPart& p : result.parts) parts.push_back(part_json(rs, p));
-        nlohmann::ordered_json doc = {{"file", rs.file},
-                                      {"hook", std::string(to_string(*hook))},
-                                      {"where", !o.where_given ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.where)},
-                                      {"verdict", o.verdict},
-                                      {"count", result.total.to_string()}};
-        if (!o.assume.empty()) {   // only with --assume
+        nlohmann::ordered_json doc = {
+            {"file", rs.file},
+            {"hook", std::string(to_string(*hook))},
+            {"where", !o.where_given ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.where)},
+            {"verdict", o.verdict},
+            {"count", result.total.to_string()}};
+        if (!o.assume.empty()) {  // only with --assume
             nlohmann::ordered_json assumed = nlohmann::ordered_json::array();
             for (const Assumption& a : o.assume.list())
-                assumed.push_back({{"module", std::string(to_string(a.module))}, {"value", a.match ? "match" : "nomatch"},
+                assumed.push_back({{"module", std::string(to_string(a.module))},
+                                   {"value", a.match ? "match" : "nomatch"},
                                    {"rules", rules_touched(rs, a.module)}});
             doc["assumptions"] = std::move(assumed);
         }
@@ -161,8 +176,8 @@ int run_query(const QueryCommandOptions& o) {
         print_text(rs, *hook, o.where, result, o);
     }
     if (errors > 0)
-        fmt::print(stderr, "rulegap query: {} error{} in the input: verdicts they touch are 'unknown'\n", errors,
-                   errors == 1 ? "" : "s");
+        fmt::print(stderr, "rulegap query: {} error{} in the input: verdicts they touch are 'unknown'\n",
+                   errors, errors == 1 ? "" : "s");
     return errors > 0 ? 2 : 0;
 }
 

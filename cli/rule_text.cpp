@@ -10,8 +10,12 @@ std::string where_of(const Ruleset& rs, const RuleRef& r) {
 }
 
 nlohmann::ordered_json rule_json(const Ruleset& rs, const RuleRef& r) {
-    nlohmann::ordered_json j = {{"file", r.file.empty() ? rs.file : r.file}, {"line", r.line}, {"table", r.table}, {"chain", r.chain}, {"text", r.text}};
-    if (!r.name.empty()) j["name"] = r.name;   // no line (a registry hive): what names it
+    nlohmann::ordered_json j = {{"file", r.file.empty() ? rs.file : r.file},
+                                {"line", r.line},
+                                {"table", r.table},
+                                {"chain", r.chain},
+                                {"text", r.text}};
+    if (!r.name.empty()) j["name"] = r.name;  // no line (a registry hive): what names it
     const Table* t = rs.family == 0 ? rs.table(r.table) : nullptr;
     const Chain* c = t ? t->chain(r.chain) : nullptr;
     if (c && r.rule >= 0 && static_cast<std::size_t>(r.rule) < c->rules.size())

@@ -16,15 +16,17 @@ std::string fingerprint(const rulegap::Ruleset& rs) {
     for (const Table& t : rs.tables) {
         out += t.name + "\n";
         for (const Chain& c : t.chains) {
-            out += c.name + " " + std::to_string(c.line) + " " + std::to_string(c.policy ? static_cast<int>(*c.policy) : -1) + "\n";
+            out += c.name + " " + std::to_string(c.line) + " " +
+                   std::to_string(c.policy ? static_cast<int>(*c.policy) : -1) + "\n";
             for (const Rule& r : c.rules) {
-                out += std::to_string(r.line) + ":" + std::to_string(r.column) + " " + std::string(r.text) + " [" +
-                       std::string(r.comment) + "] " + std::to_string(static_cast<int>(r.target.action)) + " " +
-                       std::string(r.target.name) + " " + std::to_string(r.target.chain) + " " +
-                       std::to_string(r.conditions.size()) + "\n";
+                out += std::to_string(r.line) + ":" + std::to_string(r.column) + " " + std::string(r.text) +
+                       " [" + std::string(r.comment) + "] " +
+                       std::to_string(static_cast<int>(r.target.action)) + " " + std::string(r.target.name) +
+                       " " + std::to_string(r.target.chain) + " " + std::to_string(r.conditions.size()) +
+                       "\n";
                 for (const Condition& cond : r.conditions)
-                    out += std::to_string(cond.negated) + std::to_string(cond.undecided) + " " + cond.module + " " +
-                           cond.reason + " " + std::to_string(cond.all_of.size()) + "\n";
+                    out += std::to_string(cond.negated) + std::to_string(cond.undecided) + " " + cond.module +
+                           " " + cond.reason + " " + std::to_string(cond.all_of.size()) + "\n";
             }
         }
     }
@@ -47,6 +49,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     three.threads = 3;
     three.tuning = &split_all;
     Ruleset split = read_iptables(std::string(fuzz::as_text(data, size)), "fuzz.rules", three);
-    if (fingerprint(r) != fingerprint(split)) std::abort();   // the threads changed what was read
+    if (fingerprint(r) != fingerprint(split)) std::abort();  // the threads changed what was read
     return 0;
 }

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
         std::cerr << "usage: audit SITE CATALOG...\n";
         return 2;
     }
-    rulegap::Site site = rulegap::load_site(argv[1]);   // also reads the firewalls it names
+    rulegap::Site site = rulegap::load_site(argv[1]);  // also reads the firewalls it names
     std::vector<rulegap::Catalog> catalogs;
     for (int i = 2; i < argc; ++i) catalogs.push_back(rulegap::load_catalog(argv[i]));
 
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
         std::cout << '\n';
     }
     const rulegap::ReportSummary& s = report.summary;
-    std::cout << report.site << ": " << s.allowed << " of " << s.requirements << " required flows allowed, " << errors
-              << " errors\n";
+    std::cout << report.site << ": " << s.allowed << " of " << s.requirements << " required flows allowed, "
+              << errors << " errors\n";
     return errors > 0 ? 1 : 0;
 }

@@ -28,10 +28,10 @@ namespace rulegap {
 struct Assumption {
     Unmodelled module = Unmodelled::unknown;
     bool match = false;
-    SourceLoc where = {};             // the site file's `assume` statement; empty: the command line
+    SourceLoc where = {};  // the site file's `assume` statement; empty: the command line
     bool operator==(const Assumption&) const = default;
 };
-std::string to_string(const Assumption& a);   // "recent=nomatch"
+std::string to_string(const Assumption& a);  // "recent=nomatch"
 
 // "recent=nomatch" (as given to --assume); nullopt when it is not MODULE=match|nomatch with an
 // assumable module.

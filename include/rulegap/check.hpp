@@ -46,53 +46,53 @@ std::string_view to_string(Judged j);
 struct HopPart {
     Verdict verdict = Verdict::unknown;
     PacketSet packets;
-    SourceLoc where;                  // the deciding rule (file:line) or the chain header
-    std::string rule_text;            // the rule as written, or ":INPUT DROP" for a policy
-    bool by_policy = false;           // the policy / profile default decided
-    std::string reason;               // unknown: why (names the rule and the match)
-    std::optional<Packet> witness;    // a member, for every part that is not accepted
-    std::string summary;              // "tcp dport 4500-4999" — what the part covers
+    SourceLoc where;                // the deciding rule (file:line) or the chain header
+    std::string rule_text;          // the rule as written, or ":INPUT DROP" for a policy
+    bool by_policy = false;         // the policy / profile default decided
+    std::string reason;             // unknown: why (names the rule and the match)
+    std::optional<Packet> witness;  // a member, for every part that is not accepted
+    std::string summary;            // "tcp dport 4500-4999" — what the part covers
 };
 
 struct HopResult {
-    std::string firewall;             // Firewall::name
+    std::string firewall;  // Firewall::name
     int firewall_index = -1;
     Hook hook = Hook::input;
-    std::string in_interface, out_interface;   // as bound on the path (empty: any)
-    bool reply = false;               // this hop carries the reply direction
+    std::string in_interface, out_interface;  // as bound on the path (empty: any)
+    bool reply = false;                       // this hop carries the reply direction
     Judged judged = Judged::new_;
     FlowStatus status = FlowStatus::unknown;
-    PacketSet packets;                // the flow as it meets this hop (state new or established)
-    std::vector<HopPart> parts;       // partition of `packets`, accepted parts first
-    std::string open, closed;         // partial: "dport 4000-4499", "dport 4500-4999"
+    PacketSet packets;           // the flow as it meets this hop (state new or established)
+    std::vector<HopPart> parts;  // partition of `packets`, accepted parts first
+    std::string open, closed;    // partial: "dport 4000-4499", "dport 4500-4999"
 };
 
 struct PathResult {
-    std::string path;                 // SitePath::to_string()
-    FlowStatus status = FlowStatus::unknown;   // from the packets that pass every hop
-    int alternative = 0;              // which of the requirement's flows these hops check
-    std::vector<HopResult> hops;      // in path order; ICMP echo replies follow, marked `reply`
-    std::string open, closed;         // partial: what passes the whole path and what does not
+    std::string path;                         // SitePath::to_string()
+    FlowStatus status = FlowStatus::unknown;  // from the packets that pass every hop
+    int alternative = 0;                      // which of the requirement's flows these hops check
+    std::vector<HopResult> hops;              // in path order; ICMP echo replies follow, marked `reply`
+    std::string open, closed;                 // partial: what passes the whole path and what does not
 };
 
 struct RequirementResult {
-    std::string catalog;              // Catalog::name
-    std::string id;                   // "mps.t2.r7"
+    std::string catalog;  // Catalog::name
+    std::string id;       // "mps.t2.r7"
     std::string table_key;
     std::string table_title;
     std::string row_label;
-    SourceLoc where;                  // the catalog's `row` statement
+    SourceLoc where;  // the catalog's `row` statement
     std::string source_role, destination_role;
-    std::string flows;                // "TCP Random 4xxx(4000-4999) -> 135 | ..."
+    std::string flows;  // "TCP Random 4xxx(4000-4999) -> 135 | ..."
     std::string remark;
     std::string reply_of;
-    bool corrected = false;           // the site chose the catalog's corrected reading
+    bool corrected = false;  // the site chose the catalog's corrected reading
     std::vector<std::string> annotations;
-    FlowStatus status = FlowStatus::skipped;   // worst over paths (best over alternatives)
-    std::string skip_reason;          // status skipped: why
-    std::vector<std::string> unresolved;   // site statements that could not be read and could
-                                           // change this verdict ("site.conf:12:30: ..."); the
-                                           // status is then unknown
+    FlowStatus status = FlowStatus::skipped;  // worst over paths (best over alternatives)
+    std::string skip_reason;                  // status skipped: why
+    std::vector<std::string> unresolved;      // site statements that could not be read and could
+                                              // change this verdict ("site.conf:12:30: ..."); the
+                                              // status is then unknown
     std::vector<PathResult> paths;
 };
 
@@ -109,7 +109,7 @@ enum class FindingKind : std::uint8_t {
     not_checked,        // a requirement that could not be checked (unbound role, no path)
 };
 constexpr int finding_kind_count = 10;
-std::string_view to_string(FindingKind k);   // "blocked", "rpc-session", "broad-any", ...
+std::string_view to_string(FindingKind k);  // "blocked", "rpc-session", "broad-any", ...
 
 enum class FindingSeverity : std::uint8_t { error, warning, info };
 std::string_view to_string(FindingSeverity s);
@@ -118,14 +118,14 @@ FindingSeverity default_severity(FindingKind k);
 struct Finding {
     FindingKind kind = FindingKind::blocked;
     FindingSeverity severity = FindingSeverity::error;
-    int rank = 0;                     // lower first; within a kind (broad: 1 any, 2 sensitive, 3)
-    std::string id;                   // stable: "blocked/mps.t2.r7/perimeter"
-    std::string requirement;          // the requirement id, when one is concerned
-    std::string firewall;             // the firewall, when one is concerned
-    std::optional<SourceLoc> rule;    // the rule (or chain header) concerned
+    int rank = 0;                   // lower first; within a kind (broad: 1 any, 2 sensitive, 3)
+    std::string id;                 // stable: "blocked/mps.t2.r7/perimeter"
+    std::string requirement;        // the requirement id, when one is concerned
+    std::string firewall;           // the firewall, when one is concerned
+    std::optional<SourceLoc> rule;  // the rule (or chain header) concerned
     std::string rule_text;
     std::optional<Packet> witness;
-    std::string message;              // one plain sentence
+    std::string message;  // one plain sentence
     std::vector<std::string> details;
     // A possible finding (broad): it holds under some assignment of these undecided rules'
     // matches only (empty: it holds whatever they do).
@@ -136,9 +136,9 @@ struct Finding {
 enum class FailOn : std::uint8_t { error, warning, info, never };
 
 struct CheckOptions {
-    std::map<FindingKind, FindingSeverity> severity;   // overrides default_severity()
-    std::set<std::string, std::less<>> disabled_checks;   // by Check name (see all_checks())
-    FailOn fail_on = FailOn::error;   // for Report::verdict
+    std::map<FindingKind, FindingSeverity> severity;     // overrides default_severity()
+    std::set<std::string, std::less<>> disabled_checks;  // by Check name (see all_checks())
+    FailOn fail_on = FailOn::error;                      // for Report::verdict
     // The broad check's sensitive destination ports; unset: the site's `sensitive` list, else
     // default_sensitive_ports(). A host's RPC dynamic range is added on Windows hosts.
     std::optional<std::vector<Interval>> sensitive_ports;
@@ -165,7 +165,7 @@ std::vector<Interval> default_sensitive_ports();
 //   incomplete: otherwise not a pass: an input has errors, no requirement could be checked, or
 //         a checked requirement is unknown
 enum class RunVerdict : std::uint8_t { pass, fail, incomplete };
-std::string_view to_string(RunVerdict v);   // "PASS", "FAIL", "INCOMPLETE"
+std::string_view to_string(RunVerdict v);  // "PASS", "FAIL", "INCOMPLETE"
 
 struct ReportSummary {
     std::size_t requirements = 0, allowed = 0, partial = 0, unknown = 0, blocked = 0, skipped = 0;
@@ -174,20 +174,20 @@ struct ReportSummary {
 
 // An assumption the run applied, and how many rules (of all the site's firewalls) it touched.
 struct AppliedAssumption {
-    Assumption assumption;            // where: the site's statement, or empty (command line)
+    Assumption assumption;  // where: the site's statement, or empty (command line)
     std::size_t rules = 0;
 };
 
 struct Report {
-    std::string site;                 // Site::name
+    std::string site;                             // Site::name
     std::vector<AppliedAssumption> assumptions;   // in the order of Unmodelled; empty: none
-    std::vector<RequirementResult> requirements;   // in catalog order, whichever checks ran
-    std::vector<Finding> findings;    // by severity, kind, rank, id
-    Diagnostics diagnostics;          // site, catalog and firewall diagnostics, as read, and the
-                                      // checks' warnings about the site (names no catalog knows)
+    std::vector<RequirementResult> requirements;  // in catalog order, whichever checks ran
+    std::vector<Finding> findings;                // by severity, kind, rank, id
+    Diagnostics diagnostics;                      // site, catalog and firewall diagnostics, as read, and the
+                                                  // checks' warnings about the site (names no catalog knows)
     ReportSummary summary;
     RunVerdict verdict = RunVerdict::incomplete;
-    std::string verdict_reason;       // one sentence: why this verdict
+    std::string verdict_reason;  // one sentence: why this verdict
     std::size_t checked() const { return summary.requirements - summary.skipped; }
 
     const RequirementResult* requirement(std::string_view id) const;
@@ -199,7 +199,7 @@ struct Report {
 struct CheckInfo {
     std::string name;
     std::string description;
-    std::vector<FindingKind> kinds;   // the finding kinds it reports (each kind has one check)
+    std::vector<FindingKind> kinds;  // the finding kinds it reports (each kind has one check)
 };
 std::vector<CheckInfo> all_checks();
 

@@ -32,22 +32,22 @@
 namespace rulegap {
 
 enum class Hook : std::uint8_t { input, forward, output };
-std::string_view to_string(Hook h);                       // "INPUT", "FORWARD", "OUTPUT"
-std::optional<Hook> parse_hook(std::string_view name);    // case-insensitive
+std::string_view to_string(Hook h);                     // "INPUT", "FORWARD", "OUTPUT"
+std::optional<Hook> parse_hook(std::string_view name);  // case-insensitive
 
 enum class Verdict : std::uint8_t { accept, drop, reject, unknown };
-std::string_view to_string(Verdict v);                    // "accept", "drop", ...
+std::string_view to_string(Verdict v);  // "accept", "drop", ...
 
 // Which rule, or which chain's policy, decided.
 struct RuleRef {
     std::string table;
     std::string chain;
-    int rule = -1;                    // index into the chain's rules; -1: the chain's policy
-    std::uint32_t line = 0;           // the rule's line, or the chain header's for a policy
-    std::string text;                 // the rule as written, or ":INPUT DROP" for a policy
-                                      // (Windows: "domain profile default: block inbound")
-    std::string file;                 // the file of that line (Ruleset::file_of)
-    std::string name = {};            // no line: what names it in the file (SourceLoc::name)
+    int rule = -1;           // index into the chain's rules; -1: the chain's policy
+    std::uint32_t line = 0;  // the rule's line, or the chain header's for a policy
+    std::string text;        // the rule as written, or ":INPUT DROP" for a policy
+                             // (Windows: "domain profile default: block inbound")
+    std::string file;        // the file of that line (Ruleset::file_of)
+    std::string name = {};   // no line: what names it in the file (SourceLoc::name)
     bool is_policy() const { return rule < 0; }
     SourceLoc where() const { return {file, line, 0, name}; }
 };
@@ -55,16 +55,16 @@ struct RuleRef {
 // One hop of a trace: a rule that matched (or might have), or a policy that applied.
 struct TraceStep {
     RuleRef at;
-    std::string action;               // "jump my-chain", "return", "accept", "log", "dnat to
-                                      // 10.0.0.1:80", "policy drop", "undecided: limit ..."
+    std::string action;  // "jump my-chain", "return", "accept", "log", "dnat to
+                         // 10.0.0.1:80", "policy drop", "undecided: limit ..."
 };
 
 struct Decision {
     Verdict verdict = Verdict::unknown;
-    std::optional<RuleRef> decided_by;   // absent only when no rule or policy decided (unknown)
+    std::optional<RuleRef> decided_by;  // absent only when no rule or policy decided (unknown)
     bool by_policy = false;
     std::vector<TraceStep> trace;
-    std::string reason;                  // for unknown: why, naming the rule
+    std::string reason;  // for unknown: why, naming the rule
     // With assumptions: the rules on the packet's path that an assumption decided (undecided
     // without it), in the order met; the action says which assumptions and how
     // ("recent=nomatch: does not match", "mac=match: matches").
@@ -94,7 +94,7 @@ struct Outcome {
     PacketSet packets;
     Verdict verdict = Verdict::unknown;
     std::optional<RuleRef> decided_by;
-    std::string reason;                  // for unknown
+    std::string reason;  // for unknown
 };
 
 // An accept that some packets get under some assignment of the undecided conditions (those no
@@ -108,10 +108,10 @@ struct Outcome {
 // undecided rule of the hook.
 struct Possible {
     PacketSet packets;
-    Verdict verdict = Verdict::accept;   // never unknown
-    std::optional<RuleRef> decided_by;   // the accepting rule or policy (absent: see above)
-    std::vector<RuleRef> depends_on;     // the first 20, in rule order
-    std::size_t depends_on_total = 0;    // how many in all
+    Verdict verdict = Verdict::accept;  // never unknown
+    std::optional<RuleRef> decided_by;  // the accepting rule or policy (absent: see above)
+    std::vector<RuleRef> depends_on;    // the first 20, in rule order
+    std::size_t depends_on_total = 0;   // how many in all
 };
 
 // Partition of `packets` (pairwise disjoint parts whose union is `packets`), one part per
@@ -120,8 +120,8 @@ struct Possible {
 // (overlapping sets; see Possible): every packet and rule that some assignment makes accept it
 // is covered. The hook is compiled into a decision diagram over the whole packet space
 // (docs/packet-set.md); an Evaluator keeps it for further sets.
-std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets, const Assumptions& assume = {},
-                              std::vector<Possible>* possible = nullptr);
+std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets,
+                              const Assumptions& assume = {}, std::vector<Possible>* possible = nullptr);
 
 // evaluate() for many sets of one ruleset, hook and assumptions: the hook is compiled on the
 // first call and kept. The ruleset must outlive the Evaluator and not change while it is used;
@@ -129,7 +129,8 @@ std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet
 class Evaluator {
 public:
     // At most max_nodes diagram nodes (packet_set.hpp, DiagramTooLarge).
-    Evaluator(const Ruleset& ruleset, Hook hook, const Assumptions& assume = {}, std::size_t max_nodes = default_max_nodes);
+    Evaluator(const Ruleset& ruleset, Hook hook, const Assumptions& assume = {},
+              std::size_t max_nodes = default_max_nodes);
     ~Evaluator();
     Evaluator(Evaluator&&) noexcept;
     Evaluator& operator=(Evaluator&&) noexcept;

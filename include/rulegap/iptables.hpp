@@ -15,7 +15,7 @@ namespace rulegap {
 // Named sets from `ipset save`, for `-m set --match-set NAME src|dst`.
 struct IpSet {
     std::string name;
-    std::string type;                 // "hash:ip", "hash:net", ...
+    std::string type;  // "hash:ip", "hash:net", ...
     int family = 4;
     std::vector<Interval> addresses;  // for address types; empty otherwise
     bool addresses_only = true;       // false: a type rulegap cannot turn into addresses
@@ -28,18 +28,18 @@ struct IpSets {
 };
 
 namespace detail {
-struct ReadTuning;   // internal (lib/threads/tuning.hpp)
+struct ReadTuning;  // internal (lib/threads/tuning.hpp)
 }
 
 struct IptablesOptions {
-    const IpSets* ipsets = nullptr;   // without it, `-m set` is undecided
+    const IpSets* ipsets = nullptr;  // without it, `-m set` is undecided
     // Threads that read a file of 1 MiB or more: 1, the calling thread only; N, N threads (at
     // most 8); 0, one per core the calling thread may run on (at most 8) up to 16 MiB, one
     // thread above. The result is the same whatever the number.
     unsigned threads = 0;
     // load_iptables: a larger file is refused (limits.hpp).
     std::uint64_t max_input_size = default_max_input_size;
-    const detail::ReadTuning* tuning = nullptr;   // in-tree callers only; leave it null
+    const detail::ReadTuning* tuning = nullptr;  // in-tree callers only; leave it null
 };
 
 // Reads an iptables-save or ip6tables-save file. Never throws on bad input: problems land in
@@ -52,7 +52,7 @@ Ruleset read_iptables(std::string text, std::string file_name, const IptablesOpt
 Ruleset load_iptables(const std::string& path, const IptablesOptions& options = {});
 
 struct IpSetsOptions {
-    std::uint64_t max_input_size = default_max_input_size;   // a larger file is refused (limits.hpp)
+    std::uint64_t max_input_size = default_max_input_size;  // a larger file is refused (limits.hpp)
 };
 
 IpSets read_ipsets(std::string_view text, std::string file_name);

@@ -12,13 +12,14 @@
 
 namespace rulegap {
 
-inline constexpr std::uint64_t default_max_input_size = std::uint64_t{256} << 20;   // 256 MiB
+inline constexpr std::uint64_t default_max_input_size = std::uint64_t{256} << 20;  // 256 MiB
 
 // Reads a whole file, refusing one of more than `max_size` bytes. At most max_size + 1 bytes
 // are ever read, so devices and pipes without end (/dev/zero, a FIFO) are refused too. On
 // failure: nullopt, and `error` says why in one line ("input is 1.0 GiB, over the 256 MiB
 // limit (raise it with --max-input-size)", "No such file or directory").
-std::optional<std::string> read_input_file(const std::string& path, std::uint64_t max_size, std::string& error);
+std::optional<std::string> read_input_file(const std::string& path, std::uint64_t max_size,
+                                           std::string& error);
 
 // "268435456", "256M", "256MiB", "1G", "64k", "64KB" (powers of 1024; case-insensitive).
 // nullopt for anything else, zero or an overflow.

@@ -28,17 +28,17 @@
 namespace rulegap {
 
 enum class Field : std::uint8_t {
-    family,      // 4 or 6
-    protocol,    // 0..255
-    src_addr,    // IPv4: 0..2^32-1, IPv6: 0..2^128-1
+    family,    // 4 or 6
+    protocol,  // 0..255
+    src_addr,  // IPv4: 0..2^32-1, IPv6: 0..2^128-1
     dst_addr,
-    src_port,    // 0..65535
+    src_port,  // 0..65535
     dst_port,
-    icmp_type,   // 0..255
-    icmp_code,   // 0..255
-    tcp_flags,   // 0..255, bits as in tcp_flag
-    state,       // ConnState as a number, 0..4
-    in_iface,    // interface name, see interface_value()
+    icmp_type,  // 0..255
+    icmp_code,  // 0..255
+    tcp_flags,  // 0..255, bits as in tcp_flag
+    state,      // ConnState as a number, 0..4
+    in_iface,   // interface name, see interface_value()
     out_iface,
 };
 constexpr int field_count = 12;
@@ -48,9 +48,9 @@ std::string_view to_string(Field f);
 // one interval: the name's bytes, big-endian, zero-padded to 15 bytes. The empty name (value 0)
 // stands for "no interface" (no input interface on OUTPUT, no output interface on INPUT).
 constexpr std::size_t max_interface_length = 15;
-uint128 interface_value(std::string_view name);           // name must be <= 15 bytes
-Interval interface_interval(std::string_view pattern);    // "eth0" -> one value, "eth+" -> prefix
-std::string interface_name(uint128 value);                // inverse of interface_value
+uint128 interface_value(std::string_view name);         // name must be <= 15 bytes
+Interval interface_interval(std::string_view pattern);  // "eth0" -> one value, "eth+" -> prefix
+std::string interface_name(uint128 value);              // inverse of interface_value
 
 // A packet's value of a field; nullopt for an interface the packet does not give.
 std::optional<uint128> field_value(const Packet& p, Field f);
@@ -62,7 +62,7 @@ uint128 field_max(Field f);
 class BigCount {
 public:
     BigCount() = default;
-    BigCount(std::uint64_t v);              // NOLINT: implicit on purpose
+    BigCount(std::uint64_t v);  // NOLINT: implicit on purpose
     static BigCount from_uint128(uint128 v);
     BigCount operator+(const BigCount& o) const;
     BigCount operator*(const BigCount& o) const;
@@ -70,8 +70,8 @@ public:
     std::strong_ordering operator<=>(const BigCount& o) const;
     bool is_zero() const;
     std::optional<std::uint64_t> to_uint64() const;  // when it fits
-    std::string to_string() const;                    // decimal
-    double to_double() const;                         // approximate
+    std::string to_string() const;                   // decimal
+    double to_double() const;                        // approximate
 private:
     std::vector<std::uint32_t> limbs_;  // little-endian, no leading zero limbs
 };
@@ -85,8 +85,8 @@ struct HeaderRange {
         std::vector<Interval> intervals;
         bool operator==(const Values&) const = default;
     };
-    std::vector<Values> fields;   // in Field order, each field at most once
-    const std::vector<Interval>* find(Field f) const;   // nullptr: every value
+    std::vector<Values> fields;                        // in Field order, each field at most once
+    const std::vector<Interval>* find(Field f) const;  // nullptr: every value
     bool operator==(const HeaderRange&) const = default;
 };
 
@@ -126,10 +126,10 @@ public:
     static PacketSet source_prefix(int family, uint128 address, int length);
     static PacketSet destination_prefix(int family, uint128 address, int length);
 
-    PacketSet operator|(const PacketSet& o) const;   // union
-    PacketSet operator&(const PacketSet& o) const;   // intersection
-    PacketSet operator-(const PacketSet& o) const;   // difference
-    PacketSet complement() const;                    // all() - *this
+    PacketSet operator|(const PacketSet& o) const;  // union
+    PacketSet operator&(const PacketSet& o) const;  // intersection
+    PacketSet operator-(const PacketSet& o) const;  // difference
+    PacketSet complement() const;                   // all() - *this
     // The union of many sets.
     static PacketSet union_of(std::vector<PacketSet> parts);
     PacketSet& operator|=(const PacketSet& o) { return *this = *this | o; }
@@ -140,7 +140,7 @@ public:
     bool contains(const Packet& p) const;
     bool subset_of(const PacketSet& o) const;
     bool intersects(const PacketSet& o) const;
-    bool operator==(const PacketSet& o) const;        // same members (not same layout)
+    bool operator==(const PacketSet& o) const;  // same members (not same layout)
 
     // Rewrites, as NAT and NOTRACK do: every member with field f replaced by a value in
     // `values` (the image), and the members whose field f, once replaced, would lie in `target`
@@ -167,8 +167,8 @@ public:
 
 private:
     friend struct detail::SetAccess;
-    std::shared_ptr<detail::SetSpace> space_;   // null for the empty set
-    std::uint32_t root_ = 0x80000000u;          // the diagram (this value: the empty set)
+    std::shared_ptr<detail::SetSpace> space_;  // null for the empty set
+    std::uint32_t root_ = 0x80000000u;         // the diagram (this value: the empty set)
 };
 
 std::string to_string(const PacketSet& s);

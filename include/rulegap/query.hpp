@@ -30,7 +30,7 @@ namespace rulegap {
 // The set syntax above. Errors carry the column of the offending word (line is 1).
 struct PacketSetParseResult {
     std::optional<PacketSet> set;
-    Diagnostic error;   // set when !set
+    Diagnostic error;  // set when !set
     explicit operator bool() const { return set.has_value(); }
 };
 PacketSetParseResult parse_packet_set(std::string_view text);
@@ -46,29 +46,30 @@ std::string format_range(const HeaderRange& range);
 std::string field_value_text(Field field, uint128 value, int family);
 
 struct QueryOptions {
-    std::optional<Verdict> verdict;   // only the parts with this verdict (nullopt: all)
-    std::size_t range_limit = 20;     // ranges listed per part
-    Assumptions assume;               // decides undecided matches (assume.hpp); none: they stay unknown
-    std::size_t max_nodes = default_max_nodes;   // diagram nodes (DiagramTooLarge past them)
+    std::optional<Verdict> verdict;  // only the parts with this verdict (nullopt: all)
+    std::size_t range_limit = 20;    // ranges listed per part
+    Assumptions assume;              // decides undecided matches (assume.hpp); none: they stay unknown
+    std::size_t max_nodes = default_max_nodes;  // diagram nodes (DiagramTooLarge past them)
 };
 
 // The packets of `where` that one rule or policy decides (or that are unknown for one reason).
 struct QueryPart {
     Verdict verdict = Verdict::unknown;
-    std::optional<RuleRef> decided_by;   // absent only for an unknown that no rule decided
-    std::string reason;                  // for unknown
+    std::optional<RuleRef> decided_by;  // absent only for an unknown that no rule decided
+    std::string reason;                 // for unknown
     PacketSet packets;
-    BigCount count;                      // packets.size()
-    std::optional<Packet> witness;       // packets.witness()
-    HeaderRanges ranges;                 // packets.disjoint_ranges(range_limit)
+    BigCount count;                 // packets.size()
+    std::optional<Packet> witness;  // packets.witness()
+    HeaderRanges ranges;            // packets.disjoint_ranges(range_limit)
 };
 
 struct QueryResult {
-    std::vector<QueryPart> parts;   // in rule order: rules as the file lists them (Windows: in
-                                    // precedence), then policies, then unknown without a rule
-    BigCount total;                 // packets in `where`, over all parts (before the verdict filter)
+    std::vector<QueryPart> parts;  // in rule order: rules as the file lists them (Windows: in
+                                   // precedence), then policies, then unknown without a rule
+    BigCount total;                // packets in `where`, over all parts (before the verdict filter)
 };
 
-QueryResult query(const Ruleset& ruleset, Hook hook, const PacketSet& where, const QueryOptions& options = {});
+QueryResult query(const Ruleset& ruleset, Hook hook, const PacketSet& where,
+                  const QueryOptions& options = {});
 
 }  // namespace rulegap

@@ -29,7 +29,7 @@ struct FieldRange {
     FieldRange(Field f, detail::IntervalList v) : values(std::move(v)), field(f) {}
 
     // (values first: `field` then fits in its padding, and a FieldRange takes 48 bytes, not 64)
-    [[no_unique_address]] detail::IntervalList values;   // one interval in place, more on the heap
+    [[no_unique_address]] detail::IntervalList values;  // one interval in place, more on the heap
     Field field = Field::family;
 };
 
@@ -39,12 +39,27 @@ struct FieldRange {
 // for what no assumption decides (unreadable text, hostnames, unmodelled options of modelled
 // modules, Windows authentication and interface scopes, ...).
 enum class Unmodelled : std::uint8_t {
-    other, recent, limit, hashlimit, connlimit, statistic, quota, time, string, u32, mac, owner, set, mark,
-    connmark, program, unknown
+    other,
+    recent,
+    limit,
+    hashlimit,
+    connlimit,
+    statistic,
+    quota,
+    time,
+    string,
+    u32,
+    mac,
+    owner,
+    set,
+    mark,
+    connmark,
+    program,
+    unknown
 };
 constexpr int unmodelled_count = 17;
-std::string_view to_string(Unmodelled u);                      // "recent", ..., "unknown", "other"
-std::optional<Unmodelled> parse_unmodelled(std::string_view name);   // an assumable name (not "other")
+std::string_view to_string(Unmodelled u);                           // "recent", ..., "unknown", "other"
+std::optional<Unmodelled> parse_unmodelled(std::string_view name);  // an assumable name (not "other")
 // The assumable kind of an iptables match module known to be unmodelled ("recent" -> recent,
 // "connbytes" -> unknown).
 Unmodelled unmodelled_module(std::string_view module);
@@ -57,13 +72,13 @@ Unmodelled unmodelled_module(std::string_view module);
 // rule matches when all its conditions hold.
 struct Condition {
     bool negated = false;
-    std::vector<FieldRange> all_of;   // empty and !undecided: always true
+    std::vector<FieldRange> all_of;  // empty and !undecided: always true
     bool undecided = false;
-    Unmodelled unmodelled = Unmodelled::other;   // undecided: the assumption that can decide it
-    std::string module;               // "limit", "mark", "unparsed", ...
-    std::string reason;               // one line, for the report
+    Unmodelled unmodelled = Unmodelled::other;  // undecided: the assumption that can decide it
+    std::string module;                         // "limit", "mark", "unparsed", ...
+    std::string reason;                         // one line, for the report
 
-    PacketSet packets() const;        // the decidable meaning (not for undecided conditions)
+    PacketSet packets() const;  // the decidable meaning (not for undecided conditions)
     // Whether p meets it; nullopt when undecided, or when it tests an interface p does not give.
     std::optional<bool> matches(const Packet& p) const;
 };
@@ -72,49 +87,49 @@ enum class Action : std::uint8_t {
     accept,
     drop,
     reject,
-    return_,          // RETURN
-    jump,             // to a user chain (-j CHAIN)
-    go_to,            // -g CHAIN
-    continue_,        // non-terminating with no effect on verdicts: LOG, NFLOG, ULOG, MARK,
-                      // CONNMARK, TCPMSS, CLASSIFY, TOS, TTL, DSCP, ...
-    dnat,             // changes the destination (and port); ends the nat chain
-    snat,             // SNAT, MASQUERADE: changes the source after filtering; ends the nat chain
-    redirect,         // REDIRECT: to a local port; ends the nat chain
-    notrack,          // NOTRACK, CT --notrack: the packet becomes UNTRACKED
-    unknown,          // a target rulegap does not model: its effect is undecided
+    return_,    // RETURN
+    jump,       // to a user chain (-j CHAIN)
+    go_to,      // -g CHAIN
+    continue_,  // non-terminating with no effect on verdicts: LOG, NFLOG, ULOG, MARK,
+                // CONNMARK, TCPMSS, CLASSIFY, TOS, TTL, DSCP, ...
+    dnat,       // changes the destination (and port); ends the nat chain
+    snat,       // SNAT, MASQUERADE: changes the source after filtering; ends the nat chain
+    redirect,   // REDIRECT: to a local port; ends the nat chain
+    notrack,    // NOTRACK, CT --notrack: the packet becomes UNTRACKED
+    unknown,    // a target rulegap does not model: its effect is undecided
 };
 std::string_view to_string(Action a);
 
 struct Target {
     Action action = Action::continue_;
-    std::string_view name;            // as written: "ACCEPT", "LOG", "my-chain", "DNAT"
-    std::string_view options;         // as written after the name, e.g. "--reject-with tcp-reset"
-    int chain = -1;                   // jump/go_to: index into the table's chains, set by link()
+    std::string_view name;     // as written: "ACCEPT", "LOG", "my-chain", "DNAT"
+    std::string_view options;  // as written after the name, e.g. "--reject-with tcp-reset"
+    int chain = -1;            // jump/go_to: index into the table's chains, set by link()
     // dnat/redirect: the new destination; absent parts stay as they were.
     detail::OptionalInterval to_address;
     detail::OptionalInterval to_port;
 };
 
 struct Rule {
-    std::uint32_t line = 0;           // 1-based line in the ruleset's file (Ruleset::file_of)
+    std::uint32_t line = 0;  // 1-based line in the ruleset's file (Ruleset::file_of)
     std::uint32_t column = 1;
-    std::uint32_t source = 0;         // a ruleset of several files: index into Ruleset::sources
-    std::string_view text;            // the rule as written, without counters and line end
+    std::uint32_t source = 0;  // a ruleset of several files: index into Ruleset::sources
+    std::string_view text;     // the rule as written, without counters and line end
     std::vector<Condition> conditions;
     Target target;
-    std::string_view comment;         // from -m comment, for reports; a rule without a line
-                                      // (line 0: a Windows rule from a registry hive) is named
-                                      // by it (its rule id), see Ruleset::where()
+    std::string_view comment;  // from -m comment, for reports; a rule without a line
+                               // (line 0: a Windows rule from a registry hive) is named
+                               // by it (its rule id), see Ruleset::where()
 
-    bool decidable() const;           // no undecided condition
-    PacketSet packets() const;        // the decidable conditions' intersection (undecided ones ignored)
+    bool decidable() const;     // no undecided condition
+    PacketSet packets() const;  // the decidable conditions' intersection (undecided ones ignored)
 };
 
 struct Chain {
     std::string name;
-    bool builtin = false;             // INPUT, FORWARD, OUTPUT, PREROUTING, POSTROUTING
-    std::optional<Action> policy;     // accept or drop, built-in chains only
-    std::uint32_t line = 0;           // line of the ":NAME POLICY" header (0: never declared)
+    bool builtin = false;          // INPUT, FORWARD, OUTPUT, PREROUTING, POSTROUTING
+    std::optional<Action> policy;  // accept or drop, built-in chains only
+    std::uint32_t line = 0;        // line of the ":NAME POLICY" header (0: never declared)
     std::vector<Rule> rules;
     // Where the policy comes from and how to say it, when it is not a ":NAME POLICY" header at
     // `line` of the ruleset's file: a Windows profile's default action, at the setting that
@@ -124,38 +139,38 @@ struct Chain {
 };
 
 struct Table {
-    std::string name;                 // raw, mangle, nat, filter, security
-    std::uint32_t line = 0;           // line of "*name"
+    std::string name;        // raw, mangle, nat, filter, security
+    std::uint32_t line = 0;  // line of "*name"
     std::vector<Chain> chains;
 
-    const Chain* chain(std::string_view name) const;   // nullptr when absent
+    const Chain* chain(std::string_view name) const;  // nullptr when absent
     Chain* chain(std::string_view name);
-    int chain_index(std::string_view name) const;       // -1 when absent
+    int chain_index(std::string_view name) const;  // -1 when absent
 };
 
 // A rule that was read but is not in force (a disabled Windows rule, Active=FALSE; an allow
 // rule that a profile setting overrides): never evaluated. Kept so that nothing read is lost and
 // a report can say that it would have decided a blocked flow.
 struct InactiveRule {
-    std::string chain;                // the built-in chain it would be in ("INPUT")
-    std::string name;                 // how the input names it (a Windows rule's Name), or empty
-    std::string why;                  // "disabled", ...: an adjective for "a disabled rule"
-    Rule rule;                        // as it would be lowered (texts kept by the Ruleset)
+    std::string chain;  // the built-in chain it would be in ("INPUT")
+    std::string name;   // how the input names it (a Windows rule's Name), or empty
+    std::string why;    // "disabled", ...: an adjective for "a disabled rule"
+    Rule rule;          // as it would be lowered (texts kept by the Ruleset)
 };
 
 struct Ruleset {
-    std::string file;                 // where it was read from (for SourceLoc)
+    std::string file;  // where it was read from (for SourceLoc)
     // Read from several files (a Windows host's Group Policy and local exports): their names,
     // and each rule's Rule::source says which. Empty: every rule is from `file`.
     std::vector<std::string> sources;
-    int family = 4;                   // iptables-save: 4, ip6tables-save: 6, 0: both (Windows)
+    int family = 4;  // iptables-save: 4, ip6tables-save: 6, 0: both (Windows)
     std::vector<Table> tables;
-    std::vector<InactiveRule> inactive;   // rules read but not in force (see InactiveRule)
-    Diagnostics diagnostics;          // everything the reader said about the file
+    std::vector<InactiveRule> inactive;  // rules read but not in force (see InactiveRule)
+    Diagnostics diagnostics;             // everything the reader said about the file
 
     const Table* table(std::string_view name) const;  // nullptr when absent
     Table* table(std::string_view name);
-    Table& add_table(std::string name);              // returns the existing one if present
+    Table& add_table(std::string name);  // returns the existing one if present
     const std::string& file_of(const Rule& r) const {
         return r.source < sources.size() ? sources[r.source] : file;
     }
@@ -178,7 +193,7 @@ struct Ruleset {
     void link();
 
 private:
-    std::shared_ptr<std::deque<std::string>> kept_;   // stable addresses: a deque never moves its strings
+    std::shared_ptr<std::deque<std::string>> kept_;  // stable addresses: a deque never moves its strings
 };
 
 }  // namespace rulegap

@@ -20,7 +20,7 @@ struct SourceLoc {
     // "file:line:column" (parts that are unknown are left out); "file[name]" when there is no
     // line but a name.
     std::string to_string() const;
-    void append_to(std::string& out) const;   // to_string(), at the end of `out`
+    void append_to(std::string& out) const;  // to_string(), at the end of `out`
     bool operator==(const SourceLoc&) const = default;
 };
 
@@ -31,10 +31,10 @@ enum class Severity : std::uint8_t { error, warning, note };
 struct Diagnostic {
     Severity severity = Severity::error;
     SourceLoc where;
-    std::string message;   // one line, no trailing period, no location
+    std::string message;  // one line, no trailing period, no location
 
-    std::string to_string() const;  // "file:line:col: error: message"
-    void append_to(std::string& out) const;   // to_string(), at the end of `out`
+    std::string to_string() const;           // "file:line:col: error: message"
+    void append_to(std::string& out) const;  // to_string(), at the end of `out`
 };
 
 // Messages and reasons quote what they read; a token of megabytes is cut to this many bytes

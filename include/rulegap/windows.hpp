@@ -37,31 +37,31 @@ namespace rulegap {
 
 enum class WindowsForm : std::uint8_t {
     unknown,
-    wfw,            // wf.msc "Export Policy" / netsh advfirewall export: a registry hive
-    reg,            // regedit .reg export
-    gpo_xml,        // Get-GPOReport -ReportType Xml, gpreport.xml, gpresult /x
-    csv,            // PowerShell Export-FirewallRules column set
-    rule_strings,   // a text file, one rule string a line
-    format_list,    // Get-NetFirewallRule | Format-List text: detected, not supported
+    wfw,           // wf.msc "Export Policy" / netsh advfirewall export: a registry hive
+    reg,           // regedit .reg export
+    gpo_xml,       // Get-GPOReport -ReportType Xml, gpreport.xml, gpresult /x
+    csv,           // PowerShell Export-FirewallRules column set
+    rule_strings,  // a text file, one rule string a line
+    format_list,   // Get-NetFirewallRule | Format-List text: detected, not supported
 };
 std::string_view to_string(WindowsForm f);
 
 // Where a rule or a setting is kept on the host.
 enum class WindowsStore : std::uint8_t {
-    local,          // the host's own policy (.wfw, netsh export, SharedAccess registry key)
-    group_policy,   // the policy Group Policy applied (GPO reports, Software\Policies registry key)
+    local,         // the host's own policy (.wfw, netsh export, SharedAccess registry key)
+    group_policy,  // the policy Group Policy applied (GPO reports, Software\Policies registry key)
 };
-std::string_view to_string(WindowsStore s);       // "local", "group-policy"
+std::string_view to_string(WindowsStore s);  // "local", "group-policy"
 
-enum class WindowsAction : std::uint8_t { allow, block, bypass };   // bypass: authenticated, over block
+enum class WindowsAction : std::uint8_t { allow, block, bypass };  // bypass: authenticated, over block
 enum class WindowsDirection : std::uint8_t { in, out };
-std::string_view to_string(WindowsAction a);      // "Allow", "Block", "ByPass"
-std::string_view to_string(WindowsDirection d);   // "In", "Out"
+std::string_view to_string(WindowsAction a);     // "Allow", "Block", "ByPass"
+std::string_view to_string(WindowsDirection d);  // "In", "Out"
 
 // The three network profiles a rule applies to (bitmask values as in FW_PROFILE_TYPE).
 enum class WindowsProfile : std::uint8_t { domain = 1, private_ = 2, public_ = 4 };
 constexpr unsigned windows_all_profiles = 7;
-std::string_view to_string(WindowsProfile p);                      // "Domain", "Private", "Public"
+std::string_view to_string(WindowsProfile p);                                // "Domain", "Private", "Public"
 std::optional<WindowsProfile> parse_windows_profile(std::string_view name);  // case-insensitive
 
 // A port item: a number, a range (from *2_10 / *2_20 keys), or a keyword in its canonical
@@ -69,7 +69,7 @@ std::optional<WindowsProfile> parse_windows_profile(std::string_view name);  // 
 struct WindowsPort {
     std::uint16_t lo = 0;
     std::uint16_t hi = 0;
-    std::string keyword;                 // empty: numeric
+    std::string keyword;  // empty: numeric
     bool operator==(const WindowsPort&) const = default;
 };
 
@@ -77,73 +77,74 @@ struct WindowsPort {
 // interval — or a keyword in its canonical spelling (LocalSubnet, DNS, DHCP, WINS,
 // DefaultGateway, Intranet, Internet, Ply2Renders, RmtIntranet, CaptivePortal).
 struct WindowsAddress {
-    int family = 0;                      // 4 or 6; 0 for a keyword meaning both
-    Interval range;                      // numeric items
-    std::string keyword;                 // empty: numeric
+    int family = 0;       // 4 or 6; 0 for a keyword meaning both
+    Interval range;       // numeric items
+    std::string keyword;  // empty: numeric
     bool operator==(const WindowsAddress&) const = default;
 };
 
 struct WindowsIcmp {
     std::uint8_t type = 0;
-    std::optional<std::uint8_t> code;    // nullopt: any code ("*")
+    std::optional<std::uint8_t> code;  // nullopt: any code ("*")
     bool operator==(const WindowsIcmp&) const = default;
 };
 
 struct WindowsRule {
-    std::string id;                      // registry value name / GUID / CSV Name (may be empty)
-    std::string version;                 // "v2.30"
+    std::string id;       // registry value name / GUID / CSV Name (may be empty)
+    std::string version;  // "v2.30"
     std::string name;
     std::string description;
     WindowsAction action = WindowsAction::allow;
-    bool active = false;                 // missing Active = disabled
+    bool active = false;  // missing Active = disabled
     WindowsDirection direction = WindowsDirection::in;
-    unsigned profiles = windows_all_profiles;   // missing Profile = all
-    std::optional<std::uint8_t> protocol;       // missing = any
+    unsigned profiles = windows_all_profiles;  // missing Profile = all
+    std::optional<std::uint8_t> protocol;      // missing = any
     std::vector<WindowsPort> local_ports, remote_ports;
     std::vector<WindowsAddress> local_addresses, remote_addresses;
     std::vector<WindowsIcmp> icmp4, icmp6;
-    std::string app, service, package, owner;   // App, Svc, AppPkgId, LUOwn
+    std::string app, service, package, owner;                            // App, Svc, AppPkgId, LUOwn
     std::string local_user_auth, remote_user_auth, remote_machine_auth;  // LUAuth, RUAuth, RMAuth
-    std::vector<std::string> security;          // values of Security, Security2, Security2_9
-    std::vector<std::string> interfaces;        // IF
-    std::vector<std::string> interface_types;   // IFType
-    std::vector<std::string> dynamic_targets;   // TTK*
-    bool edge = false;                          // Edge=TRUE
+    std::vector<std::string> security;         // values of Security, Security2, Security2_9
+    std::vector<std::string> interfaces;       // IF
+    std::vector<std::string> interface_types;  // IFType
+    std::vector<std::string> dynamic_targets;  // TTK*
+    bool edge = false;                         // Edge=TRUE
     // AuthByPassOut=TRUE ([MS-GPFAS] 2.2.2.19): an outbound allow rule for authenticated traffic
     // that overrides block rules ([MS-FASP] 2.2.35), lowered as the inbound ByPass action is.
     bool authenticated_bypass_out = false;
-    std::string defer;                          // Defer=App / User
-    std::string embed_context;                  // EmbedCtxt (rule group)
+    std::string defer;                                      // Defer=App / User
+    std::string embed_context;                              // EmbedCtxt (rule group)
     std::vector<std::pair<std::string, std::string>> keys;  // every key=value, in order
-    bool readable = true;                // false: a key could not be read (its verdicts: unknown)
+    bool readable = true;  // false: a key could not be read (its verdicts: unknown)
     bool has_action = false, has_direction = false;
-    SourceLoc where;                     // file:line:column, or file only (hive: see id)
-    std::string gpo;                     // GPO forms: the GPO's name
+    SourceLoc where;  // file:line:column, or file only (hive: see id)
+    std::string gpo;  // GPO forms: the GPO's name
     WindowsStore store = WindowsStore::local;
 
     // The precedence the rule takes: bypass for an outbound allow rule with AuthByPassOut=TRUE.
     WindowsAction effective_action() const {
-        return action == WindowsAction::allow && direction == WindowsDirection::out && authenticated_bypass_out
+        return action == WindowsAction::allow && direction == WindowsDirection::out &&
+                       authenticated_bypass_out
                    ? WindowsAction::bypass
                    : action;
     }
     // The rule string rebuilt from `keys`: "v2.30|Action=Allow|...|".
     std::string rule_string() const;
-    std::vector<std::string> values(std::string_view key) const;   // every value of a key
+    std::vector<std::string> values(std::string_view key) const;  // every value of a key
 };
 
 // The settings of one profile as the export gives them; unset = not in the export.
 struct WindowsProfileSettings {
     std::optional<bool> enable_firewall;
-    std::optional<WindowsAction> default_inbound;    // allow or block
+    std::optional<WindowsAction> default_inbound;  // allow or block
     std::optional<WindowsAction> default_outbound;
     std::optional<bool> do_not_allow_exceptions;
     std::optional<bool> allow_local_policy_merge;
-    std::vector<std::pair<std::string, std::string>> others;   // everything else, as written
+    std::vector<std::pair<std::string, std::string>> others;  // everything else, as written
     // The settings above that the export has but that could not be read ("DefaultInboundAction",
     // ...): what they decide is `unknown` (to_ruleset), never their default.
     std::vector<std::string> unreadable;
-    bool present = false;                // the export has this profile's key/element
+    bool present = false;  // the export has this profile's key/element
     SourceLoc where;
     // Where each modelled setting above was read ("DefaultInboundAction" -> its line, or its
     // value's name in a hive); merged settings keep the location of the entry that decided.
@@ -167,7 +168,10 @@ struct WindowsProfileSettings {
     }
     void set_where(std::string_view setting, const SourceLoc& at) {
         for (auto& [name, loc] : locations)
-            if (name == setting) { loc = at; return; }
+            if (name == setting) {
+                loc = at;
+                return;
+            }
         locations.emplace_back(std::string(setting), at);
     }
 
@@ -185,13 +189,13 @@ struct WindowsPolicy {
     WindowsForm form = WindowsForm::unknown;   // combined: the first export's
     WindowsStore store = WindowsStore::local;  // the export's store (a .reg holding both, or a
                                                // combination: the first one read)
-    std::string file;                    // combined: the files joined with " + "
-    std::vector<std::string> files;      // every export read into this policy
+    std::string file;                          // combined: the files joined with " + "
+    std::vector<std::string> files;            // every export read into this policy
     std::vector<WindowsRule> rules;
     // One entry per profile key and GPO, in file order.
     std::vector<std::pair<WindowsProfileKey, WindowsProfileSettings>> profiles;
     std::vector<std::pair<std::string, std::string>> globals;
-    std::vector<std::string> gpos;       // names of the GPOs, in file order
+    std::vector<std::string> gpos;  // names of the GPOs, in file order
     Diagnostics diagnostics;
 
     // The settings that apply to a profile, merged over the stores ([MS-FASP] 3.1.3): an option
@@ -221,7 +225,7 @@ WindowsPolicy combine_windows_policies(std::vector<WindowsPolicy> policies);
 WindowsForm detect_windows_form(std::string_view bytes);
 
 struct WindowsOptions {
-    std::uint64_t max_input_size = default_max_input_size;   // a larger file is refused (limits.hpp)
+    std::uint64_t max_input_size = default_max_input_size;  // a larger file is refused (limits.hpp)
 };
 
 // Reads any form (detected). Never throws.
@@ -247,15 +251,15 @@ struct WindowsAddressBinding {
 };
 struct WindowsContext {
     Interval rpc_range{49152, 65535};
-    std::map<std::string, WindowsAddressBinding> addresses;   // canonical keyword -> addresses
-    void bind(std::string_view keyword, WindowsAddressBinding b);   // any capitalisation
+    std::map<std::string, WindowsAddressBinding> addresses;        // canonical keyword -> addresses
+    void bind(std::string_view keyword, WindowsAddressBinding b);  // any capitalisation
     const WindowsAddressBinding* find(std::string_view keyword) const;
 };
 
 // The canonical spelling of an address or port keyword (any capitalisation, PowerShell
 // spellings too); empty when it is not one.
 std::string windows_address_keyword(std::string_view word);
-std::vector<std::string> windows_address_keywords();   // every spelling, for "did you mean"
+std::vector<std::string> windows_address_keywords();  // every spelling, for "did you mean"
 std::string windows_port_keyword(std::string_view word);
 
 // The policy seen by one profile, as a Ruleset (family 0, table "filter", INPUT and OUTPUT).

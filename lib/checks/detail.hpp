@@ -14,19 +14,20 @@ namespace rulegap::checks {
 struct HopUse {
     int firewall = -1;
     Hook hook = Hook::input;
-    PacketSet domain;          // the packets that can meet this hop here (interfaces, state new)
-    PacketSet required;        // the required flows at this hop (state new), ephemeral ports widened
-    PacketSet sources;         // the required flows' source addresses (any other field)
+    PacketSet domain;    // the packets that can meet this hop here (interfaces, state new)
+    PacketSet required;  // the required flows at this hop (state new), ephemeral ports widened
+    PacketSet sources;   // the required flows' source addresses (any other field)
 };
 
 // Compiled hooks for one check run: one Evaluator per (ruleset, hook), made on first use (the
 // assumptions are the run's, the same at every call).
 class Evaluators {
 public:
-    std::size_t max_nodes = default_max_nodes;   // per Evaluator (CheckOptions::max_nodes)
+    std::size_t max_nodes = default_max_nodes;  // per Evaluator (CheckOptions::max_nodes)
     Evaluator& of(const Ruleset& rs, Hook hook, const Assumptions& assume) {
         auto it = cache_.find({&rs, hook});
-        if (it == cache_.end()) it = cache_.emplace(std::pair{&rs, hook}, Evaluator(rs, hook, assume, max_nodes)).first;
+        if (it == cache_.end())
+            it = cache_.emplace(std::pair{&rs, hook}, Evaluator(rs, hook, assume, max_nodes)).first;
         return it->second;
     }
 
@@ -36,8 +37,8 @@ private:
 
 // A requirement as the flow stage evaluated it.
 struct EvaluatedRequirement {
-    RequirementResult result;                 // becomes a Report::requirements entry
-    const Requirement* requirement = nullptr; // the catalog's row
+    RequirementResult result;                  // becomes a Report::requirements entry
+    const Requirement* requirement = nullptr;  // the catalog's row
     // The unreadable site statements that made it unknown (also in result.unresolved as text).
     std::vector<const UnresolvedStatement*> unresolved;
 };
@@ -45,8 +46,8 @@ struct EvaluatedRequirement {
 // What the flow stage computes once, before the checks, and every check reads: each
 // requirement's verdict along every path, and the hops the required flows cross.
 struct Flows {
-    std::vector<EvaluatedRequirement> requirements;   // in catalog order
-    std::vector<HopUse> hop_uses;                     // one per path hop and flow alternative
+    std::vector<EvaluatedRequirement> requirements;  // in catalog order
+    std::vector<HopUse> hop_uses;                    // one per path hop and flow alternative
 };
 
 struct CheckContext {
@@ -61,7 +62,7 @@ struct CheckContext {
     Assumptions assume;
     // A cache: compiling a hook is done once per run, whichever stage or check asks first.
     mutable Evaluators evaluators = {};
-    Flows flows = {};   // filled by evaluate_flows(), before the checks
+    Flows flows = {};  // filled by evaluate_flows(), before the checks
 };
 
 // The flow stage (flow_stage.cpp): evaluates every requirement of every catalog along every
@@ -94,8 +95,9 @@ void check_site_names(CheckContext&, Report&);
 // The unresolved statements that could change a requirement's verdict (unresolved.cpp). `src`
 // or `dst` null: that role is not bound (only statements that bind roles count then).
 std::vector<const UnresolvedStatement*> affecting(const CheckContext& cx, const std::vector<Flow>& flows,
-                                                  const std::string& source_role, const std::string& destination_role,
-                                                  const Role* src, const Role* dst, const std::vector<SitePath>& paths);
+                                                  const std::string& source_role,
+                                                  const std::string& destination_role, const Role* src,
+                                                  const Role* dst, const std::vector<SitePath>& paths);
 
 // ---- shared helpers (flows.cpp) ----------------------------------------------------------
 
@@ -109,13 +111,13 @@ PacketSet to_base(const PacketSet& hop_set, const PacketSet& base);
 
 // One flow at one hop: the base packets accepted, undecided and blocked, and the parts.
 struct HopEval {
-    PacketSet accepted, unknown, blocked;   // in base space (no interfaces, state, flags)
-    PacketSet packets;                      // the flow as it met the hop
+    PacketSet accepted, unknown, blocked;  // in base space (no interfaces, state, flags)
+    PacketSet packets;                     // the flow as it met the hop
     std::vector<HopPart> parts;
     Judged judged = Judged::new_;
 };
-HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& base, bool reply, const Assumptions& assume,
-                     Evaluators& evaluators);
+HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& base, bool reply,
+                     const Assumptions& assume, Evaluators& evaluators);
 
 FlowStatus classify(const PacketSet& flow, const PacketSet& accepted, const PacketSet& unknown);
 FlowStatus worse(FlowStatus a, FlowStatus b);

@@ -15,11 +15,11 @@ std::uint8_t icmp6_type(std::uint8_t t) { return t == 8 ? 128 : t == 0 ? 129 : t
 
 // A flow of a requirement, in base space, between two roles.
 struct Built {
-    PacketSet base;                 // the flow
-    PacketSet reply;                // ICMP: the echo reply (reverse direction); empty otherwise
-    PacketSet required;             // for the broad check: the ephemeral side widened
+    PacketSet base;      // the flow
+    PacketSet reply;     // ICMP: the echo reply (reverse direction); empty otherwise
+    PacketSet required;  // for the broad check: the ephemeral side widened
     std::string text;
-    std::string problem;            // non-empty: the flow cannot be checked
+    std::string problem;  // non-empty: the flow cannot be checked
 };
 
 std::string spec_text(const Catalog& cat, const PortSpec& s, const PortBindings& b) {
@@ -47,19 +47,24 @@ PortBindings bindings_for(const Site& site, const Role& role) {
     return b;
 }
 
-Built build(const Site& site, const Catalog& cat, const Flow& flow, const Role& src, const Role& dst, bool reply_row) {
+Built build(const Site& site, const Catalog& cat, const Flow& flow, const Role& src, const Role& dst,
+            bool reply_row) {
     Built out;
     const PortBindings sb = bindings_for(site, src), db = bindings_for(site, dst);
     const PacketSet between = src.addresses.sources() & dst.addresses.destinations();
     out.text = flow.protocol_text;
     if (is_icmp(flow.protocol)) {
-        if (!flow.icmp_type) { out.problem = "the ICMP row gives no type"; return out; }
+        if (!flow.icmp_type) {
+            out.problem = "the ICMP row gives no type";
+            return out;
+        }
         out.text += " type " + std::to_string(*flow.icmp_type);
         out.base = between & icmp_set(*flow.icmp_type, flow.icmp_code);
         out.required = out.base;
         if (flow.icmp_reply_type) {
             out.text += " (reply type " + std::to_string(*flow.icmp_reply_type) + ")";
-            out.reply = dst.addresses.sources() & src.addresses.destinations() & icmp_set(*flow.icmp_reply_type, std::nullopt);
+            out.reply = dst.addresses.sources() & src.addresses.destinations() &
+                        icmp_set(*flow.icmp_reply_type, std::nullopt);
         }
         return out;
     }
@@ -71,32 +76,40 @@ Built build(const Site& site, const Catalog& cat, const Flow& flow, const Role& 
     out.text += " " + spec_text(cat, flow.source, sb) + " -> " + spec_text(cat, flow.destination, db);
     auto sp = cat.resolve(flow.source, sb);
     auto dp = cat.resolve(flow.destination, db);
-    for (auto [spec, ports, side] : {std::tuple{&flow.source, &sp, "source"}, std::tuple{&flow.destination, &dp, "destination"}}) {
+    for (auto [spec, ports, side] :
+         {std::tuple{&flow.source, &sp, "source"}, std::tuple{&flow.destination, &dp, "destination"}}) {
         if (*ports) continue;
-        out.problem = spec->kind == PortKind::none
-                          ? std::string("the document gives no ") + side + " port (-)"
-                          : std::string("no ") + side + " port for \"" + spec->text + "\" (unknown port class)";
+        out.problem =
+            spec->kind == PortKind::none
+                ? std::string("the document gives no ") + side + " port (-)"
+                : std::string("no ") + side + " port for \"" + spec->text + "\" (unknown port class)";
         return out;
     }
-    out.base = between & proto & PacketSet::where(Field::src_port, *sp) & PacketSet::where(Field::dst_port, *dp);
+    out.base =
+        between & proto & PacketSet::where(Field::src_port, *sp) & PacketSet::where(Field::dst_port, *dp);
     out.required = out.base;
     auto ephemeral = [](const PortSpec& s) { return s.kind == PortKind::any || s.kind == PortKind::named; };
-    if (!reply_row && ephemeral(flow.source)) out.required = out.required.widened(Field::src_port) & between & proto;
-    if (reply_row && ephemeral(flow.destination)) out.required = out.required.widened(Field::dst_port) & between & proto;
+    if (!reply_row && ephemeral(flow.source))
+        out.required = out.required.widened(Field::src_port) & between & proto;
+    if (reply_row && ephemeral(flow.destination))
+        out.required = out.required.widened(Field::dst_port) & between & proto;
     return out;
 }
 
 PathHop reversed(const PathHop& h) {
     PathHop r = h;
-    if (h.hook == Hook::input) r.hook = Hook::output;
-    else if (h.hook == Hook::output) r.hook = Hook::input;
+    if (h.hook == Hook::input)
+        r.hook = Hook::output;
+    else if (h.hook == Hook::output)
+        r.hook = Hook::input;
     std::swap(r.in_interface, r.out_interface);
     return r;
 }
 
 // The hops of one direction, and what passes them all.
-FlowStatus run_hops(const Site& site, const Assumptions& assume, Evaluators& evaluators, const std::vector<PathHop>& hops, const PacketSet& base,
-                    bool reply, bool reply_marker, PathResult& pr, PacketSet& passed) {
+FlowStatus run_hops(const Site& site, const Assumptions& assume, Evaluators& evaluators,
+                    const std::vector<PathHop>& hops, const PacketSet& base, bool reply, bool reply_marker,
+                    PathResult& pr, PacketSet& passed) {
     PacketSet all = base, maybe = base;
     for (const PathHop& hop : hops) {
         const Firewall& fw = site.firewalls[static_cast<std::size_t>(hop.firewall)];
@@ -147,7 +160,8 @@ void evaluate_flows(CheckContext& cx) {
     for (const Catalog& cat : cx.catalogs) {
         for (const Requirement& req : cat.requirements) {
             if (cx.options.progress)
-                cx.options.progress("checking requirement " + std::to_string(++done) + " of " + std::to_string(total) + ": " + req.id);
+                cx.options.progress("checking requirement " + std::to_string(++done) + " of " +
+                                    std::to_string(total) + ": " + req.id);
             EvaluatedRequirement e;
             e.requirement = &req;
             RequirementResult& rr = e.result;
@@ -161,9 +175,11 @@ void evaluate_flows(CheckContext& cx) {
             rr.annotations = req.annotations;
             rr.corrected = req.corrected && site.uses_corrected(req.id);
             const std::vector<Flow>& flows = rr.corrected ? req.corrected->alternatives : req.alternatives;
-            rr.source_role = rr.corrected && !req.corrected->source_role.empty() ? req.corrected->source_role : req.source_role;
-            rr.destination_role = rr.corrected && !req.corrected->destination_role.empty() ? req.corrected->destination_role
-                                                                                             : req.destination_role;
+            rr.source_role = rr.corrected && !req.corrected->source_role.empty() ? req.corrected->source_role
+                                                                                 : req.source_role;
+            rr.destination_role = rr.corrected && !req.corrected->destination_role.empty()
+                                      ? req.corrected->destination_role
+                                      : req.destination_role;
             rr.reply_of = rr.corrected ? req.corrected->reply_of : req.reply_of;
             const bool reply = !rr.reply_of.empty();
             const Role* src = site.role(rr.source_role);
@@ -171,12 +187,13 @@ void evaluate_flows(CheckContext& cx) {
             if (!src || !dst) {
                 for (const Flow& fl : flows) rr.flows += (rr.flows.empty() ? "" : " | ") + fl.protocol_text;
                 auto hit = affecting(cx, flows, rr.source_role, rr.destination_role, src, dst, {});
-                if (!hit.empty()) {   // the role's line could not be read: not "not bound"
+                if (!hit.empty()) {  // the role's line could not be read: not "not bound"
                     mark_unresolved(e, std::move(hit));
                     out.push_back(std::move(e));
                     continue;
                 }
-                rr.skip_reason = "role \"" + (src ? rr.destination_role : rr.source_role) + "\" is not bound in the site";
+                rr.skip_reason =
+                    "role \"" + (src ? rr.destination_role : rr.source_role) + "\" is not bound in the site";
                 out.push_back(std::move(e));
                 continue;
             }
@@ -186,15 +203,17 @@ void evaluate_flows(CheckContext& cx) {
                 rr.flows += (rr.flows.empty() ? "" : " | ") + built.back().text;
             }
             const std::vector<SitePath> paths = site_paths(site, rr.source_role, rr.destination_role);
-            const bool checkable = std::any_of(built.begin(), built.end(), [](const Built& b) { return b.problem.empty(); });
+            const bool checkable =
+                std::any_of(built.begin(), built.end(), [](const Built& b) { return b.problem.empty(); });
             auto hit = affecting(cx, flows, rr.source_role, rr.destination_role, src, dst, paths);
-            if (paths.empty() && checkable && !hit.empty()) {   // the missing path may be the statement's
+            if (paths.empty() && checkable && !hit.empty()) {  // the missing path may be the statement's
                 mark_unresolved(e, std::move(hit));
                 out.push_back(std::move(e));
                 continue;
             }
             if (paths.empty() || !checkable) {
-                rr.skip_reason = paths.empty() ? "no path from \"" + rr.source_role + "\" to \"" + rr.destination_role + "\" in the site"
+                rr.skip_reason = paths.empty() ? "no path from \"" + rr.source_role + "\" to \"" +
+                                                     rr.destination_role + "\" in the site"
                                                : built.front().problem;
                 out.push_back(std::move(e));
                 continue;
@@ -209,13 +228,16 @@ void evaluate_flows(CheckContext& cx) {
                     pr.path = path.to_string();
                     pr.alternative = static_cast<int>(a);
                     PacketSet passed;
-                    pr.status = run_hops(site, cx.assume, cx.evaluators, path.hops, b.base, reply, false, pr, passed);
+                    pr.status =
+                        run_hops(site, cx.assume, cx.evaluators, path.hops, b.base, reply, false, pr, passed);
                     if (!b.reply.empty()) {
                         std::vector<PathHop> back;
-                        for (auto it = path.hops.rbegin(); it != path.hops.rend(); ++it) back.push_back(reversed(*it));
+                        for (auto it = path.hops.rbegin(); it != path.hops.rend(); ++it)
+                            back.push_back(reversed(*it));
                         PacketSet passed_back;
                         PathResult tmp;
-                        FlowStatus s = run_hops(site, cx.assume, cx.evaluators, back, b.reply, true, true, tmp, passed_back);
+                        FlowStatus s = run_hops(site, cx.assume, cx.evaluators, back, b.reply, true, true,
+                                                tmp, passed_back);
                         pr.status = worse(pr.status, s);
                         for (HopResult& h : tmp.hops) pr.hops.push_back(std::move(h));
                     }
@@ -223,7 +245,8 @@ void evaluate_flows(CheckContext& cx) {
                         HopUse use;
                         use.firewall = hop.firewall;
                         use.hook = hop.hook;
-                        use.domain = interface_domain(hop.hook, hop.in_interface, hop.out_interface) & state_domain(ConnState::new_);
+                        use.domain = interface_domain(hop.hook, hop.in_interface, hop.out_interface) &
+                                     state_domain(ConnState::new_);
                         // a host sees only its own traffic: to it on INPUT, from it on OUTPUT
                         if (hop.hook == Hook::input) use.domain &= dst->addresses.destinations();
                         if (hop.hook == Hook::output) use.domain &= src->addresses.sources();
@@ -231,7 +254,8 @@ void evaluate_flows(CheckContext& cx) {
                         use.sources = src->addresses.sources();
                         cx.flows.hop_uses.push_back(std::move(use));
                     }
-                    if (!best || static_cast<int>(pr.status) < static_cast<int>(best->status)) best = std::move(pr);
+                    if (!best || static_cast<int>(pr.status) < static_cast<int>(best->status))
+                        best = std::move(pr);
                 }
                 rr.status = worse(rr.status, best->status);
                 rr.paths.push_back(std::move(*best));

@@ -20,12 +20,14 @@ const PacketSet& tcp() {
 
 PacketSet iface_any_but_lo() {
     const uint128 lo = interface_value("lo");
-    return PacketSet::where(Field::in_iface, {Interval{1, lo - 1}, Interval{lo + 1, field_max(Field::in_iface)}});
+    return PacketSet::where(Field::in_iface,
+                            {Interval{1, lo - 1}, Interval{lo + 1, field_max(Field::in_iface)}});
 }
 
 PacketSet out_iface_any_but_lo() {
     const uint128 lo = interface_value("lo");
-    return PacketSet::where(Field::out_iface, {Interval{1, lo - 1}, Interval{lo + 1, field_max(Field::out_iface)}});
+    return PacketSet::where(Field::out_iface,
+                            {Interval{1, lo - 1}, Interval{lo + 1, field_max(Field::out_iface)}});
 }
 
 const Ruleset* ruleset_for(const Firewall& fw, int family) {
@@ -46,8 +48,10 @@ struct Fold {
 Fold fold(const std::vector<Sourced>& outs, const PacketSet& base) {
     PacketSet acc, non, unk;
     for (const Sourced& s : outs) {
-        if (s.outcome.verdict == Verdict::accept) acc |= s.outcome.packets;
-        else non |= s.outcome.packets;
+        if (s.outcome.verdict == Verdict::accept)
+            acc |= s.outcome.packets;
+        else
+            non |= s.outcome.packets;
         if (s.outcome.verdict == Verdict::unknown) unk |= s.outcome.packets;
     }
     const PacketSet a = to_base(acc, base), n = to_base(non, base), u = to_base(unk, base);
@@ -82,19 +86,23 @@ PacketSet state_domain(ConnState state) {
 
 PacketSet interface_domain(Hook hook, const std::string& in, const std::string& out) {
     PacketSet i = in.empty() ? iface_any_but_lo() : PacketSet::where(Field::in_iface, interface_value(in));
-    PacketSet o = out.empty() ? out_iface_any_but_lo() : PacketSet::where(Field::out_iface, interface_value(out));
+    PacketSet o =
+        out.empty() ? out_iface_any_but_lo() : PacketSet::where(Field::out_iface, interface_value(out));
     if (hook == Hook::input) o = PacketSet::where(Field::out_iface, 0);
     if (hook == Hook::output) i = PacketSet::where(Field::in_iface, 0);
     return i & o;
 }
 
 PacketSet to_base(const PacketSet& hop_set, const PacketSet& base) {
-    return hop_set.widened(Field::in_iface).widened(Field::out_iface).widened(Field::state).widened(Field::tcp_flags) &
+    return hop_set.widened(Field::in_iface)
+               .widened(Field::out_iface)
+               .widened(Field::state)
+               .widened(Field::tcp_flags) &
            base;
 }
 
-HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& base, bool reply, const Assumptions& assume,
-                     Evaluators& evaluators) {
+HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& base, bool reply,
+                     const Assumptions& assume, Evaluators& evaluators) {
     HopEval e;
     const PacketSet iface = interface_domain(hop.hook, hop.in_interface, hop.out_interface);
     auto run = [&](const PacketSet& part, ConnState state) {
@@ -105,13 +113,15 @@ HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& ba
             if (p.empty()) continue;
             const Ruleset* rs = ruleset_for(fw, family);
             if (!rs) {
-                std::string why = fw.rulesets.empty()
-                                      ? "no file of firewall " + fw.name + " could be read"
-                                      : "firewall " + fw.name + " has no IPv" + std::to_string(family) + " ruleset";
-                out.push_back({Outcome{std::move(p), Verdict::unknown, std::nullopt, std::move(why)}, fw.files.empty() ? "" : fw.files.front()});
+                std::string why = fw.rulesets.empty() ? "no file of firewall " + fw.name + " could be read"
+                                                      : "firewall " + fw.name + " has no IPv" +
+                                                            std::to_string(family) + " ruleset";
+                out.push_back({Outcome{std::move(p), Verdict::unknown, std::nullopt, std::move(why)},
+                               fw.files.empty() ? "" : fw.files.front()});
                 continue;
             }
-            for (Outcome& o : evaluators.of(*rs, hop.hook, assume).evaluate(p)) out.push_back({std::move(o), rs->file});
+            for (Outcome& o : evaluators.of(*rs, hop.hook, assume).evaluate(p))
+                out.push_back({std::move(o), rs->file});
         }
         return out;
     };
@@ -145,16 +155,20 @@ HopEval evaluate_hop(const Firewall& fw, const PathHop& hop, const PacketSet& ba
             e.judged = Judged::mixed;
             e.packets = as_est | as_new;
             for (const Sourced& s : est)
-                if (s.outcome.verdict == Verdict::accept) e.parts.push_back(make_part(s, as_est, " (as ESTABLISHED)"));
+                if (s.outcome.verdict == Verdict::accept)
+                    e.parts.push_back(make_part(s, as_est, " (as ESTABLISHED)"));
             const PacketSet rest = iface & state_domain(ConnState::new_) & (base - fe.accepted);
             for (const Sourced& s : nw) {
-                Sourced r{Outcome{s.outcome.packets & rest, s.outcome.verdict, s.outcome.decided_by, s.outcome.reason}, s.file};
+                Sourced r{Outcome{s.outcome.packets & rest, s.outcome.verdict, s.outcome.decided_by,
+                                  s.outcome.reason},
+                          s.file};
                 if (!r.outcome.packets.empty()) e.parts.push_back(make_part(r, as_new, " (as NEW)"));
             }
         }
     }
     e.blocked = base - e.accepted - e.unknown;
-    std::stable_partition(e.parts.begin(), e.parts.end(), [](const HopPart& p) { return p.verdict == Verdict::accept; });
+    std::stable_partition(e.parts.begin(), e.parts.end(),
+                          [](const HopPart& p) { return p.verdict == Verdict::accept; });
     return e;
 }
 
@@ -183,7 +197,8 @@ std::string describe(const PacketSet& part, const PacketSet& whole) {
     if (part.empty()) return "nothing";
     std::string out;
     const std::vector<Interval> protocols = part.values(Field::protocol);
-    if (protocols.size() == 1 && protocols[0].lo == 0 && protocols[0].hi == 255) out = "all protocols";
+    if (protocols.size() == 1 && protocols[0].lo == 0 && protocols[0].hi == 255)
+        out = "all protocols";
     else
         for (const Interval& i : protocols)
             for (uint128 p = i.lo; p <= i.hi && out.size() < 60; ++p)
@@ -194,9 +209,14 @@ std::string describe(const PacketSet& part, const PacketSet& whole) {
         a.v6 = (s & PacketSet::where(Field::family, 6)).values(f);
         return a.to_string();
     };
-    const struct { Field field; const char* name; } fields[] = {
-        {Field::src_addr, "from"}, {Field::dst_addr, "to"}, {Field::src_port, "sport"},
-        {Field::dst_port, "dport"}, {Field::icmp_type, "type"}};
+    const struct {
+        Field field;
+        const char* name;
+    } fields[] = {{Field::src_addr, "from"},
+                  {Field::dst_addr, "to"},
+                  {Field::src_port, "sport"},
+                  {Field::dst_port, "dport"},
+                  {Field::icmp_type, "type"}};
     bool any = false;
     for (const auto& [f, name] : fields) {
         const std::vector<Interval> pv = part.values(f);
@@ -218,7 +238,8 @@ void add_finding(Report& report, const CheckOptions& options, Finding f) {
     for (Finding& g : report.findings)
         if (g.id == f.id) {
             for (std::string& d : f.details)
-                if (std::find(g.details.begin(), g.details.end(), d) == g.details.end()) g.details.push_back(std::move(d));
+                if (std::find(g.details.begin(), g.details.end(), d) == g.details.end())
+                    g.details.push_back(std::move(d));
             return;
         }
     report.findings.push_back(std::move(f));

@@ -11,25 +11,32 @@ namespace rulegap::checks {
 
 struct KindDef {
     FindingKind kind;
-    const char* name;            // to_string(): "rpc-session"
-    FindingSeverity severity;    // default_severity()
-    const char* check;           // the check that reports it (its name in registry.cpp)
-    const char* title;           // the reports' section heading; sections follow this order
+    const char* name;          // to_string(): "rpc-session"
+    FindingSeverity severity;  // default_severity()
+    const char* check;         // the check that reports it (its name in registry.cpp)
+    const char* title;         // the reports' section heading; sections follow this order
 };
 
 inline constexpr KindDef finding_kinds[] = {
     {FindingKind::blocked, "blocked", FindingSeverity::error, "reachability", "Required flows blocked"},
-    {FindingKind::partial, "partial", FindingSeverity::error, "reachability", "Required flows only partly open"},
+    {FindingKind::partial, "partial", FindingSeverity::error, "reachability",
+     "Required flows only partly open"},
     // unknown is an error: never a pass by omission
-    {FindingKind::unknown, "unknown", FindingSeverity::error, "reachability", "Required flows that cannot be decided"},
+    {FindingKind::unknown, "unknown", FindingSeverity::error, "reachability",
+     "Required flows that cannot be decided"},
     {FindingKind::rpc_session, "rpc-session", FindingSeverity::error, "rpc-pairing",
      "RPC sessions that cannot follow the endpoint mapper"},
-    {FindingKind::broad_any, "broad-any", FindingSeverity::error, "broad", "Rules open to any source, destination or port"},
-    {FindingKind::broad_sensitive, "broad-sensitive", FindingSeverity::warning, "broad", "Rules opening sensitive ports too widely"},
+    {FindingKind::broad_any, "broad-any", FindingSeverity::error, "broad",
+     "Rules open to any source, destination or port"},
+    {FindingKind::broad_sensitive, "broad-sensitive", FindingSeverity::warning, "broad",
+     "Rules opening sensitive ports too widely"},
     {FindingKind::broad, "broad", FindingSeverity::info, "broad", "Rules opening more than required"},
-    {FindingKind::firewall_disabled, "firewall-disabled", FindingSeverity::error, "inputs", "Firewalls switched off"},
-    {FindingKind::input, "input", FindingSeverity::warning, "inputs", "Inputs that could not be read or decided"},
-    {FindingKind::not_checked, "not-checked", FindingSeverity::info, "reachability", "Requirements not checked"},
+    {FindingKind::firewall_disabled, "firewall-disabled", FindingSeverity::error, "inputs",
+     "Firewalls switched off"},
+    {FindingKind::input, "input", FindingSeverity::warning, "inputs",
+     "Inputs that could not be read or decided"},
+    {FindingKind::not_checked, "not-checked", FindingSeverity::info, "reachability",
+     "Requirements not checked"},
 };
 static_assert(std::size(finding_kinds) == finding_kind_count, "one row per FindingKind");
 

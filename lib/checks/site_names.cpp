@@ -79,10 +79,11 @@ void check_port_classes(CheckContext& cx, Report& report) {
         if (std::find(known.begin(), known.end(), b.name) != known.end()) continue;
         const std::optional<std::string> near = detail::closest_spelling(b.name, known);
         std::string message = "bind \"" + b.name + "\": unknown name, no catalog declares this port class";
-        message += near ? ", did you mean \"" + *near + "\"?" : " (the catalogs declare " + quoted_list(known) + ")";
+        message +=
+            near ? ", did you mean \"" + *near + "\"?" : " (the catalogs declare " + quoted_list(known) + ")";
         report.diagnostics.warning(b.where, message);
         if (!near) continue;
-        bool bound = false;   // the class it nearly spells is bound too: nothing was left out
+        bool bound = false;  // the class it nearly spells is bound too: nothing was left out
         for (const PortClassBinding& o : cx.site.port_classes) bound = bound || o.name == *near;
         if (bound) continue;
         UnresolvedStatement u;
@@ -99,17 +100,20 @@ void check_interfaces(CheckContext& cx, Report& report) {
         if (fw.is_host() || fw.is_windows() || fw.rulesets.empty()) continue;
         std::vector<Interval> named;
         for (const Ruleset& rs : fw.rulesets) interfaces_named(rs, named);
-        if (named.empty()) continue;   // the rules test no interface: `via` changes nothing
+        if (named.empty()) continue;  // the rules test no interface: `via` changes nothing
         std::vector<std::string> names;
         for (const Interval& i : named) add_unique(names, interface_text(i));
         std::sort(names.begin(), names.end());
         for (const Attachment& a : fw.attachments) {
             if (a.interface.empty()) continue;
             const uint128 v = interface_value(a.interface);
-            if (std::any_of(named.begin(), named.end(), [&](const Interval& i) { return i.lo <= v && v <= i.hi; })) continue;
-            report.diagnostics.warning(fw.where, "firewall " + fw.name + ": via " + a.interface + " (zone " + a.zone +
-                                                     ") is an interface no rule of it mentions; the rules name " +
-                                                     quoted_list(names) + detail::did_you_mean(a.interface, names));
+            if (std::any_of(named.begin(), named.end(),
+                            [&](const Interval& i) { return i.lo <= v && v <= i.hi; }))
+                continue;
+            report.diagnostics.warning(fw.where,
+                                       "firewall " + fw.name + ": via " + a.interface + " (zone " + a.zone +
+                                           ") is an interface no rule of it mentions; the rules name " +
+                                           quoted_list(names) + detail::did_you_mean(a.interface, names));
         }
     }
 }

@@ -15,7 +15,8 @@ bool contains(const std::vector<std::string>& list, std::string_view name) {
 
 bool same_name(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
            });
 }
 
@@ -33,11 +34,12 @@ bool windows_host(const Site& site, const Role* role) {
     return fw && (fw->is_windows() || fw->format == FirewallFormat::windows);
 }
 
-bool affects(const CheckContext& cx, const UnresolvedStatement& u, const std::vector<Flow>& flows, const Role* src,
-             const Role* dst, const std::vector<SitePath>& paths) {
+bool affects(const CheckContext& cx, const UnresolvedStatement& u, const std::vector<Flow>& flows,
+             const Role* src, const Role* dst, const std::vector<SitePath>& paths) {
     const Site& site = cx.site;
     if (u.everything || contains(u.roles, src->name) || contains(u.roles, dst->name)) return true;
-    if (u.unprotected_hosts && (!site.host_firewall(src->name) || !site.host_firewall(dst->name))) return true;
+    if (u.unprotected_hosts && (!site.host_firewall(src->name) || !site.host_firewall(dst->name)))
+        return true;
     if (!u.names.empty() && names_class(flows, u.names)) return true;
     if (u.windows_hosts) {
         if (windows_host(site, src) || windows_host(site, dst)) return true;
@@ -57,13 +59,15 @@ bool affects(const CheckContext& cx, const UnresolvedStatement& u, const std::ve
 }  // namespace
 
 std::vector<const UnresolvedStatement*> affecting(const CheckContext& cx, const std::vector<Flow>& flows,
-                                                  const std::string& source_role, const std::string& destination_role,
-                                                  const Role* src, const Role* dst, const std::vector<SitePath>& paths) {
+                                                  const std::string& source_role,
+                                                  const std::string& destination_role, const Role* src,
+                                                  const Role* dst, const std::vector<SitePath>& paths) {
     std::vector<const UnresolvedStatement*> out;
     for (const UnresolvedStatement& u : cx.unresolved) {
-        const bool hit = src && dst ? affects(cx, u, flows, src, dst, paths)
-                                    : u.binds_roles() && (u.everything || (!src && contains(u.roles, source_role)) ||
-                                                          (!dst && contains(u.roles, destination_role)));
+        const bool hit = src && dst
+                             ? affects(cx, u, flows, src, dst, paths)
+                             : u.binds_roles() && (u.everything || (!src && contains(u.roles, source_role)) ||
+                                                   (!dst && contains(u.roles, destination_role)));
         if (hit) out.push_back(&u);
     }
     return out;

@@ -23,7 +23,8 @@ std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
 
 Manager::Manager(std::vector<uint128> level_max, std::uint32_t first_rank, std::uint32_t rank_step)
     : max_(std::move(level_max)) {
-    for (std::size_t i = 0; i < max_.size(); ++i) rank_.push_back(first_rank + rank_step * static_cast<std::uint32_t>(i));
+    for (std::size_t i = 0; i < max_.size(); ++i)
+        rank_.push_back(first_rank + rank_step * static_cast<std::uint32_t>(i));
     last_rank_ = rank_.empty() ? 0 : rank_.back();
     table_.assign(initial_table, Slot{});
     cache_.assign(initial_cache, Entry{});
@@ -45,7 +46,7 @@ std::uint32_t Manager::add_level(uint128 max, std::uint32_t rank) {
 
 Ref Manager::child_for(Ref r, uint128 v) const {
     const Node& n = nodes_[r];
-    const std::uint32_t stored = n.count - 1;   // bounds stored; the last edge takes the rest
+    const std::uint32_t stored = n.count - 1;  // bounds stored; the last edge takes the rest
     std::uint32_t i;
     if (n.wide) {
         const uint128* b = wide_.at(n.bounds);
@@ -84,7 +85,7 @@ void Manager::rehash(std::size_t slots) {
 void Manager::grow_cache() {
     std::size_t want = initial_cache;
     while (want < max_cache && want < nodes_.size() * 2) want *= 2;
-    if (want > cache_.size()) cache_.assign(want, Entry{});   // a lossy cache: dropping is fine
+    if (want > cache_.size()) cache_.assign(want, Entry{});  // a lossy cache: dropping is fine
 }
 
 bool Manager::same_bounds(const Node& x, const uint128* his) const {
@@ -104,7 +105,8 @@ Ref Manager::intern(std::uint32_t level, const uint128* his, const Ref* kids, st
     while (const std::uint32_t e = table_[s].id) {
         if (table_[s].hash == h) {
             const Node& x = nodes_[e - 1];
-            if (x.level == level && x.count == n && std::equal(kids, kids + n, kids_.at(x.first)) && same_bounds(x, his))
+            if (x.level == level && x.count == n && std::equal(kids, kids + n, kids_.at(x.first)) &&
+                same_bounds(x, his))
                 return e - 1;
         }
         s = (s + 1) & mask;
@@ -120,7 +122,7 @@ Ref Manager::intern(std::uint32_t level, const uint128* his, const Ref* kids, st
     Node node{level, first, bounds, n, wide ? 1u : 0u, h};
     nodes_.append(&node, 1);
     table_[s] = Slot{id + 1, h};
-    if (nodes_.size() * 4 > table_.size() * 3) rehash(table_.size() * 2);   // load at most 3/4
+    if (nodes_.size() * 4 > table_.size() * 3) rehash(table_.size() * 2);  // load at most 3/4
     if (nodes_.size() * 2 > cache_.size() && cache_.size() < max_cache) grow_cache();
     return id;
 }
@@ -151,7 +153,7 @@ Ref Manager::select(std::uint32_t level, std::span<const Interval> values, Ref i
         if (i.lo <= i.hi && i.lo <= top) v.push_back({i.lo, std::min(i.hi, top)});
     std::sort(v.begin(), v.end(), [](const Interval& x, const Interval& y) { return x.lo < y.lo; });
     const std::size_t mark = stack_his_.size();
-    uint128 next = 0;   // first value not yet covered
+    uint128 next = 0;  // first value not yet covered
     bool done = false;
     for (const Interval& i : v) {
         if (i.hi < next) continue;
@@ -186,7 +188,8 @@ std::size_t Manager::size(std::span<const Ref> roots) const {
 }
 
 std::size_t Manager::memory() const {
-    return nodes_.bytes() + narrow_.bytes() + wide_.bytes() + kids_.bytes() + table_.capacity() * sizeof(Slot) + cache_.capacity() * sizeof(Entry);
+    return nodes_.bytes() + narrow_.bytes() + wide_.bytes() + kids_.bytes() +
+           table_.capacity() * sizeof(Slot) + cache_.capacity() * sizeof(Entry);
 }
 
 std::optional<Ref> Manager::and_case(Ref a, Ref b) {
@@ -281,21 +284,23 @@ std::vector<Interval> Manager::values(Ref a, std::uint32_t lvl) const {
     bool everything = false;
     begin_visit();
     std::vector<Ref> todo;
-    auto reach = [&](Ref c) {   // c is reached from a node above the level
+    auto reach = [&](Ref c) {  // c is reached from a node above the level
         if (c == zero) return;
-        if (rank_of(c) > rank(lvl)) everything = true;
-        else if (mark(c)) todo.push_back(c);
+        if (rank_of(c) > rank(lvl))
+            everything = true;
+        else if (mark(c))
+            todo.push_back(c);
     };
     reach(a);
     while (!todo.empty() && !everything) {
         Ref r = todo.back();
         todo.pop_back();
         const std::uint32_t l = nodes_[r].level;
-        if (l != lvl) {   // above the level
+        if (l != lvl) {  // above the level
             for (std::uint32_t i = 0; i < nodes_[r].count; ++i) reach(edge_child(r, i));
             continue;
         }
-        uint128 lo = 0;   // l == lvl
+        uint128 lo = 0;  // l == lvl
         for (std::uint32_t i = 0; i < nodes_[r].count; ++i) {
             const uint128 h = edge_hi(r, i);
             if (edge_child(r, i) != zero) found.push_back({lo, h});
@@ -306,8 +311,10 @@ std::vector<Interval> Manager::values(Ref a, std::uint32_t lvl) const {
     std::sort(found.begin(), found.end(), [](const Interval& x, const Interval& y) { return x.lo < y.lo; });
     std::vector<Interval> out;
     for (const Interval& i : found) {
-        if (!out.empty() && (out.back().hi == ~uint128{0} || i.lo <= out.back().hi + 1)) out.back().hi = std::max(out.back().hi, i.hi);
-        else out.push_back(i);
+        if (!out.empty() && (out.back().hi == ~uint128{0} || i.lo <= out.back().hi + 1))
+            out.back().hi = std::max(out.back().hi, i.hi);
+        else
+            out.push_back(i);
     }
     return out;
 }
@@ -335,7 +342,8 @@ BigCount Manager::count(Ref a, std::uint32_t end) const {
             const uint128 h = edge_hi(r, i);
             const Ref c = edge_child(r, i);
             if (c != zero)
-                total = total + (BigCount::from_uint128(h - lo) + BigCount(1)) * skipped(l + 1, lvl(c)) * self(self, c);
+                total = total + (BigCount::from_uint128(h - lo) + BigCount(1)) * skipped(l + 1, lvl(c)) *
+                                    self(self, c);
             lo = h + 1;
         }
         memo.emplace(r, total);

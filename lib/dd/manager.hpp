@@ -34,15 +34,16 @@ constexpr Ref terminal_bit = 0x80000000u;
 constexpr bool is_terminal(Ref r) { return (r & terminal_bit) != 0; }
 constexpr Ref terminal(std::uint32_t value) { return terminal_bit | value; }
 constexpr std::uint32_t terminal_value(Ref r) { return r & ~terminal_bit; }
-constexpr Ref zero = terminal(0);   // the empty set
-constexpr Ref one = terminal(1);    // every assignment
+constexpr Ref zero = terminal(0);  // the empty set
+constexpr Ref one = terminal(1);   // every assignment
 constexpr std::uint32_t terminal_level = 0xffffffffu;
 
 class Manager {
 public:
     // One level per entry: its largest value (the domain is 0..max); ranks first_rank,
     // first_rank + rank_step, ... (gaps leave room for levels added between them later).
-    explicit Manager(std::vector<uint128> level_max = {}, std::uint32_t first_rank = 0, std::uint32_t rank_step = 1);
+    explicit Manager(std::vector<uint128> level_max = {}, std::uint32_t first_rank = 0,
+                     std::uint32_t rank_step = 1);
     Manager(const Manager&) = delete;
     Manager& operator=(const Manager&) = delete;
 
@@ -53,7 +54,9 @@ public:
     std::uint32_t add_level(uint128 max, std::uint32_t rank);
     std::uint32_t level_count() const { return static_cast<std::uint32_t>(max_.size()); }
     uint128 level_max(std::uint32_t level) const { return max_[level]; }
-    std::uint32_t rank(std::uint32_t level) const { return level == terminal_level ? terminal_level : rank_[level]; }
+    std::uint32_t rank(std::uint32_t level) const {
+        return level == terminal_level ? terminal_level : rank_[level];
+    }
     std::uint32_t rank_of(Ref r) const { return is_terminal(r) ? terminal_level : rank_[nodes_[r].level]; }
 
     // ---- nodes -------------------------------------------------------------------------------
@@ -61,7 +64,7 @@ public:
     std::uint32_t edge_count(Ref r) const { return nodes_[r].count; }
     uint128 edge_hi(Ref r, std::uint32_t i) const {
         const Node& n = nodes_[r];
-        if (i + 1 == n.count) return max_[n.level];   // the last bound is the level's maximum, not stored
+        if (i + 1 == n.count) return max_[n.level];  // the last bound is the level's maximum, not stored
         return n.wide ? wide_[n.bounds + i] : uint128{narrow_[n.bounds + i]};
     }
     Ref edge_child(Ref r, std::uint32_t i) const { return kids_[nodes_[r].first + i]; }
@@ -94,15 +97,12 @@ public:
 
     // Pointwise binary operation. tc(a, b) returns the result when it is known without looking
     // further (it must when both are terminals), or nullopt to split at the top level.
-    template <class F>
-    Ref apply(std::uint32_t op, Ref a, Ref b, F&& tc);
+    template <class F> Ref apply(std::uint32_t op, Ref a, Ref b, F&& tc);
     // Pointwise ternary operation, as apply.
-    template <class F>
-    Ref apply3(std::uint32_t op, Ref a, Ref b, Ref c, F&& tc);
+    template <class F> Ref apply3(std::uint32_t op, Ref a, Ref b, Ref c, F&& tc);
     // Replaces every terminal t by leaf(t) (a terminal or a diagram; a diagram must lie below
     // every level of `a` that leads to t, e.g. when it tests only deeper levels).
-    template <class F>
-    Ref map(std::uint32_t op, Ref a, F&& leaf);
+    template <class F> Ref map(std::uint32_t op, Ref a, F&& leaf);
 
     // Boolean sets (terminals 0 and 1).
     Ref unite(Ref a, Ref b);
@@ -115,10 +115,11 @@ public:
     Ref cofactor(Ref a, std::uint32_t level, uint128 value);
     // Folds over the values of `level` within [lo, hi]: combine(x, y) (memoised apply with id
     // `op`, associative and commutative) of the cofactors for those values.
-    template <class F>
-    Ref fold_level(Ref a, std::uint32_t level, Interval within, std::uint32_t op, F&& tc);
+    template <class F> Ref fold_level(Ref a, std::uint32_t level, Interval within, std::uint32_t op, F&& tc);
     Ref exists(Ref a, std::uint32_t level) { return fold_level(a, level, {0, max_[level]}, op_or_, or_case); }
-    Ref forall(Ref a, std::uint32_t level) { return fold_level(a, level, {0, max_[level]}, op_and_, and_case); }
+    Ref forall(Ref a, std::uint32_t level) {
+        return fold_level(a, level, {0, max_[level]}, op_and_, and_case);
+    }
 
     // Terminals reachable from a, in increasing order.
     std::vector<std::uint32_t> terminals(Ref a) const;
@@ -140,18 +141,17 @@ public:
 private:
     // Storage that grows by fixed-size chunks: nothing is moved when it grows, and a run
     // appended at once stays contiguous (it starts a new chunk when the current one is short).
-    template <class T>
-    class Chunked {
+    template <class T> class Chunked {
     public:
         static constexpr std::uint32_t bits = 16, chunk = 1u << bits;
         const T& operator[](std::uint32_t i) const { return ptrs_[i >> bits][i & (chunk - 1)]; }
         std::uint32_t size() const { return size_; }
         // Appends n items contiguously; returns the index of the first. A run longer than a
         // chunk gets one allocation spanning several chunk indices.
-        template <class S>
-        std::uint32_t append(const S* p, std::uint32_t n) {
+        template <class S> std::uint32_t append(const S* p, std::uint32_t n) {
             if (size_ + n > ptrs_.size() * chunk) {
-                size_ = static_cast<std::uint32_t>(ptrs_.size() * chunk);   // the rest of this chunk stays unused
+                size_ =
+                    static_cast<std::uint32_t>(ptrs_.size() * chunk);  // the rest of this chunk stays unused
                 const std::size_t m = (n + chunk - 1) / chunk;
                 if (m == 0) return size_;
                 owned_.push_back(std::make_unique_for_overwrite<T[]>(m * chunk));
@@ -168,14 +168,14 @@ private:
 
     private:
         std::vector<std::unique_ptr<T[]>> owned_;
-        std::vector<T*> ptrs_;   // per chunk index: its start
+        std::vector<T*> ptrs_;  // per chunk index: its start
         std::uint32_t size_ = 0;
     };
 
     struct Node {
         std::uint32_t level;
-        std::uint32_t first;    // into kids_
-        std::uint32_t bounds;   // into narrow_ or wide_: the upper bounds of all edges but the last
+        std::uint32_t first;   // into kids_
+        std::uint32_t bounds;  // into narrow_ or wide_: the upper bounds of all edges but the last
         std::uint32_t count : 31;
         std::uint32_t wide : 1;
         std::uint32_t hash;
@@ -219,7 +219,8 @@ private:
         const std::size_t n = stack_kids_.size() - mark;
         if (n != nodes_[r].count) return false;
         for (std::uint32_t i = 0; i < n; ++i)
-            if (stack_kids_[mark + i] != edge_child(r, i) || stack_his_[mark + i] != edge_hi(r, i)) return false;
+            if (stack_kids_[mark + i] != edge_child(r, i) || stack_his_[mark + i] != edge_hi(r, i))
+                return false;
         return true;
     }
     Ref pop_to(Ref r, std::size_t mark) {
@@ -243,7 +244,7 @@ private:
         }
         return epoch_;
     }
-    bool mark(Ref r) const {   // true the first time in this traversal
+    bool mark(Ref r) const {  // true the first time in this traversal
         if (stamp_[r] == epoch_) return false;
         stamp_[r] = epoch_;
         return true;
@@ -255,9 +256,9 @@ private:
 
     std::vector<uint128> max_;
     std::vector<std::uint32_t> rank_;
-    std::uint32_t last_rank_ = 0;   // the highest rank so far
+    std::uint32_t last_rank_ = 0;  // the highest rank so far
     Chunked<Node> nodes_;
-    std::uint32_t edges_ = 0;   // edges stored (kids_ also holds padding)
+    std::uint32_t edges_ = 0;  // edges stored (kids_ also holds padding)
     // Edge upper bounds: in 64 bits when they all fit (IPv4 addresses, ports, ...), else 128.
     Chunked<std::uint64_t> narrow_;
     Chunked<uint128> wide_;
@@ -278,8 +279,7 @@ private:
 
 // ---- templates -------------------------------------------------------------------------------
 
-template <class F>
-Ref Manager::apply(std::uint32_t op, Ref a, Ref b, F&& tc) {
+template <class F> Ref Manager::apply(std::uint32_t op, Ref a, Ref b, F&& tc) {
     if (std::optional<Ref> r = tc(a, b)) return *r;
     if (std::optional<Ref> r = cache_find(op, a, b, 0)) return *r;
     const std::uint32_t ra = rank_of(a), rb = rank_of(b);
@@ -314,8 +314,7 @@ Ref Manager::apply(std::uint32_t op, Ref a, Ref b, F&& tc) {
     return out;
 }
 
-template <class F>
-Ref Manager::apply3(std::uint32_t op, Ref a, Ref b, Ref c, F&& tc) {
+template <class F> Ref Manager::apply3(std::uint32_t op, Ref a, Ref b, Ref c, F&& tc) {
     if (std::optional<Ref> r = tc(a, b, c)) return *r;
     if (std::optional<Ref> r = cache_find(op, a, b, c)) return *r;
     const std::uint32_t ra = rank_of(a), rb = rank_of(b), rc = rank_of(c);
@@ -359,8 +358,7 @@ Ref Manager::apply3(std::uint32_t op, Ref a, Ref b, Ref c, F&& tc) {
     return out;
 }
 
-template <class F>
-Ref Manager::map(std::uint32_t op, Ref a, F&& leaf) {
+template <class F> Ref Manager::map(std::uint32_t op, Ref a, F&& leaf) {
     if (is_terminal(a)) return leaf(terminal_value(a));
     if (std::optional<Ref> r = cache_find(op, a, terminal_level, 0)) return *r;
     const std::uint32_t l = level(a);
@@ -380,7 +378,7 @@ Ref Manager::fold_level(Ref a, std::uint32_t lvl, Interval within, std::uint32_t
     std::unordered_map<Ref, Ref> memo;
     auto rec = [&](auto&& self, Ref x) -> Ref {
         const std::uint32_t l = level(x);
-        if (rank_of(x) > rank(lvl)) return x;   // does not test the level: every value gives x
+        if (rank_of(x) > rank(lvl)) return x;  // does not test the level: every value gives x
         auto it = memo.find(x);
         if (it != memo.end()) return it->second;
         Ref r;

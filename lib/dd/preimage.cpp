@@ -27,7 +27,8 @@ Preimages::Preimages(Manager& m, Ref root) : m_(m), root_(root) {
 }
 
 Ref Preimages::of(std::span<const Ref> targets) {
-    if (is_terminal(root_)) return std::find(targets.begin(), targets.end(), root_) != targets.end() ? one : zero;
+    if (is_terminal(root_))
+        return std::find(targets.begin(), targets.end(), root_) != targets.end() ? one : zero;
     // The nodes above the targets.
     std::unordered_map<Ref, Ref> built;
     std::vector<Ref> marked, todo;
@@ -55,8 +56,10 @@ Ref Preimages::of(std::span<const Ref> targets) {
         for (std::uint32_t i = 0; i < m_.edge_count(n); ++i) {
             const Ref c = m_.edge_child(n, i);
             Ref k = zero;
-            if (is_terminal(c)) k = std::find(targets.begin(), targets.end(), c) != targets.end() ? one : zero;
-            else if (auto it = built.find(c); it != built.end()) k = it->second;
+            if (is_terminal(c))
+                k = std::find(targets.begin(), targets.end(), c) != targets.end() ? one : zero;
+            else if (auto it = built.find(c); it != built.end())
+                k = it->second;
             his.push_back(m_.edge_hi(n, i));
             kids.push_back(k);
         }

@@ -23,8 +23,8 @@ public:
 private:
     Manager& m_;
     Ref root_;
-    std::unordered_map<Ref, std::uint32_t> order_;      // node -> place in post-order
-    std::unordered_map<Ref, std::vector<Ref>> parents_; // node or terminal -> nodes with it as a child
+    std::unordered_map<Ref, std::uint32_t> order_;       // node -> place in post-order
+    std::unordered_map<Ref, std::vector<Ref>> parents_;  // node or terminal -> nodes with it as a child
 };
 
 }  // namespace rulegap::dd

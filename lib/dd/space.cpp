@@ -10,7 +10,8 @@ namespace rulegap::dd {
 
 namespace {
 
-constexpr Field rewritable[] = {Field::src_port, Field::dst_port, Field::icmp_type, Field::icmp_code, Field::tcp_flags};
+constexpr Field rewritable[] = {Field::src_port, Field::dst_port, Field::icmp_type, Field::icmp_code,
+                                Field::tcp_flags};
 
 std::vector<uint128> level_maxima(const FieldOrder& order) {
     std::vector<uint128> out;
@@ -21,11 +22,13 @@ std::vector<uint128> level_maxima(const FieldOrder& order) {
 }  // namespace
 
 FieldOrder default_order() {
-    return {Field::family,   Field::in_iface, Field::out_iface, Field::src_addr,  Field::dst_addr,  Field::protocol,
-            Field::state,    Field::src_port, Field::dst_port,  Field::icmp_type, Field::icmp_code, Field::tcp_flags};
+    return {Field::family,   Field::in_iface,  Field::out_iface, Field::src_addr,
+            Field::dst_addr, Field::protocol,  Field::state,     Field::src_port,
+            Field::dst_port, Field::icmp_type, Field::icmp_code, Field::tcp_flags};
 }
 
-Space::Space(const FieldOrder& order) : m_(level_maxima(order), 1u << slot_bits, 1u << slot_bits), order_(order) {
+Space::Space(const FieldOrder& order)
+    : m_(level_maxima(order), 1u << slot_bits, 1u << slot_bits), order_(order) {
     for (std::uint32_t l = 0; l < field_count; ++l) level_[static_cast<std::size_t>(order[l])] = l;
     // The universe: the union of its boxes, each built from the bottom level up.
     auto box = [&](const detail::Box& b) {
@@ -42,7 +45,8 @@ Space::Space(const FieldOrder& order) : m_(level_maxima(order), 1u << slot_bits,
         std::vector<Field> unused;
         for (Field f : rewritable)
             if (b.dim[static_cast<std::size_t>(f)].hi == 0) unused.push_back(f);
-        auto it = std::find_if(kinds_.begin(), kinds_.end(), [&](const Kind& k) { return k.unused == unused; });
+        auto it =
+            std::find_if(kinds_.begin(), kinds_.end(), [&](const Kind& k) { return k.unused == unused; });
         if (it == kinds_.end()) {
             Kind k;
             k.unused = unused;
@@ -58,11 +62,14 @@ Space::Space(const FieldOrder& order) : m_(level_maxima(order), 1u << slot_bits,
 
 Ref Space::family(int f) { return where(Field::family, static_cast<uint128>(f)); }
 
-Ref Space::where(Field f, std::span<const Interval> values) { return m_.intersect(universe_, test(f, values)); }
+Ref Space::where(Field f, std::span<const Interval> values) {
+    return m_.intersect(universe_, test(f, values));
+}
 
 std::vector<uint128> Space::point(const Packet& p) const {
     std::vector<uint128> v(m_.level_count(), 0);
-    for (int f = 0; f < field_count; ++f) v[level(static_cast<Field>(f))] = field_value(p, static_cast<Field>(f)).value_or(0);
+    for (int f = 0; f < field_count; ++f)
+        v[level(static_cast<Field>(f))] = field_value(p, static_cast<Field>(f)).value_or(0);
     return v;
 }
 
@@ -136,17 +143,22 @@ std::optional<Packet> Space::witness(Ref a) {
     using detail::prefer;
     Packet p;
     p.family = static_cast<int>(choose(Field::family, [](const auto& r) { return prefer(r, {4, 6}); }));
-    p.protocol = static_cast<std::uint8_t>(choose(Field::protocol, [](const auto& r) { return prefer(r, {6, 17, 1, 58}); }));
-    p.state = static_cast<ConnState>(static_cast<int>(choose(Field::state, [](const auto& r) { return prefer(r, {0}); })));
+    p.protocol = static_cast<std::uint8_t>(choose(Field::protocol, [](const auto& r) {
+        return prefer(r, {6, 17, 1, 58});
+    }));
+    p.state = static_cast<ConnState>(
+        static_cast<int>(choose(Field::state, [](const auto& r) { return prefer(r, {0}); })));
     uint128 flags = choose(Field::tcp_flags, [&](const auto& r) {
-        return p.state == ConnState::new_ ? prefer(r, {tcp_flag::syn}) : prefer(r, {tcp_flag::ack, tcp_flag::syn});
+        return p.state == ConnState::new_ ? prefer(r, {tcp_flag::syn})
+                                          : prefer(r, {tcp_flag::ack, tcp_flag::syn});
     });
     if (p.protocol == 6) p.tcp_flags = static_cast<std::uint8_t>(flags);
     p.dst = choose(Field::dst_addr, lowest);
     p.dst_port = static_cast<std::uint16_t>(choose(Field::dst_port, lowest));
     p.src = choose(Field::src_addr, lowest);
     p.src_port = static_cast<std::uint16_t>(choose(Field::src_port, lowest));
-    p.icmp_type = static_cast<std::uint8_t>(choose(Field::icmp_type, [](const auto& r) { return prefer(r, {8}); }));
+    p.icmp_type =
+        static_cast<std::uint8_t>(choose(Field::icmp_type, [](const auto& r) { return prefer(r, {8}); }));
     p.icmp_code = static_cast<std::uint8_t>(choose(Field::icmp_code, lowest));
     uint128 in = choose(Field::in_iface, [](const auto& r) { return detail::pick_interface(r); });
     uint128 out = choose(Field::out_iface, [](const auto& r) { return detail::pick_interface(r); });

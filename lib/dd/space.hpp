@@ -46,18 +46,20 @@ public:
 
     // A new free variable in slot 0..packet_levels (below the variables of its slot made before
     // it); returns its level.
-    std::uint32_t add_variable(std::uint32_t slot) { return m_.add_level(1, (slot << slot_bits) + ++slot_count_[slot]); }
+    std::uint32_t add_variable(std::uint32_t slot) {
+        return m_.add_level(1, (slot << slot_bits) + ++slot_count_[slot]);
+    }
     // The slot right after field f.
     std::uint32_t slot_after(Field f) const { return m_.rank(level(f)) >> slot_bits; }
     static bool is_variable(std::uint32_t level) { return level >= packet_levels && level != terminal_level; }
 
     // ---- sets (roots of boolean diagrams within the universe) --------------------------------
     Ref universe() const { return universe_; }
-    Ref family(int f);                                        // ipv4(), ipv6()
-    Ref where(Field f, std::span<const Interval> values);     // well-formed packets with f in values
+    Ref family(int f);                                     // ipv4(), ipv6()
+    Ref where(Field f, std::span<const Interval> values);  // well-formed packets with f in values
     Ref where(Field f, Interval i) { return where(f, std::span<const Interval>(&i, 1)); }
     Ref where(Field f, uint128 value) { return where(f, Interval{value, value}); }
-    Ref of(const Packet& p);                                  // one packet (no interface: 0)
+    Ref of(const Packet& p);  // one packet (no interface: 0)
     Ref complement(Ref a) { return m_.minus(universe_, a); }
     bool subset(Ref a, Ref b) { return m_.minus(a, b) == zero; }
     bool contains(Ref a, const Packet& p) const;
@@ -75,8 +77,8 @@ public:
     // For compiled rulesets, which are only ever read at well-formed packets.
     Ref test(Field f, std::span<const Interval> values) { return m_.select(level(f), values, one, zero); }
     Ref test(Field f, Interval i) { return test(f, std::span<const Interval>(&i, 1)); }
-    Ref test(const Condition& c);   // a decidable condition (negation included)
-    Ref test(const Rule& r);        // the conjunction of its decidable conditions
+    Ref test(const Condition& c);  // a decidable condition (negation included)
+    Ref test(const Rule& r);       // the conjunction of its decidable conditions
 
     // A packet's field values, indexed by level (interfaces it does not give: 0).
     std::vector<uint128> point(const Packet& p) const;

@@ -16,10 +16,14 @@ bool may_match(const Rule& r, const Packet& p, const Assumptions& a) {
 
 std::string_view kind(const Rule& r) {
     switch (r.target.action) {
-        case Action::accept: return "allow";
-        case Action::drop: return "block";
-        case Action::reject: return "reject";
-        default: return to_string(r.target.action);
+        case Action::accept:
+            return "allow";
+        case Action::drop:
+            return "block";
+        case Action::reject:
+            return "reject";
+        default:
+            return to_string(r.target.action);
     }
 }
 
@@ -50,13 +54,16 @@ std::vector<TraceStep> also_matching(const Ruleset& ruleset, const Packet& packe
         const Rule& r = chain->rules[i];
         if (!may_match(r, seen, assume)) continue;
         SourceLoc at = ruleset.where(r);
-        RuleRef ref{winner.table, winner.chain, static_cast<int>(i), r.line, std::string(r.text), std::move(at.file), std::move(at.name)};
+        RuleRef ref{winner.table,        winner.chain,       static_cast<int>(i), r.line,
+                    std::string(r.text), std::move(at.file), std::move(at.name)};
         std::string why = "also matches (" + std::string(kind(r)) + ")";
         if (!said) {
             why += ": the " + std::string(kind(won)) + " rule at " +
-                   (ruleset.sources.empty() && won.line > 0 ? "line " + std::to_string(won.line) : won_at.to_string()) +
+                   (ruleset.sources.empty() && won.line > 0 ? "line " + std::to_string(won.line)
+                                                            : won_at.to_string()) +
                    " decides first";
-            if (ruleset.family == 0) why += " (precedence: bypass, then block, then allow, then the profile default)";
+            if (ruleset.family == 0)
+                why += " (precedence: bypass, then block, then allow, then the profile default)";
             said = true;
         }
         out.push_back({std::move(ref), std::move(why)});

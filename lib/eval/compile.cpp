@@ -3,10 +3,9 @@
 // Terminals of a chain's function (Term): `ret` (falls off the end or RETURN: the caller goes
 // on), `accept` (ACCEPT/SNAT in this table: the next step goes on), and the final drop / reject /
 // unknown / done. A DNAT leads straight to the rest of the traversal (after its step) read at
-// the new destination, so chains are compiled once per step, after the steps that follow. `untracked` marks the
-// packets a NOTRACK made untracked on the way: whoever goes on reads its function at state
-// untracked. After the last step, accepted packets carry the deciders (filter, other, nat), as
-// eval::Deciders does.
+// the new destination, so chains are compiled once per step, after the steps that follow. `untracked` marks
+// the packets a NOTRACK made untracked on the way: whoever goes on reads its function at state untracked.
+// After the last step, accepted packets carry the deciders (filter, other, nat), as eval::Deciders does.
 #include "lib/eval/compile.hpp"
 
 #include <algorithm>
@@ -24,15 +23,28 @@ struct Term {
     Kind kind = Kind::ret;
     bool untracked = false;
     Ref at;
-    std::uint32_t reason = 0;   // unknown: index into the reasons
-    Ref filter, other, nat;     // done
+    std::uint32_t reason = 0;  // unknown: index into the reasons
+    Ref filter, other, nat;    // done
 };
 
-using TermKey = std::tuple<int, bool, int, int, int, std::uint32_t, int, int, int, int, int, int, int, int, int>;
+using TermKey =
+    std::tuple<int, bool, int, int, int, std::uint32_t, int, int, int, int, int, int, int, int, int>;
 TermKey key_of(const Term& t) {
-    return {static_cast<int>(t.kind), t.untracked, t.at.step, t.at.chain, t.at.rule, t.reason,
-            t.filter.step, t.filter.chain, t.filter.rule, t.other.step, t.other.chain, t.other.rule,
-            t.nat.step, t.nat.chain, t.nat.rule};
+    return {static_cast<int>(t.kind),
+            t.untracked,
+            t.at.step,
+            t.at.chain,
+            t.at.rule,
+            t.reason,
+            t.filter.step,
+            t.filter.chain,
+            t.filter.rule,
+            t.other.step,
+            t.other.chain,
+            t.other.rule,
+            t.nat.step,
+            t.nat.chain,
+            t.nat.rule};
 }
 
 // Undecided conditions that test a property of the packet (the same text gives the same answer
@@ -43,7 +55,7 @@ bool property_module(const std::string& m) {
 }
 
 constexpr std::uint32_t no_var = 0xffffffffu;
-constexpr std::uint32_t mixed = 4;   // verdicts 0..3, then "the choices disagree"
+constexpr std::uint32_t mixed = 4;  // verdicts 0..3, then "the choices disagree"
 
 }  // namespace
 
@@ -63,7 +75,7 @@ struct CompiledHook::Impl {
     // Per step, per chain of its table (a DNAT's outcome is the rest of the traversal after
     // that step, so chains are not shared between steps).
     std::vector<std::vector<std::optional<Node>>> memo;
-    Node next_steps = dd::zero;   // while compiling a step: the traversal after it
+    Node next_steps = dd::zero;  // while compiling a step: the traversal after it
     // Per table, per chain.
     std::vector<std::vector<char>> loopy;                   // can reach a jump loop
     std::vector<std::vector<std::vector<Node>>> rule_vars;  // per rule: its variables' conjunction
@@ -71,14 +83,14 @@ struct CompiledHook::Impl {
     std::vector<std::uint32_t> var_of_level;                // level - packet levels -> variable
 
     std::uint32_t op_seq, op_untrack, op_step, op_verdict, op_agree, op_vres, op_differ, op_both_unknown;
-    std::vector<Node> vres_memo;   // per raw node: vres, no_var when not known yet
-    std::vector<Node> zres_memo;   // per raw node: zres, no_var when not known yet
-    std::vector<Node> bad_memo;    // per variable: its bad() terminal
+    std::vector<Node> vres_memo;  // per raw node: vres, no_var when not known yet
+    std::vector<Node> zres_memo;  // per raw node: zres, no_var when not known yet
+    std::vector<Node> bad_memo;   // per variable: its bad() terminal
     std::map<std::tuple<int, int, int, int>, std::uint32_t> merge_ops;
     std::map<std::tuple<int, int, int>, std::uint32_t> mix_ops;
     std::map<std::tuple<int, int, int, Node>, Node> rewrites;
     std::unordered_map<Node, bool> returns_untracked_memo;
-    std::unordered_map<std::uint64_t, bool> merge_changes;   // (d, slot): merge() changes a term of d
+    std::unordered_map<std::uint64_t, bool> merge_changes;  // (d, slot): merge() changes a term of d
 
     Node untracked_set, new_set, has_ports;
 
@@ -137,7 +149,7 @@ struct CompiledHook::Impl {
     // ---- loops and variables -----------------------------------------------------------------
     void find_loops(int t) {
         const Table& tab = rs.tables[static_cast<std::size_t>(t)];
-        std::vector<char> state(tab.chains.size(), 0);   // 0 new, 1 on the stack, 2 done
+        std::vector<char> state(tab.chains.size(), 0);  // 0 new, 1 on the stack, 2 done
         std::vector<int> stack;
         auto visit = [&](auto&& self, int c) -> void {
             state[static_cast<std::size_t>(c)] = 1;
@@ -148,7 +160,7 @@ struct CompiledHook::Impl {
                 if (d < 0) continue;
                 char st = state[static_cast<std::size_t>(d)];
                 if (st == 0) self(self, d);
-                if (st == 1) {   // a loop: every chain on the stack from d up
+                if (st == 1) {  // a loop: every chain on the stack from d up
                     for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
                         loopy[static_cast<std::size_t>(t)][static_cast<std::size_t>(*it)] = 1;
                         if (*it == d) break;
@@ -167,9 +179,12 @@ struct CompiledHook::Impl {
     // The slot of a rule's variables (CompileOptions::placement).
     std::uint32_t slot_of(const Rule& r) const {
         switch (opt.placement) {
-            case CompileOptions::Placement::top: return 0;
-            case CompileOptions::Placement::bottom: return dd::Space::packet_levels;
-            case CompileOptions::Placement::after_match: break;
+            case CompileOptions::Placement::top:
+                return 0;
+            case CompileOptions::Placement::bottom:
+                return dd::Space::packet_levels;
+            case CompileOptions::Placement::after_match:
+                break;
         }
         std::uint32_t slot = 0;
         for (const Condition& c : r.conditions)
@@ -195,7 +210,8 @@ struct CompiledHook::Impl {
     // The variables of an undecided rule, as one condition (made on first use).
     Node variables_of(Ref at, const Rule& r) {
         int t = h.steps_[static_cast<std::size_t>(at.step)].table;
-        Node& slot = rule_vars[static_cast<std::size_t>(t)][static_cast<std::size_t>(at.chain)][static_cast<std::size_t>(at.rule)];
+        Node& slot = rule_vars[static_cast<std::size_t>(t)][static_cast<std::size_t>(at.chain)]
+                              [static_cast<std::size_t>(at.rule)];
         if (slot != no_var) return slot;
         Node conj = dd::one;
         bool per_rule = false;
@@ -239,7 +255,8 @@ struct CompiledHook::Impl {
                 const Chain& ch = tab.chains[static_cast<std::size_t>(c)];
                 for (std::size_t i = 0; i < ch.rules.size(); ++i) {
                     const Rule& r = ch.rules[i];
-                    if (r.target.action != Action::continue_ && state_of(r) == Assumptions::RuleState::undecided)
+                    if (r.target.action != Action::continue_ &&
+                        state_of(r) == Assumptions::RuleState::undecided)
                         variables_of(Ref{static_cast<int>(k), c, static_cast<int>(i)}, r);
                     if (r.target.action == Action::jump || r.target.action == Action::go_to)
                         if (int d = jump_target(tab, r); d >= 0) self(self, d);
@@ -269,7 +286,8 @@ struct CompiledHook::Impl {
         auto it = returns_untracked_memo.find(f);
         if (it != returns_untracked_memo.end()) return it->second;
         bool any = false;
-        for (std::uint32_t v : m.terminals(f)) any = any || (terms[v].kind == Kind::ret && terms[v].untracked);
+        for (std::uint32_t v : m.terminals(f))
+            any = any || (terms[v].kind == Kind::ret && terms[v].untracked);
         returns_untracked_memo.emplace(f, any);
         return any;
     }
@@ -298,12 +316,23 @@ struct CompiledHook::Impl {
             Node then_ = dd::zero;
             switch (a) {
                 case Action::accept:
-                case Action::snat: then_ = leaf(Kind::accept, at); break;
-                case Action::drop: then_ = leaf(Kind::drop, at); break;
-                case Action::reject: then_ = leaf(Kind::reject, at); break;
-                case Action::unknown: then_ = unknown(at, unknown_target_reason(rs, r)); break;
-                case Action::return_: then_ = ret; break;
-                case Action::continue_: break;
+                case Action::snat:
+                    then_ = leaf(Kind::accept, at);
+                    break;
+                case Action::drop:
+                    then_ = leaf(Kind::drop, at);
+                    break;
+                case Action::reject:
+                    then_ = leaf(Kind::reject, at);
+                    break;
+                case Action::unknown:
+                    then_ = unknown(at, unknown_target_reason(rs, r));
+                    break;
+                case Action::return_:
+                    then_ = ret;
+                    break;
+                case Action::continue_:
+                    break;
                 case Action::jump:
                 case Action::go_to: {
                     int target = jump_target(tab, r);
@@ -317,22 +346,23 @@ struct CompiledHook::Impl {
                     }
                     Node callee = compile_chain(k, target, path);
                     if (a == Action::go_to) {
-                        then_ = callee;   // its returns are this chain's
+                        then_ = callee;  // its returns are this chain's
                         break;
                     }
                     // The callee where the rule matches, else "returns at once"; then the rest.
                     Node guarded = m.ite(match, callee, ret);
                     Node rest_u = returns_untracked(guarded) ? untrack(rest) : rest;
-                    rest = m.apply3(op_seq, guarded, rest, rest_u, [&](Node x, Node y, Node yu) -> std::optional<Node> {
-                        if (!dd::is_terminal(x)) return std::nullopt;
-                        const Term& tx = term(x);
-                        if (tx.kind == Kind::ret) return tx.untracked ? yu : y;
-                        return x;
-                    });
+                    rest = m.apply3(op_seq, guarded, rest, rest_u,
+                                    [&](Node x, Node y, Node yu) -> std::optional<Node> {
+                                        if (!dd::is_terminal(x)) return std::nullopt;
+                                        const Term& tx = term(x);
+                                        if (tx.kind == Kind::ret) return tx.untracked ? yu : y;
+                                        return x;
+                                    });
                     continue;
                 }
                 case Action::notrack: {
-                    Node change = m.minus(match, untracked_set);   // already untracked: no change
+                    Node change = m.minus(match, untracked_set);  // already untracked: no change
                     if (change != dd::zero) rest = m.ite(change, untrack(rest), rest);
                     continue;
                 }
@@ -342,7 +372,9 @@ struct CompiledHook::Impl {
                         break;
                     }
                     [[fallthrough]];
-                case Action::dnat: then_ = merge(at, rewrite(at, next_steps)); break;
+                case Action::dnat:
+                    then_ = merge(at, rewrite(at, next_steps));
+                    break;
             }
             rest = m.ite(match, then_, rest);
         }
@@ -369,7 +401,8 @@ struct CompiledHook::Impl {
     Node merge(Ref at, Node d) {
         const std::string& table = table_of(rs, h.steps_[static_cast<std::size_t>(at.step)]).name;
         int slot = table == "filter" ? 0 : table == "nat" ? 2 : 1;
-        auto [ct, first] = merge_changes.try_emplace((std::uint64_t{d} << 2) | static_cast<std::uint64_t>(slot), false);
+        auto [ct, first] =
+            merge_changes.try_emplace((std::uint64_t{d} << 2) | static_cast<std::uint64_t>(slot), false);
         if (first)
             for (std::uint32_t v : m.terminals(d)) ct->second = ct->second || takes(terms[v], slot);
         if (!ct->second) return d;
@@ -377,7 +410,7 @@ struct CompiledHook::Impl {
         if (fresh) it->second = m.new_op();
         return m.map(it->second, d, [&](std::uint32_t v) {
             Term t = terms[v];
-            if (takes(t, slot)) {   // a later decider of the same kind wins: only unset ones are set
+            if (takes(t, slot)) {  // a later decider of the same kind wins: only unset ones are set
                 (slot == 0 ? t.filter : slot == 2 ? t.nat : t.other) = at;
                 if (slot <= 1) t.nat = Ref{};
                 if (slot == 0) t.other = Ref{};
@@ -389,10 +422,14 @@ struct CompiledHook::Impl {
     Node verdicts(Node d) {
         return m.map(op_verdict, d, [&](std::uint32_t v) {
             switch (terms[v].kind) {
-                case Kind::done: return dd::terminal(static_cast<std::uint32_t>(Verdict::accept));
-                case Kind::drop: return dd::terminal(static_cast<std::uint32_t>(Verdict::drop));
-                case Kind::reject: return dd::terminal(static_cast<std::uint32_t>(Verdict::reject));
-                default: return dd::terminal(static_cast<std::uint32_t>(Verdict::unknown));
+                case Kind::done:
+                    return dd::terminal(static_cast<std::uint32_t>(Verdict::accept));
+                case Kind::drop:
+                    return dd::terminal(static_cast<std::uint32_t>(Verdict::drop));
+                case Kind::reject:
+                    return dd::terminal(static_cast<std::uint32_t>(Verdict::reject));
+                default:
+                    return dd::terminal(static_cast<std::uint32_t>(Verdict::unknown));
             }
         });
     }
@@ -416,10 +453,12 @@ struct CompiledHook::Impl {
             return std::nullopt;
         };
         Node v = verdicts(d);
-        if (addr) v = addr_range ? m.fold_level(v, s.level(Field::dst_addr), *tg.to_address, op_agree, agree)
-                                 : m.cofactor(v, s.level(Field::dst_addr), tg.to_address->lo);
-        if (port) v = port_range ? m.fold_level(v, s.level(Field::dst_port), *tg.to_port, op_agree, agree)
-                                 : m.cofactor(v, s.level(Field::dst_port), tg.to_port->lo);
+        if (addr)
+            v = addr_range ? m.fold_level(v, s.level(Field::dst_addr), *tg.to_address, op_agree, agree)
+                           : m.cofactor(v, s.level(Field::dst_addr), tg.to_address->lo);
+        if (port)
+            v = port_range ? m.fold_level(v, s.level(Field::dst_port), *tg.to_port, op_agree, agree)
+                           : m.cofactor(v, s.level(Field::dst_port), tg.to_port->lo);
         Node bad = unknown(at, dnat_range_reason(rs, rule_at(at)));
         auto [it, fresh] = mix_ops.try_emplace({at.step, at.chain, at.rule}, 0);
         if (fresh) it->second = m.new_op();
@@ -465,30 +504,39 @@ struct CompiledHook::Impl {
                 const Term& t = terms[v];
                 if (t.kind != Kind::ret) return dd::terminal(v);
                 switch (pv) {
-                    case Verdict::accept: return leaf(Kind::accept, pol, t.untracked);
-                    case Verdict::drop: return leaf(Kind::drop, pol);
-                    case Verdict::reject: return leaf(Kind::reject, pol);
-                    case Verdict::unknown: break;
+                    case Verdict::accept:
+                        return leaf(Kind::accept, pol, t.untracked);
+                    case Verdict::drop:
+                        return leaf(Kind::drop, pol);
+                    case Verdict::reject:
+                        return leaf(Kind::reject, pol);
+                    case Verdict::unknown:
+                        break;
                 }
                 return unknown(pol, policy_reason(table_of(rs, st), builtin));
             });
             bool need_u = false;
             for (std::uint32_t v : m.terminals(c)) need_u = need_u || terms[v].untracked;
-            Node gu = need_u ? m.cofactor(g, s.level(Field::state), static_cast<uint128>(ConnState::untracked)) : g;
+            Node gu =
+                need_u ? m.cofactor(g, s.level(Field::state), static_cast<uint128>(ConnState::untracked)) : g;
             Node next = m.apply3(op_step, c, g, gu, [&](Node x, Node y, Node yu) -> std::optional<Node> {
                 if (!dd::is_terminal(x)) return std::nullopt;
                 const Term& t = term(x);
                 const Ref at = t.at;
                 switch (t.kind) {
-                    case Kind::accept: return merge(at, t.untracked ? yu : y);
-                    default: return x;   // final (a DNAT's outcome is final already)
+                    case Kind::accept:
+                        return merge(at, t.untracked ? yu : y);
+                    default:
+                        return x;  // final (a DNAT's outcome is final already)
                 }
             });
             g = st.nat ? m.ite(new_set, next, g) : next;
         }
         if (rs.family == 4 || rs.family == 6) {
             Node other = unknown(Ref{}, family_reason(rs.family, rs.family == 4 ? 6 : 4));
-            g = m.ite(s.test(Field::family, Interval{static_cast<uint128>(rs.family), static_cast<uint128>(rs.family)}), g, other);
+            g = m.ite(s.test(Field::family,
+                             Interval{static_cast<uint128>(rs.family), static_cast<uint128>(rs.family)}),
+                      g, other);
         }
         return g;
     }
@@ -507,9 +555,12 @@ struct CompiledHook::Impl {
                 Deciders d{t.filter, t.other, t.nat};
                 return final_id(Verdict::accept, d.pick(), "");
             }
-            case Kind::drop: return final_id(Verdict::drop, t.at, "");
-            case Kind::reject: return final_id(Verdict::reject, t.at, "");
-            default: return final_id(Verdict::unknown, t.at, reasons[t.reason]);
+            case Kind::drop:
+                return final_id(Verdict::drop, t.at, "");
+            case Kind::reject:
+                return final_id(Verdict::reject, t.at, "");
+            default:
+                return final_id(Verdict::unknown, t.at, reasons[t.reason]);
         }
     }
 
@@ -527,16 +578,19 @@ struct CompiledHook::Impl {
     // are never built.
     static Verdict verdict_of(const Term& t) {
         switch (t.kind) {
-            case Kind::done: return Verdict::accept;
-            case Kind::drop: return Verdict::drop;
-            case Kind::reject: return Verdict::reject;
-            default: return Verdict::unknown;
+            case Kind::done:
+                return Verdict::accept;
+            case Kind::drop:
+                return Verdict::drop;
+            case Kind::reject:
+                return Verdict::reject;
+            default:
+                return Verdict::unknown;
         }
     }
 
     // The packet levels of n rebuilt with children f(child) (n is not a terminal).
-    template <class F>
-    Node rebuild(Node n, F&& f) {
+    template <class F> Node rebuild(Node n, F&& f) {
         std::vector<uint128> his;
         std::vector<Node> kids;
         for (std::uint32_t i = 0; i < m.edge_count(n); ++i) {
@@ -550,7 +604,8 @@ struct CompiledHook::Impl {
         if (dd::is_terminal(n)) return dd::terminal(final_of(term(n)));
         if (n >= zres_memo.size()) zres_memo.resize(m.node_count(), no_var);
         if (zres_memo[n] != no_var) return zres_memo[n];
-        const Node out = dd::Space::is_variable(m.level(n)) ? zres(m.child_for(n, 0)) : rebuild(n, [&](Node c) { return zres(c); });
+        const Node out = dd::Space::is_variable(m.level(n)) ? zres(m.child_for(n, 0))
+                                                            : rebuild(n, [&](Node c) { return zres(c); });
         zres_memo[n] = out;
         return out;
     }
@@ -563,11 +618,13 @@ struct CompiledHook::Impl {
         if (!dd::Space::is_variable(m.level(n))) {
             out = rebuild(n, [&](Node c) { return vres(c); });
         } else {
-            out = m.apply(op_vres, vres(m.child_for(n, 0)), vres(m.child_for(n, 1)), [](Node x, Node y) -> std::optional<Node> {
-                if (x == y) return x;
-                if (dd::is_terminal(x) && dd::is_terminal(y)) return dd::terminal(static_cast<std::uint32_t>(Verdict::unknown));
-                return std::nullopt;
-            });
+            out = m.apply(op_vres, vres(m.child_for(n, 0)), vres(m.child_for(n, 1)),
+                          [](Node x, Node y) -> std::optional<Node> {
+                              if (x == y) return x;
+                              if (dd::is_terminal(x) && dd::is_terminal(y))
+                                  return dd::terminal(static_cast<std::uint32_t>(Verdict::unknown));
+                              return std::nullopt;
+                          });
         }
         vres_memo[n] = out;
         return out;
@@ -577,7 +634,8 @@ struct CompiledHook::Impl {
         if (bad_memo.size() < h.vars_.size()) bad_memo.resize(h.vars_.size(), no_var);
         if (bad_memo[vi] == no_var) {
             const Variable& var = h.vars_[vi];
-            bad_memo[vi] = dd::terminal(final_id(Verdict::unknown, var.at, undecided_reason(rs, rule_at(var.at), var.module, var.reason)));
+            bad_memo[vi] = dd::terminal(final_id(
+                Verdict::unknown, var.at, undecided_reason(rs, rule_at(var.at), var.module, var.reason)));
         }
         return bad_memo[vi];
     }
@@ -598,12 +656,13 @@ struct CompiledHook::Impl {
                 if (dd::is_terminal(x) && dd::is_terminal(y)) return dd::one;
                 return std::nullopt;
             });
-            const Node both_unknown = m.apply(op_both_unknown, vw, vf, [&](Node x, Node y) -> std::optional<Node> {
-                if (dd::is_terminal(x) && x != unknown_v) return dd::zero;
-                if (dd::is_terminal(y) && y != unknown_v) return dd::zero;
-                if (x == unknown_v && y == unknown_v) return dd::one;
-                return std::nullopt;
-            });
+            const Node both_unknown =
+                m.apply(op_both_unknown, vw, vf, [&](Node x, Node y) -> std::optional<Node> {
+                    if (dd::is_terminal(x) && x != unknown_v) return dd::zero;
+                    if (dd::is_terminal(y) && y != unknown_v) return dd::zero;
+                    if (x == unknown_v && y == unknown_v) return dd::one;
+                    return std::nullopt;
+                });
             const Node bad_at = m.intersect(care, differ);
             const Node rest = resolve_in(w, m.intersect(care, both_unknown), memo);
             out = bad_at == dd::zero ? rest : m.ite(bad_at, bad_of(vi), rest);

@@ -49,17 +49,17 @@ struct CompileOptions {
 // One free variable.
 struct Variable {
     std::uint32_t level = 0;
-    Ref at;                  // the first rule (in traversal order) that tests it
-    std::string module;      // of that rule's first undecided condition
+    Ref at;              // the first rule (in traversal order) that tests it
+    std::string module;  // of that rule's first undecided condition
     std::string reason;
-    bool shared = false;     // one per (module, reason) text, not per rule
+    bool shared = false;  // one per (module, reason) text, not per rule
 };
 
 // What resolve()'s terminals stand for.
 struct Final {
     Verdict verdict = Verdict::unknown;
-    Ref by;                  // invalid: no rule or policy (family mismatch, accept with no decider)
-    std::string reason;      // for unknown
+    Ref by;              // invalid: no rule or policy (family mismatch, accept with no decider)
+    std::string reason;  // for unknown
 };
 
 class CompiledHook {

@@ -18,12 +18,12 @@ namespace rulegap {
 
 namespace {
 
-constexpr std::uint32_t outside = 0x7fffffffu;   // a terminal: not among the packets asked about
+constexpr std::uint32_t outside = 0x7fffffffu;  // a terminal: not among the packets asked about
 
 // Work allowed for finding the Possible accepts: final ids held in all the sets below. Long
 // runs of undecided accepting rules (10,000 `-m mac ... -j ACCEPT`) make it quadratic; past it,
 // the accepts are reported as one entry without a rule (evaluate.hpp).
-constexpr std::size_t max_depends_on = 20;   // Possible::depends_on: the first, in rule order
+constexpr std::size_t max_depends_on = 20;  // Possible::depends_on: the first, in rule order
 constexpr std::size_t possible_budget = std::size_t{4} << 20;
 
 // Sets of final ids (sorted), interned: id 0 is the empty set.
@@ -109,7 +109,8 @@ struct Evaluator::Compiled {
             if (may_sets.over()) return 0;
             if (auto it = reach.find(n); it != reach.end()) return it->second;
             std::uint32_t r = 0;
-            for (std::uint32_t i = 0; i < m.edge_count(n); ++i) r = may_sets.unite(r, self(self, m.edge_child(n, i)));
+            for (std::uint32_t i = 0; i < m.edge_count(n); ++i)
+                r = may_sets.unite(r, self(self, m.edge_child(n, i)));
             if (dd::Space::is_variable(m.level(n))) {
                 const std::uint32_t var = compiled->variable_at(m.level(n));
                 for (std::uint32_t f : may_sets.sets[r]) deps[f].push_back(var);
@@ -139,12 +140,13 @@ struct Evaluator::Compiled {
                 }
                 out = m.make(l, his, kids);
             } else {
-                out = m.apply(op_union, self(self, m.child_for(n, 0)), self(self, m.child_for(n, 1)),
-                              [&](dd::Ref x, dd::Ref y) -> std::optional<dd::Ref> {
-                                  if (x == y) return x;
-                                  if (!dd::is_terminal(x) || !dd::is_terminal(y)) return std::nullopt;
-                                  return dd::terminal(may_sets.unite(dd::terminal_value(x), dd::terminal_value(y)));
-                              });
+                out = m.apply(
+                    op_union, self(self, m.child_for(n, 0)), self(self, m.child_for(n, 1)),
+                    [&](dd::Ref x, dd::Ref y) -> std::optional<dd::Ref> {
+                        if (x == y) return x;
+                        if (!dd::is_terminal(x) || !dd::is_terminal(y)) return std::nullopt;
+                        return dd::terminal(may_sets.unite(dd::terminal_value(x), dd::terminal_value(y)));
+                    });
             }
             memo.emplace(n, out);
             return out;
@@ -188,7 +190,7 @@ struct Evaluator::Compiled {
                       std::vector<Possible>& out) {
         find_possible();
         dd::Manager& m = space->space.manager();
-        if (may_sets.over()) {   // too many to name one by one: where some assignment may accept
+        if (may_sets.over()) {  // too many to name one by one: where some assignment may accept
             std::vector<dd::Ref> undecided;
             for (std::uint32_t f : finals)
                 if (compiled->finals()[f].verdict == Verdict::unknown) undecided.push_back(dd::terminal(f));
@@ -206,7 +208,7 @@ struct Evaluator::Compiled {
         dd::Preimages can_get(m, may);
         for (const auto& [f, ts] : holders) {
             auto d = deps.find(f);
-            if (d == deps.end() || d->second.empty()) continue;   // no assignment changes it
+            if (d == deps.end() || d->second.empty()) continue;  // no assignment changes it
             dd::Ref p = m.minus(m.intersect(can_get.of(ts), input), parts.of(dd::terminal(f)));
             if (p == dd::zero) continue;
             const eval::Final& fin = compiled->finals()[f];
@@ -257,8 +259,8 @@ std::vector<Outcome> Evaluator::evaluate(const PacketSet& packets, std::vector<P
     return out;
 }
 
-std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets, const Assumptions& assume,
-                              std::vector<Possible>* possible) {
+std::vector<Outcome> evaluate(const Ruleset& ruleset, Hook hook, const PacketSet& packets,
+                              const Assumptions& assume, std::vector<Possible>* possible) {
     return Evaluator(ruleset, hook, assume).evaluate(packets, possible);
 }
 

@@ -15,7 +15,7 @@ namespace {
 
 using namespace eval;
 
-constexpr std::size_t max_dnat_choices = 1024;    // DNAT ranges followed value by value
+constexpr std::size_t max_dnat_choices = 1024;  // DNAT ranges followed value by value
 
 enum class Tri : std::uint8_t { no, yes, maybe };
 
@@ -79,7 +79,8 @@ Cause cause_of(const Rule& r, const Values& pv, const Assumptions* a) {
         for (const FieldRange& fr : c.all_of) {
             if (((pv.given >> static_cast<unsigned>(fr.field)) & 1u) != 0) continue;
             if (fr.field == Field::in_iface) return {"in-interface", "the packet gives no input interface"};
-            if (fr.field == Field::out_iface) return {"out-interface", "the packet gives no output interface"};
+            if (fr.field == Field::out_iface)
+                return {"out-interface", "the packet gives no output interface"};
             return {std::string(to_string(fr.field)), "the packet does not give it"};
         }
     }
@@ -93,7 +94,7 @@ std::optional<std::string> assumed_step(const Rule& r, const Values& pv, const A
     std::string used;
     for (const Condition& c : r.conditions) {
         std::optional<bool> v = a.value(c);
-        if (!v || (with == Tri::no && *v)) continue;   // no match: the assumptions that failed it
+        if (!v || (with == Tri::no && *v)) continue;  // no match: the assumptions that failed it
         const std::string one = to_string(*a.of(c.unmodelled));
         if (used.find(one) == std::string::npos) used += (used.empty() ? "" : ", ") + one;
     }
@@ -104,8 +105,8 @@ struct Ctx {
     const Ruleset& rs;
     Hook hook;
     const std::vector<Step>& steps;
-    RulesetIndex* index = nullptr;   // Explainer: long chains indexed
-    const Assumptions* assume = nullptr;   // null when there are none
+    RulesetIndex* index = nullptr;        // Explainer: long chains indexed
+    const Assumptions* assume = nullptr;  // null when there are none
     std::size_t forks = 0;
 };
 
@@ -120,21 +121,21 @@ struct Frame {
 
 struct State {
     std::size_t step = 0;
-    std::vector<Frame> frames;   // empty: between steps
-    std::vector<int> path;       // chains being traversed (callers, and chains left by a goto)
+    std::vector<Frame> frames;  // empty: between steps
+    std::vector<int> path;      // chains being traversed (callers, and chains left by a goto)
     // Per chain of the current table: on the path. Only for deep paths: a table may have 100,000
     // chains (kube-proxy), and clearing or copying a flag per chain at each step and each fork
     // costs more than looking through a short path.
     std::vector<char> active;
     static constexpr std::size_t scan_limit = 32;
     Packet packet;
-    Values vals;                 // the packet's values as the current step's rules see them
-    bool notracked = false;      // a NOTRACK has fired (traversal.hpp, raw_view_state)
-    bool raw_view = false;       // vals shows the raw table's view of the state
+    Values vals;             // the packet's values as the current step's rules see them
+    bool notracked = false;  // a NOTRACK has fired (traversal.hpp, raw_view_state)
+    bool raw_view = false;   // vals shows the raw table's view of the state
     Deciders dec;
     std::vector<TraceStep> trace;
-    std::vector<TraceStep> assumed;   // rules an assumption decided (Decision::assumed)
-    bool fire = false;           // the current rule is taken to match (a fork's other branch)
+    std::vector<TraceStep> assumed;  // rules an assumption decided (Decision::assumed)
+    bool fire = false;               // the current rule is taken to match (a fork's other branch)
     // false: only the verdict counts (a fork's branch, whose verdict is compared with the walk's):
     // no trace, no references to rules, no reasons.
     bool record = true;
@@ -172,7 +173,8 @@ struct State {
     // Pops the top frame; false when that was the built-in chain's (its policy applies).
     bool leave() {
         if (!active.empty())
-            for (std::size_t i = frames.back().path_begin; i < path.size(); ++i) active[static_cast<std::size_t>(path[i])] = 0;
+            for (std::size_t i = frames.back().path_begin; i < path.size(); ++i)
+                active[static_cast<std::size_t>(path[i])] = 0;
         path.resize(frames.back().path_begin);
         frames.pop_back();
         return !frames.empty();
@@ -184,7 +186,8 @@ struct State {
     // Loads vals from the packet; in the raw table, the state as raw sees it.
     void load() {
         vals.load(packet);
-        if (raw_view) vals.v[static_cast<int>(Field::state)] = static_cast<uint128>(raw_view_state(notracked));
+        if (raw_view)
+            vals.v[static_cast<int>(Field::state)] = static_cast<uint128>(raw_view_state(notracked));
     }
     void view_for(const Step& s) {
         if (s.raw == raw_view) return;
@@ -198,7 +201,7 @@ private:
         path.push_back(chain);
         if (!active.empty()) {
             active[static_cast<std::size_t>(chain)] = 1;
-        } else if (path.size() > scan_limit) {   // deep: flags from now on
+        } else if (path.size() > scan_limit) {  // deep: flags from now on
             active.assign(table_chains, 0);
             for (int c : path) active[static_cast<std::size_t>(c)] = 1;
         }
@@ -267,7 +270,8 @@ Decision rewrite_many(Ctx& cx, State& st, int depth, Ref at, const Rule& r, bool
                                    : std::vector<uint128>{st.packet.dst_port};
     if (as.size() * ps.size() > max_dnat_choices)
         return decide(cx, Verdict::unknown, at,
-                      "DNAT to a range with too many distinct outcomes to follow (" + rule_at(cx.rs, r) + ")", st);
+                      "DNAT to a range with too many distinct outcomes to follow (" + rule_at(cx.rs, r) + ")",
+                      st);
     st.next_step();
     Decision first;
     bool have = false;
@@ -338,8 +342,9 @@ Decision run(Ctx& cx, State st, int depth) {
         const Table& t = table_of(rs, s);
         Frame& fr = st.frames.back();
         const Chain& ch = t.chains[static_cast<std::size_t>(fr.chain)];
-        if (fr.indexed && fr.rule < ch.rules.size()) {   // skip the rules that cannot match
-            std::uint32_t next = next_rule(fr.restricted, fr.unrestricted, static_cast<std::uint32_t>(fr.rule));
+        if (fr.indexed && fr.rule < ch.rules.size()) {  // skip the rules that cannot match
+            std::uint32_t next =
+                next_rule(fr.restricted, fr.unrestricted, static_cast<std::uint32_t>(fr.rule));
             fr.rule = next == none ? ch.rules.size() : next;
         }
 
@@ -353,8 +358,10 @@ Decision run(Ctx& cx, State st, int depth) {
         Tri m = st.fire ? Tri::yes : matches(r, st.vals, cx.assume);
         if (cx.assume && st.record && !st.fire)
             if (std::optional<std::string> why = assumed_step(r, st.vals, *cx.assume, m))
-                st.assumed.push_back({make_ref(rs, cx.steps, Ref{static_cast<int>(st.step), fr.chain, static_cast<int>(fr.rule)}),
-                                      std::move(*why)});
+                st.assumed.push_back(
+                    {make_ref(rs, cx.steps,
+                              Ref{static_cast<int>(st.step), fr.chain, static_cast<int>(fr.rule)}),
+                     std::move(*why)});
         st.fire = false;
         if (m == Tri::no) {
             ++fr.rule;
@@ -370,7 +377,10 @@ Decision run(Ctx& cx, State st, int depth) {
             Action a = r.target.action;
             bool matters = a != Action::continue_ && !(a == Action::notrack && notrack_is_noop(st));
             if (matters) {
-                Fork f{st.trace.size(), {}, at, st.record ? undecided_reason(rs, r, cause.module, cause.why) : std::string()};
+                Fork f{st.trace.size(),
+                       {},
+                       at,
+                       st.record ? undecided_reason(rs, r, cause.module, cause.why) : std::string()};
                 if (depth >= max_fork_depth || cx.forks >= max_forks) {
                     f.fire.verdict = Verdict::unknown;
                     if (st.record) f.fire.reason = depth_reason(rs, r);
@@ -381,7 +391,7 @@ Decision run(Ctx& cx, State st, int depth) {
                     st.trace = std::move(saved);
                     b.trace.clear();
                     b.fire = true;
-                    b.record = false;   // only its verdict is compared
+                    b.record = false;  // only its verdict is compared
                     f.fire = run(cx, std::move(b), depth + 1);
                 }
                 forks.push_back(std::move(f));
@@ -398,7 +408,8 @@ Decision run(Ctx& cx, State st, int depth) {
         };
         auto note_target = [&](const char* suffix = "") {
             if (st.record)
-                st.trace.push_back({make_ref(rs, cx.steps, at), action_text(r, rs.family != 0 ? rs.family : st.packet.family) + suffix});
+                st.trace.push_back({make_ref(rs, cx.steps, at),
+                                    action_text(r, rs.family != 0 ? rs.family : st.packet.family) + suffix});
         };
         switch (tg.action) {
             case Action::accept:
@@ -471,7 +482,8 @@ Decision run(Ctx& cx, State st, int depth) {
                 st.dec.accepted(rs, cx.steps, at);
                 bool addr = rewrites_address(tg);
                 bool port = rewrites_port(tg) && st.packet.has_ports();
-                bool many = (addr && tg.to_address->lo != tg.to_address->hi) || (port && tg.to_port->lo != tg.to_port->hi);
+                bool many = (addr && tg.to_address->lo != tg.to_address->hi) ||
+                            (port && tg.to_port->lo != tg.to_port->hi);
                 if (many) {
                     result = rewrite_many(cx, st, depth, at, r, addr, port);
                     break;
@@ -530,7 +542,8 @@ struct Explainer::Prepared {
 };
 
 Explainer::Explainer(const Ruleset& ruleset, Hook hook, const Assumptions& assume)
-    : prepared_(std::make_unique<Prepared>(Prepared{ruleset, hook, steps_for(ruleset, hook), RulesetIndex(ruleset), assume})) {}
+    : prepared_(std::make_unique<Prepared>(
+          Prepared{ruleset, hook, steps_for(ruleset, hook), RulesetIndex(ruleset), assume})) {}
 Explainer::~Explainer() = default;
 Explainer::Explainer(Explainer&&) noexcept = default;
 Explainer& Explainer::operator=(Explainer&&) noexcept = default;

@@ -7,9 +7,12 @@ namespace rulegap {
 
 std::string_view to_string(Hook h) {
     switch (h) {
-        case Hook::input: return "INPUT";
-        case Hook::forward: return "FORWARD";
-        case Hook::output: return "OUTPUT";
+        case Hook::input:
+            return "INPUT";
+        case Hook::forward:
+            return "FORWARD";
+        case Hook::output:
+            return "OUTPUT";
     }
     return "FORWARD";
 }
@@ -28,10 +31,14 @@ std::optional<Hook> parse_hook(std::string_view name) {
 
 std::string_view to_string(Verdict v) {
     switch (v) {
-        case Verdict::accept: return "accept";
-        case Verdict::drop: return "drop";
-        case Verdict::reject: return "reject";
-        case Verdict::unknown: return "unknown";
+        case Verdict::accept:
+            return "accept";
+        case Verdict::drop:
+            return "drop";
+        case Verdict::reject:
+            return "reject";
+        case Verdict::unknown:
+            return "unknown";
     }
     return "unknown";
 }

@@ -43,14 +43,16 @@ std::optional<ChainIndex> ChainIndex::build(const Chain& chain) {
     for (const Rule& r : chain.rules)
         if (const detail::IntervalList* v = restriction(r, best))
             for (const Interval& i : *v) {
-                if (i.lo > i.hi) continue;   // matches nothing (only a hand-built model has one)
+                if (i.lo > i.hi) continue;  // matches nothing (only a hand-built model has one)
                 ix.starts_.push_back(i.lo);
                 if (i.hi != ~uint128{0}) ix.starts_.push_back(i.hi + 1);
             }
     std::sort(ix.starts_.begin(), ix.starts_.end());
     ix.starts_.erase(std::unique(ix.starts_.begin(), ix.starts_.end()), ix.starts_.end());
     auto segment_of = [&](uint128 x) {
-        return static_cast<std::size_t>(std::upper_bound(ix.starts_.begin(), ix.starts_.end(), x) - ix.starts_.begin()) - 1;
+        return static_cast<std::size_t>(std::upper_bound(ix.starts_.begin(), ix.starts_.end(), x) -
+                                        ix.starts_.begin()) -
+               1;
     };
     // Count, then fill (rules in order, so each segment's list is ascending). Overlapping wide
     // intervals could list a rule in very many segments: past a bound, no index.
@@ -80,12 +82,15 @@ std::optional<ChainIndex> ChainIndex::build(const Chain& chain) {
         if (const detail::IntervalList* v = restriction(chain.rules[i], best))
             for (const Interval& in : *v)
                 if (in.lo <= in.hi)
-                    for (std::size_t k = segment_of(in.lo), b = segment_of(in.hi); k <= b; ++k) ix.rules_[fill[k]++] = i;
+                    for (std::size_t k = segment_of(in.lo), b = segment_of(in.hi); k <= b; ++k)
+                        ix.rules_[fill[k]++] = i;
     return ix;
 }
 
 std::span<const std::uint32_t> ChainIndex::restricted_rules(uint128 value) const {
-    auto k = static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), value) - starts_.begin()) - 1;
+    auto k =
+        static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), value) - starts_.begin()) -
+        1;
     return std::span<const std::uint32_t>(rules_).subspan(offsets_[k], offsets_[k + 1] - offsets_[k]);
 }
 
@@ -96,15 +101,16 @@ RulesetIndex::RulesetIndex(const Ruleset& rs) : rs_(rs), slot_(rs.tables.size())
 const ChainIndex* RulesetIndex::find(int table, int chain) {
     std::int32_t& slot = slot_[static_cast<std::size_t>(table)][static_cast<std::size_t>(chain)];
     if (slot == unbuilt) {
-        std::optional<ChainIndex> ix =
-            ChainIndex::build(rs_.tables[static_cast<std::size_t>(table)].chains[static_cast<std::size_t>(chain)]);
+        std::optional<ChainIndex> ix = ChainIndex::build(
+            rs_.tables[static_cast<std::size_t>(table)].chains[static_cast<std::size_t>(chain)]);
         slot = ix ? static_cast<std::int32_t>(built_.size()) : not_indexed;
         if (ix) built_.push_back(std::move(*ix));
     }
     return slot >= 0 ? &built_[static_cast<std::size_t>(slot)] : nullptr;
 }
 
-std::uint32_t next_rule(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b, std::uint32_t from) {
+std::uint32_t next_rule(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b,
+                        std::uint32_t from) {
     auto x = std::lower_bound(a.begin(), a.end(), from);
     auto y = std::lower_bound(b.begin(), b.end(), from);
     std::uint32_t out = none;

@@ -30,12 +30,12 @@ public:
     std::span<const std::uint32_t> restricted_rules(uint128 value) const;
     std::span<const std::uint32_t> unrestricted_rules() const { return unrestricted_; }
 
-    static constexpr std::size_t min_rules = 256;   // shorter ones: a scan costs less than building
+    static constexpr std::size_t min_rules = 256;  // shorter ones: a scan costs less than building
 
 private:
     Field field_ = Field::dst_addr;
-    std::vector<uint128> starts_;            // segment k: [starts_[k], starts_[k + 1]); starts_[0] == 0
-    std::vector<std::uint32_t> offsets_;     // segment k's rules: rules_[offsets_[k] .. offsets_[k + 1])
+    std::vector<uint128> starts_;         // segment k: [starts_[k], starts_[k + 1]); starts_[0] == 0
+    std::vector<std::uint32_t> offsets_;  // segment k's rules: rules_[offsets_[k] .. offsets_[k + 1])
     std::vector<std::uint32_t> rules_;
     std::vector<std::uint32_t> unrestricted_;
 };
@@ -45,7 +45,7 @@ private:
 class RulesetIndex {
 public:
     explicit RulesetIndex(const Ruleset& rs);
-    const ChainIndex* find(int table, int chain);   // nullptr: the chain is not indexed
+    const ChainIndex* find(int table, int chain);  // nullptr: the chain is not indexed
 
 private:
     static constexpr std::int32_t unbuilt = -2, not_indexed = -1;
@@ -53,11 +53,12 @@ private:
     // Per chain: unbuilt, not_indexed, or where its index is in built_ (4 bytes a chain: kube
     // has 110,000 chains, few of them long).
     std::vector<std::vector<std::int32_t>> slot_;
-    std::deque<ChainIndex> built_;   // (a deque: indexes handed out stay where they are)
+    std::deque<ChainIndex> built_;  // (a deque: indexes handed out stay where they are)
 };
 
 // The first rule at or after `from` among two ascending lists; `none` when there is none.
-std::uint32_t next_rule(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b, std::uint32_t from);
+std::uint32_t next_rule(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b,
+                        std::uint32_t from);
 constexpr std::uint32_t none = 0xFFFFFFFFu;
 
 }  // namespace rulegap::eval

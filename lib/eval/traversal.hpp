@@ -13,17 +13,17 @@
 namespace rulegap::eval {
 
 // Limits shared by both engines (they must trip at the same places).
-constexpr int max_fork_depth = 64;               // nested "the undecided rule fires" branches
+constexpr int max_fork_depth = 64;  // nested "the undecided rule fires" branches
 // Undecided rules followed both ways per explain()/evaluate() call, against exponential blow-up
 // (each branch can meet further undecided rules). Past it, a branch counts as unknown.
 constexpr std::size_t max_forks = 20000;
 
 // One (table, built-in chain) the hook traverses and the ruleset has.
 struct Step {
-    int table = -1;      // index into Ruleset::tables
-    int chain = -1;      // index into that table's chains
-    bool nat = false;    // nat table: only packets in state new traverse it
-    bool raw = false;    // raw table: runs before connection tracking (see raw_view_state)
+    int table = -1;    // index into Ruleset::tables
+    int chain = -1;    // index into that table's chains
+    bool nat = false;  // nat table: only packets in state new traverse it
+    bool raw = false;  // raw table: runs before connection tracking (see raw_view_state)
 };
 
 // Connection state in the raw table. The raw table's chains (PREROUTING at priority -300, OUTPUT
@@ -37,7 +37,9 @@ struct Step {
 //   - NOTRACK sets `notracked` and the packet's state to UNTRACKED; it changes nothing when, in
 //     a raw step, `notracked` is already set, or, outside raw, the state is already UNTRACKED;
 //   - the nat table is skipped unless the state is NEW (so an untracked packet skips it).
-constexpr ConnState raw_view_state(bool notracked) { return notracked ? ConnState::untracked : ConnState::invalid; }
+constexpr ConnState raw_view_state(bool notracked) {
+    return notracked ? ConnState::untracked : ConnState::invalid;
+}
 
 // The steps of a hook, in netfilter order, leaving out tables and chains the ruleset lacks.
 std::vector<Step> steps_for(const Ruleset& rs, Hook hook);
@@ -63,21 +65,24 @@ struct Deciders {
 RuleRef make_ref(const Ruleset& rs, const std::vector<Step>& steps, Ref at);
 
 // Chains and rules of a step.
-inline const Table& table_of(const Ruleset& rs, const Step& s) { return rs.tables[static_cast<std::size_t>(s.table)]; }
+inline const Table& table_of(const Ruleset& rs, const Step& s) {
+    return rs.tables[static_cast<std::size_t>(s.table)];
+}
 inline const Chain& chain_at(const Ruleset& rs, const Step& s, int chain) {
     return table_of(rs, s).chains[static_cast<std::size_t>(chain)];
 }
 
 // The verdict of a built-in chain's policy (missing: accept). Unknown for anything else.
 Verdict policy_verdict(const Chain& c);
-std::string policy_action(const Chain& c);   // "policy accept", "policy drop"
+std::string policy_action(const Chain& c);  // "policy accept", "policy drop"
 
 // The chain a jump/goto goes to, or -1 when it names no chain of the table.
 int jump_target(const Table& t, const Rule& r);
 
 // "file:line" of a rule, and the reasons that name it.
 std::string rule_at(const Ruleset& rs, const Rule& r);  // "rule at file:line"
-std::string undecided_reason(const Ruleset& rs, const Rule& r, const std::string& module, const std::string& why);
+std::string undecided_reason(const Ruleset& rs, const Rule& r, const std::string& module,
+                             const std::string& why);
 std::string unknown_target_reason(const Ruleset& rs, const Rule& r);
 std::string loop_reason(const Ruleset& rs, const Table& t, const Rule& r);
 std::string redirect_reason(const Ruleset& rs, const Rule& r);

@@ -19,7 +19,7 @@ constexpr std::string_view iptables_recognises[] = {"iptables-save", "ip6tables-
 
 void load_iptables_files(std::vector<FirewallText> texts, const std::vector<std::string>&,
                          const FirewallOptions& options, LoadedFirewall& out) {
-    for (FirewallText& t : texts)   // the ruleset keeps the text
+    for (FirewallText& t : texts)  // the ruleset keeps the text
         out.rulesets.push_back(read_iptables(std::move(t.bytes), std::move(t.file), options.iptables));
 }
 
@@ -40,7 +40,7 @@ void load_windows_files(std::vector<FirewallText> texts, const std::vector<std::
         WindowsPolicy missing;
         missing.file = path;
         missing.files = {path};
-        missing.store = WindowsStore::group_policy;   // whatever the other files say, it applies
+        missing.store = WindowsStore::group_policy;  // whatever the other files say, it applies
         WindowsRule r;
         r.id = "(the file)";
         r.where = SourceLoc{path, 0, 0};
@@ -53,18 +53,19 @@ void load_windows_files(std::vector<FirewallText> texts, const std::vector<std::
     const WindowsPolicy& policy = *out.windows;
     const WindowsProfileSettings s = policy.settings(options.profile);
     if (!s.is_unreadable("EnableFirewall") && s.enable_firewall && !*s.enable_firewall)
-        out.disabled = "the firewall is disabled for the " + std::string(to_string(options.profile)) + " profile in " +
-                       (s.where.file.empty() ? policy.file : s.where.file) + ": everything passes";
+        out.disabled = "the firewall is disabled for the " + std::string(to_string(options.profile)) +
+                       " profile in " + (s.where.file.empty() ? policy.file : s.where.file) +
+                       ": everything passes";
     out.rulesets.push_back(to_ruleset(policy, options.profile, options.windows));
 }
 
 // ---- the table ------------------------------------------------------------------------------
 
 constexpr FormatRow table[] = {
-    {FirewallFormat::iptables, "iptables", "iptables", iptables_aliases, iptables_recognises, false, looks_like_iptables,
-     load_iptables_files},
-    {FirewallFormat::windows, "windows", "Windows", windows_aliases, windows_recognises, true, looks_like_windows,
-     load_windows_files},
+    {FirewallFormat::iptables, "iptables", "iptables", iptables_aliases, iptables_recognises, false,
+     looks_like_iptables, load_iptables_files},
+    {FirewallFormat::windows, "windows", "Windows", windows_aliases, windows_recognises, true,
+     looks_like_windows, load_windows_files},
 };
 
 // Row i is the format i + 1 (FirewallFormat::detect is 0).
@@ -105,7 +106,8 @@ std::string neither_recognised() {
 
 std::string names(std::string_view before, std::string_view after) {
     std::vector<std::string> all;
-    for (const FormatRow& r : table) all.push_back(std::string(before) + std::string(r.name) + std::string(after));
+    for (const FormatRow& r : table)
+        all.push_back(std::string(before) + std::string(r.name) + std::string(after));
     return join(all, ", ", " or ");
 }
 
@@ -164,16 +166,18 @@ LoadedFirewall load_read(std::vector<FirewallFile> files, std::vector<std::optio
         kept_file.push_back(i);
     }
     if (kept.empty()) return out;
-    std::vector<std::string> unread;   // in the files' order
+    std::vector<std::string> unread;  // in the files' order
     for (const FirewallFile& f : out.files)
-        if (f.problem == FirewallFile::Problem::unreadable || f.problem == FirewallFile::Problem::unrecognised)
+        if (f.problem == FirewallFile::Problem::unreadable ||
+            f.problem == FirewallFile::Problem::unrecognised)
             unread.push_back(f.path);
     const fd::FormatRow& row = fd::row(out.format);
     row.load(std::move(kept), unread, options, out);
-    if (!row.combines_files)   // one ruleset per file
+    if (!row.combines_files)  // one ruleset per file
         for (std::size_t k = 0; k < out.rulesets.size() && k < kept_file.size(); ++k)
             for (std::size_t j = 0; j < k; ++j)
-                if (out.rulesets[j].family == out.rulesets[k].family) out.files[kept_file[k]].repeats_family = true;
+                if (out.rulesets[j].family == out.rulesets[k].family)
+                    out.files[kept_file[k]].repeats_family = true;
     return out;
 }
 

@@ -14,13 +14,13 @@ namespace rulegap::formats {
 
 struct FormatRow {
     FirewallFormat format;
-    std::string_view name;                          // --input-format, a site's `format NAME`
-    std::string_view title;                         // in messages: "iptables", "Windows"
-    std::span<const std::string_view> aliases;      // other names --input-format takes
+    std::string_view name;                      // --input-format, a site's `format NAME`
+    std::string_view title;                     // in messages: "iptables", "Windows"
+    std::span<const std::string_view> aliases;  // other names --input-format takes
     // What the detector recognises, for messages; the first names one file of the format
     // ("not a Windows Firewall export").
     std::span<const std::string_view> recognises;
-    bool combines_files;                            // several files are exports of one host (--also)
+    bool combines_files;  // several files are exports of one host (--also)
     bool (*detect)(std::string_view bytes);
     // Reads `texts` (at least one, all of this format) into out.rulesets; `unread`: files named
     // with them that could not be read or recognised.
@@ -28,8 +28,8 @@ struct FormatRow {
                  const FirewallOptions& options, LoadedFirewall& out);
 };
 
-std::span<const FormatRow> rows();          // in detection order
-const FormatRow& row(FirewallFormat format);   // format != detect
+std::span<const FormatRow> rows();            // in detection order
+const FormatRow& row(FirewallFormat format);  // format != detect
 
 // For "cannot tell the format" messages: "iptables-save, ip6tables-save, or a Windows Firewall
 // export", and "neither iptables-save nor a Windows Firewall export".

@@ -33,7 +33,8 @@ std::string format_input_size(std::uint64_t bytes) {
     std::uint64_t unit = std::uint64_t{1} << (10 * (u + 1));
     if (bytes % unit == 0) return std::to_string(whole) + " " + units[u];
     char buf[48];
-    std::snprintf(buf, sizeof buf, "%.1f %s", static_cast<double>(bytes) / static_cast<double>(unit), units[u]);
+    std::snprintf(buf, sizeof buf, "%.1f %s", static_cast<double>(bytes) / static_cast<double>(unit),
+                  units[u]);
     return buf;
 }
 
@@ -51,17 +52,23 @@ std::optional<std::uint64_t> parse_input_size(std::string_view text) {
     for (char c : text.substr(i)) unit += static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
     if (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
     int shift = -1;
-    if (unit.empty() || unit == "b") shift = 0;
-    else if (unit == "k" || unit == "kb" || unit == "kib") shift = 10;
-    else if (unit == "m" || unit == "mb" || unit == "mib") shift = 20;
-    else if (unit == "g" || unit == "gb" || unit == "gib") shift = 30;
-    else if (unit == "t" || unit == "tb" || unit == "tib") shift = 40;
+    if (unit.empty() || unit == "b")
+        shift = 0;
+    else if (unit == "k" || unit == "kb" || unit == "kib")
+        shift = 10;
+    else if (unit == "m" || unit == "mb" || unit == "mib")
+        shift = 20;
+    else if (unit == "g" || unit == "gb" || unit == "gib")
+        shift = 30;
+    else if (unit == "t" || unit == "tb" || unit == "tib")
+        shift = 40;
     if (shift < 0 || n == 0) return std::nullopt;
     if (shift > 0 && n > (UINT64_MAX >> shift)) return std::nullopt;
     return n << shift;
 }
 
-std::optional<std::string> read_input_file(const std::string& path, std::uint64_t max_size, std::string& error) {
+std::optional<std::string> read_input_file(const std::string& path, std::uint64_t max_size,
+                                           std::string& error) {
     errno = 0;
     std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
     if (!f) {

@@ -7,8 +7,8 @@ namespace rulegap {
 namespace {
 
 constexpr std::string_view names[unmodelled_count] = {
-    "other", "recent", "limit", "hashlimit", "connlimit", "statistic", "quota", "time", "string", "u32",
-    "mac", "owner", "set", "mark", "connmark", "program", "unknown"};
+    "other", "recent", "limit", "hashlimit", "connlimit", "statistic", "quota",   "time",   "string",
+    "u32",   "mac",    "owner", "set",       "mark",      "connmark",  "program", "unknown"};
 
 }  // namespace
 
@@ -22,7 +22,8 @@ std::optional<Unmodelled> parse_unmodelled(std::string_view name) {
 
 Unmodelled unmodelled_module(std::string_view module) {
     for (int i = 1; i < unmodelled_count; ++i)
-        if (names[i] == module && names[i] != "program" && names[i] != "unknown") return static_cast<Unmodelled>(i);
+        if (names[i] == module && names[i] != "program" && names[i] != "unknown")
+            return static_cast<Unmodelled>(i);
     return Unmodelled::unknown;
 }
 
@@ -73,8 +74,10 @@ Assumptions::RuleState Assumptions::state(const Rule& r) const {
     for (const Condition& c : r.conditions) {
         if (!c.undecided) continue;
         std::optional<bool> v = value(c);
-        if (!v) out = RuleState::undecided;
-        else if (!*v) return RuleState::never;
+        if (!v)
+            out = RuleState::undecided;
+        else if (!*v)
+            return RuleState::never;
     }
     return out;
 }
@@ -92,7 +95,8 @@ std::size_t rules_touched(const Ruleset& ruleset, Unmodelled module) {
             for (const Rule& r : ch.rules)
                 n += std::any_of(r.conditions.begin(), r.conditions.end(),
                                  [&](const Condition& c) { return c.undecided && c.unmodelled == module; })
-                         ? 1 : 0;
+                         ? 1
+                         : 0;
     return n;
 }
 

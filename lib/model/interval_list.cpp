@@ -29,8 +29,10 @@ bool IntervalList::operator==(const IntervalList& o) const {
 }
 
 void IntervalList::grow(std::size_t n) {
-    if (n > std::numeric_limits<std::uint32_t>::max()) throw std::length_error("IntervalList: too many intervals");
-    std::size_t cap = std::max<std::size_t>(n, cap_ <= 1 ? 2 : std::min<std::size_t>(2 * std::size_t{cap_}, 0xFFFFFFFFu));
+    if (n > std::numeric_limits<std::uint32_t>::max())
+        throw std::length_error("IntervalList: too many intervals");
+    std::size_t cap =
+        std::max<std::size_t>(n, cap_ <= 1 ? 2 : std::min<std::size_t>(2 * std::size_t{cap_}, 0xFFFFFFFFu));
     Interval* p = std::allocator<Interval>().allocate(cap);
     std::copy(begin(), end(), p);
     release();

@@ -17,16 +17,14 @@ struct ProtocolName {
 // Names as /etc/protocols (netbase) spells them, which is what iptables-save prints, plus the
 // aliases iptables itself accepts. The first entry for a number is its canonical name.
 constexpr std::array<ProtocolName, 38> protocol_names{{
-    {"icmp", 1},       {"igmp", 2},       {"ggp", 3},         {"ipencap", 4},
-    {"st", 5},         {"tcp", 6},        {"egp", 8},         {"igp", 9},
-    {"pup", 12},       {"udp", 17},       {"hmp", 20},        {"xns-idp", 22},
-    {"rdp", 27},       {"iso-tp4", 29},   {"dccp", 33},       {"xtp", 36},
-    {"ddp", 37},       {"ipv6", 41},      {"ipv6-route", 43}, {"ipv6-frag", 44},
-    {"rsvp", 46},      {"gre", 47},       {"esp", 50},        {"ah", 51},
-    {"ipv6-icmp", 58}, {"icmpv6", 58},    {"ipv6-nonxt", 59}, {"ipv6-opts", 60},
-    {"eigrp", 88},     {"ospf", 89},      {"ipip", 94},       {"pim", 103},
-    {"vrrp", 112},     {"l2tp", 115},     {"sctp", 132},      {"ipv6-mh", 135},
-    {"mh", 135},       {"udplite", 136},
+    {"icmp", 1},      {"igmp", 2},        {"ggp", 3},        {"ipencap", 4},     {"st", 5},
+    {"tcp", 6},       {"egp", 8},         {"igp", 9},        {"pup", 12},        {"udp", 17},
+    {"hmp", 20},      {"xns-idp", 22},    {"rdp", 27},       {"iso-tp4", 29},    {"dccp", 33},
+    {"xtp", 36},      {"ddp", 37},        {"ipv6", 41},      {"ipv6-route", 43}, {"ipv6-frag", 44},
+    {"rsvp", 46},     {"gre", 47},        {"esp", 50},       {"ah", 51},         {"ipv6-icmp", 58},
+    {"icmpv6", 58},   {"ipv6-nonxt", 59}, {"ipv6-opts", 60}, {"eigrp", 88},      {"ospf", 89},
+    {"ipip", 94},     {"pim", 103},       {"vrrp", 112},     {"l2tp", 115},      {"sctp", 132},
+    {"ipv6-mh", 135}, {"mh", 135},        {"udplite", 136},
 }};
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -51,11 +49,16 @@ int hex_digit(char c) {
 
 std::string_view to_string(ConnState s) {
     switch (s) {
-        case ConnState::new_: return "new";
-        case ConnState::established: return "established";
-        case ConnState::related: return "related";
-        case ConnState::invalid: return "invalid";
-        case ConnState::untracked: return "untracked";
+        case ConnState::new_:
+            return "new";
+        case ConnState::established:
+            return "established";
+        case ConnState::related:
+            return "related";
+        case ConnState::invalid:
+            return "invalid";
+        case ConnState::untracked:
+            return "untracked";
     }
     return "invalid";
 }
@@ -119,8 +122,8 @@ std::optional<uint128> parse_ipv4(std::string_view text) {
 std::optional<uint128> parse_ipv6(std::string_view text) {
     if (text.size() < 2 || text.size() > 45) return std::nullopt;
     std::array<std::uint16_t, 8> groups{};
-    int count = 0;        // groups written
-    int gap = -1;         // index in groups where "::" stands
+    int count = 0;  // groups written
+    int gap = -1;   // index in groups where "::" stands
     std::size_t i = 0;
     if (text.substr(0, 2) == "::") {
         gap = 0;
@@ -133,7 +136,8 @@ std::optional<uint128> parse_ipv6(std::string_view text) {
         if (count >= 8) return std::nullopt;
         // A dotted-quad tail takes two groups.
         std::size_t end = text.find(':', i);
-        std::string_view piece = text.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
+        std::string_view piece =
+            text.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
         if (end == std::string_view::npos && piece.find('.') != std::string_view::npos) {
             std::optional<uint128> v4 = parse_ipv4(piece);
             if (!v4 || count > 6) return std::nullopt;
@@ -203,15 +207,22 @@ void append_hex(std::string& out, unsigned v) {
 std::string format_address(uint128 address, int family) {
     if (family == 4) return format_ipv4(static_cast<std::uint32_t>(address & 0xffffffffu));
     std::array<unsigned, 8> g{};
-    for (int k = 0; k < 8; ++k) g[static_cast<std::size_t>(k)] = static_cast<unsigned>((address >> (112 - 16 * k)) & 0xffff);
+    for (int k = 0; k < 8; ++k)
+        g[static_cast<std::size_t>(k)] = static_cast<unsigned>((address >> (112 - 16 * k)) & 0xffff);
     bool mapped = (address >> 32) == 0xffff;
     int groups = mapped ? 6 : 8;
     int best = -1, best_len = 0;
     for (int k = 0; k < groups;) {
-        if (g[static_cast<std::size_t>(k)] != 0) { ++k; continue; }
+        if (g[static_cast<std::size_t>(k)] != 0) {
+            ++k;
+            continue;
+        }
         int j = k;
         while (j < groups && g[static_cast<std::size_t>(j)] == 0) ++j;
-        if (j - k > best_len) { best = k; best_len = j - k; }
+        if (j - k > best_len) {
+            best = k;
+            best_len = j - k;
+        }
         k = j;
     }
     if (best_len < 2) best = -1;

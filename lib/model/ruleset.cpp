@@ -10,18 +10,30 @@ namespace rulegap {
 
 std::string_view to_string(Action a) {
     switch (a) {
-        case Action::accept: return "accept";
-        case Action::drop: return "drop";
-        case Action::reject: return "reject";
-        case Action::return_: return "return";
-        case Action::jump: return "jump";
-        case Action::go_to: return "goto";
-        case Action::continue_: return "continue";
-        case Action::dnat: return "dnat";
-        case Action::snat: return "snat";
-        case Action::redirect: return "redirect";
-        case Action::notrack: return "notrack";
-        case Action::unknown: return "unknown";
+        case Action::accept:
+            return "accept";
+        case Action::drop:
+            return "drop";
+        case Action::reject:
+            return "reject";
+        case Action::return_:
+            return "return";
+        case Action::jump:
+            return "jump";
+        case Action::go_to:
+            return "goto";
+        case Action::continue_:
+            return "continue";
+        case Action::dnat:
+            return "dnat";
+        case Action::snat:
+            return "snat";
+        case Action::redirect:
+            return "redirect";
+        case Action::notrack:
+            return "notrack";
+        case Action::unknown:
+            return "unknown";
     }
     return "unknown";
 }
@@ -40,8 +52,12 @@ std::optional<bool> Condition::matches(const Packet& p) const {
     for (const FieldRange& r : all_of) {
         std::optional<uint128> v = field_value(p, r.field);
         if (!v) return std::nullopt;
-        bool in = std::any_of(r.values.begin(), r.values.end(), [&](const Interval& i) { return i.contains(*v); });
-        if (!in) { all = false; break; }
+        bool in =
+            std::any_of(r.values.begin(), r.values.end(), [&](const Interval& i) { return i.contains(*v); });
+        if (!in) {
+            all = false;
+            break;
+        }
     }
     return negated ? !all : all;
 }
@@ -58,24 +74,29 @@ PacketSet Rule::packets() const {
 }
 
 const Chain* Table::chain(std::string_view n) const {
-    for (const Chain& c : chains) if (c.name == n) return &c;
+    for (const Chain& c : chains)
+        if (c.name == n) return &c;
     return nullptr;
 }
 Chain* Table::chain(std::string_view n) {
-    for (Chain& c : chains) if (c.name == n) return &c;
+    for (Chain& c : chains)
+        if (c.name == n) return &c;
     return nullptr;
 }
 int Table::chain_index(std::string_view n) const {
-    for (std::size_t i = 0; i < chains.size(); ++i) if (chains[i].name == n) return static_cast<int>(i);
+    for (std::size_t i = 0; i < chains.size(); ++i)
+        if (chains[i].name == n) return static_cast<int>(i);
     return -1;
 }
 
 const Table* Ruleset::table(std::string_view n) const {
-    for (const Table& t : tables) if (t.name == n) return &t;
+    for (const Table& t : tables)
+        if (t.name == n) return &t;
     return nullptr;
 }
 Table* Ruleset::table(std::string_view n) {
-    for (Table& t : tables) if (t.name == n) return &t;
+    for (Table& t : tables)
+        if (t.name == n) return &t;
     return nullptr;
 }
 std::string_view Ruleset::keep(std::string text) {
@@ -103,13 +124,14 @@ void Ruleset::link() {
                     continue;
                 if (index.empty()) {
                     index.reserve(t.chains.size());
-                    for (std::size_t i = 0; i < t.chains.size(); ++i) index.emplace(t.chains[i].name, static_cast<int>(i));
+                    for (std::size_t i = 0; i < t.chains.size(); ++i)
+                        index.emplace(t.chains[i].name, static_cast<int>(i));
                 }
                 auto found = index.find(r.target.name);
                 r.target.chain = found == index.end() ? -1 : found->second;
                 if (r.target.chain < 0) {
-                    diagnostics.error(where(r), "no chain '" + std::string(r.target.name) + "' in table " + t.name +
-                                                    " (rule's verdict is unknown)");
+                    diagnostics.error(where(r), "no chain '" + std::string(r.target.name) + "' in table " +
+                                                    t.name + " (rule's verdict is unknown)");
                     r.target.action = Action::unknown;
                 }
             }
@@ -127,7 +149,7 @@ namespace detail {
 void report_jump_loops(Ruleset& rs) {
     for (const Table& t : rs.tables) {
         const std::size_t n = t.chains.size();
-        std::vector<std::uint8_t> state(n, 0);   // 0 unseen, 1 on the current path, 2 done
+        std::vector<std::uint8_t> state(n, 0);  // 0 unseen, 1 on the current path, 2 done
         struct Frame {
             std::size_t chain;
             std::size_t next_rule;
@@ -146,12 +168,16 @@ void report_jump_loops(Ruleset& rs) {
                     continue;
                 }
                 const Rule& r = c.rules[f.next_rule++];
-                if ((r.target.action != Action::jump && r.target.action != Action::go_to) || r.target.chain < 0) continue;
+                if ((r.target.action != Action::jump && r.target.action != Action::go_to) ||
+                    r.target.chain < 0)
+                    continue;
                 auto to = static_cast<std::size_t>(r.target.chain);
                 if (state[to] == 1) {
-                    rs.diagnostics.error(rs.where(r), "jump loop: chain " + c.name + " leads back to chain " +
-                                                       t.chains[to].name + " in table " + t.name +
-                                                       " (iptables-restore refuses loops; verdicts through it are unknown)");
+                    rs.diagnostics.error(
+                        rs.where(r),
+                        "jump loop: chain " + c.name + " leads back to chain " + t.chains[to].name +
+                            " in table " + t.name +
+                            " (iptables-restore refuses loops; verdicts through it are unknown)");
                 } else if (state[to] == 0) {
                     state[to] = 1;
                     stack.push_back({to, 0});

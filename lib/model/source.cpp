@@ -38,7 +38,9 @@ std::string SourceLoc::to_string() const {
 
 void Diagnostic::append_to(std::string& out) const {
     where.append_to(out);
-    out += severity == Severity::error ? ": error: " : severity == Severity::warning ? ": warning: " : ": note: ";
+    out += severity == Severity::error     ? ": error: "
+           : severity == Severity::warning ? ": warning: "
+                                           : ": note: ";
     out += message;
 }
 
@@ -54,7 +56,9 @@ std::string shorten_message(std::string message, std::size_t max) {
     std::size_t cut_from = head, cut_to = message.size() - tail;
     // Not inside a UTF-8 sequence: back up to a lead byte at both cuts (at most 3 bytes; bytes
     // that are not UTF-8 are cut where they are).
-    auto continuation = [&](std::size_t i) { return (static_cast<unsigned char>(message[i]) & 0xC0) == 0x80; };
+    auto continuation = [&](std::size_t i) {
+        return (static_cast<unsigned char>(message[i]) & 0xC0) == 0x80;
+    };
     for (int n = 0; n < 3 && cut_from > 0 && continuation(cut_from); ++n) --cut_from;
     if (continuation(cut_from)) cut_from = head;
     for (int n = 0; n < 3 && cut_to > cut_from && continuation(cut_to); ++n) --cut_to;
@@ -75,10 +79,14 @@ std::string one_line(std::string message) {
     std::string out;
     out.reserve(message.size() + 8);
     for (char c : message) {
-        if (!control(c)) out += c;
-        else if (c == '\n') out += "\\n";
-        else if (c == '\r') out += "\\r";
-        else if (c == '\t') out += "\\t";
+        if (!control(c))
+            out += c;
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\t')
+            out += "\\t";
         else {
             static constexpr char hex[] = "0123456789abcdef";
             const auto u = static_cast<unsigned char>(c);
@@ -104,12 +112,12 @@ void Diagnostics::note(SourceLoc where, std::string message) {
     items.push_back({Severity::note, std::move(where), tidy(std::move(message))});
 }
 std::size_t Diagnostics::error_count() const {
-    return static_cast<std::size_t>(std::count_if(items.begin(), items.end(),
-        [](const Diagnostic& d) { return d.severity == Severity::error; }));
+    return static_cast<std::size_t>(std::count_if(
+        items.begin(), items.end(), [](const Diagnostic& d) { return d.severity == Severity::error; }));
 }
 std::size_t Diagnostics::warning_count() const {
-    return static_cast<std::size_t>(std::count_if(items.begin(), items.end(),
-        [](const Diagnostic& d) { return d.severity == Severity::warning; }));
+    return static_cast<std::size_t>(std::count_if(
+        items.begin(), items.end(), [](const Diagnostic& d) { return d.severity == Severity::warning; }));
 }
 
 }  // namespace rulegap

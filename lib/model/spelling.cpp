@@ -30,13 +30,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return prev[b.size()];
 }
 
-std::optional<std::string> closest_spelling(std::string_view word, const std::vector<std::string>& candidates) {
+std::optional<std::string> closest_spelling(std::string_view word,
+                                            const std::vector<std::string>& candidates) {
     std::optional<std::string> best;
     std::size_t best_distance = 0;
     for (const std::string& c : candidates) {
         const std::size_t d = edit_distance(word, c);
         const std::size_t longest = std::max(word.size(), c.size());
-        if (d == 0 && c != word) return c;   // differs in case only
+        if (d == 0 && c != word) return c;  // differs in case only
         if (d == 0 || d * 3 > longest + 1) continue;
         if (!best || d < best_distance) {
             best = c;

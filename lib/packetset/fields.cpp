@@ -5,36 +5,55 @@ namespace rulegap {
 
 std::string_view to_string(Field f) {
     switch (f) {
-        case Field::family: return "family";
-        case Field::protocol: return "protocol";
-        case Field::src_addr: return "src_addr";
-        case Field::dst_addr: return "dst_addr";
-        case Field::src_port: return "src_port";
-        case Field::dst_port: return "dst_port";
-        case Field::icmp_type: return "icmp_type";
-        case Field::icmp_code: return "icmp_code";
-        case Field::tcp_flags: return "tcp_flags";
-        case Field::state: return "state";
-        case Field::in_iface: return "in_iface";
-        case Field::out_iface: return "out_iface";
+        case Field::family:
+            return "family";
+        case Field::protocol:
+            return "protocol";
+        case Field::src_addr:
+            return "src_addr";
+        case Field::dst_addr:
+            return "dst_addr";
+        case Field::src_port:
+            return "src_port";
+        case Field::dst_port:
+            return "dst_port";
+        case Field::icmp_type:
+            return "icmp_type";
+        case Field::icmp_code:
+            return "icmp_code";
+        case Field::tcp_flags:
+            return "tcp_flags";
+        case Field::state:
+            return "state";
+        case Field::in_iface:
+            return "in_iface";
+        case Field::out_iface:
+            return "out_iface";
     }
     return "field";
 }
 
 uint128 field_max(Field f) {
     switch (f) {
-        case Field::family: return 6;
-        case Field::protocol: return 255;
+        case Field::family:
+            return 6;
+        case Field::protocol:
+            return 255;
         case Field::src_addr:
-        case Field::dst_addr: return ~uint128{0};
+        case Field::dst_addr:
+            return ~uint128{0};
         case Field::src_port:
-        case Field::dst_port: return 65535;
+        case Field::dst_port:
+            return 65535;
         case Field::icmp_type:
         case Field::icmp_code:
-        case Field::tcp_flags: return 255;
-        case Field::state: return conn_state_count - 1;
+        case Field::tcp_flags:
+            return 255;
+        case Field::state:
+            return conn_state_count - 1;
         case Field::in_iface:
-        case Field::out_iface: return detail::interface_max;
+        case Field::out_iface:
+            return detail::interface_max;
     }
     return 0;
 }
@@ -73,16 +92,26 @@ std::string interface_name(uint128 value) {
 
 std::optional<uint128> field_value(const Packet& p, Field f) {
     switch (f) {
-        case Field::family: return static_cast<uint128>(p.family);
-        case Field::protocol: return p.protocol;
-        case Field::src_addr: return p.family == 4 ? (p.src & 0xffffffffu) : p.src;
-        case Field::dst_addr: return p.family == 4 ? (p.dst & 0xffffffffu) : p.dst;
-        case Field::src_port: return p.has_ports() ? p.src_port : 0;
-        case Field::dst_port: return p.has_ports() ? p.dst_port : 0;
-        case Field::icmp_type: return p.is_icmp() ? p.icmp_type : 0;
-        case Field::icmp_code: return p.is_icmp() ? p.icmp_code : 0;
-        case Field::tcp_flags: return p.protocol == 6 ? p.tcp_flags : 0;
-        case Field::state: return static_cast<uint128>(p.state);
+        case Field::family:
+            return static_cast<uint128>(p.family);
+        case Field::protocol:
+            return p.protocol;
+        case Field::src_addr:
+            return p.family == 4 ? (p.src & 0xffffffffu) : p.src;
+        case Field::dst_addr:
+            return p.family == 4 ? (p.dst & 0xffffffffu) : p.dst;
+        case Field::src_port:
+            return p.has_ports() ? p.src_port : 0;
+        case Field::dst_port:
+            return p.has_ports() ? p.dst_port : 0;
+        case Field::icmp_type:
+            return p.is_icmp() ? p.icmp_type : 0;
+        case Field::icmp_code:
+            return p.is_icmp() ? p.icmp_code : 0;
+        case Field::tcp_flags:
+            return p.protocol == 6 ? p.tcp_flags : 0;
+        case Field::state:
+            return static_cast<uint128>(p.state);
         case Field::in_iface:
             if (!p.in_interface) return std::nullopt;
             return interface_value(*p.in_interface);
@@ -97,7 +126,8 @@ namespace detail {
 
 ProtocolKind protocol_kind(int family, uint128 protocol) {
     if (protocol == 6) return ProtocolKind::tcp;
-    if (protocol <= 255 && protocol_has_ports(static_cast<std::uint8_t>(protocol))) return ProtocolKind::ports;
+    if (protocol <= 255 && protocol_has_ports(static_cast<std::uint8_t>(protocol)))
+        return ProtocolKind::ports;
     if ((family == 4 && protocol == 1) || (family == 6 && protocol == 58)) return ProtocolKind::icmp;
     return ProtocolKind::plain;
 }
@@ -105,11 +135,15 @@ ProtocolKind protocol_kind(int family, uint128 protocol) {
 bool applies(ProtocolKind k, Field f) {
     switch (f) {
         case Field::src_port:
-        case Field::dst_port: return k == ProtocolKind::tcp || k == ProtocolKind::ports;
+        case Field::dst_port:
+            return k == ProtocolKind::tcp || k == ProtocolKind::ports;
         case Field::icmp_type:
-        case Field::icmp_code: return k == ProtocolKind::icmp;
-        case Field::tcp_flags: return k == ProtocolKind::tcp;
-        default: return true;
+        case Field::icmp_code:
+            return k == ProtocolKind::icmp;
+        case Field::tcp_flags:
+            return k == ProtocolKind::tcp;
+        default:
+            return true;
     }
 }
 
@@ -130,7 +164,8 @@ std::vector<Box> make_universe() {
             uint128 amax = family == 4 ? uint128{0xffffffffu} : ~uint128{0};
             b.dim[idx(Field::src_addr)] = {0, amax};
             b.dim[idx(Field::dst_addr)] = {0, amax};
-            for (Field f : {Field::src_port, Field::dst_port, Field::icmp_type, Field::icmp_code, Field::tcp_flags})
+            for (Field f :
+                 {Field::src_port, Field::dst_port, Field::icmp_type, Field::icmp_code, Field::tcp_flags})
                 b.dim[idx(f)] = {0, applies(k, f) ? field_max(f) : 0};
             b.dim[idx(Field::state)] = {0, field_max(Field::state)};
             b.dim[idx(Field::in_iface)] = {0, interface_max};

@@ -40,7 +40,7 @@ struct Edge {
 class RangeTree {
 public:
     explicit RangeTree(dd::Space& s) : s_(s), m_(s.manager()) {
-        nodes_.emplace_back();   // 0: the leaf, every field decided
+        nodes_.emplace_back();  // 0: the leaf, every field decided
         paths_.push_back(1);
     }
 
@@ -49,7 +49,8 @@ public:
     // read as every value, and an IPv4 address range that reaches 2^32 - 1 as reaching the top of
     // the field. Nodes are shared by content, so two paths whose remaining sets read the same
     // get one node.
-    std::uint32_t build(int d, dd::Ref set, int family = 0, detail::ProtocolKind kind = detail::ProtocolKind::plain) {
+    std::uint32_t build(int d, dd::Ref set, int family = 0,
+                        detail::ProtocolKind kind = detail::ProtocolKind::plain) {
         if (d == field_count) return 0;
         const Key key{d, set, family, kind};
         if (auto it = memo_.find(key); it != memo_.end()) return it->second;
@@ -64,8 +65,10 @@ public:
                 return;
             }
             std::vector<Interval>& list = edges[e->second].values;
-            if (list.back().hi + 1 == values.lo) list.back().hi = values.hi;
-            else list.push_back(values);
+            if (list.back().hi + 1 == values.lo)
+                list.back().hi = values.hi;
+            else
+                list.push_back(values);
         };
         if (f > Field::protocol && !detail::applies(kind, f)) {
             add({0, field_max(f)}, build(d + 1, m_.cofactor(set, s_.level(f), 0), family, kind));
@@ -78,9 +81,10 @@ public:
                 if (rest == dd::zero) continue;
                 uint128 hi = piece_hi;
                 if (ipv4_address && hi == 0xffffffffu) hi = field_max(f);
-                if (f == Field::family) {   // one value each: the family decides the addresses' width
-                    for (uint128 v = piece_lo; v <= hi; ++v) add({v, v}, build(d + 1, rest, static_cast<int>(v), kind));
-                } else if (f == Field::protocol) {   // one kind of packet each
+                if (f == Field::family) {  // one value each: the family decides the addresses' width
+                    for (uint128 v = piece_lo; v <= hi; ++v)
+                        add({v, v}, build(d + 1, rest, static_cast<int>(v), kind));
+                } else if (f == Field::protocol) {  // one kind of packet each
                     uint128 run_lo = piece_lo;
                     while (run_lo <= hi) {
                         const detail::ProtocolKind k = detail::protocol_kind(family, run_lo);
@@ -100,10 +104,12 @@ public:
             for (const Interval& i : e.values) content.append(reinterpret_cast<const char*>(&i), sizeof i);
             content.push_back('|');
         }
-        auto [same, fresh] = by_content_.try_emplace(std::move(content), static_cast<std::uint32_t>(nodes_.size()));
+        auto [same, fresh] =
+            by_content_.try_emplace(std::move(content), static_cast<std::uint32_t>(nodes_.size()));
         if (fresh) {
             std::uint64_t count = 0;
-            for (const Edge& e : edges) count = paths_[e.child] > saturated - count ? saturated : count + paths_[e.child];
+            for (const Edge& e : edges)
+                count = paths_[e.child] > saturated - count ? saturated : count + paths_[e.child];
             nodes_.push_back(std::move(edges));
             paths_.push_back(count);
         }
@@ -114,7 +120,8 @@ public:
     std::uint64_t paths(std::uint32_t node) const { return paths_[node]; }
 
     // The first `limit` paths from `node`, depth first in edge order.
-    void enumerate(std::uint32_t node, std::size_t limit, std::vector<const Edge*>& path, std::vector<HeaderRange>& out) const {
+    void enumerate(std::uint32_t node, std::size_t limit, std::vector<const Edge*>& path,
+                   std::vector<HeaderRange>& out) const {
         if (out.size() >= limit) return;
         if (node == 0) {
             HeaderRange r;
@@ -150,7 +157,8 @@ private:
             if (dd::is_terminal(n) || m_.rank_of(n) > rank) {
                 out.push_back({max, n});
             } else if (m_.level(n) == level) {
-                for (std::uint32_t i = 0; i < m_.edge_count(n); ++i) out.push_back({m_.edge_hi(n, i), m_.edge_child(n, i)});
+                for (std::uint32_t i = 0; i < m_.edge_count(n); ++i)
+                    out.push_back({m_.edge_hi(n, i), m_.edge_child(n, i)});
             } else {
                 const std::uint32_t count = m_.edge_count(n);
                 std::vector<const Pieces*> kids_pieces;
@@ -169,8 +177,10 @@ private:
                         hi = std::min(hi, h);
                     }
                     const dd::Ref r = m_.make(m_.level(n), his, kids);
-                    if (!out.empty() && out.back().second == r) out.back().first = hi;
-                    else out.push_back({hi, r});
+                    if (!out.empty() && out.back().second == r)
+                        out.back().first = hi;
+                    else
+                        out.push_back({hi, r});
                     if (hi == max) break;
                     for (std::uint32_t i = 0; i < count; ++i)
                         if ((*kids_pieces[i])[at[i]].first == hi) ++at[i];
@@ -190,8 +200,9 @@ private:
     };
     struct KeyHash {
         std::size_t operator()(const Key& k) const {
-            return std::hash<std::uint64_t>()((static_cast<std::uint64_t>(k.set) << 32) ^
-                                              static_cast<std::uint64_t>(k.depth << 16 | k.family << 8 | static_cast<int>(k.kind)));
+            return std::hash<std::uint64_t>()(
+                (static_cast<std::uint64_t>(k.set) << 32) ^
+                static_cast<std::uint64_t>(k.depth << 16 | k.family << 8 | static_cast<int>(k.kind)));
         }
     };
     dd::Space& s_;
@@ -200,7 +211,8 @@ private:
     std::vector<std::uint64_t> paths_;
     std::unordered_map<Key, std::uint32_t, KeyHash> memo_;
     std::unordered_map<std::string, std::uint32_t> by_content_;
-    std::unordered_map<std::uint64_t, Pieces> slices_;   // per (level, node); references stay valid as it grows
+    std::unordered_map<std::uint64_t, Pieces>
+        slices_;  // per (level, node); references stay valid as it grows
 };
 
 }  // namespace

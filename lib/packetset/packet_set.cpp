@@ -86,7 +86,7 @@ std::array<Interval, field_count> hull(const PacketSet& s) {
         by_level[l].lo = std::min(by_level[l].lo, i.lo);
         by_level[l].hi = std::max(by_level[l].hi, i.hi);
     };
-    auto skipped = [&](std::uint32_t from, std::uint32_t to) {   // levels strictly between
+    auto skipped = [&](std::uint32_t from, std::uint32_t to) {  // levels strictly between
         for (std::uint32_t l = from; l < to && l < field_count; ++l) widen_to(l, {0, m.level_max(l)});
     };
     auto level_of = [&](dd::Ref r) { return dd::is_terminal(r) ? std::uint32_t{field_count} : m.level(r); };
@@ -144,8 +144,7 @@ std::vector<Interval> tidy(Field f, std::span<const Interval> v) {
 }
 
 // A set made from nothing: a fresh space.
-template <typename F>
-PacketSet fresh(F&& build) {
+template <typename F> PacketSet fresh(F&& build) {
     std::shared_ptr<SetSpace> sp = detail::new_space();
     dd::Ref r = build(sp->space);
     return SetAccess::make(std::move(sp), r);
@@ -154,7 +153,8 @@ PacketSet fresh(F&& build) {
 }  // namespace
 
 DiagramTooLarge::DiagramTooLarge(std::size_t limit)
-    : std::runtime_error("the decision diagram grew past " + std::to_string(limit) + " nodes and edges"), limit_(limit) {}
+    : std::runtime_error("the decision diagram grew past " + std::to_string(limit) + " nodes and edges"),
+      limit_(limit) {}
 
 // ---- construction ----------------------------------------------------------------------------
 

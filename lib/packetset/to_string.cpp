@@ -13,11 +13,15 @@ std::string show(Field f, const Interval& i, int family) {
     auto one = [&](uint128 v) -> std::string {
         switch (f) {
             case Field::src_addr:
-            case Field::dst_addr: return format_address(family == 4 ? std::min(v, uint128{0xffffffffu}) : v, family);
-            case Field::state: return std::string(to_string(static_cast<ConnState>(static_cast<int>(v))));
+            case Field::dst_addr:
+                return format_address(family == 4 ? std::min(v, uint128{0xffffffffu}) : v, family);
+            case Field::state:
+                return std::string(to_string(static_cast<ConnState>(static_cast<int>(v))));
             case Field::in_iface:
-            case Field::out_iface: return v == 0 ? std::string("-") : '"' + interface_name(v) + '"';
-            default: return std::to_string(static_cast<unsigned long long>(v));
+            case Field::out_iface:
+                return v == 0 ? std::string("-") : '"' + interface_name(v) + '"';
+            default:
+                return std::to_string(static_cast<unsigned long long>(v));
         }
     };
     return i.lo == i.hi ? one(i.lo) : one(i.lo) + ".." + one(i.hi);
@@ -34,13 +38,16 @@ std::string to_string(const PacketSet& s) {
     for (const HeaderRange& r : ranges.ranges) {
         if (n++ > 0) out += "; ";
         const std::vector<Interval>* fam = r.find(Field::family);
-        int family = fam && fam->size() == 1 && fam->front().lo == fam->front().hi ? static_cast<int>(fam->front().lo) : 6;
+        int family = fam && fam->size() == 1 && fam->front().lo == fam->front().hi
+                         ? static_cast<int>(fam->front().lo)
+                         : 6;
         bool first = true;
         for (const HeaderRange::Values& v : r.fields) {
             out += first ? "" : ", ";
             first = false;
             out += std::string(to_string(v.field)) + ' ';
-            for (std::size_t i = 0; i < v.intervals.size(); ++i) out += (i ? "," : "") + show(v.field, v.intervals[i], family);
+            for (std::size_t i = 0; i < v.intervals.size(); ++i)
+                out += (i ? "," : "") + show(v.field, v.intervals[i], family);
         }
     }
     if (ranges.truncated()) out += "; ... (" + std::to_string(ranges.total) + " ranges)";

@@ -26,8 +26,10 @@ auto order_key(const Ruleset& rs, const QueryPart& p) {
         break;
     }
     if (r.is_policy()) return std::tuple(1, table, chain, 0LL, p.verdict, p.reason);
-    if (rs.family == 0) return std::tuple(0, table, chain, static_cast<long long>(r.rule), p.verdict, p.reason);
-    return std::tuple(0, table, static_cast<long long>(r.line), chain * 1000000 + r.rule, p.verdict, p.reason);
+    if (rs.family == 0)
+        return std::tuple(0, table, chain, static_cast<long long>(r.rule), p.verdict, p.reason);
+    return std::tuple(0, table, static_cast<long long>(r.line), chain * 1000000 + r.rule, p.verdict,
+                      p.reason);
 }
 
 }  // namespace
@@ -51,8 +53,9 @@ QueryResult query(const Ruleset& ruleset, Hook hook, const PacketSet& where, con
     std::erase_if(parts, [&](const QueryPart& p) {
         return p.count.is_zero() || (options.verdict && p.verdict != *options.verdict);
     });
-    std::stable_sort(parts.begin(), parts.end(),
-                     [&](const QueryPart& a, const QueryPart& b) { return order_key(ruleset, a) < order_key(ruleset, b); });
+    std::stable_sort(parts.begin(), parts.end(), [&](const QueryPart& a, const QueryPart& b) {
+        return order_key(ruleset, a) < order_key(ruleset, b);
+    });
     for (QueryPart& p : parts) {
         p.witness = p.packets.witness();
         p.ranges = p.packets.disjoint_ranges(options.range_limit);

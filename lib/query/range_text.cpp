@@ -14,7 +14,8 @@ constexpr uint128 ipv4_top = 0xffffffffu;
 // not "-" and not starting with '!' or ending with '+'.
 std::optional<std::string> plain_name(uint128 value) {
     std::string name = interface_name(value);
-    if (name.empty() || interface_value(name) != value || name == "-" || name.front() == '!' || name.back() == '+')
+    if (name.empty() || interface_value(name) != value || name == "-" || name.front() == '!' ||
+        name.back() == '+')
         return std::nullopt;
     for (char c : name)
         if (c <= ' ' || c > '~' || c == '[' || c == ']' || c == ',') return std::nullopt;
@@ -37,7 +38,7 @@ std::optional<std::vector<std::string>> interface_items(const std::vector<Interv
         }
         std::string prefix = interface_name(v.lo);
         if (interface_interval(prefix + "+") != v) return std::nullopt;
-        if (prefix.empty()) {   // every name: "+" (value 0, no interface, is the interval's start)
+        if (prefix.empty()) {  // every name: "+" (value 0, no interface, is the interval's start)
             out.push_back("+");
             continue;
         }
@@ -67,9 +68,10 @@ std::vector<Interval> complement(const std::vector<Interval>& values, uint128 to
 std::string interfaces(const std::vector<Interval>& values, Field f) {
     std::optional<std::vector<std::string>> direct = interface_items(values);
     std::optional<std::vector<std::string>> negated = interface_items(complement(values, field_max(f)));
-    if (negated && (!direct || negated->size() < direct->size())) return "!" + fmt::format("{}", fmt::join(*negated, ","));
+    if (negated && (!direct || negated->size() < direct->size()))
+        return "!" + fmt::format("{}", fmt::join(*negated, ","));
     if (direct) return fmt::format("{}", fmt::join(*direct, ","));
-    std::vector<std::string> raw;   // not readable back: name..name
+    std::vector<std::string> raw;  // not readable back: name..name
     for (const Interval& v : values)
         raw.push_back(field_value_text(f, v.lo, 4) + ".." + field_value_text(f, v.hi, 4));
     return fmt::format("{}", fmt::join(raw, ","));
@@ -83,7 +85,8 @@ std::string address_item(const Interval& v, int family) {
     for (int len = 0; len <= bits && text.empty(); ++len) {
         uint128 host = len == 0 ? top : ((uint128{1} << (bits - len)) - 1);
         if ((v.lo & host) == 0 && (v.lo | host) == hi)
-            text = len == bits ? format_address(v.lo, family) : format_address(v.lo, family) + "/" + std::to_string(len);
+            text = len == bits ? format_address(v.lo, family)
+                               : format_address(v.lo, family) + "/" + std::to_string(len);
     }
     if (text.empty()) text = format_address(v.lo, family) + "-" + format_address(hi, family);
     return family == 6 ? "[" + text + "]" : text;
@@ -93,7 +96,8 @@ std::string numbers(const std::vector<Interval>& values) {
     std::vector<std::string> out;
     for (const Interval& v : values)
         out.push_back(v.lo == v.hi ? field_value_text(Field::protocol, v.lo, 4)
-                                   : field_value_text(Field::protocol, v.lo, 4) + "-" + field_value_text(Field::protocol, v.hi, 4));
+                                   : field_value_text(Field::protocol, v.lo, 4) + "-" +
+                                         field_value_text(Field::protocol, v.hi, 4));
     return fmt::format("{}", fmt::join(out, ","));
 }
 
@@ -102,7 +106,8 @@ std::string numbers(const std::vector<Interval>& values) {
 std::string field_value_text(Field field, uint128 value, int family) {
     switch (field) {
         case Field::src_addr:
-        case Field::dst_addr: return format_address(family == 4 ? std::min(value, ipv4_top) : value, family);
+        case Field::dst_addr:
+            return format_address(family == 4 ? std::min(value, ipv4_top) : value, family);
         case Field::in_iface:
         case Field::out_iface: {
             std::string out;
@@ -112,7 +117,7 @@ std::string field_value_text(Field field, uint128 value, int family) {
             }
             return out;
         }
-        default: {   // fits 64 bits: every other field is at most 16 bits wide
+        default: {  // fits 64 bits: every other field is at most 16 bits wide
             return std::to_string(static_cast<unsigned long long>(value));
         }
     }
@@ -144,13 +149,15 @@ std::string format_range(const HeaderRange& r) {
         return text;
     };
     const bool no_address = !r.find(Field::src_addr) && !r.find(Field::dst_addr);
-    out += " " + endpoint(Field::src_addr, Field::src_port, no_address) + " -> " + endpoint(Field::dst_addr, Field::dst_port, false);
+    out += " " + endpoint(Field::src_addr, Field::src_port, no_address) + " -> " +
+           endpoint(Field::dst_addr, Field::dst_port, false);
     if (const std::vector<Interval>* t = r.find(Field::icmp_type)) out += " type " + numbers(*t);
     if (const std::vector<Interval>* c = r.find(Field::icmp_code)) out += " code " + numbers(*c);
     if (const std::vector<Interval>* s = r.find(Field::state)) {
         std::vector<std::string> names;
         for (const Interval& v : *s)
-            for (uint128 x = v.lo; x <= v.hi; ++x) names.emplace_back(to_string(static_cast<ConnState>(static_cast<int>(x))));
+            for (uint128 x = v.lo; x <= v.hi; ++x)
+                names.emplace_back(to_string(static_cast<ConnState>(static_cast<int>(x))));
         out += fmt::format(" [state {}]", fmt::join(names, ","));
     }
     if (const std::vector<Interval>* f = r.find(Field::tcp_flags)) {
@@ -159,13 +166,16 @@ std::string format_range(const HeaderRange& r) {
             std::vector<std::string> set;
             for (int bit = 0; bit < 8; ++bit)
                 if (f->front().lo & (1u << bit)) set.emplace_back(names[bit]);
-            out += fmt::format(" [flags {}]", set.empty() ? std::string("none") : fmt::format("{}", fmt::join(set, ",")));
+            out += fmt::format(" [flags {}]",
+                               set.empty() ? std::string("none") : fmt::format("{}", fmt::join(set, ",")));
         } else {
             out += " [flags " + numbers(*f) + "]";
         }
     }
-    if (const std::vector<Interval>* i = r.find(Field::in_iface)) out += " [in " + interfaces(*i, Field::in_iface) + "]";
-    if (const std::vector<Interval>* o = r.find(Field::out_iface)) out += " [out " + interfaces(*o, Field::out_iface) + "]";
+    if (const std::vector<Interval>* i = r.find(Field::in_iface))
+        out += " [in " + interfaces(*i, Field::in_iface) + "]";
+    if (const std::vector<Interval>* o = r.find(Field::out_iface))
+        out += " [out " + interfaces(*o, Field::out_iface) + "]";
     return out;
 }
 

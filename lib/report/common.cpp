@@ -16,9 +16,9 @@ std::optional<FailOn> parse_fail_on(std::string_view t) {
 }
 
 bool fails(const Report& report, FailOn threshold) {
-    if (report.checked() == 0) return true;   // nothing checked is never a pass
+    if (report.checked() == 0) return true;  // nothing checked is never a pass
     if (threshold == FailOn::never) return false;
-    auto limit = static_cast<int>(threshold);   // error 0, warning 1, info 2
+    auto limit = static_cast<int>(threshold);  // error 0, warning 1, info 2
     return std::any_of(report.findings.begin(), report.findings.end(),
                        [&](const Finding& f) { return static_cast<int>(f.severity) <= limit; });
 }
@@ -27,8 +27,10 @@ namespace report {
 
 std::string location(const SourceLoc& where) {
     std::string out = where.file.empty() ? std::string("<input>") : where.file;
-    if (where.line > 0) out += ":" + std::to_string(where.line);
-    else if (!where.name.empty()) out += "[" + where.name + "]";
+    if (where.line > 0)
+        out += ":" + std::to_string(where.line);
+    else if (!where.name.empty())
+        out += "[" + where.name + "]";
     return out;
 }
 
@@ -42,8 +44,8 @@ std::string verdict_word(const Report& report) { return std::string(to_string(re
 
 std::string assumption_text(const AppliedAssumption& a) {
     const Assumption& x = a.assumption;
-    return to_string(x) + " (" + (x.where.file.empty() ? std::string("--assume") : location(x.where)) + "): " +
-           std::to_string(a.rules) + (a.rules == 1 ? " rule" : " rules");
+    return to_string(x) + " (" + (x.where.file.empty() ? std::string("--assume") : location(x.where)) +
+           "): " + std::to_string(a.rules) + (a.rules == 1 ? " rule" : " rules");
 }
 
 std::string path_from(const std::string& file, const std::string& base_dir) {
@@ -73,7 +75,8 @@ std::string fingerprint(std::string_view id) {
 
 SourceLoc finding_place(const Report& report, const Finding& finding, const std::string& site_file) {
     if (finding.rule && !finding.rule->file.empty()) return *finding.rule;
-    if (const RequirementResult* r = finding.requirement.empty() ? nullptr : report.requirement(finding.requirement))
+    if (const RequirementResult* r =
+            finding.requirement.empty() ? nullptr : report.requirement(finding.requirement))
         if (!r->where.file.empty()) return r->where;
     return SourceLoc{site_file, 0, 0};
 }

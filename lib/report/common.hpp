@@ -12,9 +12,9 @@ namespace rulegap::report {
 // Finding kinds in the order reports present them, with their section titles (KindDef::title).
 inline constexpr const auto& sections = checks::finding_kinds;
 
-std::string location(const SourceLoc& where);   // "file:line" (column left out)
-std::string one_line(std::string text);         // newlines and tabs folded to spaces
-std::string verdict_word(const Report& report); // "FAIL" / "PASS" / "INCOMPLETE"
+std::string location(const SourceLoc& where);    // "file:line" (column left out)
+std::string one_line(std::string text);          // newlines and tabs folded to spaces
+std::string verdict_word(const Report& report);  // "FAIL" / "PASS" / "INCOMPLETE"
 // "recent=nomatch (--assume): 1 rule", "mac=match (site.conf:7): 0 rules"
 std::string assumption_text(const AppliedAssumption& a);
 

@@ -27,24 +27,21 @@ struct Texts {
 };
 
 constexpr Texts texts[] = {
-    {FindingKind::blocked, "RequiredFlowBlocked",
-     "A required flow is blocked at a firewall",
+    {FindingKind::blocked, "RequiredFlowBlocked", "A required flow is blocked at a firewall",
      "No packet of a flow that the vendor's port requirements need passes this firewall hop: the "
      "deciding rule (or the chain's policy) drops or rejects all of it.",
      "The service named by the requirement will not work across this firewall. Add an accept rule "
      "for the flow (the witness packet is one it drops) before the rule or policy that drops it, or "
      "bind the site's roles and zones so that the flow does not cross this hop if it should not.",
      6.0, reachability_tags},
-    {FindingKind::partial, "RequiredFlowPartlyOpen",
-     "A required flow is only partly open",
+    {FindingKind::partial, "RequiredFlowPartlyOpen", "A required flow is only partly open",
      "Some packets of a required flow pass every hop of a path and some do not: the report lists "
      "the open and the closed sub-ranges (ports, addresses) and the rule that closes them.",
      "The service works for some clients or ports and fails for others. Widen the accept rule to "
      "the whole required range (the witness packet is one that is still dropped), or correct the "
      "catalog row if the document's range is wrong for this site.",
      5.0, reachability_tags},
-    {FindingKind::unknown, "RequiredFlowUndecided",
-     "A required flow's verdict cannot be decided statically",
+    {FindingKind::unknown, "RequiredFlowUndecided", "A required flow's verdict cannot be decided statically",
      "Whether a required flow passes depends on a match rulegap cannot decide from the export "
      "(a rate limit, a mark, an unknown module, an interface the packet does not name) or on a "
      "site statement that could not be read. Unknown never counts as allowed.",
@@ -59,8 +56,7 @@ constexpr Texts texts[] = {
      "Open the session port (the fixed port the server was configured with, or its dynamic RPC "
      "range) for the same roles as port 135, or close 135 too if the service is not needed.",
      5.0, rpc_tags},
-    {FindingKind::broad_any, "RuleOpenToAny",
-     "An accept rule admits any source, any destination or any port",
+    {FindingKind::broad_any, "RuleOpenToAny", "An accept rule admits any source, any destination or any port",
      "An accept rule on a hop that required flows cross admits traffic from any source, to any "
      "destination or on any port, far beyond what the requirements need.",
      "Restrict the rule's source, destination and ports to the roles and ports the catalog's "
@@ -81,8 +77,7 @@ constexpr Texts texts[] = {
      "Narrow the rule to the required flows, or document the extra traffic as a requirement of "
      "its own. Info by default: a review item, not a failure.",
      3.0, exposure_tags},
-    {FindingKind::firewall_disabled, "FirewallDisabled",
-     "A Windows firewall profile is switched off",
+    {FindingKind::firewall_disabled, "FirewallDisabled", "A Windows firewall profile is switched off",
      "A Windows Firewall profile of a host the site checks is disabled, so none of its rules "
      "filters traffic in that profile.",
      "Turn the profile on (EnableFirewall = 1 in the policy) and add the rules its required flows "
@@ -95,8 +90,7 @@ constexpr Texts texts[] = {
      "Fix the line the finding names (see the input diagnostics), or export the firewall again; "
      "the verdicts it touches are unknown until then.",
      2.0, input_tags},
-    {FindingKind::not_checked, "RequirementNotChecked",
-     "A requirement could not be checked",
+    {FindingKind::not_checked, "RequirementNotChecked", "A requirement could not be checked",
      "A requirement of the catalog was not checked: a role it names is not bound in the site, "
      "there is no path between the roles, or no port to check.",
      "Bind the role in the site file (role NAME = addresses) or describe the path; if the role "
@@ -114,8 +108,16 @@ constexpr std::array<FindingKindInfo, finding_kind_count> joined() {
     for (std::size_t i = 0; i < out.size(); ++i) {
         const checks::KindDef& d = checks::finding_kinds[i];
         const Texts& t = texts[i];
-        out[i] = {d.kind, d.name, t.name, d.title, t.short_description, t.full_description, t.help,
-                  level_of(d.severity), t.security_severity, t.tags};
+        out[i] = {d.kind,
+                  d.name,
+                  t.name,
+                  d.title,
+                  t.short_description,
+                  t.full_description,
+                  t.help,
+                  level_of(d.severity),
+                  t.security_severity,
+                  t.tags};
     }
     return out;
 }

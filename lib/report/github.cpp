@@ -8,10 +8,14 @@ namespace rulegap {
 std::string github_escape_data(std::string_view text) {
     std::string out;
     for (char c : text) {
-        if (c == '%') out += "%25";
-        else if (c == '\r') out += "%0D";
-        else if (c == '\n') out += "%0A";
-        else out += c;
+        if (c == '%')
+            out += "%25";
+        else if (c == '\r')
+            out += "%0D";
+        else if (c == '\n')
+            out += "%0A";
+        else
+            out += c;
     }
     return out;
 }
@@ -19,9 +23,12 @@ std::string github_escape_data(std::string_view text) {
 std::string github_escape_property(std::string_view text) {
     std::string out;
     for (char c : github_escape_data(text)) {
-        if (c == ':') out += "%3A";
-        else if (c == ',') out += "%2C";
-        else out += c;
+        if (c == ':')
+            out += "%3A";
+        else if (c == ',')
+            out += "%2C";
+        else
+            out += c;
     }
     return out;
 }
@@ -30,7 +37,9 @@ std::string render_github(const Report& report, const CiReportOptions& o) {
     std::string out;
     for (const Finding& f : report.findings) {
         const SourceLoc place = report::finding_place(report, f, o.site_file);
-        const char* command = f.severity == FindingSeverity::error ? "error" : f.severity == FindingSeverity::warning ? "warning" : "notice";
+        const char* command = f.severity == FindingSeverity::error     ? "error"
+                              : f.severity == FindingSeverity::warning ? "warning"
+                                                                       : "notice";
         out += "::";
         out += command;
         out += " file=" + github_escape_property(report::path_from(place.file, o.base_dir));

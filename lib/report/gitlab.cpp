@@ -27,8 +27,9 @@ std::string render_gitlab(const Report& report, const CiReportOptions& o) {
                           {"fingerprint", report::fingerprint(f.id)},
                           {"severity", severity},
                           // A file without lines (a .wfw hive) is placed at its first line.
-                          {"location", {{"path", report::path_from(place.file, o.base_dir)},
-                                        {"lines", {{"begin", place.line > 0 ? place.line : 1}}}}}});
+                          {"location",
+                           {{"path", report::path_from(place.file, o.base_dir)},
+                            {"lines", {{"begin", place.line > 0 ? place.line : 1}}}}}});
     }
     return issues.dump(2) + "\n";
 }

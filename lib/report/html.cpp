@@ -22,12 +22,23 @@ std::string esc(std::string_view text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -40,7 +51,9 @@ std::string anchor(std::string_view prefix, std::string_view name) {
     return esc(out);
 }
 
-std::string status_word(FlowStatus s) { return s == FlowStatus::skipped ? "not checked" : std::string(to_string(s)); }
+std::string status_word(FlowStatus s) {
+    return s == FlowStatus::skipped ? "not checked" : std::string(to_string(s));
+}
 
 std::string status_badge(FlowStatus s) {
     return fmt::format("<span class=\"badge s-{}\">{}</span>", to_string(s), esc(status_word(s)));
@@ -132,10 +145,13 @@ void summary(std::string& out, const Report& report) {
     std::string names;
     for (const std::string& c : catalogs) names += (names.empty() ? "" : ", ") + esc(c);
     out += "<dl class=\"facts\">\n";
-    out += fmt::format("<dt>Site</dt><dd>{}</dd>\n<dt>Catalogs</dt><dd>{}</dd>\n", esc(report.site), names.empty() ? "none" : names);
-    out += fmt::format("<dt>Requirements</dt><dd>{} — {} allowed, {} partial, {} unknown, {} blocked, {} not checked</dd>\n",
-                       s.requirements, s.allowed, s.partial, s.unknown, s.blocked, s.skipped);
-    out += fmt::format("<dt>Findings</dt><dd>{} errors, {} warnings, {} info</dd>\n", s.errors, s.warnings, s.infos);
+    out += fmt::format("<dt>Site</dt><dd>{}</dd>\n<dt>Catalogs</dt><dd>{}</dd>\n", esc(report.site),
+                       names.empty() ? "none" : names);
+    out += fmt::format(
+        "<dt>Requirements</dt><dd>{} — {} allowed, {} partial, {} unknown, {} blocked, {} not checked</dd>\n",
+        s.requirements, s.allowed, s.partial, s.unknown, s.blocked, s.skipped);
+    out += fmt::format("<dt>Findings</dt><dd>{} errors, {} warnings, {} info</dd>\n", s.errors, s.warnings,
+                       s.infos);
     out += "<dt>Assumptions</dt><dd>";
     if (report.assumptions.empty()) out += "none: undecided matches leave their verdicts unknown";
     for (std::size_t i = 0; i < report.assumptions.size(); ++i)
@@ -160,9 +176,12 @@ void matrix(std::string& out, const Report& report) {
         c.worst = std::max(c.worst, r.status);
         c.rows.push_back(&r);
     }
-    out += "<section id=\"matrix\">\n<h2>Required flows by role</h2>\n"
-           "<p class=\"muted\">From the role of a row to the role of a column: the worst status of the required flows, "
-           "how many there are, and a link to the first.</p>\n<table class=\"matrix\">\n<thead><tr><th>from \\ to</th>";
+    out +=
+        "<section id=\"matrix\">\n<h2>Required flows by role</h2>\n"
+        "<p class=\"muted\">From the role of a row to the role of a column: the worst status of the required "
+        "flows, "
+        "how many there are, and a link to the first.</p>\n<table class=\"matrix\">\n<thead><tr><th>from \\ "
+        "to</th>";
     for (const std::string& to : roles) out += "<th scope=\"col\">" + esc(to) + "</th>";
     out += "</tr></thead>\n<tbody>\n";
     for (const std::string& from : roles) {
@@ -176,9 +195,11 @@ void matrix(std::string& out, const Report& report) {
             const Cell& c = it->second;
             std::string ids;
             for (const RequirementResult* r : c.rows) ids += (ids.empty() ? "" : ", ") + r->id;
-            out += fmt::format("<td class=\"cell c-{}\"><a href=\"#{}\" title=\"{}\">{}</a><br><span class=\"muted\">{} flow{}</span></td>",
-                               to_string(c.worst), anchor("req-", c.rows.front()->id), esc(ids), esc(status_word(c.worst)),
-                               c.rows.size(), c.rows.size() == 1 ? "" : "s");
+            out += fmt::format(
+                "<td class=\"cell c-{}\"><a href=\"#{}\" title=\"{}\">{}</a><br><span class=\"muted\">{} "
+                "flow{}</span></td>",
+                to_string(c.worst), anchor("req-", c.rows.front()->id), esc(ids), esc(status_word(c.worst)),
+                c.rows.size(), c.rows.size() == 1 ? "" : "s");
         }
         out += "</tr>\n";
     }
@@ -196,8 +217,9 @@ void hop(std::string& out, const HopResult& h, Excerpts& excerpts) {
     if (!h.closed.empty()) out += " — closed: <code>" + esc(h.closed) + "</code>";
     out += "\n";
     for (const HopPart& p : h.parts) {
-        out += fmt::format("<div class=\"part\"><b>{}</b> <code>{}</code> by {} <code>{}</code>", esc(to_string(p.verdict)),
-                           esc(p.summary), esc(location(p.where)), esc(p.rule_text));
+        out +=
+            fmt::format("<div class=\"part\"><b>{}</b> <code>{}</code> by {} <code>{}</code>",
+                        esc(to_string(p.verdict)), esc(p.summary), esc(location(p.where)), esc(p.rule_text));
         if (!p.reason.empty()) out += " — " + esc(p.reason);
         if (p.witness) out += "<br>witness: <code>" + esc(format_packet(*p.witness)) + "</code>";
         out += excerpts.of(p.where) + "</div>\n";
@@ -212,16 +234,19 @@ void tables(std::string& out, const Report& report, Excerpts& excerpts) {
         if (key != current) {
             if (!current.empty()) out += "</section>\n";
             current = key;
-            out += fmt::format("<section id=\"{}\">\n<h2>{}: {}</h2>\n", anchor("table-", key), esc(key), esc(r.table_title));
+            out += fmt::format("<section id=\"{}\">\n<h2>{}: {}</h2>\n", anchor("table-", key), esc(key),
+                               esc(r.table_title));
         }
-        out += fmt::format("<article class=\"requirement\" id=\"{}\">\n<h3>{} {} — {} → {}</h3>\n", anchor("req-", r.id),
-                           status_badge(r.status), esc(r.id), esc(r.source_role), esc(r.destination_role));
+        out += fmt::format("<article class=\"requirement\" id=\"{}\">\n<h3>{} {} — {} → {}</h3>\n",
+                           anchor("req-", r.id), status_badge(r.status), esc(r.id), esc(r.source_role),
+                           esc(r.destination_role));
         out += "<p><code>" + esc(r.flows) + "</code>";
         if (!r.remark.empty()) out += " — " + esc(r.remark);
         if (!r.reply_of.empty()) out += " (reply of " + esc(r.reply_of) + ")";
         out += "</p>\n";
         if (!r.skip_reason.empty()) out += "<p class=\"muted\">Not checked: " + esc(r.skip_reason) + "</p>\n";
-        for (const std::string& u : r.unresolved) out += "<p class=\"sev-error\">Unresolved: " + esc(u) + "</p>\n";
+        for (const std::string& u : r.unresolved)
+            out += "<p class=\"sev-error\">Unresolved: " + esc(u) + "</p>\n";
         for (const PathResult& p : r.paths) {
             out += fmt::format("<p>{} path <code>{}</code>", status_badge(p.status), esc(p.path));
             if (!p.open.empty()) out += " — open: <code>" + esc(p.open) + "</code>";
@@ -243,11 +268,16 @@ void findings(std::string& out, const Report& report, Excerpts& excerpts) {
         out += fmt::format("<h3>{} ({})</h3>\n", esc(sec.title), list.size());
         for (const Finding* f : list) {
             const std::string sev(to_string(f->severity));
-            out += fmt::format("<article class=\"finding sev-{}\" id=\"{}\">\n<p><b class=\"sev-{}\">{}</b> <code>{}</code>",
-                               sev, anchor("finding-", f->id), sev, sev, esc(f->id));
-            if (!f->requirement.empty()) out += fmt::format(" — <a href=\"#{}\">{}</a>", anchor("req-", f->requirement), esc(f->requirement));
+            out += fmt::format(
+                "<article class=\"finding sev-{}\" id=\"{}\">\n<p><b class=\"sev-{}\">{}</b> <code>{}</code>",
+                sev, anchor("finding-", f->id), sev, sev, esc(f->id));
+            if (!f->requirement.empty())
+                out += fmt::format(" — <a href=\"#{}\">{}</a>", anchor("req-", f->requirement),
+                                   esc(f->requirement));
             out += "</p>\n<p>" + esc(f->message) + "</p>\n";
-            if (f->rule) out += "<p>rule: " + esc(location(*f->rule)) + " <code>" + esc(f->rule_text) + "</code></p>\n" + excerpts.of(*f->rule);
+            if (f->rule)
+                out += "<p>rule: " + esc(location(*f->rule)) + " <code>" + esc(f->rule_text) +
+                       "</code></p>\n" + excerpts.of(*f->rule);
             if (f->witness) out += "<p>witness: <code>" + esc(format_packet(*f->witness)) + "</code></p>\n";
             if (!f->details.empty()) {
                 out += "<ul>\n";
@@ -264,12 +294,15 @@ void inputs(std::string& out, const Report& report) {
     std::vector<const Diagnostic*> shown;
     for (const Diagnostic& d : report.diagnostics.items)
         if (d.severity != Severity::note) shown.push_back(&d);
-    out += fmt::format("<section id=\"inputs\">\n<h2>Inputs that could not be read or decided ({})</h2>\n", shown.size());
-    if (shown.empty()) out += "<p>Every input was read.</p>\n";
-    else out += "<ul>\n";
+    out += fmt::format("<section id=\"inputs\">\n<h2>Inputs that could not be read or decided ({})</h2>\n",
+                       shown.size());
+    if (shown.empty())
+        out += "<p>Every input was read.</p>\n";
+    else
+        out += "<ul>\n";
     for (const Diagnostic* d : shown)
-        out += fmt::format("<li class=\"sev-{}\"><code>{}</code></li>\n", d->severity == Severity::error ? "error" : "warning",
-                           esc(d->to_string()));
+        out += fmt::format("<li class=\"sev-{}\"><code>{}</code></li>\n",
+                           d->severity == Severity::error ? "error" : "warning", esc(d->to_string()));
     if (!shown.empty()) out += "</ul>\n";
     out += "</section>\n";
 }
@@ -279,11 +312,14 @@ void inputs(std::string& out, const Report& report) {
 std::string render_html(const Report& report, const HtmlOptions& options) {
     Excerpts excerpts(options);
     const std::string verdict = report::verdict_word(report);
-    std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    out += fmt::format("<title>rulegap review: {} — {}</title>\n<style>{}</style>\n</head>\n<body>\n", esc(report.site), verdict, style);
-    out += fmt::format("<header>\n<h1>rulegap review: {}</h1>\n<p><span class=\"verdict v-{}\">{}</span> {}</p>\n", esc(report.site),
-                       verdict, verdict, esc(report.verdict_reason));
+    std::string out =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+    out += fmt::format("<title>rulegap review: {} — {}</title>\n<style>{}</style>\n</head>\n<body>\n",
+                       esc(report.site), verdict, style);
+    out += fmt::format(
+        "<header>\n<h1>rulegap review: {}</h1>\n<p><span class=\"verdict v-{}\">{}</span> {}</p>\n",
+        esc(report.site), verdict, verdict, esc(report.verdict_reason));
     summary(out, report);
     out += "</header>\n<nav><p><a href=\"#matrix\">Flows by role</a>";
     std::string current;

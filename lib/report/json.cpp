@@ -48,8 +48,12 @@ json requirement_json(const RequirementResult& r) {
     for (const PathResult& p : r.paths) {
         json hops = json::array();
         for (const HopResult& h : p.hops) hops.push_back(hop_json(h));
-        paths.push_back({{"path", p.path}, {"status", std::string(to_string(p.status))}, {"alternative", p.alternative},
-                         {"open", p.open}, {"closed", p.closed}, {"hops", hops}});
+        paths.push_back({{"path", p.path},
+                         {"status", std::string(to_string(p.status))},
+                         {"alternative", p.alternative},
+                         {"open", p.open},
+                         {"closed", p.closed},
+                         {"hops", hops}});
     }
     return {{"id", r.id},
             {"catalog", r.catalog},
@@ -105,7 +109,9 @@ std::string render_json(const Report& report) {
     }
     json diagnostics = json::array();
     for (const Diagnostic& d : report.diagnostics.items) {
-        const char* sev = d.severity == Severity::error ? "error" : d.severity == Severity::warning ? "warning" : "note";
+        const char* sev = d.severity == Severity::error     ? "error"
+                          : d.severity == Severity::warning ? "warning"
+                                                            : "note";
         diagnostics.push_back({{"severity", sev}, {"where", loc_json(d.where)}, {"message", d.message}});
     }
     json j = {{"schema", "rulegap-report"},
@@ -114,9 +120,15 @@ std::string render_json(const Report& report) {
               {"verdict", report::verdict_word(report)},
               {"verdict_reason", report.verdict_reason},
               {"summary",
-               {{"requirements", s.requirements}, {"allowed", s.allowed}, {"partial", s.partial},
-                {"unknown", s.unknown}, {"blocked", s.blocked}, {"skipped", s.skipped},
-                {"errors", s.errors}, {"warnings", s.warnings}, {"infos", s.infos}}},
+               {{"requirements", s.requirements},
+                {"allowed", s.allowed},
+                {"partial", s.partial},
+                {"unknown", s.unknown},
+                {"blocked", s.blocked},
+                {"skipped", s.skipped},
+                {"errors", s.errors},
+                {"warnings", s.warnings},
+                {"infos", s.infos}}},
               {"requirements", requirements},
               {"assumptions", assumptions},
               {"findings", findings},

@@ -16,14 +16,30 @@ std::string xml(std::string_view text, bool attribute = true) {
     for (char ch : text) {
         const auto c = static_cast<unsigned char>(ch);
         switch (ch) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            case '\n': out += attribute ? "&#10;" : "\n"; break;
-            case '\r': out += "&#13;"; break;
-            case '\t': out += attribute ? "&#9;" : "\t"; break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&apos;";
+                break;
+            case '\n':
+                out += attribute ? "&#10;" : "\n";
+                break;
+            case '\r':
+                out += "&#13;";
+                break;
+            case '\t':
+                out += attribute ? "&#9;" : "\t";
+                break;
             default:
                 if (c < 0x20 || c == 0x7f) {
                     char buf[8];
@@ -46,14 +62,16 @@ std::string seconds(double s) {
 // One finding as lines of a failure's body.
 std::string finding_body(const Finding& f) {
     std::string out = std::string(to_string(f.severity)) + " " + f.id + "\n" + report::finding_text(f) + "\n";
-    if (f.rule) out += "rule: " + f.rule->to_string() + (f.rule_text.empty() ? "" : "  " + report::one_line(f.rule_text)) + "\n";
+    if (f.rule)
+        out += "rule: " + f.rule->to_string() +
+               (f.rule_text.empty() ? "" : "  " + report::one_line(f.rule_text)) + "\n";
     for (const std::string& d : f.details) out += "  - " + report::one_line(d) + "\n";
     return out;
 }
 
 struct Case {
     std::string name, classname;
-    std::string element;   // "", "failure", "error", "skipped"
+    std::string element;  // "", "failure", "error", "skipped"
     std::string type, message, body, out;
 };
 
@@ -73,18 +91,20 @@ void write_suite(std::string& out, const Suite& s) {
         errors += c.element == "error";
         skipped += c.element == "skipped";
     }
-    out += "  <testsuite name=\"" + xml(s.name) + "\" tests=\"" + std::to_string(s.cases.size()) + "\" failures=\"" +
-           std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) +
-           "\" time=\"0.000\">\n";
+    out += "  <testsuite name=\"" + xml(s.name) + "\" tests=\"" + std::to_string(s.cases.size()) +
+           "\" failures=\"" + std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
+           "\" skipped=\"" + std::to_string(skipped) + "\" time=\"0.000\">\n";
     for (const Case& c : s.cases) {
-        out += "    <testcase name=\"" + xml(c.name) + "\" classname=\"" + xml(c.classname) + "\" time=\"0.000\"";
+        out += "    <testcase name=\"" + xml(c.name) + "\" classname=\"" + xml(c.classname) +
+               "\" time=\"0.000\"";
         if (c.element.empty() && c.out.empty()) {
             out += "/>\n";
             continue;
         }
         out += ">\n";
         if (!c.element.empty()) {
-            out += "      <" + c.element + (c.type.empty() ? "" : " type=\"" + xml(c.type) + "\"") + " message=\"" + xml(c.message) + "\"";
+            out += "      <" + c.element + (c.type.empty() ? "" : " type=\"" + xml(c.type) + "\"") +
+                   " message=\"" + xml(c.message) + "\"";
             out += c.body.empty() ? "/>\n" : ">" + xml(c.body, false) + "</" + c.element + ">\n";
         }
         if (!c.out.empty()) out += "      <system-out>" + xml(c.out, false) + "</system-out>\n";
@@ -97,7 +117,7 @@ void write_suite(std::string& out, const Suite& s) {
 
 std::string render_junit(const Report& report, const CiReportOptions& o) {
     std::vector<Suite> suites;
-    std::vector<const Finding*> own;   // findings no requirement's testcase carries
+    std::vector<const Finding*> own;  // findings no requirement's testcase carries
     for (const Finding& f : report.findings)
         if (f.requirement.empty() || !report.requirement(f.requirement)) own.push_back(&f);
     for (const RequirementResult& r : report.requirements) {
@@ -105,8 +125,8 @@ std::string render_junit(const Report& report, const CiReportOptions& o) {
         if (suites.empty() || suites.back().name != suite) suites.push_back({suite, {}});
         Case c;
         // "mps.t2.r9 MS-DS/SMB: TCP "Random 4xxx" (49152-65535) -> 445 (MPF Client to Domain Controller)"
-        c.name = r.id + (r.remark.empty() ? "" : " " + r.remark) + ": " + r.flows + " (" + r.source_role + " to " +
-                 r.destination_role + ")";
+        c.name = r.id + (r.remark.empty() ? "" : " " + r.remark) + ": " + r.flows + " (" + r.source_role +
+                 " to " + r.destination_role + ")";
         c.classname = r.catalog + "." + r.table_key;
         std::string failing_kinds;
         const Finding* first_failing = nullptr;
@@ -115,10 +135,13 @@ std::string render_junit(const Report& report, const CiReportOptions& o) {
             if (f.requirement != r.id) continue;
             if (!first) first = &f;
             c.body += finding_body(f);
-            if (f.kind == FindingKind::blocked || f.kind == FindingKind::partial || f.kind == FindingKind::rpc_session ||
-                (reaches(f, o.fail_on) && f.kind != FindingKind::unknown && f.kind != FindingKind::not_checked)) {
+            if (f.kind == FindingKind::blocked || f.kind == FindingKind::partial ||
+                f.kind == FindingKind::rpc_session ||
+                (reaches(f, o.fail_on) && f.kind != FindingKind::unknown &&
+                 f.kind != FindingKind::not_checked)) {
                 const std::string k(to_string(f.kind));
-                if (failing_kinds.find(k) == std::string::npos) failing_kinds += (failing_kinds.empty() ? "" : ",") + k;
+                if (failing_kinds.find(k) == std::string::npos)
+                    failing_kinds += (failing_kinds.empty() ? "" : ",") + k;
                 if (!first_failing) first_failing = &f;
             }
         }
@@ -134,7 +157,7 @@ std::string render_junit(const Report& report, const CiReportOptions& o) {
             c.element = "skipped";
             c.message = first ? report::finding_text(*first) : r.skip_reason;
         } else if (!c.body.empty()) {
-            c.out = std::move(c.body);   // findings below the threshold: reported, not failing
+            c.out = std::move(c.body);  // findings below the threshold: reported, not failing
             c.body.clear();
         }
         suites.back().cases.push_back(std::move(c));
@@ -165,9 +188,9 @@ std::string render_junit(const Report& report, const CiReportOptions& o) {
             errors += c.element == "error";
         }
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out += "<testsuites name=\"" + xml("rulegap check: " + report.site) + "\" tests=\"" + std::to_string(tests) +
-           "\" failures=\"" + std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\" time=\"" +
-           seconds(o.seconds) + "\">\n";
+    out += "<testsuites name=\"" + xml("rulegap check: " + report.site) + "\" tests=\"" +
+           std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
+           std::to_string(errors) + "\" time=\"" + seconds(o.seconds) + "\">\n";
     for (const Suite& s : suites) write_suite(out, s);
     out += "</testsuites>\n";
     return out;

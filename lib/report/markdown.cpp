@@ -17,28 +17,30 @@ std::string cell(std::string text) {
     text = one_line(std::move(text));
     std::string out;
     for (char c : text) {
-        if (c == '|') out += "\\|";
-        else out += c;
+        if (c == '|')
+            out += "\\|";
+        else
+            out += c;
     }
     return out;
 }
 
-std::string code(const std::string& text) {
-    return text.empty() ? std::string() : "`" + cell(text) + "`";
-}
+std::string code(const std::string& text) { return text.empty() ? std::string() : "`" + cell(text) + "`"; }
 
 }  // namespace
 
 std::string render_markdown(const Report& report) {
     const ReportSummary& s = report.summary;
     std::string out = fmt::format("# rulegap report: {}\n\n", report.site);
-    out += fmt::format("**{}** — {}. {} requirements: {} allowed, {} partial, {} unknown, {} blocked, {} not checked. "
-                       "Findings: {} errors, {} warnings, {} info.\n\n",
-                       report::verdict_word(report), cell(report.verdict_reason), s.requirements, s.allowed, s.partial, s.unknown, s.blocked,
-                       s.skipped, s.errors, s.warnings, s.infos);
+    out += fmt::format(
+        "**{}** — {}. {} requirements: {} allowed, {} partial, {} unknown, {} blocked, {} not checked. "
+        "Findings: {} errors, {} warnings, {} info.\n\n",
+        report::verdict_word(report), cell(report.verdict_reason), s.requirements, s.allowed, s.partial,
+        s.unknown, s.blocked, s.skipped, s.errors, s.warnings, s.infos);
     if (!report.assumptions.empty()) {
         out += "Assumed for undecided matches:";
-        for (const AppliedAssumption& a : report.assumptions) out += " `" + cell(report::assumption_text(a)) + "`;";
+        for (const AppliedAssumption& a : report.assumptions)
+            out += " `" + cell(report::assumption_text(a)) + "`;";
         out.back() = '.';
         out += "\n\n";
     }
@@ -57,18 +59,28 @@ std::string render_markdown(const Report& report) {
         Row& row = rows[it->second];
         ++row.n;
         switch (r.status) {
-            case FlowStatus::allowed: ++row.allowed; break;
-            case FlowStatus::partial: ++row.partial; break;
-            case FlowStatus::unknown: ++row.unknown; break;
-            case FlowStatus::blocked: ++row.blocked; break;
-            case FlowStatus::skipped: ++row.skipped; break;
+            case FlowStatus::allowed:
+                ++row.allowed;
+                break;
+            case FlowStatus::partial:
+                ++row.partial;
+                break;
+            case FlowStatus::unknown:
+                ++row.unknown;
+                break;
+            case FlowStatus::blocked:
+                ++row.blocked;
+                break;
+            case FlowStatus::skipped:
+                ++row.skipped;
+                break;
         }
     }
     out += "| table | title | rows | allowed | partial | unknown | blocked | not checked |\n";
     out += "|---|---|---:|---:|---:|---:|---:|---:|\n";
     for (const Row& r : rows)
-        out += fmt::format("| {}.{} | {} | {} | {} | {} | {} | {} | {} |\n", r.catalog, r.key, cell(r.title), r.n, r.allowed,
-                           r.partial, r.unknown, r.blocked, r.skipped);
+        out += fmt::format("| {}.{} | {} | {} | {} | {} | {} | {} | {} |\n", r.catalog, r.key, cell(r.title),
+                           r.n, r.allowed, r.partial, r.unknown, r.blocked, r.skipped);
 
     for (const checks::KindDef& sec : report::sections) {
         std::vector<const Finding*> list = report.of_kind(sec.kind);
@@ -84,8 +96,8 @@ std::string render_markdown(const Report& report) {
 
     out += "\n## Requirements\n\n| id | from | to | flow | remark | status |\n|---|---|---|---|---|---|\n";
     for (const RequirementResult& r : report.requirements)
-        out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", r.id, cell(r.source_role), cell(r.destination_role),
-                           cell(r.flows), cell(r.remark), to_string(r.status));
+        out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", r.id, cell(r.source_role),
+                           cell(r.destination_role), cell(r.flows), cell(r.remark), to_string(r.status));
 
     bool any = false;
     for (const Diagnostic& d : report.diagnostics.items) {

@@ -21,10 +21,15 @@ std::string uri_of(const std::string& path) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : path) {
-        const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                           c == '.' || c == '_' || c == '~' || c == '/';
-        if (plain) out += static_cast<char>(c);
-        else { out += '%'; out += hex[c >> 4]; out += hex[c & 15]; }
+        const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                           c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+        if (plain)
+            out += static_cast<char>(c);
+        else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
     }
     return out;
 }
@@ -36,9 +41,12 @@ std::string_view level_of(FindingSeverity s) {
 json physical(const SourceLoc& where, const CiReportOptions& o) {
     const std::string path = path_from(where.file, o.base_dir);
     json artifact;
-    if (!o.base_dir.empty() && std::filesystem::path(path).is_absolute()) artifact = {{"uri", "file://" + uri_of(path)}};
-    else if (!o.base_dir.empty()) artifact = {{"uri", uri_of(path)}, {"uriBaseId", "%SRCROOT%"}};
-    else artifact = {{"uri", uri_of(path)}};
+    if (!o.base_dir.empty() && std::filesystem::path(path).is_absolute())
+        artifact = {{"uri", "file://" + uri_of(path)}};
+    else if (!o.base_dir.empty())
+        artifact = {{"uri", uri_of(path)}, {"uriBaseId", "%SRCROOT%"}};
+    else
+        artifact = {{"uri", uri_of(path)}};
     json p = {{"artifactLocation", artifact}};
     if (where.line > 0) {
         json region = {{"startLine", where.line}};
@@ -74,13 +82,17 @@ std::string render_sarif(const Report& report, const CiReportOptions& o) {
         std::vector<SourceLoc> seen = {place};
         auto relate = [&](const SourceLoc& w, const std::string& what) {
             if (w.file.empty()) return;
-            for (const SourceLoc& s : seen) if (s.file == w.file && s.line == w.line && s.name == w.name) return;
+            for (const SourceLoc& s : seen)
+                if (s.file == w.file && s.line == w.line && s.name == w.name) return;
             seen.push_back(w);
-            related.push_back({{"id", related.size() + 1}, {"physicalLocation", physical(w, o)},
+            related.push_back({{"id", related.size() + 1},
+                               {"physicalLocation", physical(w, o)},
                                {"message", {{"text", what}}}});
         };
         const RequirementResult* req = f.requirement.empty() ? nullptr : report.requirement(f.requirement);
-        if (req) relate(req->where, "catalog row " + req->id + " (" + req->table_key + " row " + req->row_label + ")");
+        if (req)
+            relate(req->where,
+                   "catalog row " + req->id + " (" + req->table_key + " row " + req->row_label + ")");
         for (const SourceLoc& d : f.depends_on) relate(d, "undecided rule " + d.to_string());
         if (req)
             for (const PathResult& p : req->paths)
@@ -89,7 +101,8 @@ std::string render_sarif(const Report& report, const CiReportOptions& o) {
                         if (part.verdict != Verdict::accept)
                             relate(part.where, h.firewall + " (" + std::string(to_string(h.hook)) + "): " +
                                                    std::string(to_string(part.verdict)) + " " + part.summary);
-        json props = {{"findingId", f.id}, {"kind", std::string(to_string(f.kind))},
+        json props = {{"findingId", f.id},
+                      {"kind", std::string(to_string(f.kind))},
                       {"severity", std::string(to_string(f.severity))}};
         props["requirement"] = f.requirement.empty() ? json(nullptr) : json(f.requirement);
         props["firewall"] = f.firewall.empty() ? json(nullptr) : json(f.firewall);
@@ -129,7 +142,8 @@ std::string render_sarif(const Report& report, const CiReportOptions& o) {
         if (d.severity == Severity::note) continue;
         json n = {{"level", d.severity == Severity::error ? "error" : "warning"},
                   {"message", {{"text", report::one_line(d.message)}}}};
-        if (!d.where.file.empty()) n["locations"] = json::array({{{"physicalLocation", physical(d.where, o)}}});
+        if (!d.where.file.empty())
+            n["locations"] = json::array({{{"physicalLocation", physical(d.where, o)}}});
         notes.push_back(n);
     }
     json invocation = {{"executionSuccessful", !report.diagnostics.has_errors()}};

@@ -18,7 +18,10 @@ struct Paint {
     }
     std::string severity(FindingSeverity s) const {
         std::string_view word = to_string(s);
-        return (*this)(s == FindingSeverity::error ? "1;31" : s == FindingSeverity::warning ? "1;33" : "36", word);
+        return (*this)(s == FindingSeverity::error     ? "1;31"
+                       : s == FindingSeverity::warning ? "1;33"
+                                                       : "36",
+                       word);
     }
 };
 
@@ -38,13 +41,15 @@ std::string render_text(const Report& report, const TextStyle& style) {
     std::string out;
     std::string verdict = report::verdict_word(report);
     std::string_view code = verdict == "PASS" ? "1;32" : verdict == "FAIL" ? "1;31" : "1;33";
-    out += fmt::format("{} {}: {} requirements: {} allowed, {} partial, {} unknown, {} blocked, {} not checked; "
-                       "findings: {} errors, {} warnings, {} info\n",
-                       paint(code, verdict), report.site, s.requirements, s.allowed, s.partial, s.unknown, s.blocked,
-                       s.skipped, s.errors, s.warnings, s.infos);
+    out += fmt::format(
+        "{} {}: {} requirements: {} allowed, {} partial, {} unknown, {} blocked, {} not checked; "
+        "findings: {} errors, {} warnings, {} info\n",
+        paint(code, verdict), report.site, s.requirements, s.allowed, s.partial, s.unknown, s.blocked,
+        s.skipped, s.errors, s.warnings, s.infos);
     out += fmt::format("{} because {}\n", paint(code, verdict), one_line(report.verdict_reason));
-    if (!report.assumptions.empty()) {   // they decide what is otherwise unknown: said first
-        out += fmt::format("\n{} ({})\n", paint("1", "Assumed for undecided matches"), report.assumptions.size());
+    if (!report.assumptions.empty()) {  // they decide what is otherwise unknown: said first
+        out += fmt::format("\n{} ({})\n", paint("1", "Assumed for undecided matches"),
+                           report.assumptions.size());
         for (const AppliedAssumption& a : report.assumptions) out += "  " + report::assumption_text(a) + "\n";
     }
 
@@ -63,7 +68,10 @@ std::string render_text(const Report& report, const TextStyle& style) {
             out += fmt::format("\n{} ({})\n ", paint("1", "Required flows allowed"), passed.size());
             std::size_t col = 1;
             for (const std::string& id : passed) {
-                if (col + id.size() + 1 > 100) { out += "\n "; col = 1; }
+                if (col + id.size() + 1 > 100) {
+                    out += "\n ";
+                    col = 1;
+                }
                 out += " " + id;
                 col += id.size() + 1;
             }

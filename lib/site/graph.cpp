@@ -19,11 +19,11 @@ namespace {
 struct VertexInfo {
     VertexKind kind = VertexKind::zone;
     std::string name;
-    int firewall = -1;   // firewalls: index into Site::firewalls
-    int role = -1;       // hosts: index into Site::roles; host firewalls: the role protected
+    int firewall = -1;  // firewalls: index into Site::firewalls
+    int role = -1;      // hosts: index into Site::roles; host firewalls: the role protected
 };
 struct EdgeInfo {
-    std::string interface;   // network firewall to zone: the interface facing the zone
+    std::string interface;  // network firewall to zone: the interface facing the zone
 };
 
 using Graph = boost::adjacency_list<boost::setS, boost::vecS, boost::undirectedS, VertexInfo, EdgeInfo>;
@@ -36,7 +36,8 @@ struct AclGraph {
     std::map<std::string, Vertex> zones, hosts;
 
     explicit AclGraph(const Site& site) {
-        for (const Zone& z : site.zones) zones[z.name] = boost::add_vertex(VertexInfo{VertexKind::zone, z.name, -1, -1}, g);
+        for (const Zone& z : site.zones)
+            zones[z.name] = boost::add_vertex(VertexInfo{VertexKind::zone, z.name, -1, -1}, g);
         auto zone_of = [&](const std::string& name) {
             auto it = zones.find(name);
             if (it != zones.end()) return it->second;
@@ -44,12 +45,14 @@ struct AclGraph {
         };
         for (std::size_t r = 0; r < site.roles.size(); ++r) {
             const Role& role = site.roles[r];
-            Vertex h = hosts[role.name] = boost::add_vertex(VertexInfo{VertexKind::host, role.name, -1, static_cast<int>(r)}, g);
+            Vertex h = hosts[role.name] =
+                boost::add_vertex(VertexInfo{VertexKind::host, role.name, -1, static_cast<int>(r)}, g);
             Vertex attach = h;
             for (std::size_t f = 0; f < site.firewalls.size(); ++f)
                 if (site.firewalls[f].host_role == role.name) {
-                    attach = boost::add_vertex(
-                        VertexInfo{VertexKind::firewall, site.firewalls[f].name, static_cast<int>(f), static_cast<int>(r)}, g);
+                    attach = boost::add_vertex(VertexInfo{VertexKind::firewall, site.firewalls[f].name,
+                                                          static_cast<int>(f), static_cast<int>(r)},
+                                               g);
                     boost::add_edge(h, attach, EdgeInfo{}, g);
                     break;
                 }
@@ -59,8 +62,10 @@ struct AclGraph {
         for (std::size_t f = 0; f < site.firewalls.size(); ++f) {
             const Firewall& fw = site.firewalls[f];
             if (fw.is_host()) continue;
-            Vertex v = boost::add_vertex(VertexInfo{VertexKind::firewall, fw.name, static_cast<int>(f), -1}, g);
-            for (const Attachment& a : fw.attachments) boost::add_edge(v, zone_of(a.zone), EdgeInfo{a.interface}, g);
+            Vertex v =
+                boost::add_vertex(VertexInfo{VertexKind::firewall, fw.name, static_cast<int>(f), -1}, g);
+            for (const Attachment& a : fw.attachments)
+                boost::add_edge(v, zone_of(a.zone), EdgeInfo{a.interface}, g);
         }
     }
 
@@ -81,7 +86,7 @@ struct Search {
         const VertexInfo& i = ag.g[v];
         if (i.kind == VertexKind::zone) return true;
         if (i.kind == VertexKind::host) return false;
-        if (i.role < 0) return true;   // network firewall
+        if (i.role < 0) return true;  // network firewall
         // a host firewall: only right after the source host or right before the target host
         return (stack.size() == 1 && stack.front() == source) || boost::edge(v, target, ag.g).second;
     }
@@ -112,13 +117,14 @@ std::string SitePath::to_string() const {
     return out;
 }
 
-std::vector<SitePath> site_paths(const Site& site, std::string_view source_role, std::string_view destination_role) {
+std::vector<SitePath> site_paths(const Site& site, std::string_view source_role,
+                                 std::string_view destination_role) {
     std::vector<SitePath> out;
     const AclGraph ag(site);
     auto s = ag.hosts.find(std::string(source_role));
     auto t = ag.hosts.find(std::string(destination_role));
     if (s == ag.hosts.end() || t == ag.hosts.end()) return out;
-    if (s->second == t->second) {   // between hosts of one role: out of one, into the other
+    if (s->second == t->second) {  // between hosts of one role: out of one, into the other
         SitePath p;
         p.steps.push_back({VertexKind::host, std::string(source_role)});
         for (std::size_t f = 0; f < site.firewalls.size(); ++f)

@@ -15,7 +15,8 @@ constexpr uint128 v4_max = 0xFFFFFFFFu;
 // Prefix length when [lo, hi] is exactly one prefix, else -1.
 int prefix_length(const Interval& i, int bits) {
     for (int len = 0; len <= bits; ++len) {
-        const uint128 host = len == bits ? 0 : (len == 0 && bits == 128 ? ~uint128{0} : (uint128{1} << (bits - len)) - 1);
+        const uint128 host =
+            len == bits ? 0 : (len == 0 && bits == 128 ? ~uint128{0} : (uint128{1} << (bits - len)) - 1);
         if ((i.lo & host) == 0 && (i.lo | host) == i.hi) return len;
     }
     return -1;
@@ -47,7 +48,6 @@ PacketSet side(const AddressSet& a, Field f) {
     if (!a.v6.empty()) out |= PacketSet::where(Field::family, 6) & PacketSet::where(f, a.v6);
     return out;
 }
-
 
 }  // namespace
 
@@ -84,19 +84,23 @@ std::string AddressSet::to_string() const {
 }
 
 const Zone* Site::zone(std::string_view n) const {
-    for (const Zone& z : zones) if (z.name == n) return &z;
+    for (const Zone& z : zones)
+        if (z.name == n) return &z;
     return nullptr;
 }
 const Role* Site::role(std::string_view n) const {
-    for (const Role& r : roles) if (r.name == n) return &r;
+    for (const Role& r : roles)
+        if (r.name == n) return &r;
     return nullptr;
 }
 const Firewall* Site::firewall(std::string_view n) const {
-    for (const Firewall& f : firewalls) if (f.name == n) return &f;
+    for (const Firewall& f : firewalls)
+        if (f.name == n) return &f;
     return nullptr;
 }
 const Firewall* Site::host_firewall(std::string_view r) const {
-    for (const Firewall& f : firewalls) if (f.host_role == r) return &f;
+    for (const Firewall& f : firewalls)
+        if (f.host_role == r) return &f;
     return nullptr;
 }
 
@@ -122,7 +126,7 @@ bool Site::uses_corrected(std::string_view id) const {
 WindowsContext Site::windows_context(const Firewall& fw) const {
     WindowsContext ctx;
     if (fw.rpc_range) ctx.rpc_range = *fw.rpc_range;
-    for (bool per_role : {false, true})   // role bindings override site-wide ones
+    for (bool per_role : {false, true})  // role bindings override site-wide ones
         for (const AddressBinding& b : addresses)
             if (per_role ? (!b.role.empty() && b.role == fw.host_role) : b.role.empty())
                 ctx.bind(b.keyword, WindowsAddressBinding{b.addresses.v4, b.addresses.v6});
@@ -139,25 +143,29 @@ void load_firewalls(Site& site, std::uint64_t max_input_size, const IptablesOpti
         options.profile = fw.profile.value_or(WindowsProfile::domain);
         options.windows = site.windows_context(fw);
         LoadedFirewall loaded = load_firewall(fw.files, options);
-        std::size_t read = 0;   // files read so far: iptables, one ruleset each
+        std::size_t read = 0;  // files read so far: iptables, one ruleset each
         for (const FirewallFile& f : loaded.files) {
             using Problem = FirewallFile::Problem;
             if (f.problem == Problem::unreadable) {
                 site.diagnostics.error(fw.where, "cannot open firewall file " + f.path + ": " + f.why);
             } else if (f.problem == Problem::unrecognised) {
-                site.diagnostics.error(fw.where, "cannot tell the format of " + f.path + " (" + fd::neither_recognised() +
-                                                     "); say " + fd::names("`format ", "`"));
+                site.diagnostics.error(fw.where, "cannot tell the format of " + f.path + " (" +
+                                                     fd::neither_recognised() + "); say " +
+                                                     fd::names("`format ", "`"));
             } else if (f.problem == Problem::mixed) {
-                const auto [a, b] = std::minmax(loaded.format, f.format);   // in the table's order
-                site.diagnostics.error(fw.where, "firewall " + fw.name + " mixes " + std::string(fd::row(a).title) +
-                                                     " and " + std::string(fd::row(b).title) + " files");
+                const auto [a, b] = std::minmax(loaded.format, f.format);  // in the table's order
+                site.diagnostics.error(fw.where, "firewall " + fw.name + " mixes " +
+                                                     std::string(fd::row(a).title) + " and " +
+                                                     std::string(fd::row(b).title) + " files");
             } else if (++read, f.format != FirewallFormat::windows) {
                 if (fw.profile || fw.rpc_range)
-                    site.diagnostics.warning(fw.where, "profile and rpc apply to Windows firewalls; " + f.path + " is " +
+                    site.diagnostics.warning(fw.where, "profile and rpc apply to Windows firewalls; " +
+                                                           f.path + " is " +
                                                            std::string(to_string(f.format)));
                 if (f.repeats_family)
-                    site.diagnostics.warning(fw.where, "two IPv" + std::to_string(loaded.rulesets[read - 1].family) +
-                                                           " files for firewall " + fw.name + "; the first one decides");
+                    site.diagnostics.warning(
+                        fw.where, "two IPv" + std::to_string(loaded.rulesets[read - 1].family) +
+                                      " files for firewall " + fw.name + "; the first one decides");
             }
         }
         if (loaded.format == FirewallFormat::windows && !loaded.rulesets.empty() && !fw.is_host())

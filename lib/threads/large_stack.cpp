@@ -16,9 +16,7 @@ void* trampoline(void* arg) {
     auto* job = static_cast<Job*>(arg);
     try {
         (*job->f)();
-    } catch (...) {
-        job->error = std::current_exception();
-    }
+    } catch (...) { job->error = std::current_exception(); }
     return nullptr;
 }
 
@@ -29,7 +27,8 @@ void run_with_stack(std::size_t bytes, const std::function<void()>& f) {
     if (pthread_attr_init(&attr) != 0) return f();
     Job job{&f, nullptr};
     pthread_t thread;
-    const bool made = pthread_attr_setstacksize(&attr, bytes) == 0 && pthread_create(&thread, &attr, trampoline, &job) == 0;
+    const bool made =
+        pthread_attr_setstacksize(&attr, bytes) == 0 && pthread_create(&thread, &attr, trampoline, &job) == 0;
     pthread_attr_destroy(&attr);
     if (!made) return f();
     pthread_join(thread, nullptr);

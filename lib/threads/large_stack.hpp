@@ -12,7 +12,7 @@
 
 namespace rulegap::threads {
 
-constexpr std::size_t large_stack = std::size_t{256} << 20;   // 256 MiB of address space
+constexpr std::size_t large_stack = std::size_t{256} << 20;  // 256 MiB of address space
 
 // Runs f on a new thread with a stack of `bytes` and waits for it; an exception f throws is
 // rethrown here. If no such thread can be made, f runs on the calling thread.

@@ -107,8 +107,7 @@ struct ClauseLine {
     std::vector<Clause> rest;
 };
 
-struct Statement
-    : x3::variant<CatalogStmt, DocumentStmt, ClassStmt, GroupStmt, RowStmt, ClauseLine> {
+struct Statement : x3::variant<CatalogStmt, DocumentStmt, ClassStmt, GroupStmt, RowStmt, ClauseLine> {
     using base_type::base_type;
     using base_type::operator=;
 };

@@ -6,8 +6,7 @@
 #include "parsers/catalog/ast.hpp"
 
 BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::Roles, from, to)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::Flow, protocol, source, destination, type, code,
-                          reply_type)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::Flow, protocol, source, destination, type, code, reply_type)
 BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::ReplyOf, keyword, row)
 BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::Tags, keyword, names)
 BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::Note, keyword, text)
@@ -16,6 +15,5 @@ BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::CatalogStmt, keyword, name, tit
 BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::DocumentStmt, keyword, file)
 BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::ClassStmt, keyword, name, ports, remark)
 BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::GroupStmt, keyword, key, title, roles)
-BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::RowStmt, keyword, label, roles, flows, remark,
-                          clauses)
+BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::RowStmt, keyword, label, roles, flows, remark, clauses)
 BOOST_FUSION_ADAPT_STRUCT(rulegap::catalog::ast::ClauseLine, first, rest)

@@ -12,7 +12,6 @@ namespace rulegap::catalog {
 
 using iterator_type = const char*;
 using phrase_context_type = x3::phrase_parse_context<x3::ascii::blank_type>::type;
-using context_type =
-    x3::context<state_tag, std::reference_wrapper<ParseState>, phrase_context_type>;
+using context_type = x3::context<state_tag, std::reference_wrapper<ParseState>, phrase_context_type>;
 
 }  // namespace rulegap::catalog

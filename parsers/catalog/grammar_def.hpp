@@ -35,8 +35,7 @@ x3::rule<struct name_class, ast::Span> const name = "name";
 x3::rule<struct protocol_class, ast::Span> const protocol = "protocol";
 x3::rule<struct row_label_class, ast::Span> const row_label = "row number";
 x3::rule<struct port_range_class, ast::Span> const port_range = "port or port range";
-x3::rule<struct endpoint_class, ast::Span> const endpoint =
-    "port (a number, a range, a \"class\", any or -)";
+x3::rule<struct endpoint_class, ast::Span> const endpoint = "port (a number, a range, a \"class\", any or -)";
 x3::rule<struct arrow_class> const arrow = "'->'";
 x3::rule<struct equals_class> const equals = "'='";
 x3::rule<struct to_class> const to_keyword = "'to'";
@@ -50,19 +49,17 @@ auto const protocol_def = raw[lexeme[alnum >> *(alnum | char_("-_"))]];
 auto const row_label_def = raw[lexeme[+digit >> -alpha >> !(alnum | char_("-_"))]];
 auto const port_range_def = raw[lexeme[+digit >> -('-' >> +digit) >> !(alnum | char_("-_"))]];
 // A port may touch the arrow: `135->136`, `any->80`.
-auto const endpoint_def =
-    raw[lexeme['"' >> *(('\\' >> char_) | ~char_("\"\\")) >> '"']
-        | lexeme[+digit >> -('-' >> +digit) >> !(alnum | '_')]
-        | lexeme[lit("any") >> !(alnum | '_')]
-        | lexeme['-' >> !lit('>')]];
+auto const endpoint_def = raw[lexeme['"' >> *(('\\' >> char_) | ~char_("\"\\")) >> '"'] |
+                              lexeme[+digit >> -('-' >> +digit) >> !(alnum | '_')] |
+                              lexeme[lit("any") >> !(alnum | '_')] | lexeme['-' >> !lit('>')]];
 auto const arrow_def = lit("->");
 auto const equals_def = lit('=');
 auto const to_keyword_def = kw("to");
 auto const comment_def = lexeme['#' >> *char_];
 auto const end_of_line_def = eoi;
 
-BOOST_SPIRIT_DEFINE(quoted, number, name, protocol, row_label, port_range, endpoint, arrow,
-                    equals, to_keyword, comment, end_of_line)
+BOOST_SPIRIT_DEFINE(quoted, number, name, protocol, row_label, port_range, endpoint, arrow, equals,
+                    to_keyword, comment, end_of_line)
 
 // Flows and clauses.
 x3::rule<struct roles_class, ast::Roles> const roles = "roles";
@@ -77,8 +74,8 @@ x3::rule<struct clause_class, ast::Clause> const clause =
     "clause (reply-of, tag, note, footnote or corrected)";
 
 auto const roles_def = kw("from") > quoted > to_keyword > quoted;
-auto const flow_def = (protocol > endpoint > arrow > endpoint)
-    >> -(kw("type") > number) >> -(kw("code") > number) >> -(kw("reply-type") > number);
+auto const flow_def = (protocol > endpoint > arrow > endpoint) >> -(kw("type") > number) >>
+                      -(kw("code") > number) >> -(kw("reply-type") > number);
 auto const flows_def = flow >> *(lit('|') > flow);
 auto const remark_def = quoted;
 auto const reply_of_def = raw[kw("reply-of")] > row_label;
@@ -102,18 +99,17 @@ x3::rule<struct statement_class, ast::Statement> const statement =
 
 auto const catalog_stmt_def = raw[kw("catalog")] > name > quoted;
 auto const document_stmt_def = raw[kw("document")] > quoted;
-auto const class_stmt_def = (raw[kw("class")] > quoted > equals > (port_range % ','))
-    >> -quoted;
+auto const class_stmt_def = (raw[kw("class")] > quoted > equals > (port_range % ',')) >> -quoted;
 auto const table_stmt_def = (raw[kw("table")] > number > quoted) >> -roles;
 auto const section_stmt_def = (raw[kw("section")] > name > quoted) >> -roles;
-auto const row_stmt_def = (raw[kw("row")] > row_label) >> -roles >> expect[flows]
-    >> expect[remark] >> *clause;
+auto const row_stmt_def =
+    (raw[kw("row")] > row_label) >> -roles >> expect[flows] >> expect[remark] >> *clause;
 auto const clause_line_def = clause >> *clause;
-auto const statement_def = catalog_stmt | document_stmt | class_stmt | table_stmt
-    | section_stmt | row_stmt | clause_line;
+auto const statement_def =
+    catalog_stmt | document_stmt | class_stmt | table_stmt | section_stmt | row_stmt | clause_line;
 
-BOOST_SPIRIT_DEFINE(catalog_stmt, document_stmt, class_stmt, table_stmt, section_stmt, row_stmt,
-                    clause_line, statement)
+BOOST_SPIRIT_DEFINE(catalog_stmt, document_stmt, class_stmt, table_stmt, section_stmt, row_stmt, clause_line,
+                    statement)
 
 // The line: nothing, a comment, or one statement; then the end.
 line_type const line_rule = "line";

@@ -12,7 +12,6 @@
 namespace rulegap::catalog {
 using common::column_of;
 
-
 namespace {
 
 std::string_view view(const ast::Span& s) {
@@ -20,7 +19,9 @@ std::string_view view(const ast::Span& s) {
 }
 
 // The text of a quoted string without its quotes, with `\x` read as x.
-std::string unquote(const ast::Span& s) { return common::unquote(view(s)); }   // (the grammar's quoted strings)
+std::string unquote(const ast::Span& s) {
+    return common::unquote(view(s));
+}  // (the grammar's quoted strings)
 
 bool is_digits(std::string_view v) {
     return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -64,7 +65,9 @@ public:
     }
 
     void operator()(const ast::CatalogStmt& s) {
-        if (saw_catalog_) return error(s.keyword, "second `catalog` statement (the first is on line " + std::to_string(catalog_line_) + ")");
+        if (saw_catalog_)
+            return error(s.keyword, "second `catalog` statement (the first is on line " +
+                                        std::to_string(catalog_line_) + ")");
         saw_catalog_ = true;
         catalog_line_ = line_->number;
         if (!cat_.tables.empty()) error(s.keyword, "`catalog` must come before the first table");
@@ -144,14 +147,17 @@ public:
         r.table_title = t.title;
         r.row_label = std::string(view(s.label));
         const std::string_view digits = view(s.label).substr(0, r.row_label.find_first_not_of("0123456789"));
-        if (auto n = to_number(digits, 99999)) r.row = static_cast<int>(*n);
-        else error(s.label, "row number too large");
+        if (auto n = to_number(digits, 99999))
+            r.row = static_cast<int>(*n);
+        else
+            error(s.label, "row number too large");
         r.id = cat_.name + "." + t.key + ".r" + r.row_label;
         r.where = loc(s.keyword);
         r.source_role = s.roles ? unquote(s.roles->from) : t.source_role;
         r.destination_role = s.roles ? unquote(s.roles->to) : t.destination_role;
         if (r.source_role.empty() || r.destination_role.empty())
-            error(s.keyword, "row " + r.row_label + " has no roles: write `from \"A\" to \"B\"` on the row or its table");
+            error(s.keyword, "row " + r.row_label +
+                                 " has no roles: write `from \"A\" to \"B\"` on the row or its table");
         for (const ast::Flow& f : s.flows) r.alternatives.push_back(flow(f));
         r.remark = unquote(s.remark);
         if (auto [it, fresh] = ids_.emplace(r.id, line_->number); !fresh)
@@ -171,8 +177,7 @@ public:
     void operator()(const ast::ReplyOf& c) {
         Requirement* r = row_for(c.keyword);
         if (!r) return;
-        if (!r->reply_of.empty())
-            return error(c.keyword, "second `reply-of` for " + r->id);
+        if (!r->reply_of.empty()) return error(c.keyword, "second `reply-of` for " + r->id);
         r->reply_of = "?";  // resolved in finish()
         pending_.push_back({*row_, std::string(view(c.row)), loc(c.row), false});
     }
@@ -193,7 +198,8 @@ public:
             (footnote ? t.footnotes : t.annotations).push_back(unquote(c.text));
             return;
         }
-        if (footnote) return error(c.keyword, "a footnote belongs to a table: put it before the table's first row");
+        if (footnote)
+            return error(c.keyword, "a footnote belongs to a table: put it before the table's first row");
         if (Requirement* r = row_for(c.keyword)) r->annotations.push_back(unquote(c.text));
     }
 
@@ -219,7 +225,9 @@ private:
     SourceLoc loc(const ast::Span& s) const {
         return {cat_.file, line_->number, column_of(line_->text, s.begin())};
     }
-    void error(const ast::Span& s, std::string message) { cat_.diagnostics.error(loc(s), std::move(message)); }
+    void error(const ast::Span& s, std::string message) {
+        cat_.diagnostics.error(loc(s), std::move(message));
+    }
 
     void clause(const ast::Clause& c) { boost::apply_visitor(*this, c); }
 
@@ -237,7 +245,8 @@ private:
         if (target == r.id) {
             cat_.diagnostics.error(p.where, "row " + r.row_label + " cannot be the reply of itself");
         } else if (!cat_.find(target)) {
-            cat_.diagnostics.error(p.where, "reply-of " + p.label + ": " + r.table_key + " has no row " + p.label);
+            cat_.diagnostics.error(p.where,
+                                   "reply-of " + p.label + ": " + r.table_key + " has no row " + p.label);
         } else {
             slot = target;
             const Requirement& forward = *cat_.find(target);
@@ -292,8 +301,10 @@ private:
             }
             p.kind = PortKind::named;
             p.name = p.text;
-            if (!cat_.port_class(p.name)) error(s, "unknown port class \"" + p.name + "\"");
-            else if (!ports) error(s, "protocol " + proto + " has no ports");
+            if (!cat_.port_class(p.name))
+                error(s, "unknown port class \"" + p.name + "\"");
+            else if (!ports)
+                error(s, "protocol " + proto + " has no ports");
             return p;
         }
         if (icmp) {
@@ -320,7 +331,8 @@ private:
         }
         auto n = to_number(view(*s), 255);
         if (!n) {
-            error(*s, std::string("ICMP ") + what + " " + std::string(view(*s)) + " is out of range (0 to 255)");
+            error(*s,
+                  std::string("ICMP ") + what + " " + std::string(view(*s)) + " is out of range (0 to 255)");
             return std::nullopt;
         }
         return static_cast<std::uint8_t>(*n);
@@ -348,11 +360,11 @@ private:
     const ParsedLine* line_ = nullptr;
     bool saw_catalog_ = false;
     std::uint32_t catalog_line_ = 0;
-    std::optional<std::size_t> group_;   // index into cat_.tables
-    std::optional<std::size_t> row_;     // index into cat_.requirements, in the current group
+    std::optional<std::size_t> group_;  // index into cat_.tables
+    std::optional<std::size_t> row_;    // index into cat_.requirements, in the current group
     std::map<std::string, std::uint32_t, std::less<>> ids_;
     std::vector<PendingReply> pending_;
-    std::vector<bool> explicit_roles_;   // per requirement: the row gave `from ... to ...`
+    std::vector<bool> explicit_roles_;  // per requirement: the row gave `from ... to ...`
 };
 
 }  // namespace

@@ -35,7 +35,8 @@ bool parse_line(std::string_view text, std::uint32_t number, const std::string& 
         auto const parser = x3::with<catalog::state_tag>(std::ref(state))[catalog::line()];
         ok = x3::phrase_parse(first, last, parser, x3::ascii::blank, statement);
     } catch (const std::exception& e) {  // not expected: the line rule handles its failures
-        diagnostics.error({file, number, column_of(text, first)}, std::string("cannot read line: ") + e.what());
+        diagnostics.error({file, number, column_of(text, first)},
+                          std::string("cannot read line: ") + e.what());
         return false;
     }
     if (!ok || first != last) {
@@ -70,7 +71,8 @@ Catalog read_catalog(std::string_view text, std::string file) {
     }
     std::stable_sort(catalog.diagnostics.items.begin(), catalog.diagnostics.items.end(),
                      [](const Diagnostic& a, const Diagnostic& b) {
-                         return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+                         return std::tie(a.where.line, a.where.column) <
+                                std::tie(b.where.line, b.where.column);
                      });
     return catalog;
 }

@@ -20,9 +20,9 @@ struct Ipv6Text {
     std::array<std::uint16_t, 8> tail{};
     int n_head = 0;
     int n_tail = 0;
-    bool gap = false;           // "::" seen
-    bool overflow = false;      // more than eight groups
-    bool v4_inside = false;     // an IPv4 tail that was not the last element
+    bool gap = false;        // "::" seen
+    bool overflow = false;   // more than eight groups
+    bool v4_inside = false;  // an IPv4 tail that was not the last element
 };
 
 // ----- the grammars -----
@@ -31,14 +31,20 @@ auto const push_group = [](auto& ctx) {
     Ipv6Text& v = x3::_val(ctx);
     int& n = v.gap ? v.n_tail : v.n_head;
     auto& groups = v.gap ? v.tail : v.head;
-    if (v.n_head + v.n_tail >= 8) { v.overflow = true; return; }
+    if (v.n_head + v.n_tail >= 8) {
+        v.overflow = true;
+        return;
+    }
     groups[static_cast<std::size_t>(n++)] = x3::_attr(ctx);
 };
 auto const push_v4 = [](auto& ctx) {
     Ipv6Text& v = x3::_val(ctx);
     int& n = v.gap ? v.n_tail : v.n_head;
     auto& groups = v.gap ? v.tail : v.head;
-    if (v.n_head + v.n_tail >= 7) { v.overflow = true; return; }
+    if (v.n_head + v.n_tail >= 7) {
+        v.overflow = true;
+        return;
+    }
     std::uint32_t a = x3::_attr(ctx);
     groups[static_cast<std::size_t>(n++)] = static_cast<std::uint16_t>(a >> 16);
     groups[static_cast<std::size_t>(n++)] = static_cast<std::uint16_t>(a & 0xFFFF);
@@ -59,7 +65,8 @@ struct dotted_quad_parser : x3::parser<dotted_quad_parser> {
     using attribute_type = std::uint32_t;
     static bool const has_attribute = true;
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Attribute& attr) const {
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&,
+               Attribute& attr) const {
         x3::skip_over(first, last, context);
         Iterator i = first;
         std::uint32_t value = 0;
@@ -96,13 +103,12 @@ auto const ipv4_address_def = dotted_quad;
 // An element: an IPv4 tail (two groups) or one hex group; the tail is only valid last.
 auto const v6_element = (ipv4_address[push_v4] >> -(&lit(':'))[after_v4]) | (h16 >> !lit('.'))[push_group];
 auto const v6_groups = v6_element % (lit(':') >> !lit(':'));
-auto const ipv6_address_def = ((v6_groups >> -(lit("::")[set_gap] >> -v6_groups)) |
-                                                   (lit("::")[set_gap] >> -v6_groups));
+auto const ipv6_address_def =
+    ((v6_groups >> -(lit("::")[set_gap] >> -v6_groups)) | (lit("::")[set_gap] >> -v6_groups));
 
 BOOST_SPIRIT_DEFINE(ipv4_address, ipv6_address)
 
-template <typename Rule, typename Attr>
-bool parse_full(std::string_view text, const Rule& rule, Attr& attr) {
+template <typename Rule, typename Attr> bool parse_full(std::string_view text, const Rule& rule, Attr& attr) {
     const char* first = text.data();
     const char* last = first + text.size();
     return x3::parse(first, last, rule, attr) && first == last;
@@ -116,7 +122,7 @@ std::optional<uint128> ipv6_value(const Ipv6Text& v) {
     if (v.gap ? n > 7 : n != 8) return std::nullopt;
     uint128 out = 0;
     for (int i = 0; i < v.n_head; ++i) out = (out << 16) | v.head[static_cast<std::size_t>(i)];
-    if (v.n_head > 0) out <<= 16 * (8 - v.n_head);   // (a shift by 128 would be undefined)
+    if (v.n_head > 0) out <<= 16 * (8 - v.n_head);  // (a shift by 128 would be undefined)
     uint128 tail = 0;
     for (int i = 0; i < v.n_tail; ++i) tail = (tail << 16) | v.tail[static_cast<std::size_t>(i)];
     return out | tail;
@@ -136,8 +142,10 @@ int mask_length(uint128 mask, int bits) {
 bool looks_like_hostname(std::string_view s) {
     bool letter = false;
     for (char c : s) {
-        if (std::isalpha(static_cast<unsigned char>(c))) letter = true;
-        else if (!std::isdigit(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_') return false;
+        if (std::isalpha(static_cast<unsigned char>(c)))
+            letter = true;
+        else if (!std::isdigit(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_')
+            return false;
     }
     return letter;
 }
@@ -184,7 +192,10 @@ AddressKind parse_address(std::string_view text, int& family, Interval& out) {
     uint128 host = low_bits(bits - length);
     out.lo = value & ~host;
     out.hi = out.lo | host;
-    if (bits == 32) { out.lo &= 0xFFFFFFFFu; out.hi &= 0xFFFFFFFFu; }
+    if (bits == 32) {
+        out.lo &= 0xFFFFFFFFu;
+        out.hi &= 0xFFFFFFFFu;
+    }
     return AddressKind::ok;
 }
 

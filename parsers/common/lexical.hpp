@@ -26,8 +26,7 @@ inline auto kw(const char* word) {
 // The error handler of a language's `line` rule (its rule ID derives from this): an expectation
 // failure leaves where it failed and what was expected in the parser's State, reached through
 // Tag in the context, and the line fails (one error per line).
-template <typename Tag, typename State>
-struct record_line_error {
+template <typename Tag, typename State> struct record_line_error {
     template <typename Iterator, typename Exception, typename Context>
     x3::error_handler_result on_error(Iterator&, Iterator const& last, Exception const& x,
                                       Context const& context) const {
@@ -79,8 +78,10 @@ inline const char* unterminated_string(std::string_view line) {
     for (std::size_t i = 0; i < line.size(); ++i) {
         const char c = line[i];
         if (open) {
-            if (c == '\\') ++i;
-            else if (c == '"') open = nullptr;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                open = nullptr;
         } else if (c == '"') {
             open = line.data() + i;
         } else if (c == '#') {

@@ -14,7 +14,9 @@ namespace boost::spirit::x3 {
 template <typename ID, typename Attribute, bool Force, typename Action>
 struct get_info<action<rule<ID, Attribute, Force>, Action>> {
     using result_type = std::string;
-    std::string operator()(action<rule<ID, Attribute, Force>, Action> const& p) const { return p.subject.name; }
+    std::string operator()(action<rule<ID, Attribute, Force>, Action> const& p) const {
+        return p.subject.name;
+    }
 };
 }  // namespace boost::spirit::x3
 

@@ -53,7 +53,7 @@ std::size_t decode_utf16(std::string_view bytes, std::size_t start, bool little,
             i += 2;
         }
     }
-    return i < bytes.size() ? i : std::string_view::npos;   // an odd trailing byte
+    return i < bytes.size() ? i : std::string_view::npos;  // an odd trailing byte
 }
 
 }  // namespace
@@ -66,7 +66,8 @@ std::string_view trim(std::string_view s) {
 
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
            });
 }
 
@@ -110,8 +111,7 @@ std::pair<std::uint32_t, std::uint32_t> LineIndex::locate(std::size_t offset) co
     std::size_t i = static_cast<std::size_t>(it - starts_.begin()) - 1;
     std::string_view before = text_.substr(starts_[i], offset - starts_[i]);
     // An offset at the end of a text that ends with a line break lies on the next line.
-    if (!before.empty() && before.back() == '\n')
-        return {static_cast<std::uint32_t>(i + 2), 1};
+    if (!before.empty() && before.back() == '\n') return {static_cast<std::uint32_t>(i + 2), 1};
     return {static_cast<std::uint32_t>(i + 1), utf8_length(before) + 1};
 }
 
@@ -121,9 +121,11 @@ DecodedText decode_text(std::string_view bytes) {
     bool le = bytes.size() >= 2 && byte(0) == 0xff && byte(1) == 0xfe;
     bool be = bytes.size() >= 2 && byte(0) == 0xfe && byte(1) == 0xff;
     std::size_t start = le || be ? 2 : 0;
-    if (!le && !be && bytes.size() >= 4) {   // no BOM: NULs in the first characters say UTF-16
-        if (byte(0) != 0 && byte(1) == 0 && byte(2) != 0 && byte(3) == 0) le = true;
-        else if (byte(0) == 0 && byte(1) != 0 && byte(2) == 0 && byte(3) != 0) be = true;
+    if (!le && !be && bytes.size() >= 4) {  // no BOM: NULs in the first characters say UTF-16
+        if (byte(0) != 0 && byte(1) == 0 && byte(2) != 0 && byte(3) == 0)
+            le = true;
+        else if (byte(0) == 0 && byte(1) != 0 && byte(2) == 0 && byte(3) != 0)
+            be = true;
     }
     if (le || be) {
         d.encoding = le ? TextEncoding::utf16le : TextEncoding::utf16be;
@@ -151,10 +153,12 @@ std::optional<std::string> utf16le_to_utf8(std::string_view bytes) {
     return out;
 }
 
-std::optional<std::string> read_text_file(const std::string& path, std::uint64_t max_size, std::string& error) {
+std::optional<std::string> read_text_file(const std::string& path, std::uint64_t max_size,
+                                          std::string& error) {
     std::optional<std::string> bytes = read_input_file(path, max_size, error);
     if (!bytes) return std::nullopt;
-    const bool utf16 = bytes->size() >= 2 && (bytes->starts_with("\xFF\xFE") || bytes->starts_with("\xFE\xFF"));
+    const bool utf16 =
+        bytes->size() >= 2 && (bytes->starts_with("\xFF\xFE") || bytes->starts_with("\xFE\xFF"));
     if (!utf16) return bytes;
     DecodedText text = decode_text(*bytes);
     if (!text.ok) {

@@ -82,10 +82,10 @@ private:
 enum class TextEncoding : std::uint8_t { utf8, utf8_bom, utf16le, utf16be };
 
 struct DecodedText {
-    std::string utf8;                    // without BOM
+    std::string utf8;  // without BOM
     TextEncoding encoding = TextEncoding::utf8;
     bool ok = true;
-    std::size_t error_offset = 0;        // byte offset in the input of the first bad unit
+    std::size_t error_offset = 0;  // byte offset in the input of the first bad unit
     std::string error;
 };
 
@@ -101,6 +101,7 @@ std::optional<std::string> utf16le_to_utf8(std::string_view bytes);
 // A text file for a line-based reader, within the size limit (read_input_file): UTF-8 as is (a
 // UTF-8 BOM is left for the reader to skip), UTF-16 with a BOM transcoded to UTF-8. On failure:
 // nullopt, and `error` says why in one line, naming the file.
-std::optional<std::string> read_text_file(const std::string& path, std::uint64_t max_size, std::string& error);
+std::optional<std::string> read_text_file(const std::string& path, std::uint64_t max_size,
+                                          std::string& error);
 
 }  // namespace rulegap::common

@@ -7,7 +7,7 @@
 
 namespace rulegap::common {
 
-enum class TokenKind : std::uint8_t { word, quoted };   // quoted: has at least one "..." part
+enum class TokenKind : std::uint8_t { word, quoted };  // quoted: has at least one "..." part
 
 struct Token {
     const char* begin = nullptr;

@@ -20,10 +20,10 @@ enum class LineKind : std::uint8_t { blank, comment, create, add, other };
 
 struct Line {
     LineKind kind = LineKind::blank;
-    Token command;              // create, add, flush, ...
-    Token name;                 // the set
-    Token value;                // create: the type; add: the entry
-    std::vector<Token> args;    // options after them
+    Token command;            // create, add, flush, ...
+    Token name;               // the set
+    Token value;              // create: the type; add: the entry
+    std::vector<Token> args;  // options after them
 
     void clear() {
         kind = LineKind::blank;

@@ -15,7 +15,7 @@ namespace x3 = boost::spirit::x3;
 
 using iterator_type = const char*;
 using phrase_context_type = x3::phrase_parse_context<x3::ascii::blank_type>::type;
-using context_type = x3::context<common::error_handler_tag, std::reference_wrapper<common::ErrorHandler>,
-                                 phrase_context_type>;
+using context_type =
+    x3::context<common::error_handler_tag, std::reference_wrapper<common::ErrorHandler>, phrase_context_type>;
 
 }  // namespace rulegap::ipset::parser

@@ -16,13 +16,11 @@ namespace x3 = boost::spirit::x3;
 using x3::lit;
 using x3::lexeme;
 
-template <ast::LineKind K>
-struct set_kind_f {
-    template <typename Context>
-    void operator()(Context& ctx) const {
+template <ast::LineKind K> struct set_kind_f {
+    template <typename Context> void operator()(Context& ctx) const {
         ast::Line& line = x3::_val(ctx);
         line.kind = K;
-        auto const& r = x3::_attr(ctx);   // from raw[] (Boost 1.74's _where is the rest of the input)
+        auto const& r = x3::_attr(ctx);  // from raw[] (Boost 1.74's _where is the rest of the input)
         line.command.begin = &*r.begin();
         line.command.size = static_cast<std::uint32_t>(r.end() - r.begin());
     }
@@ -61,8 +59,8 @@ auto const word_end = !x3::ascii::graph;
 
 auto const keyword = [](char const* k) { return lexeme[lit(k) >> word_end]; };
 
-auto const create_line = x3::raw[keyword("create")][set_kind<ast::LineKind::create>] > set_name_rule[set_name] >
-                         set_type[set_value] > *token[push_arg] > end_of_line;
+auto const create_line = x3::raw[keyword("create")][set_kind<ast::LineKind::create>] >
+                         set_name_rule[set_name] > set_type[set_value] > *token[push_arg] > end_of_line;
 auto const add_line = x3::raw[keyword("add")][set_kind<ast::LineKind::add>] > set_name_rule[set_name] >
                       entry[set_value] > *token[push_arg] > end_of_line;
 auto const other_line = x3::raw[lexeme[+x3::ascii::lower >> word_end]][set_kind<ast::LineKind::other>] >>
@@ -81,4 +79,4 @@ struct line_class : common::report_line_error {};
 
 namespace rulegap::ipset {
 parser::line_type const& line_grammar() { return parser::line; }
-}
+}  // namespace rulegap::ipset

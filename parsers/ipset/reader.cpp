@@ -27,8 +27,10 @@ std::vector<Interval> normalize(std::vector<Interval> v) {
     std::sort(v.begin(), v.end(), [](const Interval& a, const Interval& b) { return a.lo < b.lo; });
     std::vector<Interval> out;
     for (const Interval& i : v) {
-        if (!out.empty() && (out.back().hi >= i.lo || out.back().hi + 1 == i.lo)) out.back().hi = std::max(out.back().hi, i.hi);
-        else out.push_back(i);
+        if (!out.empty() && (out.back().hi >= i.lo || out.back().hi + 1 == i.lo))
+            out.back().hi = std::max(out.back().hi, i.hi);
+        else
+            out.push_back(i);
     }
     return out;
 }
@@ -40,7 +42,10 @@ std::vector<Interval> subtract(const std::vector<Interval>& a, const std::vector
         for (const Interval& x : b) {
             if (x.hi < i.lo || x.lo > i.hi) continue;
             if (x.lo > i.lo) out.push_back(Interval{i.lo, x.lo - 1});
-            if (x.hi >= i.hi) { alive = false; break; }
+            if (x.hi >= i.hi) {
+                alive = false;
+                break;
+            }
             i.lo = x.hi + 1;
         }
         if (alive) out.push_back(i);
@@ -89,7 +94,8 @@ IpSets read_ipsets(std::string_view text, std::string file_name) {
         const char* first = sv.data();
         const char* last = first + sv.size();
         std::size_t errors = eh.errors();
-        bool ok = x3::phrase_parse(first, last, x3::with<common::error_handler_tag>(std::ref(eh))[ipset::line_grammar()],
+        bool ok = x3::phrase_parse(first, last,
+                                   x3::with<common::error_handler_tag>(std::ref(eh))[ipset::line_grammar()],
                                    x3::ascii::blank, line);
         if (!ok || first != last) {
             if (eh.errors() == errors) eh.error(first, "expected create, add or a comment");
@@ -98,12 +104,17 @@ IpSets read_ipsets(std::string_view text, std::string file_name) {
         std::string name(line.name.text());
         switch (line.kind) {
             case ipset::ast::LineKind::blank:
-            case ipset::ast::LineKind::comment: break;
+            case ipset::ast::LineKind::comment:
+                break;
             case ipset::ast::LineKind::other:
-                eh.warning(line.command.begin, "ipset command " + std::string(line.command.text()) + " is ignored");
+                eh.warning(line.command.begin,
+                           "ipset command " + std::string(line.command.text()) + " is ignored");
                 break;
             case ipset::ast::LineKind::create: {
-                if (by_name.count(name)) { eh.error(line.name.begin, "set " + name + " is created twice"); break; }
+                if (by_name.count(name)) {
+                    eh.error(line.name.begin, "set " + name + " is created twice");
+                    break;
+                }
                 IpSet set;
                 set.name = name;
                 set.type = std::string(line.value.text());
@@ -112,12 +123,17 @@ IpSets read_ipsets(std::string_view text, std::string file_name) {
                 for (std::size_t a = 0; a + 1 < line.args.size(); ++a) {
                     if (line.args[a].text() != "family") continue;
                     std::string_view f = line.args[a + 1].text();
-                    if (f == "inet") set.family = 4;
-                    else if (f == "inet6") set.family = 6;
-                    else eh.error(line.args[a + 1].begin, "unknown family '" + std::string(f) + "' (expected inet or inet6)");
+                    if (f == "inet")
+                        set.family = 4;
+                    else if (f == "inet6")
+                        set.family = 6;
+                    else
+                        eh.error(line.args[a + 1].begin,
+                                 "unknown family '" + std::string(f) + "' (expected inet or inet6)");
                 }
                 if (!set.addresses_only)
-                    eh.warning(line.value.begin, "sets of type " + set.type + " are not modelled: rules using " + name +
+                    eh.warning(line.value.begin, "sets of type " + set.type +
+                                                     " are not modelled: rules using " + name +
                                                      " stay undecided");
                 by_name.emplace(name, result.sets.size());
                 result.sets.push_back(std::move(set));
@@ -126,17 +142,22 @@ IpSets read_ipsets(std::string_view text, std::string file_name) {
             }
             case ipset::ast::LineKind::add: {
                 auto it = by_name.find(name);
-                if (it == by_name.end()) { eh.error(line.name.begin, "no set named " + name + " (create it first)"); break; }
+                if (it == by_name.end()) {
+                    eh.error(line.name.begin, "no set named " + name + " (create it first)");
+                    break;
+                }
                 IpSet& set = result.sets[it->second];
                 if (!set.addresses_only) break;
                 int family = 0;
                 Interval iv;
                 if (!parse_entry(line.value.text(), family, iv)) {
-                    eh.error(line.value.begin, "bad entry '" + std::string(line.value.text()) + "' for " + set.type);
+                    eh.error(line.value.begin,
+                             "bad entry '" + std::string(line.value.text()) + "' for " + set.type);
                     break;
                 }
                 if (family != set.family) {
-                    eh.error(line.value.begin, "IPv" + std::to_string(family) + " entry in a set of family IPv" +
+                    eh.error(line.value.begin, "IPv" + std::to_string(family) +
+                                                   " entry in a set of family IPv" +
                                                    std::to_string(set.family));
                     break;
                 }
@@ -148,7 +169,8 @@ IpSets read_ipsets(std::string_view text, std::string file_name) {
         }
     }
     for (std::size_t s = 0; s < result.sets.size(); ++s)
-        result.sets[s].addresses = subtract(normalize(std::move(pending[s].match)), normalize(std::move(pending[s].nomatch)));
+        result.sets[s].addresses =
+            subtract(normalize(std::move(pending[s].match)), normalize(std::move(pending[s].nomatch)));
     return result;
 }
 

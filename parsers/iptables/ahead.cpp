@@ -6,7 +6,6 @@
 
 #include "lib/threads/tuning.hpp"
 
-
 namespace rulegap::iptables {
 
 namespace {
@@ -48,7 +47,7 @@ std::size_t run_length(const LineIndex& index, std::size_t i, std::size_t end, c
     std::string_view first = index.line(i);
     auto prefix_size = static_cast<std::size_t>(chain.begin + chain.size - first.data()) + 1;
     if (prefix_size > first.size()) return 1;
-    std::string_view prefix = first.substr(0, prefix_size);   // "-A NAME " (what a chain name cannot hold)
+    std::string_view prefix = first.substr(0, prefix_size);  // "-A NAME " (what a chain name cannot hold)
     std::size_t n = 1;
     while (i + n < end && index.line(i + n).starts_with(prefix)) ++n;
     return n;
@@ -66,7 +65,7 @@ void lower_batch(LoweredBatch& b, std::string_view text, const LineIndex& index,
     ErrorHandler eh(text, index, file, b.diagnostics);
     Lowerer lowerer(eh, b.texts, options);
     ast::Line line;
-    bool run_open = false;            // the last lowered line's run may go on
+    bool run_open = false;  // the last lowered line's run may go on
     std::string_view run_chain;
     for (std::size_t i = b.first; i < b.last; ++i) {
         std::string_view sv = index.line(i);
@@ -125,7 +124,7 @@ ReadAhead::ReadAhead(std::string_view text, const std::string& file, const Iptab
     const unsigned threads = detail::threads_for(options, text.size());
     if (threads < 2) return;
     const detail::ReadTuning* tuning = options.tuning;
-    batches_ = std::vector<LoweredBatch>(threads - 1);   // never again: the threads hold their batch's address
+    batches_ = std::vector<LoweredBatch>(threads - 1);  // never again: the threads hold their batch's address
     for (LoweredBatch& b : batches_) {
         auto work = [&b, text, this, &file, &options, tuning] {
             try {
@@ -133,14 +132,12 @@ ReadAhead::ReadAhead(std::string_view text, const std::string& file, const Iptab
                 if (tuning && tuning->on_thread_start) tuning->on_thread_start();
                 wait_for_lines(b);
                 if (b.first < b.last) lower_batch(b, text, *index_, file, options);
-            } catch (...) {
-                b.failure = std::current_exception();
-            }
+            } catch (...) { b.failure = std::current_exception(); }
             finish_batch(b);
         };
         try {
             b.thread = std::thread(work);
-        } catch (const std::system_error&) {   // no thread to be had: the driver reads these lines
+        } catch (const std::system_error&) {  // no thread to be had: the driver reads these lines
             b.finished = true;
         }
         b.placement.place(b.thread);
@@ -162,11 +159,13 @@ void ReadAhead::begin(const LineIndex& index) {
         const std::size_t driver_part = size / threads;
         for (std::size_t k = 1; k < threads; ++k) {
             std::size_t at = driver_part + (size - driver_part) / (threads - 1) * (k - 1);
-            std::size_t lo = 0, hi = line_count_;   // the first line starting at or after `at`
+            std::size_t lo = 0, hi = line_count_;  // the first line starting at or after `at`
             while (lo < hi) {
                 std::size_t mid = lo + (hi - lo) / 2;
-                if (index.line_start(mid) < at) lo = mid + 1;
-                else hi = mid;
+                if (index.line_start(mid) < at)
+                    lo = mid + 1;
+                else
+                    hi = mid;
             }
             if (lo > 0 && lo < line_count_ && (starts.empty() || lo > starts.back())) starts.push_back(lo);
         }
@@ -182,7 +181,8 @@ void ReadAhead::assign(std::size_t line_count, const std::vector<std::size_t>& s
         LoweredBatch& b = batches_[k];
         b.first = k < starts.size() ? starts[k] : line_count;
         b.last = k + 1 < starts.size() ? starts[k + 1] : line_count;
-        b.chunks.reserve((b.last - b.first + chunk_lines - 1) / chunk_lines);   // (a chunk holds chunk_lines lines)
+        b.chunks.reserve((b.last - b.first + chunk_lines - 1) /
+                         chunk_lines);  // (a chunk holds chunk_lines lines)
         {
             std::lock_guard<std::mutex> lock(b.mutex);
             b.assigned.store(true, std::memory_order_release);
@@ -192,7 +192,7 @@ void ReadAhead::assign(std::size_t line_count, const std::vector<std::size_t>& s
 }
 
 void ReadAhead::finish() {
-    if (!begun_) assign(line_count_, {});   // (the reader failed before begin(): no lines to lower)
+    if (!begun_) assign(line_count_, {});  // (the reader failed before begin(): no lines to lower)
     for (LoweredBatch& b : batches_) wait_for(b);
 }
 
@@ -218,14 +218,14 @@ ReadAhead::Lowered ReadAhead::lowered(std::size_t i) {
             wait_for(b);
             std::rethrow_exception(b.failure);
         }
-        if (b.chunk >= ready) return {};   // finished, and no chunk holds line i
+        if (b.chunk >= ready) return {};  // finished, and no chunk holds line i
         LoweredChunk& c = b.chunks[b.chunk];
         while (b.next < c.lines.size() && c.lines[b.next].line < i) ++b.next;
         if (b.next < c.lines.size()) {
             if (c.lines[b.next].line == i) return {&c.lines[b.next], &c};
             return {};
         }
-        c = LoweredChunk{};   // the driver is past it
+        c = LoweredChunk{};  // the driver is past it
         ++b.chunk;
         b.next = 0;
     }

@@ -31,12 +31,12 @@ namespace rulegap::iptables {
 
 // One `-A` line, lowered.
 struct LoweredLine {
-    std::size_t line = 0;           // 0-based
+    std::size_t line = 0;  // 0-based
     std::uint32_t column = 1;
-    ast::Token chain;               // the chain's name as written
+    ast::Token chain;  // the chain's name as written
     LowerResult result;
-    std::uint32_t run = 0;                                      // in its chunk's runs
-    std::uint32_t diagnostics_begin = 0, diagnostics_end = 0;   // in its chunk's diagnostics
+    std::uint32_t run = 0;                                     // in its chunk's runs
+    std::uint32_t diagnostics_begin = 0, diagnostics_end = 0;  // in its chunk's diagnostics
 };
 
 // The rules of consecutive lowered `-A` lines of one chain with nothing but blank lines between
@@ -64,17 +64,17 @@ struct LoweredChunk {
 // completes them, so the driver takes the first ones while the thread lowers the rest.
 struct LoweredBatch {
     std::size_t first = 0, last = 0;
-    std::vector<LoweredChunk> chunks;   // reserved for all the range can hold: never reallocated
-    Diagnostics diagnostics;          // the thread's handler writes here; moved to each chunk
-    Ruleset texts;                    // comments the lowering had to build (escapes)
-    std::exception_ptr failure;       // what the thread threw (memory), rethrown to the reader
-    threads::StartApart placement;    // (for its own thread)
-    std::thread thread;               // the batch's own thread
+    std::vector<LoweredChunk> chunks;  // reserved for all the range can hold: never reallocated
+    Diagnostics diagnostics;           // the thread's handler writes here; moved to each chunk
+    Ruleset texts;                     // comments the lowering had to build (escapes)
+    std::exception_ptr failure;        // what the thread threw (memory), rethrown to the reader
+    threads::StartApart placement;     // (for its own thread)
+    std::thread thread;                // the batch's own thread
     // Hand-over: chunks[0, ready) are complete; `finished`: no more will come. The driver reads
     // only those chunks, the thread writes only the one after them.
     std::mutex mutex;
     std::condition_variable changed;
-    std::atomic<bool> assigned{false};   // first and last are set (the thread may begin)
+    std::atomic<bool> assigned{false};  // first and last are set (the thread may begin)
     std::size_t ready = 0;
     bool finished = false;
     std::size_t chunk = 0, next = 0;  // the driver's place: chunks[chunk].lines[next]
@@ -100,7 +100,7 @@ public:
     std::size_t first_line() const { return batches_.empty() ? line_count_ : batches_.front().first; }
 
     struct Lowered {
-        LoweredLine* line = nullptr;     // nullptr: no thread lowered line i; the driver reads it
+        LoweredLine* line = nullptr;  // nullptr: no thread lowered line i; the driver reads it
         LoweredChunk* chunk = nullptr;
     };
     // Line i as a thread lowered it (waiting for that thread). Ask in increasing line order:

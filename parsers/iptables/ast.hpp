@@ -22,12 +22,12 @@ enum class LineKind : std::uint8_t { blank, comment, table, chain, commit, comma
 
 struct Line {
     LineKind kind = LineKind::blank;
-    char command = 0;           // 'A', 'I', 'N', 'P', 'F', 'X', 'Z', 'D', 'E', 'R'
-    Token counters;             // "[p:b]" before a rule, or after a chain header
-    Token head;                 // table name, chain name, or the command's chain
-    Token policy;               // chain header: ACCEPT, DROP, -
-    Token command_token;        // "-A" as written (for locations)
-    std::vector<Token> args;    // command: every token after the chain
+    char command = 0;         // 'A', 'I', 'N', 'P', 'F', 'X', 'Z', 'D', 'E', 'R'
+    Token counters;           // "[p:b]" before a rule, or after a chain header
+    Token head;               // table name, chain name, or the command's chain
+    Token policy;             // chain header: ACCEPT, DROP, -
+    Token command_token;      // "-A" as written (for locations)
+    std::vector<Token> args;  // command: every token after the chain
 
     void clear() {
         kind = LineKind::blank;

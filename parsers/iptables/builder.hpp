@@ -39,7 +39,7 @@ struct Builder {
     // -p
     bool protocol_given = false;
     bool protocol_negated = false;
-    std::uint8_t protocol = 0;     // 0: all
+    std::uint8_t protocol = 0;  // 0: all
     // -s / -d, not negated: one rule per address (as iptables expands comma lists)
     std::vector<Interval> src, dst;
     bool src_given = false, dst_given = false;
@@ -51,7 +51,7 @@ struct Builder {
     // multiport --ports (not negated), each "the source or the destination port in the list",
     // ANDed: the rule is split into disjoint cases (either_port_cases)
     std::vector<std::vector<Interval>> either_ports;
-    const char* either_at = nullptr;   // the first of them
+    const char* either_at = nullptr;  // the first of them
     // Beyond these the --ports matches of a rule are undecided (real rules: a kernel list holds
     // at most 15 ports, and a rule one or two lists).
     static constexpr std::size_t max_either_intervals = 1024;
@@ -93,8 +93,8 @@ struct Builder {
         return false;
     }
     // An undecided condition; `kind` says which assumption can decide it (Condition::unmodelled).
-    void undecided(const char* at, std::string_view module, std::string reason, Unmodelled kind = Unmodelled::other,
-                   bool negated = false);
+    void undecided(const char* at, std::string_view module, std::string reason,
+                   Unmodelled kind = Unmodelled::other, bool negated = false);
     bool note_family(const char* at, int f);
     void add_range(bool negated, Field f, detail::IntervalList values);
     void add_range2(bool negated, Field f1, detail::IntervalList v1, Field f2, detail::IntervalList v2);
@@ -102,11 +102,11 @@ struct Builder {
 
 // Value helpers (lower.cpp).
 using common::AddressKind;
-using common::parse_address;   // (parsers/common/address.hpp)
+using common::parse_address;  // (parsers/common/address.hpp)
 std::optional<std::uint8_t> parse_protocol(std::string_view name);
-std::optional<ast::PortRange> parse_port_range(std::string_view text);       // a, a:b, :b, a:
+std::optional<ast::PortRange> parse_port_range(std::string_view text);  // a, a:b, :b, a:
 std::optional<std::vector<ast::PortRange>> parse_port_list(std::string_view text);
-std::optional<ast::PortRange> parse_nat_port_range(std::string_view text);   // a, a-b
+std::optional<ast::PortRange> parse_nat_port_range(std::string_view text);  // a, a-b
 std::vector<Interval> intervals_of(const std::vector<ast::PortRange>& ports);
 
 // The --ports matches of a rule as disjoint cases (either_ports.cpp): the packets they all match
@@ -118,9 +118,9 @@ struct PortCase {
     bool dst_any = false;
 };
 std::optional<std::vector<PortCase>> either_port_cases(const std::vector<std::vector<Interval>>& lists);
-std::vector<Interval> bit_values(std::uint8_t mask, std::uint8_t value);     // v & mask == value
+std::vector<Interval> bit_values(std::uint8_t mask, std::uint8_t value);  // v & mask == value
 std::optional<std::uint8_t> parse_tcp_flags(std::string_view text);
-std::optional<std::uint8_t> parse_ct_states(std::string_view text);   // bits as in ct_state_set
+std::optional<std::uint8_t> parse_ct_states(std::string_view text);  // bits as in ct_state_set
 std::optional<ast::IcmpNumber> parse_icmp_number(std::string_view text);
 
 // Match modules (modules.cpp): `-m NAME` opens a module; options go to the modules in use.
@@ -128,7 +128,7 @@ bool open_module(Builder& b, const Item& item);
 enum class Claim : std::uint8_t { not_mine, done, failed };
 // generic: the second pass, where partly and not modelled modules claim any option.
 Claim module_option(Builder& b, ModuleUse& m, const Item& item, bool generic);
-bool check_modules(Builder& b);   // protocol requirements, at the end of the rule
+bool check_modules(Builder& b);  // protocol requirements, at the end of the rule
 
 // Targets (targets.cpp).
 bool lower_target(Builder& b, const Item& jump, std::span<const Item> options, bool go_to);

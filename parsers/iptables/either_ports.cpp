@@ -18,14 +18,17 @@ std::vector<Interval> normalized(std::vector<Interval> v) {
     std::sort(v.begin(), v.end(), [](const Interval& a, const Interval& b) { return a.lo < b.lo; });
     std::vector<Interval> out;
     for (const Interval& i : v) {
-        if (!out.empty() && i.lo <= out.back().hi + 1) out.back().hi = std::max(out.back().hi, i.hi);
-        else out.push_back(i);
+        if (!out.empty() && i.lo <= out.back().hi + 1)
+            out.back().hi = std::max(out.back().hi, i.hi);
+        else
+            out.push_back(i);
     }
     return out;
 }
 
 bool contains(const std::vector<Interval>& sorted, uint128 x) {
-    auto it = std::upper_bound(sorted.begin(), sorted.end(), x, [](uint128 v, const Interval& i) { return v < i.lo; });
+    auto it = std::upper_bound(sorted.begin(), sorted.end(), x,
+                               [](uint128 v, const Interval& i) { return v < i.lo; });
     return it != sorted.begin() && std::prev(it)->hi >= x;
 }
 
@@ -73,8 +76,10 @@ std::optional<std::vector<PortCase>> either_port_cases(const std::vector<std::ve
             signatures.push_back(std::move(in));
         }
         std::vector<Interval>& src = out[it->second].src;
-        if (!src.empty() && src.back().hi + 1 == segment.lo) src.back().hi = segment.hi;
-        else src.push_back(segment);
+        if (!src.empty() && src.back().hi + 1 == segment.lo)
+            src.back().hi = segment.hi;
+        else
+            src.push_back(segment);
     }
     for (std::size_t c = 0; c < out.size(); ++c) {
         PortCase& pc = out[c];

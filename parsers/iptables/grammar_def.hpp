@@ -27,9 +27,9 @@ using x3::lexeme;
 // ----- commands -----
 struct chain_commands_ : x3::symbols<char> {
     chain_commands_() {
-        add("-A", 'A')("--append", 'A')("-I", 'I')("--insert", 'I')("-N", 'N')("--new-chain", 'N')
-           ("-P", 'P')("--policy", 'P')("-D", 'D')("--delete", 'D')("-E", 'E')("--rename-chain", 'E')
-           ("-R", 'R')("--replace", 'R');
+        add("-A", 'A')("--append", 'A')("-I", 'I')("--insert", 'I')("-N", 'N')("--new-chain", 'N')("-P", 'P')(
+            "--policy", 'P')("-D", 'D')("--delete", 'D')("-E", 'E')("--rename-chain", 'E')("-R", 'R')(
+            "--replace", 'R');
     }
 };
 struct table_commands_ : x3::symbols<char> {
@@ -41,10 +41,8 @@ chain_commands_ const chain_commands;
 table_commands_ const table_commands;
 
 // ----- semantic actions -----
-template <ast::LineKind K>
-struct set_kind_f {
-    template <typename Context>
-    void operator()(Context& ctx) const { x3::_val(ctx).kind = K; }
+template <ast::LineKind K> struct set_kind_f {
+    template <typename Context> void operator()(Context& ctx) const { x3::_val(ctx).kind = K; }
 };
 template <ast::LineKind K> constexpr set_kind_f<K> set_kind{};
 
@@ -96,13 +94,17 @@ struct token_parser : x3::parser<token_parser> {
     using attribute_type = ast::Token;
     static bool const has_attribute = true;
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Attribute& attr) const {
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&,
+               Attribute& attr) const {
         x3::skip_over(first, last, context);
         Iterator i = first;
         bool quoted = false;
         while (i != last) {
             std::uint8_t k = token_stops[static_cast<unsigned char>(*i)];
-            if (k == 0) { ++i; continue; }
+            if (k == 0) {
+                ++i;
+                continue;
+            }
             if (k == 1) break;
             ++i;
             quoted = true;
@@ -129,9 +131,8 @@ token_parser const token_body{};
 // The blank-separated words of [first, last), a text without quotes, in order: `emit(begin,
 // end)` for each. Sixteen characters at a time where SSE2 is there (a rule's tokens are short,
 // and a character-by-character loop was a sixth of the reader's time).
-template <typename Emit>
-void split_at_blanks(const char* first, const char* last, Emit&& emit) {
-    const char* word = nullptr;   // where the word being read began; nullptr between words
+template <typename Emit> void split_at_blanks(const char* first, const char* last, Emit&& emit) {
+    const char* word = nullptr;  // where the word being read began; nullptr between words
     const char* p = first;
 #if defined(__SSE2__)
     const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
@@ -139,7 +140,7 @@ void split_at_blanks(const char* first, const char* last, Emit&& emit) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
         const unsigned blanks = static_cast<unsigned>(
             _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, tab))));
-        unsigned from = 0;   // the next position of this block to look at
+        unsigned from = 0;  // the next position of this block to look at
         while (from < 16) {
             const unsigned ahead = 0xFFFFu & (0xFFFFu << from);
             // Between words: the next non-blank; in a word: the next blank.
@@ -175,12 +176,14 @@ struct token_list_parser : x3::parser<token_list_parser> {
     using attribute_type = x3::unused_type;
     static bool const has_attribute = false;
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext, Attribute&) const {
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
+               Attribute&) const {
         ast::Line& line = rcontext;
         if constexpr (std::is_same_v<Iterator, const char*>) {
             if (std::memchr(first, '"', static_cast<std::size_t>(last - first)) == nullptr) {
                 split_at_blanks(first, last, [&](const char* begin, const char* end) {
-                    line.args.push_back(ast::Token{begin, static_cast<std::uint32_t>(end - begin), ast::TokenKind::word});
+                    line.args.push_back(
+                        ast::Token{begin, static_cast<std::uint32_t>(end - begin), ast::TokenKind::word});
                 });
                 first = last;
                 return true;
@@ -203,14 +206,14 @@ auto const end_of_line_def = x3::eoi;
 
 auto const word_end = !x3::ascii::graph;
 
-auto const command_line =
-    -counters[set_counters] >>
-    ((lexeme[x3::raw[chain_commands[set_command]][set_command_token] >> word_end] > chain_name[set_head] > token_list) |
-     (lexeme[x3::raw[table_commands[set_command]][set_command_token] >> word_end] >> -(chain_name[set_head] >> token_list))) >
-    end_of_line;
+auto const command_line = -counters[set_counters] >>
+                          ((lexeme[x3::raw[chain_commands[set_command]][set_command_token] >> word_end] >
+                            chain_name[set_head] > token_list) |
+                           (lexeme[x3::raw[table_commands[set_command]][set_command_token] >> word_end] >>
+                            -(chain_name[set_head] >> token_list))) > end_of_line;
 auto const table_line = lit('*')[set_kind<ast::LineKind::table>] > table_name[set_head] > end_of_line;
-auto const chain_line = lit(':')[set_kind<ast::LineKind::chain>] > chain_name[set_head] >
-                        policy[set_policy] > -counters[set_counters] > end_of_line;
+auto const chain_line = lit(':')[set_kind<ast::LineKind::chain>] > chain_name[set_head] > policy[set_policy] >
+                        -counters[set_counters] > end_of_line;
 auto const commit_line = lexeme[lit("COMMIT") >> word_end][set_kind<ast::LineKind::commit>] > end_of_line;
 auto const comment_line = lit('#')[set_kind<ast::LineKind::comment>] >> x3::omit[*x3::char_];
 auto const blank_line = x3::eoi;
@@ -227,4 +230,4 @@ struct line_class : common::report_line_error {};
 
 namespace rulegap::iptables {
 parser::line_type const& line_grammar() { return parser::line; }
-}
+}  // namespace rulegap::iptables

@@ -20,7 +20,7 @@ bool closes_loop(std::span<const Jump> jumps, std::span<const std::size_t> chain
             if (j.table == t && j.from < n && j.to < n) to[fill[j.from]++] = j.to;
         // Depth-first, without recursion: 0 unseen, 1 on the path, 2 done.
         std::vector<std::uint8_t> state(n, 0);
-        std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;   // chain, next edge
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // chain, next edge
         for (std::uint32_t root = 0; root < n; ++root) {
             if (state[root] != 0 || first[root] == first[root + 1]) continue;
             state[root] = 1;

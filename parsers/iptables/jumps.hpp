@@ -13,7 +13,7 @@ namespace rulegap::iptables {
 
 struct Jump {
     std::uint32_t table;
-    std::uint32_t from, to;   // chain indices in the table
+    std::uint32_t from, to;  // chain indices in the table
 };
 
 // Whether some jumps close a loop; chains[t] is how many chains table t has (a jump naming a

@@ -21,9 +21,9 @@ bool parse_line(std::string_view sv, common::ErrorHandler& handler, ast::Line& o
     out.clear();
     const char* first = sv.data();
     const char* last = first + sv.size();
-    bool ok = x3::phrase_parse(first, last,
-                               x3::with<common::error_handler_tag>(std::ref(handler))[line_grammar()],
-                               x3::ascii::blank, out);
+    bool ok =
+        x3::phrase_parse(first, last, x3::with<common::error_handler_tag>(std::ref(handler))[line_grammar()],
+                         x3::ascii::blank, out);
     return ok && first == last;
 }
 

@@ -17,7 +17,7 @@ bool parse_line(std::string_view sv, common::ErrorHandler& handler, ast::Line& o
 
 // Where a command's rule text starts and its 1-based column.
 struct CommandText {
-    std::string_view text;     // from the command on, without trailing blanks
+    std::string_view text;  // from the command on, without trailing blanks
     std::uint32_t column = 1;
 };
 CommandText command_text(const ast::Line& line, std::string_view sv, const char* line_begin);
@@ -26,7 +26,8 @@ CommandText command_text(const ast::Line& line, std::string_view sv, const char*
 // text some thread built).
 inline bool lies_in(std::string_view part, std::string_view text) {
     const std::less<const char*> before;
-    return !part.empty() && !before(part.data(), text.data()) && before(part.data(), text.data() + text.size());
+    return !part.empty() && !before(part.data(), text.data()) &&
+           before(part.data(), text.data() + text.size());
 }
 
 }  // namespace rulegap::iptables

@@ -17,8 +17,7 @@ namespace x3 = boost::spirit::x3;
 
 namespace {
 
-template <typename Rule, typename Attr>
-bool parse_full(std::string_view text, const Rule& rule, Attr& attr) {
+template <typename Rule, typename Attr> bool parse_full(std::string_view text, const Rule& rule, Attr& attr) {
     const char* first = text.data();
     const char* last = first + text.size();
     return x3::parse(first, last, rule, attr) && first == last;
@@ -40,7 +39,8 @@ const char* Item::end() const {
 
 std::optional<std::string_view> plain_text(std::string_view token) {
     if (token.find('\\') != std::string_view::npos) return std::nullopt;
-    if (token.size() >= 2 && token.front() == '"' && token.back() == '"') token = token.substr(1, token.size() - 2);
+    if (token.size() >= 2 && token.front() == '"' && token.back() == '"')
+        token = token.substr(1, token.size() - 2);
     if (token.find('"') != std::string_view::npos) return std::nullopt;
     return token;
 }
@@ -51,7 +51,10 @@ std::string unquote(std::string_view token) {
     bool in_quotes = false;
     for (std::size_t i = 0; i < token.size(); ++i) {
         char c = token[i];
-        if (c == '"') { in_quotes = !in_quotes; continue; }
+        if (c == '"') {
+            in_quotes = !in_quotes;
+            continue;
+        }
         if (c == '\\' && in_quotes && i + 1 < token.size()) c = token[++i];
         out += c;
     }
@@ -65,7 +68,10 @@ bool group_items(std::span<const ast::Token> spec, ErrorHandler& eh, std::vector
     while (i < n) {
         const ast::Token& t = spec[i];
         if (is_bang(t)) {
-            if (bang) { eh.error(t.begin, "'!' twice in a row"); return false; }
+            if (bang) {
+                eh.error(t.begin, "'!' twice in a row");
+                return false;
+            }
             bang = &t;
             ++i;
             continue;
@@ -81,7 +87,10 @@ bool group_items(std::span<const ast::Token> spec, ErrorHandler& eh, std::vector
         ++i;
         // Old style: `-s ! 10.0.0.1`, `--dport ! 22`.
         if (i + 1 < n && is_bang(spec[i]) && !is_option(spec[i + 1]) && !is_bang(spec[i + 1])) {
-            if (item.negated) { eh.error(spec[i].begin, "'!' twice for " + std::string(t.text())); return false; }
+            if (item.negated) {
+                eh.error(spec[i].begin, "'!' twice for " + std::string(t.text()));
+                return false;
+            }
             item.negated = true;
             ++i;
         }
@@ -96,7 +105,10 @@ bool group_items(std::span<const ast::Token> spec, ErrorHandler& eh, std::vector
         item.n_args = static_cast<std::uint32_t>(i - start);
         items.push_back(item);
     }
-    if (bang) { eh.error(bang->begin, "'!' without an option after it"); return false; }
+    if (bang) {
+        eh.error(bang->begin, "'!' without an option after it");
+        return false;
+    }
     return true;
 }
 
@@ -116,7 +128,8 @@ Rule unparsed_rule(std::string_view text, std::uint32_t line, std::uint32_t colu
 
 // ----- Builder -----
 
-void Builder::undecided(const char* at, std::string_view module, std::string reason, Unmodelled kind, bool negated) {
+void Builder::undecided(const char* at, std::string_view module, std::string reason, Unmodelled kind,
+                        bool negated) {
     reason = shorten_message(std::move(reason));
     eh.warning(at, "unmodelled: " + reason);
     Condition c;
@@ -130,7 +143,8 @@ void Builder::undecided(const char* at, std::string_view module, std::string rea
 
 bool Builder::note_family(const char* at, int f) {
     if (family != 0 && family != f)
-        return error(at, "IPv" + std::to_string(f) + " address in a rule that already uses IPv" + std::to_string(family));
+        return error(at, "IPv" + std::to_string(f) + " address in a rule that already uses IPv" +
+                             std::to_string(family));
     family = f;
     return true;
 }
@@ -163,17 +177,64 @@ void Builder::add_range2(bool negated, Field f1, detail::IntervalList v1, Field 
 // ----- values -----
 
 std::optional<std::uint8_t> parse_protocol(std::string_view name) {
-    static constexpr std::pair<std::string_view, std::uint8_t> names[] = {
-        {"all", 0}, {"ip", 0}, {"icmp", 1}, {"igmp", 2}, {"ggp", 3}, {"ipencap", 4}, {"st", 5},
-        {"tcp", 6}, {"egp", 8}, {"igp", 9}, {"pup", 12}, {"udp", 17}, {"hmp", 20}, {"xns-idp", 22},
-        {"rdp", 27}, {"iso-tp4", 29}, {"dccp", 33}, {"xtp", 36}, {"ddp", 37}, {"idpr-cmtp", 38},
-        {"ipv6", 41}, {"ipv6-route", 43}, {"ipv6-frag", 44}, {"idrp", 45}, {"rsvp", 46}, {"gre", 47},
-        {"esp", 50}, {"ah", 51}, {"skip", 57}, {"ipv6-icmp", 58}, {"icmpv6", 58}, {"ipv6-nonxt", 59},
-        {"ipv6-opts", 60}, {"rspf", 73}, {"vmtp", 81}, {"eigrp", 88}, {"ospf", 89}, {"ax.25", 93},
-        {"ipip", 94}, {"etherip", 97}, {"encap", 98}, {"pim", 103}, {"ipcomp", 108}, {"vrrp", 112},
-        {"l2tp", 115}, {"isis", 124}, {"sctp", 132}, {"fc", 133}, {"mobility-header", 135},
-        {"ipv6-mh", 135}, {"mh", 135}, {"udplite", 136}, {"mpls-in-ip", 137}, {"manet", 138},
-        {"hip", 139}, {"shim6", 140}, {"wesp", 141}, {"rohc", 142}};
+    static constexpr std::pair<std::string_view, std::uint8_t> names[] = {{"all", 0},
+                                                                          {"ip", 0},
+                                                                          {"icmp", 1},
+                                                                          {"igmp", 2},
+                                                                          {"ggp", 3},
+                                                                          {"ipencap", 4},
+                                                                          {"st", 5},
+                                                                          {"tcp", 6},
+                                                                          {"egp", 8},
+                                                                          {"igp", 9},
+                                                                          {"pup", 12},
+                                                                          {"udp", 17},
+                                                                          {"hmp", 20},
+                                                                          {"xns-idp", 22},
+                                                                          {"rdp", 27},
+                                                                          {"iso-tp4", 29},
+                                                                          {"dccp", 33},
+                                                                          {"xtp", 36},
+                                                                          {"ddp", 37},
+                                                                          {"idpr-cmtp", 38},
+                                                                          {"ipv6", 41},
+                                                                          {"ipv6-route", 43},
+                                                                          {"ipv6-frag", 44},
+                                                                          {"idrp", 45},
+                                                                          {"rsvp", 46},
+                                                                          {"gre", 47},
+                                                                          {"esp", 50},
+                                                                          {"ah", 51},
+                                                                          {"skip", 57},
+                                                                          {"ipv6-icmp", 58},
+                                                                          {"icmpv6", 58},
+                                                                          {"ipv6-nonxt", 59},
+                                                                          {"ipv6-opts", 60},
+                                                                          {"rspf", 73},
+                                                                          {"vmtp", 81},
+                                                                          {"eigrp", 88},
+                                                                          {"ospf", 89},
+                                                                          {"ax.25", 93},
+                                                                          {"ipip", 94},
+                                                                          {"etherip", 97},
+                                                                          {"encap", 98},
+                                                                          {"pim", 103},
+                                                                          {"ipcomp", 108},
+                                                                          {"vrrp", 112},
+                                                                          {"l2tp", 115},
+                                                                          {"isis", 124},
+                                                                          {"sctp", 132},
+                                                                          {"fc", 133},
+                                                                          {"mobility-header", 135},
+                                                                          {"ipv6-mh", 135},
+                                                                          {"mh", 135},
+                                                                          {"udplite", 136},
+                                                                          {"mpls-in-ip", 137},
+                                                                          {"manet", 138},
+                                                                          {"hip", 139},
+                                                                          {"shim6", 140},
+                                                                          {"wesp", 141},
+                                                                          {"rohc", 142}};
     if (name == "tcp") return 6;
     if (name == "udp") return 17;
     unsigned n = 0;
@@ -191,7 +252,7 @@ std::optional<std::uint8_t> parse_protocol(std::string_view name) {
 std::optional<ast::PortRange> parse_port_range(std::string_view text) {
     ast::PortRange r;
     if (!parse_full(text, values::port_range(), r)) return std::nullopt;
-    return r;   // lo > hi is possible: an empty range
+    return r;  // lo > hi is possible: an empty range
 }
 
 std::optional<std::vector<ast::PortRange>> parse_port_list(std::string_view text) {
@@ -219,8 +280,10 @@ std::vector<Interval> bit_values(std::uint8_t mask, std::uint8_t value) {
     std::vector<Interval> out;
     for (unsigned v = 0; v < 256; ++v) {
         if ((v & mask) != value) continue;
-        if (!out.empty() && out.back().hi + 1 == v) out.back().hi = v;
-        else out.push_back(Interval{v, v});
+        if (!out.empty() && out.back().hi + 1 == v)
+            out.back().hi = v;
+        else
+            out.push_back(Interval{v, v});
     }
     return out;
 }
@@ -258,14 +321,15 @@ bool want_args(Builder& b, const Item& it, std::uint32_t n) {
 bool lower_protocol(Builder& b, const Item& it) {
     if (!want_args(b, it, 1)) return false;
     if (b.protocol_given) return b.error(it.at(), "more than one -p");
-    auto p = it.args[0].kind == ast::TokenKind::word ? parse_protocol(it.arg(0)) : parse_protocol(unquote(it.arg(0)));
+    auto p = it.args[0].kind == ast::TokenKind::word ? parse_protocol(it.arg(0))
+                                                     : parse_protocol(unquote(it.arg(0)));
     if (!p) return b.error(it.arg_at(0), "unknown protocol " + quote(it.arg(0)));
     b.protocol_given = true;
     b.protocol_negated = it.negated;
     b.protocol = *p;
     if (*p == 58) b.icmpv6 = true;
     if (*p == 0) {
-        if (it.negated) {   // `! -p all` matches nothing
+        if (it.negated) {  // `! -p all` matches nothing
             Condition never;
             never.negated = true;
             b.extra.push_back(std::move(never));
@@ -292,22 +356,27 @@ bool lower_address(Builder& b, const Item& it, bool source) {
     std::size_t pos = 0;
     while (true) {
         std::size_t comma = list.find(',', pos);
-        std::string_view one = list.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+        std::string_view one =
+            list.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
         int family = 0;
         Interval iv;
         switch (parse_address(one, family, iv)) {
             case AddressKind::ok:
                 if (!b.note_family(at + pos, family)) return false;
-                if (it.negated) negated_value.push_back(iv);
-                else out.push_back(iv);
+                if (it.negated)
+                    negated_value.push_back(iv);
+                else
+                    out.push_back(iv);
                 break;
             case AddressKind::hostname:
-                b.undecided(at + pos, "hostname", std::string(it.name()) + " " + std::string(one) +
-                                                     ": host names need DNS and cannot be decided statically");
+                b.undecided(at + pos, "hostname",
+                            std::string(it.name()) + " " + std::string(one) +
+                                ": host names need DNS and cannot be decided statically");
                 return true;
             case AddressKind::odd_mask:
-                b.undecided(at + pos, "mask", std::string(it.name()) + " " + std::string(one) +
-                                                 ": non-contiguous masks are not modelled");
+                b.undecided(at + pos, "mask",
+                            std::string(it.name()) + " " + std::string(one) +
+                                ": non-contiguous masks are not modelled");
                 return true;
             case AddressKind::bad:
                 return b.error(at + pos, "bad address " + quote(one));
@@ -334,31 +403,61 @@ bool lower_interface(Builder& b, const Item& it, bool in) {
     return true;
 }
 
-enum class Builtin : std::uint8_t { none, protocol, source, destination, in, out, match, counters, ipv4, ipv6, fragment };
+enum class Builtin : std::uint8_t {
+    none,
+    protocol,
+    source,
+    destination,
+    in,
+    out,
+    match,
+    counters,
+    ipv4,
+    ipv6,
+    fragment
+};
 
 // Built-in options by name, without a chain of string comparisons (this runs for every option).
 Builtin builtin_of(std::string_view n) {
     if (n.size() == 2) {
         switch (n[1]) {
-            case 'p': return Builtin::protocol;
-            case 's': return Builtin::source;
-            case 'd': return Builtin::destination;
-            case 'i': return Builtin::in;
-            case 'o': return Builtin::out;
-            case 'm': return Builtin::match;
-            case 'c': return Builtin::counters;
-            case '4': return Builtin::ipv4;
-            case '6': return Builtin::ipv6;
-            case 'f': return Builtin::fragment;
-            default: return Builtin::none;
+            case 'p':
+                return Builtin::protocol;
+            case 's':
+                return Builtin::source;
+            case 'd':
+                return Builtin::destination;
+            case 'i':
+                return Builtin::in;
+            case 'o':
+                return Builtin::out;
+            case 'm':
+                return Builtin::match;
+            case 'c':
+                return Builtin::counters;
+            case '4':
+                return Builtin::ipv4;
+            case '6':
+                return Builtin::ipv6;
+            case 'f':
+                return Builtin::fragment;
+            default:
+                return Builtin::none;
         }
     }
     if (n.size() < 5 || n[1] != '-') return Builtin::none;
     static constexpr std::pair<std::string_view, Builtin> long_names[] = {
-        {"--protocol", Builtin::protocol}, {"--source", Builtin::source}, {"--src", Builtin::source},
-        {"--destination", Builtin::destination}, {"--dst", Builtin::destination},
-        {"--in-interface", Builtin::in}, {"--out-interface", Builtin::out}, {"--match", Builtin::match},
-        {"--set-counters", Builtin::counters}, {"--ipv4", Builtin::ipv4}, {"--ipv6", Builtin::ipv6},
+        {"--protocol", Builtin::protocol},
+        {"--source", Builtin::source},
+        {"--src", Builtin::source},
+        {"--destination", Builtin::destination},
+        {"--dst", Builtin::destination},
+        {"--in-interface", Builtin::in},
+        {"--out-interface", Builtin::out},
+        {"--match", Builtin::match},
+        {"--set-counters", Builtin::counters},
+        {"--ipv4", Builtin::ipv4},
+        {"--ipv6", Builtin::ipv6},
         {"--fragment", Builtin::fragment}};
     for (const auto& [name, id] : long_names)
         if (name == n) return id;
@@ -368,27 +467,38 @@ Builtin builtin_of(std::string_view n) {
 bool lower_builtin(Builder& b, const Item& it, bool& handled) {
     handled = true;
     switch (builtin_of(it.name())) {
-        case Builtin::protocol: return lower_protocol(b, it);
-        case Builtin::source: return lower_address(b, it, true);
-        case Builtin::destination: return lower_address(b, it, false);
-        case Builtin::in: return lower_interface(b, it, true);
-        case Builtin::out: return lower_interface(b, it, false);
-        case Builtin::match: return want_args(b, it, 1) && open_module(b, it);
-        case Builtin::counters: return want_args(b, it, 2);
-        case Builtin::ipv4: return want_args(b, it, 0) && b.note_family(it.at(), 4);
-        case Builtin::ipv6: return want_args(b, it, 0) && b.note_family(it.at(), 6);
+        case Builtin::protocol:
+            return lower_protocol(b, it);
+        case Builtin::source:
+            return lower_address(b, it, true);
+        case Builtin::destination:
+            return lower_address(b, it, false);
+        case Builtin::in:
+            return lower_interface(b, it, true);
+        case Builtin::out:
+            return lower_interface(b, it, false);
+        case Builtin::match:
+            return want_args(b, it, 1) && open_module(b, it);
+        case Builtin::counters:
+            return want_args(b, it, 2);
+        case Builtin::ipv4:
+            return want_args(b, it, 0) && b.note_family(it.at(), 4);
+        case Builtin::ipv6:
+            return want_args(b, it, 0) && b.note_family(it.at(), 6);
         case Builtin::fragment:
             if (!want_args(b, it, 0)) return false;
             if (it.negated) {
                 b.eh.warning(it.at(), "! -f: only unfragmented packets are modelled, so this always matches");
             } else {
-                b.eh.warning(it.at(), "-f: only unfragmented packets are modelled, so this rule never matches");
+                b.eh.warning(it.at(),
+                             "-f: only unfragmented packets are modelled, so this rule never matches");
                 Condition never;
                 never.negated = true;
                 b.extra.push_back(std::move(never));
             }
             return true;
-        case Builtin::none: break;
+        case Builtin::none:
+            break;
     }
     handled = false;
     return true;
@@ -403,9 +513,13 @@ bool lower_module_option(Builder& b, const Item& it) {
         }
         // Options of the protocol's own module work without -m (`-p tcp --dport 22`).
         if (pass == 0 && b.protocol_given && !b.protocol_negated) {
-            std::string_view implicit = b.protocol == 6 ? "tcp" : b.protocol == 17 ? "udp" : b.protocol == 1 ? "icmp"
-                                      : b.protocol == 58 ? "icmp6" : b.protocol == 132 ? "sctp"
-                                      : b.protocol == 33 ? "dccp" : "";
+            std::string_view implicit = b.protocol == 6     ? "tcp"
+                                        : b.protocol == 17  ? "udp"
+                                        : b.protocol == 1   ? "icmp"
+                                        : b.protocol == 58  ? "icmp6"
+                                        : b.protocol == 132 ? "sctp"
+                                        : b.protocol == 33  ? "dccp"
+                                                            : "";
             bool loaded = false;
             for (std::size_t i = 0; i < b.n_modules; ++i) loaded = loaded || b.modules[i].name == implicit;
             if (!implicit.empty() && !loaded && b.n_modules < b.modules.size()) {
@@ -460,7 +574,10 @@ LowerResult Lowerer::lower(std::span<const ast::Token> spec, std::string_view te
                 if (claim == Claim::failed) return fail();
                 if (claim == Claim::not_mine) target_options_.push_back(items_[j]);
             }
-            if (b.has_target) { eh_.error(it.at(), "more than one target"); return fail(); }
+            if (b.has_target) {
+                eh_.error(it.at(), "more than one target");
+                return fail();
+            }
             if (!lower_target(b, it, target_options_, go_to)) return fail();
             i = j;
             continue;
@@ -485,11 +602,14 @@ LowerResult Lowerer::lower(std::span<const ast::Token> spec, std::string_view te
     // `--ports` matches: one rule per disjoint case (either_ports.cpp), at the same line.
     std::vector<PortCase> cases;
     if (!b.either_ports.empty()) {
-        if (auto c = either_port_cases(b.either_ports)) cases = std::move(*c);
-        else b.undecided(b.either_at, "multiport", "these --ports matches have too many cases to model");
+        if (auto c = either_port_cases(b.either_ports))
+            cases = std::move(*c);
+        else
+            b.undecided(b.either_at, "multiport", "these --ports matches have too many cases to model");
     }
     const std::size_t picks = std::max<std::size_t>(1, cases.size());
-    const std::size_t n_pos = b.positive.size() + (b.src_given ? 1 : 0) + (b.dst_given ? 1 : 0) + (cases.empty() ? 0 : 2);
+    const std::size_t n_pos =
+        b.positive.size() + (b.src_given ? 1 : 0) + (b.dst_given ? 1 : 0) + (cases.empty() ? 0 : 2);
     for (std::size_t s = 0; s < ns; ++s) {
         for (std::size_t d = 0; d < nd; ++d) {
             for (std::size_t pick = 0; pick < picks; ++pick) {
@@ -500,18 +620,23 @@ LowerResult Lowerer::lower(std::span<const ast::Token> spec, std::string_view te
                 if (n_pos) {
                     Condition pos;
                     pos.all_of.reserve(n_pos);
-                    if (last) std::move(b.positive.begin(), b.positive.end(), std::back_inserter(pos.all_of));
-                    else pos.all_of.insert(pos.all_of.end(), b.positive.begin(), b.positive.end());
+                    if (last)
+                        std::move(b.positive.begin(), b.positive.end(), std::back_inserter(pos.all_of));
+                    else
+                        pos.all_of.insert(pos.all_of.end(), b.positive.begin(), b.positive.end());
                     if (b.src_given) pos.all_of.push_back(FieldRange{Field::src_addr, {b.src[s]}});
                     if (b.dst_given) pos.all_of.push_back(FieldRange{Field::dst_addr, {b.dst[d]}});
                     if (!cases.empty()) {
                         pos.all_of.push_back(FieldRange{Field::src_port, cases[pick].src});
-                        if (!cases[pick].dst_any) pos.all_of.push_back(FieldRange{Field::dst_port, cases[pick].dst});
+                        if (!cases[pick].dst_any)
+                            pos.all_of.push_back(FieldRange{Field::dst_port, cases[pick].dst});
                     }
                     r.conditions.push_back(std::move(pos));
                 }
-                if (last) std::move(b.extra.begin(), b.extra.end(), std::back_inserter(r.conditions));
-                else r.conditions.insert(r.conditions.end(), b.extra.begin(), b.extra.end());
+                if (last)
+                    std::move(b.extra.begin(), b.extra.end(), std::back_inserter(r.conditions));
+                else
+                    r.conditions.insert(r.conditions.end(), b.extra.begin(), b.extra.end());
             }
         }
     }

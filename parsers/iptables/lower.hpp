@@ -35,8 +35,8 @@ struct Item {
 };
 
 struct LowerResult {
-    bool ok = true;     // false: an error was reported and one unparsed rule was produced
-    int family = 0;     // 4 or 6 when the rule's addresses (or -4/-6) tie it to a family
+    bool ok = true;  // false: an error was reported and one unparsed rule was produced
+    int family = 0;  // 4 or 6 when the rule's addresses (or -4/-6) tie it to a family
     bool icmpv6 = false;
 };
 
@@ -59,9 +59,9 @@ public:
 private:
     ErrorHandler& eh_;
     Ruleset& texts_;
-    std::vector<Item> items_;            // reused from rule to rule
+    std::vector<Item> items_;  // reused from rule to rule
     std::vector<Item> target_options_;
-    std::unique_ptr<Builder> builder_;   // reused from rule to rule
+    std::unique_ptr<Builder> builder_;  // reused from rule to rule
 };
 
 // The rule a line becomes when it cannot be read: its verdict is unknown.

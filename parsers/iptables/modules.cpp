@@ -10,20 +10,41 @@ namespace rulegap::iptables {
 namespace {
 
 enum class Kind : std::uint8_t {
-    tcp, udp, sctp, dccp, multiport, iprange, state, conntrack, icmp, icmp6, comment, set, undecided
+    tcp,
+    udp,
+    sctp,
+    dccp,
+    multiport,
+    iprange,
+    state,
+    conntrack,
+    icmp,
+    icmp6,
+    comment,
+    set,
+    undecided
 };
 
 struct ModuleInfo {
     std::string_view name;
     Kind kind;
-    std::string_view reason;   // undecided modules: why
+    std::string_view reason;  // undecided modules: why
 };
 
 constexpr ModuleInfo module_table[] = {
-    {"tcp", Kind::tcp, ""}, {"udp", Kind::udp, ""}, {"udplite", Kind::udp, ""}, {"sctp", Kind::sctp, ""},
-    {"dccp", Kind::dccp, ""}, {"multiport", Kind::multiport, ""}, {"iprange", Kind::iprange, ""},
-    {"state", Kind::state, ""}, {"conntrack", Kind::conntrack, ""}, {"icmp", Kind::icmp, ""},
-    {"icmp6", Kind::icmp6, ""}, {"icmpv6", Kind::icmp6, ""}, {"comment", Kind::comment, ""},
+    {"tcp", Kind::tcp, ""},
+    {"udp", Kind::udp, ""},
+    {"udplite", Kind::udp, ""},
+    {"sctp", Kind::sctp, ""},
+    {"dccp", Kind::dccp, ""},
+    {"multiport", Kind::multiport, ""},
+    {"iprange", Kind::iprange, ""},
+    {"state", Kind::state, ""},
+    {"conntrack", Kind::conntrack, ""},
+    {"icmp", Kind::icmp, ""},
+    {"icmp6", Kind::icmp6, ""},
+    {"icmpv6", Kind::icmp6, ""},
+    {"comment", Kind::comment, ""},
     {"set", Kind::set, ""},
     {"limit", Kind::undecided, "rate limits cannot be decided statically"},
     {"hashlimit", Kind::undecided, "per-flow rate limits cannot be decided statically"},
@@ -104,14 +125,18 @@ bool is(std::string_view n, std::initializer_list<std::string_view> names) {
 void add_undecided(Builder& b, ModuleUse& m, const Item& it) {
     if (m.undecided_added) return;
     m.undecided_added = true;
-    b.undecided(it.at(), m.name, "-m " + std::string(m.name) + " " + std::string(it.name()) + ": this option is not modelled");
+    b.undecided(it.at(), m.name,
+                "-m " + std::string(m.name) + " " + std::string(it.name()) + ": this option is not modelled");
 }
 
 Claim ports(Builder& b, const Item& it, Field f) {
     if (!one_arg(b, it)) return Claim::failed;
     auto r = parse_port_range(it.arg(0));
-    if (!r) { b.error(it.arg_at(0), "bad port or port range " + quote(it.arg(0))); return Claim::failed; }
-    if (r->lo > r->hi) {   // the kernel keeps such a range; it matches no port
+    if (!r) {
+        b.error(it.arg_at(0), "bad port or port range " + quote(it.arg(0)));
+        return Claim::failed;
+    }
+    if (r->lo > r->hi) {  // the kernel keeps such a range; it matches no port
         b.eh.warning(it.arg_at(0), "port range " + std::string(it.arg(0)) + " is empty: it matches no port");
         b.add_range(it.negated, f, {});
         return Claim::done;
@@ -130,21 +155,33 @@ Claim port_module(Builder& b, ModuleUse& m, Kind kind, const Item& it, bool gene
     if (is(n, {"--sport", "--source-port"})) return ports(b, it, Field::src_port);
     if (is(n, {"--dport", "--destination-port"})) return ports(b, it, Field::dst_port);
     if (kind == Kind::tcp && n == "--tcp-flags") {
-        if (it.n_args != 2) { b.error(it.at(), "--tcp-flags needs a mask and the flags that must be set"); return Claim::failed; }
+        if (it.n_args != 2) {
+            b.error(it.at(), "--tcp-flags needs a mask and the flags that must be set");
+            return Claim::failed;
+        }
         auto mask = parse_tcp_flags(it.arg(0));
-        if (!mask) { b.error(it.arg_at(0), "bad TCP flags " + quote(it.arg(0))); return Claim::failed; }
+        if (!mask) {
+            b.error(it.arg_at(0), "bad TCP flags " + quote(it.arg(0)));
+            return Claim::failed;
+        }
         auto comp = parse_tcp_flags(it.arg(1));
-        if (!comp) { b.error(it.arg_at(1), "bad TCP flags " + quote(it.arg(1))); return Claim::failed; }
+        if (!comp) {
+            b.error(it.arg_at(1), "bad TCP flags " + quote(it.arg(1)));
+            return Claim::failed;
+        }
         return tcp_flags(b, it, *mask, static_cast<std::uint8_t>(*comp & *mask));
     }
     if (kind == Kind::tcp && n == "--syn") {
-        if (it.n_args != 0) { b.error(it.arg_at(0), "unexpected " + quote(it.arg(0)) + " after --syn"); return Claim::failed; }
+        if (it.n_args != 0) {
+            b.error(it.arg_at(0), "unexpected " + quote(it.arg(0)) + " after --syn");
+            return Claim::failed;
+        }
         return tcp_flags(b, it, 0x17, 0x02);
     }
     bool partial = (kind == Kind::tcp && n == "--tcp-option") ||
                    (kind == Kind::sctp && n == "--chunk-types") ||
                    (kind == Kind::dccp && is(n, {"--dccp-types", "--dccp-option"}));
-    if (partial) {   // known, but not modelled
+    if (partial) {  // known, but not modelled
         add_undecided(b, m, it);
         return Claim::done;
     }
@@ -160,16 +197,19 @@ Claim multiport(Builder& b, const Item& it) {
     if (!src && !dst && !both) return Claim::not_mine;
     if (!one_arg(b, it)) return Claim::failed;
     auto list = parse_port_list(it.arg(0));
-    if (!list) { b.error(it.arg_at(0), "bad port list " + quote(it.arg(0))); return Claim::failed; }
+    if (!list) {
+        b.error(it.arg_at(0), "bad port list " + quote(it.arg(0)));
+        return Claim::failed;
+    }
     std::vector<Interval> values = intervals_of(*list);
     if (!both) {
         b.add_range(it.negated, src ? Field::src_port : Field::dst_port, std::move(values));
-    } else if (it.negated) {   // neither port in the list
+    } else if (it.negated) {  // neither port in the list
         b.add_range(true, Field::src_port, values);
         b.add_range(true, Field::dst_port, std::move(values));
     } else {
         if (b.either_ports.empty()) b.either_at = it.at();
-        b.either_ports.push_back(std::move(values));   // ANDed with the others (either_ports.cpp)
+        b.either_ports.push_back(std::move(values));  // ANDed with the others (either_ports.cpp)
     }
     return Claim::done;
 }
@@ -185,8 +225,8 @@ Claim iprange(Builder& b, const Item& it) {
     int f1 = 0, f2 = 0;
     Interval lo, hi;
     if (lo_text.find('/') != std::string_view::npos || hi_text.find('/') != std::string_view::npos ||
-        parse_address(lo_text, f1, lo) != AddressKind::ok || parse_address(hi_text, f2, hi) != AddressKind::ok ||
-        f1 != f2 || lo.lo > hi.lo) {
+        parse_address(lo_text, f1, lo) != AddressKind::ok ||
+        parse_address(hi_text, f2, hi) != AddressKind::ok || f1 != f2 || lo.lo > hi.lo) {
         b.error(it.arg_at(0), "bad address range " + quote(text));
         return Claim::failed;
     }
@@ -195,7 +235,7 @@ Claim iprange(Builder& b, const Item& it) {
     return Claim::done;
 }
 
-constexpr std::uint8_t nat_bits = (1u << 5) | (1u << 6);   // SNAT, DNAT in ct_state_set
+constexpr std::uint8_t nat_bits = (1u << 5) | (1u << 6);  // SNAT, DNAT in ct_state_set
 
 Claim states(Builder& b, const Item& it, bool conntrack) {
     if (!one_arg(b, it)) return Claim::failed;
@@ -205,14 +245,17 @@ Claim states(Builder& b, const Item& it, bool conntrack) {
         return Claim::failed;
     }
     if (*bits & nat_bits) {
-        b.undecided(it.at(), "conntrack", "--ctstate " + std::string(it.arg(0)) + ": NAT states (SNAT, DNAT) are not modelled");
+        b.undecided(it.at(), "conntrack",
+                    "--ctstate " + std::string(it.arg(0)) + ": NAT states (SNAT, DNAT) are not modelled");
         return Claim::done;
     }
     detail::IntervalList values;
     for (unsigned s = 0; s < static_cast<unsigned>(conn_state_count); ++s) {
         if (!(*bits & (1u << s))) continue;
-        if (!values.empty() && values.back().hi + 1 == s) values.back().hi = s;
-        else values.push_back(Interval{s, s});
+        if (!values.empty() && values.back().hi + 1 == s)
+            values.back().hi = s;
+        else
+            values.push_back(Interval{s, s});
     }
     b.add_range(it.negated, Field::state, std::move(values));
     return Claim::done;
@@ -220,35 +263,78 @@ Claim states(Builder& b, const Item& it, bool conntrack) {
 
 struct IcmpName {
     std::string_view name;
-    int type;   // -1: any
-    int code;   // -1: every code
+    int type;  // -1: any
+    int code;  // -1: every code
 };
-constexpr IcmpName icmp_names[] = {
-    {"any", -1, -1}, {"echo-reply", 0, -1}, {"pong", 0, -1}, {"destination-unreachable", 3, -1},
-    {"network-unreachable", 3, 0}, {"host-unreachable", 3, 1}, {"protocol-unreachable", 3, 2},
-    {"port-unreachable", 3, 3}, {"fragmentation-needed", 3, 4}, {"source-route-failed", 3, 5},
-    {"network-unknown", 3, 6}, {"host-unknown", 3, 7}, {"network-prohibited", 3, 9},
-    {"host-prohibited", 3, 10}, {"TOS-network-unreachable", 3, 11}, {"TOS-host-unreachable", 3, 12},
-    {"communication-prohibited", 3, 13}, {"host-precedence-violation", 3, 14},
-    {"precedence-cutoff", 3, 15}, {"source-quench", 4, -1}, {"redirect", 5, -1},
-    {"network-redirect", 5, 0}, {"host-redirect", 5, 1}, {"TOS-network-redirect", 5, 2},
-    {"TOS-host-redirect", 5, 3}, {"echo-request", 8, -1}, {"ping", 8, -1},
-    {"router-advertisement", 9, -1}, {"router-solicitation", 10, -1}, {"time-exceeded", 11, -1},
-    {"ttl-exceeded", 11, -1}, {"ttl-zero-during-transit", 11, 0}, {"ttl-zero-during-reassembly", 11, 1},
-    {"parameter-problem", 12, -1}, {"ip-header-bad", 12, 0}, {"required-option-missing", 12, 1},
-    {"timestamp-request", 13, -1}, {"timestamp-reply", 14, -1}, {"address-mask-request", 17, -1},
-    {"address-mask-reply", 18, -1}};
-constexpr IcmpName icmp6_names[] = {
-    {"any", -1, -1}, {"destination-unreachable", 1, -1}, {"no-route", 1, 0},
-    {"communication-prohibited", 1, 1}, {"beyond-scope", 1, 2}, {"address-unreachable", 1, 3},
-    {"port-unreachable", 1, 4}, {"failed-policy", 1, 5}, {"reject-route", 1, 6},
-    {"packet-too-big", 2, -1}, {"time-exceeded", 3, -1}, {"ttl-exceeded", 3, -1},
-    {"ttl-zero-during-transit", 3, 0}, {"ttl-zero-during-reassembly", 3, 1},
-    {"parameter-problem", 4, -1}, {"bad-header", 4, 0}, {"unknown-header-type", 4, 1},
-    {"unknown-option", 4, 2}, {"echo-request", 128, -1}, {"ping", 128, -1}, {"echo-reply", 129, -1},
-    {"pong", 129, -1}, {"router-solicitation", 133, -1}, {"router-advertisement", 134, -1},
-    {"neighbour-solicitation", 135, -1}, {"neighbor-solicitation", 135, -1},
-    {"neighbour-advertisement", 136, -1}, {"neighbor-advertisement", 136, -1}, {"redirect", 137, -1}};
+constexpr IcmpName icmp_names[] = {{"any", -1, -1},
+                                   {"echo-reply", 0, -1},
+                                   {"pong", 0, -1},
+                                   {"destination-unreachable", 3, -1},
+                                   {"network-unreachable", 3, 0},
+                                   {"host-unreachable", 3, 1},
+                                   {"protocol-unreachable", 3, 2},
+                                   {"port-unreachable", 3, 3},
+                                   {"fragmentation-needed", 3, 4},
+                                   {"source-route-failed", 3, 5},
+                                   {"network-unknown", 3, 6},
+                                   {"host-unknown", 3, 7},
+                                   {"network-prohibited", 3, 9},
+                                   {"host-prohibited", 3, 10},
+                                   {"TOS-network-unreachable", 3, 11},
+                                   {"TOS-host-unreachable", 3, 12},
+                                   {"communication-prohibited", 3, 13},
+                                   {"host-precedence-violation", 3, 14},
+                                   {"precedence-cutoff", 3, 15},
+                                   {"source-quench", 4, -1},
+                                   {"redirect", 5, -1},
+                                   {"network-redirect", 5, 0},
+                                   {"host-redirect", 5, 1},
+                                   {"TOS-network-redirect", 5, 2},
+                                   {"TOS-host-redirect", 5, 3},
+                                   {"echo-request", 8, -1},
+                                   {"ping", 8, -1},
+                                   {"router-advertisement", 9, -1},
+                                   {"router-solicitation", 10, -1},
+                                   {"time-exceeded", 11, -1},
+                                   {"ttl-exceeded", 11, -1},
+                                   {"ttl-zero-during-transit", 11, 0},
+                                   {"ttl-zero-during-reassembly", 11, 1},
+                                   {"parameter-problem", 12, -1},
+                                   {"ip-header-bad", 12, 0},
+                                   {"required-option-missing", 12, 1},
+                                   {"timestamp-request", 13, -1},
+                                   {"timestamp-reply", 14, -1},
+                                   {"address-mask-request", 17, -1},
+                                   {"address-mask-reply", 18, -1}};
+constexpr IcmpName icmp6_names[] = {{"any", -1, -1},
+                                    {"destination-unreachable", 1, -1},
+                                    {"no-route", 1, 0},
+                                    {"communication-prohibited", 1, 1},
+                                    {"beyond-scope", 1, 2},
+                                    {"address-unreachable", 1, 3},
+                                    {"port-unreachable", 1, 4},
+                                    {"failed-policy", 1, 5},
+                                    {"reject-route", 1, 6},
+                                    {"packet-too-big", 2, -1},
+                                    {"time-exceeded", 3, -1},
+                                    {"ttl-exceeded", 3, -1},
+                                    {"ttl-zero-during-transit", 3, 0},
+                                    {"ttl-zero-during-reassembly", 3, 1},
+                                    {"parameter-problem", 4, -1},
+                                    {"bad-header", 4, 0},
+                                    {"unknown-header-type", 4, 1},
+                                    {"unknown-option", 4, 2},
+                                    {"echo-request", 128, -1},
+                                    {"ping", 128, -1},
+                                    {"echo-reply", 129, -1},
+                                    {"pong", 129, -1},
+                                    {"router-solicitation", 133, -1},
+                                    {"router-advertisement", 134, -1},
+                                    {"neighbour-solicitation", 135, -1},
+                                    {"neighbor-solicitation", 135, -1},
+                                    {"neighbour-advertisement", 136, -1},
+                                    {"neighbor-advertisement", 136, -1},
+                                    {"redirect", 137, -1}};
 
 Claim icmp(Builder& b, const Item& it, bool v6) {
     if (it.name() != (v6 ? "--icmpv6-type" : "--icmp-type")) return Claim::not_mine;
@@ -259,12 +345,20 @@ Claim icmp(Builder& b, const Item& it, bool v6) {
         type = num->type;
         code = num->code ? *num->code : -1;
     } else {
-        for (const IcmpName& n : (v6 ? std::span<const IcmpName>(icmp6_names) : std::span<const IcmpName>(icmp_names)))
-            if (n.name == text) { type = n.type; code = n.code; break; }
+        for (const IcmpName& n :
+             (v6 ? std::span<const IcmpName>(icmp6_names) : std::span<const IcmpName>(icmp_names)))
+            if (n.name == text) {
+                type = n.type;
+                code = n.code;
+                break;
+            }
     }
-    if (type == -2) { b.error(it.arg_at(0), "unknown ICMP type " + quote(text)); return Claim::failed; }
+    if (type == -2) {
+        b.error(it.arg_at(0), "unknown ICMP type " + quote(text));
+        return Claim::failed;
+    }
     if (v6) b.icmpv6 = true;
-    if (type == -1) {   // any
+    if (type == -1) {  // any
         if (it.negated) {
             Condition never;
             never.negated = true;
@@ -288,18 +382,25 @@ Claim match_set(Builder& b, ModuleUse& m, const Item& it, bool generic) {
         add_undecided(b, m, it);
         return Claim::done;
     }
-    if (it.n_args != 2) { b.error(it.at(), std::string(it.name()) + " needs a set name and src/dst flags"); return Claim::failed; }
+    if (it.n_args != 2) {
+        b.error(it.at(), std::string(it.name()) + " needs a set name and src/dst flags");
+        return Claim::failed;
+    }
     std::string name = unquote(it.arg(0));
     std::string_view flags = it.arg(1);
     std::string_view first = flags.substr(0, flags.find(','));
-    if (first != "src" && first != "dst") { b.error(it.arg_at(1), "bad set flags " + quote(flags)); return Claim::failed; }
+    if (first != "src" && first != "dst") {
+        b.error(it.arg_at(1), "bad set flags " + quote(flags));
+        return Claim::failed;
+    }
     const IpSet* set = b.options.ipsets ? b.options.ipsets->find(name) : nullptr;
     if (!set || !set->addresses_only) {
         m.undecided_added = true;
-        b.undecided(it.at(), "set", "-m set --match-set " + name + ": " +
-                                       (!b.options.ipsets ? std::string("no ipset dump was given")
-                                        : !set ? std::string("no set of that name in the ipset dump")
-                                               : "sets of type " + set->type + " are not modelled"),
+        b.undecided(it.at(), "set",
+                    "-m set --match-set " + name + ": " +
+                        (!b.options.ipsets ? std::string("no ipset dump was given")
+                         : !set            ? std::string("no set of that name in the ipset dump")
+                                           : "sets of type " + set->type + " are not modelled"),
                     Unmodelled::set, it.negated);
         return Claim::done;
     }
@@ -319,7 +420,8 @@ bool open_module(Builder& b, const Item& it) {
     m.kind = static_cast<std::uint8_t>(info ? info->kind : Kind::undecided);
     if (!info || info->kind == Kind::undecided) {
         m.undecided_added = true;
-        std::string reason = info ? std::string(info->reason) : "module " + std::string(m.name) + " is not modelled";
+        std::string reason =
+            info ? std::string(info->reason) : "module " + std::string(m.name) + " is not modelled";
         m.condition = static_cast<int>(b.extra.size());
         b.undecided(it.at(), m.name, "-m " + std::string(m.name) + ": " + reason,
                     info ? unmodelled_module(m.name) : Unmodelled::unknown);
@@ -333,17 +435,23 @@ Claim module_option(Builder& b, ModuleUse& m, const Item& it, bool generic) {
         case Kind::tcp:
         case Kind::udp:
         case Kind::sctp:
-        case Kind::dccp: return port_module(b, m, kind, it, generic);
-        case Kind::multiport: return multiport(b, it);
-        case Kind::iprange: return iprange(b, it);
-        case Kind::state: return it.name() == "--state" ? states(b, it, false) : Claim::not_mine;
+        case Kind::dccp:
+            return port_module(b, m, kind, it, generic);
+        case Kind::multiport:
+            return multiport(b, it);
+        case Kind::iprange:
+            return iprange(b, it);
+        case Kind::state:
+            return it.name() == "--state" ? states(b, it, false) : Claim::not_mine;
         case Kind::conntrack:
             if (it.name() == "--ctstate") return states(b, it, true);
             if (!generic) return Claim::not_mine;
             add_undecided(b, m, it);
             return Claim::done;
-        case Kind::icmp: return icmp(b, it, false);
-        case Kind::icmp6: return icmp(b, it, true);
+        case Kind::icmp:
+            return icmp(b, it, false);
+        case Kind::icmp6:
+            return icmp(b, it, true);
         case Kind::comment:
             if (it.name() != "--comment") return Claim::not_mine;
             if (!one_arg(b, it)) return Claim::failed;
@@ -360,7 +468,8 @@ Claim module_option(Builder& b, ModuleUse& m, const Item& it, bool generic) {
             if (!b.comment.empty()) b.comment += "; ";
             b.comment += unquote(it.arg(0));
             return Claim::done;
-        case Kind::set: return match_set(b, m, it, generic);
+        case Kind::set:
+            return match_set(b, m, it, generic);
         case Kind::undecided:
             if (!generic) return Claim::not_mine;
             m.negated = m.negated || it.negated;
@@ -392,14 +501,29 @@ bool check_modules(Builder& b) {
         assumable_negation(b, m);
         bool ok = true;
         switch (kind_of(m)) {
-            case Kind::tcp: ok = needs(m, {6}, "-p tcp"); break;
-            case Kind::udp: ok = needs(m, {17, 136}, "-p udp"); break;
-            case Kind::sctp: ok = needs(m, {132}, "-p sctp"); break;
-            case Kind::dccp: ok = needs(m, {33}, "-p dccp"); break;
-            case Kind::icmp: ok = needs(m, {1}, "-p icmp"); break;
-            case Kind::icmp6: ok = needs(m, {58}, "-p icmpv6"); break;
-            case Kind::multiport: ok = needs(m, {6, 17, 33, 132, 136}, "-p tcp, udp, udplite, dccp or sctp"); break;
-            default: break;
+            case Kind::tcp:
+                ok = needs(m, {6}, "-p tcp");
+                break;
+            case Kind::udp:
+                ok = needs(m, {17, 136}, "-p udp");
+                break;
+            case Kind::sctp:
+                ok = needs(m, {132}, "-p sctp");
+                break;
+            case Kind::dccp:
+                ok = needs(m, {33}, "-p dccp");
+                break;
+            case Kind::icmp:
+                ok = needs(m, {1}, "-p icmp");
+                break;
+            case Kind::icmp6:
+                ok = needs(m, {58}, "-p icmpv6");
+                break;
+            case Kind::multiport:
+                ok = needs(m, {6, 17, 33, 132, 136}, "-p tcp, udp, udplite, dccp or sctp");
+                break;
+            default:
+                break;
         }
         if (!ok) return false;
     }

@@ -14,13 +14,14 @@ bool in(std::string_view n, std::initializer_list<std::string_view> names) {
 
 // Non-terminating targets with no effect on verdicts.
 constexpr std::string_view continue_targets[] = {
-    "LOG", "NFLOG", "ULOG", "MARK", "CONNMARK", "TCPMSS", "CLASSIFY", "TOS", "TTL", "HL", "DSCP",
-    "CHECKSUM", "SET", "AUDIT", "TRACE", "HMARK", "SECMARK", "CONNSECMARK", "IDLETIMER", "LED",
-    "RATEEST", "ECN", "TEE", "TCPOPTSTRIP", "IPV4OPTSSTRIP", "NFACCT"};
+    "LOG",   "NFLOG", "ULOG",        "MARK",          "CONNMARK",  "TCPMSS", "CLASSIFY",
+    "TOS",   "TTL",   "HL",          "DSCP",          "CHECKSUM",  "SET",    "AUDIT",
+    "TRACE", "HMARK", "SECMARK",     "CONNSECMARK",   "IDLETIMER", "LED",    "RATEEST",
+    "ECN",   "TEE",   "TCPOPTSTRIP", "IPV4OPTSSTRIP", "NFACCT"};
 // Targets whose effect rulegap does not model.
 constexpr std::string_view unknown_targets[] = {
-    "QUEUE", "NFQUEUE", "NETMAP", "TPROXY", "SYNPROXY", "TARPIT", "CLUSTERIP", "MIRROR", "DELUDE",
-    "CHAOS", "DNETMAP", "SAME", "BALANCE", "ROUTE", "IPMARK", "STEAL", "DHCPMAC", "SYSRQ"};
+    "QUEUE", "NFQUEUE", "NETMAP", "TPROXY",  "SYNPROXY", "TARPIT", "CLUSTERIP", "MIRROR",  "DELUDE",
+    "CHAOS", "DNETMAP", "SAME",   "BALANCE", "ROUTE",    "IPMARK", "STEAL",     "DHCPMAC", "SYSRQ"};
 
 // "a[-b][:p[-q]]", "[v6]:p", or a bare IPv6 address.
 bool nat_spec(Builder& b, const char* at, std::string_view spec, Target& t) {
@@ -47,8 +48,8 @@ bool nat_spec(Builder& b, const char* at, std::string_view spec, Target& t) {
         int f1 = 0, f2 = 0;
         Interval lo, hi;
         if (lo_text.find('/') != std::string_view::npos || hi_text.find('/') != std::string_view::npos ||
-            parse_address(lo_text, f1, lo) != AddressKind::ok || parse_address(hi_text, f2, hi) != AddressKind::ok ||
-            f1 != f2 || lo.lo > hi.lo)
+            parse_address(lo_text, f1, lo) != AddressKind::ok ||
+            parse_address(hi_text, f2, hi) != AddressKind::ok || f1 != f2 || lo.lo > hi.lo)
             return b.error(at, "bad address " + quote(addr));
         if (!b.note_family(at, f1)) return false;
         t.to_address = Interval{lo.lo, hi.lo};
@@ -77,9 +78,32 @@ bool one_arg(Builder& b, const Item& it) {
 bool is_builtin_option(std::string_view n) {
     if (n.size() == 2) return std::string_view("psdiofmjgc46").find(n[1]) != std::string_view::npos;
     if (n.size() < 5 || n[1] != '-') return false;
-    return in(n, {"-p", "--protocol", "-s", "--source", "--src", "-d", "--destination", "--dst", "-i",
-                  "--in-interface", "-o", "--out-interface", "-f", "--fragment", "-m", "--match", "-j",
-                  "--jump", "-g", "--goto", "-c", "--set-counters", "-4", "--ipv4", "-6", "--ipv6"});
+    return in(n, {"-p",
+                  "--protocol",
+                  "-s",
+                  "--source",
+                  "--src",
+                  "-d",
+                  "--destination",
+                  "--dst",
+                  "-i",
+                  "--in-interface",
+                  "-o",
+                  "--out-interface",
+                  "-f",
+                  "--fragment",
+                  "-m",
+                  "--match",
+                  "-j",
+                  "--jump",
+                  "-g",
+                  "--goto",
+                  "-c",
+                  "--set-counters",
+                  "-4",
+                  "--ipv4",
+                  "-6",
+                  "--ipv6"});
 }
 
 bool lower_target(Builder& b, const Item& jump, std::span<const Item> opts, bool go_to) {
@@ -93,24 +117,40 @@ bool lower_target(Builder& b, const Item& jump, std::span<const Item> opts, bool
     b.has_target = true;
     Target& t = b.target;
     std::string_view name = jump.arg(0);
-    t.name = name;   // views into the input, which the Ruleset keeps
-    if (!opts.empty()) t.options = std::string_view(opts.front().at(), static_cast<std::size_t>(opts.back().end() - opts.front().at()));
+    t.name = name;  // views into the input, which the Ruleset keeps
+    if (!opts.empty())
+        t.options = std::string_view(opts.front().at(),
+                                     static_cast<std::size_t>(opts.back().end() - opts.front().at()));
 
     if (go_to) {
         t.action = Action::go_to;
         return no_options(b, name, opts);
     }
-    if (name == "ACCEPT") { t.action = Action::accept; return no_options(b, name, opts); }
-    if (name == "DROP") { t.action = Action::drop; return no_options(b, name, opts); }
-    if (name == "RETURN") { t.action = Action::return_; return no_options(b, name, opts); }
+    if (name == "ACCEPT") {
+        t.action = Action::accept;
+        return no_options(b, name, opts);
+    }
+    if (name == "DROP") {
+        t.action = Action::drop;
+        return no_options(b, name, opts);
+    }
+    if (name == "RETURN") {
+        t.action = Action::return_;
+        return no_options(b, name, opts);
+    }
     if (name == "REJECT") {
         t.action = Action::reject;
         for (const Item& o : opts)
-            if (o.name() != "--reject-with") return b.error(o.at(), "unknown REJECT option " + quote(o.name()));
-            else if (!one_arg(b, o)) return false;
+            if (o.name() != "--reject-with")
+                return b.error(o.at(), "unknown REJECT option " + quote(o.name()));
+            else if (!one_arg(b, o))
+                return false;
         return true;
     }
-    if (name == "NOTRACK") { t.action = Action::notrack; return no_options(b, name, opts); }
+    if (name == "NOTRACK") {
+        t.action = Action::notrack;
+        return no_options(b, name, opts);
+    }
     if (name == "CT") {
         t.action = Action::continue_;
         for (const Item& o : opts)
@@ -126,7 +166,7 @@ bool lower_target(Builder& b, const Item& jump, std::span<const Item> opts, bool
             if (!in(o.name(), {dnat ? "--to-destination" : "--to-source", "--to"}))
                 return b.error(o.at(), "unknown " + std::string(name) + " option " + quote(o.name()));
             if (!one_arg(b, o)) return false;
-            if (seen) {   // several ranges (old kernels): the new address is one of them
+            if (seen) {  // several ranges (old kernels): the new address is one of them
                 b.eh.warning(o.at(), std::string(name) + " with several ranges: only the first is modelled");
                 continue;
             }
@@ -140,7 +180,8 @@ bool lower_target(Builder& b, const Item& jump, std::span<const Item> opts, bool
         t.action = name == "REDIRECT" ? Action::redirect : Action::snat;
         for (const Item& o : opts) {
             if (in(o.name(), {"--random", "--random-fully"})) continue;
-            if (o.name() != "--to-ports") return b.error(o.at(), "unknown " + std::string(name) + " option " + quote(o.name()));
+            if (o.name() != "--to-ports")
+                return b.error(o.at(), "unknown " + std::string(name) + " option " + quote(o.name()));
             if (!one_arg(b, o)) return false;
             auto r = parse_nat_port_range(o.arg(0));
             if (!r) return b.error(o.arg_at(0), "bad port or port range " + quote(o.arg(0)));
@@ -148,13 +189,16 @@ bool lower_target(Builder& b, const Item& jump, std::span<const Item> opts, bool
         }
         return true;
     }
-    if (std::find(std::begin(continue_targets), std::end(continue_targets), name) != std::end(continue_targets)) {
+    if (std::find(std::begin(continue_targets), std::end(continue_targets), name) !=
+        std::end(continue_targets)) {
         t.action = Action::continue_;
         return true;
     }
-    if (std::find(std::begin(unknown_targets), std::end(unknown_targets), name) != std::end(unknown_targets)) {
+    if (std::find(std::begin(unknown_targets), std::end(unknown_targets), name) !=
+        std::end(unknown_targets)) {
         t.action = Action::unknown;
-        b.eh.warning(jump.arg_at(0), "target " + std::string(name) + " is not modelled: the rule's verdict is unknown");
+        b.eh.warning(jump.arg_at(0),
+                     "target " + std::string(name) + " is not modelled: the rule's verdict is unknown");
         return true;
     }
     // A user chain (resolved when the table is complete), or an unknown target if no such chain.

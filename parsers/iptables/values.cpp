@@ -8,4 +8,4 @@ BOOST_SPIRIT_INSTANTIATE(nat_port_range_type, iterator_type, value_context_type)
 BOOST_SPIRIT_INSTANTIATE(tcp_flag_set_type, iterator_type, value_context_type)
 BOOST_SPIRIT_INSTANTIATE(ct_state_set_type, iterator_type, value_context_type)
 BOOST_SPIRIT_INSTANTIATE(icmp_number_type, iterator_type, value_context_type)
-}
+}  // namespace rulegap::iptables::parser

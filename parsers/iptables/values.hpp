@@ -28,8 +28,8 @@ using tcp_flag_set_type = x3::rule<class tcp_flag_set_class, std::uint8_t>;
 using ct_state_set_type = x3::rule<class ct_state_set_class, std::uint8_t>;
 using icmp_number_type = x3::rule<class icmp_number_class, ast::IcmpNumber>;
 
-BOOST_SPIRIT_DECLARE(port_range_type, port_list_type,
-                     nat_port_range_type, tcp_flag_set_type, ct_state_set_type, icmp_number_type)
+BOOST_SPIRIT_DECLARE(port_range_type, port_list_type, nat_port_range_type, tcp_flag_set_type,
+                     ct_state_set_type, icmp_number_type)
 
 constexpr std::uint8_t ct_snat_bit = 1u << 5;
 constexpr std::uint8_t ct_dnat_bit = 1u << 6;

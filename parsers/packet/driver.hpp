@@ -19,16 +19,17 @@ namespace rulegap::packet {
 
 // What the messages call the text.
 struct TextNames {
-    const char* file;         // "<packet>": the file of the error's SourceLoc
-    const char* unreadable;   // when X3 throws: "could not read the packet"
-    const char* no_start;     // when even the first word does not parse: "expected protocol"
+    const char* file;        // "<packet>": the file of the error's SourceLoc
+    const char* unreadable;  // when X3 throws: "could not read the packet"
+    const char* no_start;    // when even the first word does not parse: "expected protocol"
 };
 
 // Parses `text` with `rule` (its attribute is the AST) and lowers the AST with `lower(ast,
 // state)`. Returns what `lower` returns (an optional); when that is empty, `error` holds the
 // first error found.
 template <typename Rule, typename Lower>
-auto parse_and_lower(std::string_view text, const Rule& rule, Lower lower, const TextNames& names, Diagnostic& error) {
+auto parse_and_lower(std::string_view text, const Rule& rule, Lower lower, const TextNames& names,
+                     Diagnostic& error) {
     ParseState state;
     const char* first = text.data();
     const char* last = text.data() + text.size();
@@ -36,7 +37,8 @@ auto parse_and_lower(std::string_view text, const Rule& rule, Lower lower, const
     typename Rule::attribute_type syntax;
     bool ok = false;
     try {
-        ok = x3::phrase_parse(first, last, x3::with<parse_state_tag>(std::ref(state))[rule], x3::ascii::space, syntax);
+        ok = x3::phrase_parse(first, last, x3::with<parse_state_tag>(std::ref(state))[rule], x3::ascii::space,
+                              syntax);
     } catch (const std::exception&) {
         state.fail(static_cast<std::size_t>(first - text.data()), names.unreadable);
     }

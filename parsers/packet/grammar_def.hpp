@@ -41,9 +41,9 @@ const x3::rule<end_class> end = "option (state, in, out, flags) or end of packet
 
 const auto protocol_def = raw[lexeme[+name_char]][set_text];
 const auto ipv6_body_def = lexeme[+address_char];
-const auto address_def = raw[lexeme[lit('[') > ipv6_body > close]][set_text]
-                       | raw[lexeme[+digit >> +(lit('.') >> +digit)]][set_text]
-                       | raw[lexeme[+address_char]][set_text];
+const auto address_def = raw[lexeme[lit('[') > ipv6_body > close]][set_text] |
+                         raw[lexeme[+digit >> +(lit('.') >> +digit)]][set_text] |
+                         raw[lexeme[+address_char]][set_text];
 const auto port_def = raw[lexeme[+digit]][set_text];
 const auto source_def = address >> -(lit(':') > port);
 const auto destination_def = address >> -(lit(':') > port);

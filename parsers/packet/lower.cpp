@@ -16,23 +16,46 @@ struct NamedNumber {
 };
 
 constexpr std::array<NamedNumber, 13> icmp4_types{{
-    {"echo-reply", 0}, {"destination-unreachable", 3}, {"source-quench", 4}, {"redirect", 5},
-    {"echo-request", 8}, {"router-advertisement", 9}, {"router-solicitation", 10},
-    {"time-exceeded", 11}, {"parameter-problem", 12}, {"timestamp-request", 13},
-    {"timestamp-reply", 14}, {"address-mask-request", 17}, {"address-mask-reply", 18},
+    {"echo-reply", 0},
+    {"destination-unreachable", 3},
+    {"source-quench", 4},
+    {"redirect", 5},
+    {"echo-request", 8},
+    {"router-advertisement", 9},
+    {"router-solicitation", 10},
+    {"time-exceeded", 11},
+    {"parameter-problem", 12},
+    {"timestamp-request", 13},
+    {"timestamp-reply", 14},
+    {"address-mask-request", 17},
+    {"address-mask-reply", 18},
 }};
 
 constexpr std::array<NamedNumber, 13> icmp6_types{{
-    {"destination-unreachable", 1}, {"packet-too-big", 2}, {"time-exceeded", 3},
-    {"parameter-problem", 4}, {"echo-request", 128}, {"echo-reply", 129},
-    {"router-solicitation", 133}, {"router-advertisement", 134}, {"neighbour-solicitation", 135},
-    {"neighbor-solicitation", 135}, {"neighbour-advertisement", 136}, {"neighbor-advertisement", 136},
+    {"destination-unreachable", 1},
+    {"packet-too-big", 2},
+    {"time-exceeded", 3},
+    {"parameter-problem", 4},
+    {"echo-request", 128},
+    {"echo-reply", 129},
+    {"router-solicitation", 133},
+    {"router-advertisement", 134},
+    {"neighbour-solicitation", 135},
+    {"neighbor-solicitation", 135},
+    {"neighbour-advertisement", 136},
+    {"neighbor-advertisement", 136},
     {"redirect", 137},
 }};
 
 constexpr std::array<NamedNumber, 8> flag_names{{
-    {"fin", tcp_flag::fin}, {"syn", tcp_flag::syn}, {"rst", tcp_flag::rst}, {"psh", tcp_flag::psh},
-    {"ack", tcp_flag::ack}, {"urg", tcp_flag::urg}, {"ece", tcp_flag::ece}, {"cwr", tcp_flag::cwr},
+    {"fin", tcp_flag::fin},
+    {"syn", tcp_flag::syn},
+    {"rst", tcp_flag::rst},
+    {"psh", tcp_flag::psh},
+    {"ack", tcp_flag::ack},
+    {"urg", tcp_flag::urg},
+    {"ece", tcp_flag::ece},
+    {"cwr", tcp_flag::cwr},
 }};
 
 struct Address {
@@ -103,12 +126,14 @@ std::optional<unsigned> small_number(std::string_view s, unsigned max) {
     return v;
 }
 
-std::optional<std::uint8_t> tcp_flag_bits(const std::vector<ast::word>& words, ParseState& state, std::string_view names) {
+std::optional<std::uint8_t> tcp_flag_bits(const std::vector<ast::word>& words, ParseState& state,
+                                          std::string_view names) {
     std::uint8_t bits = 0;
     for (const ast::word& f : words) {
         std::string name = lower_case(f.text);
         if (name == "none" && words.size() == 1) continue;
-        auto it = std::find_if(flag_names.begin(), flag_names.end(), [&](const NamedNumber& n) { return n.name == name; });
+        auto it = std::find_if(flag_names.begin(), flag_names.end(),
+                               [&](const NamedNumber& n) { return n.name == name; });
         if (it == flag_names.end()) {
             state.fail(f.offset, "unknown tcp flag '" + f.text + "' (" + std::string(names) + ")");
             return std::nullopt;
@@ -179,7 +204,8 @@ std::optional<Packet> lower(const ast::packet& syntax, ParseState& state) {
         if (key == "state") {
             std::optional<ConnState> found = conn_state_named(value);
             if (!found) {
-                state.fail(v.offset, "unknown state '" + v.text + "' (new, established, related, invalid, untracked)");
+                state.fail(v.offset,
+                           "unknown state '" + v.text + "' (new, established, related, invalid, untracked)");
                 return std::nullopt;
             }
             p.state = *found;
@@ -206,7 +232,8 @@ std::optional<Packet> lower(const ast::packet& syntax, ParseState& state) {
                 if (std::optional<std::uint8_t> t = icmp_type_number(value, p.family)) n = *t;
             }
             if (!n) {
-                state.fail(v.offset, "expected an ICMP " + key + " (0-255" + (key == "type" ? " or a type name)" : ")"));
+                state.fail(v.offset, "expected an ICMP " + key + " (0-255" +
+                                         (key == "type" ? " or a type name)" : ")"));
                 return std::nullopt;
             }
             if (key == "type") {
@@ -219,10 +246,12 @@ std::optional<Packet> lower(const ast::packet& syntax, ParseState& state) {
     }
     if (p.is_icmp() && !have_type) {
         const ast::endpoint& d = syntax.destination;
-        state.fail(d.address.offset + d.address.text.size(), "expected 'type' and an ICMP type after the destination");
+        state.fail(d.address.offset + d.address.text.size(),
+                   "expected 'type' and an ICMP type after the destination");
         return std::nullopt;
     }
-    if (p.protocol == 6) p.tcp_flags = flags.value_or(p.state == ConnState::new_ ? tcp_flag::syn : tcp_flag::ack);
+    if (p.protocol == 6)
+        p.tcp_flags = flags.value_or(p.state == ConnState::new_ ? tcp_flag::syn : tcp_flag::ack);
     return p;
 }
 

@@ -10,7 +10,8 @@ PacketParseResult parse_packet(std::string_view text) {
     using namespace packet;
     PacketParseResult result;
     result.packet = parse_and_lower(
-        text, packet_rule(), [](const ast::packet& syntax, ParseState& state) { return lower(syntax, state); },
+        text, packet_rule(),
+        [](const ast::packet& syntax, ParseState& state) { return lower(syntax, state); },
         TextNames{"<packet>", "could not read the packet", "expected protocol"}, result.error);
     return result;
 }

@@ -10,8 +10,10 @@ PacketSetParseResult parse_packet_set(std::string_view text) {
     using namespace packet;
     PacketSetParseResult result;
     result.set = parse_and_lower(
-        text, packet_set_rule(), [](const ast::packet_set& syntax, ParseState& state) { return lower(syntax, state); },
-        TextNames{"<where>", "could not read the set of packets", "expected protocol (a name, a number or any)"},
+        text, packet_set_rule(),
+        [](const ast::packet_set& syntax, ParseState& state) { return lower(syntax, state); },
+        TextNames{"<where>", "could not read the set of packets",
+                  "expected protocol (a name, a number or any)"},
         result.error);
     return result;
 }

@@ -65,10 +65,9 @@ const auto bracket_char = address_char | char_("/-");
 
 const auto protocol_def = raw[lexeme[+name_char >> !char_(".:")]][set_text];
 const auto protocols_def = protocol % ',';
-const auto address_def = raw[lexeme[lit('[') >> !keyword >> +bracket_char > close]][set_text]
-                       | raw[lexeme[any_word]][set_text]
-                       | raw[lexeme[ipv4_item]][set_text]
-                       | raw[lexeme[!keyword >> ipv6_item]][set_text];
+const auto address_def = raw[lexeme[lit('[') >> !keyword >> +bracket_char > close]][set_text] |
+                         raw[lexeme[any_word]][set_text] | raw[lexeme[ipv4_item]][set_text] |
+                         raw[lexeme[!keyword >> ipv6_item]][set_text];
 const auto addresses_def = address % ',';
 const auto port_def = raw[lexeme[any_word | (+digit >> -(lit('-') >> +digit))]][set_text];
 const auto ports_def = port % ',';
@@ -81,8 +80,8 @@ const auto end_or_address_def = x3::eoi;
 const auto with_endpoints_def = endpoints >> *option > end;
 const auto without_endpoints_def = x3::attr(boost::optional<ast::endpoints>()) >> *option > end_or_address;
 
-BOOST_SPIRIT_DEFINE(protocol, protocols, address, addresses, port, ports, source, destination, endpoints, option, end,
-                    end_or_address, with_endpoints, without_endpoints)
+BOOST_SPIRIT_DEFINE(protocol, protocols, address, addresses, port, ports, source, destination, endpoints,
+                    option, end, end_or_address, with_endpoints, without_endpoints)
 
 }  // namespace set_grammar
 
@@ -90,7 +89,8 @@ BOOST_SPIRIT_DEFINE(protocol, protocols, address, addresses, port, ports, source
 struct packet_set_class : tokens::report_error {};
 
 const packet_set_type packet_set = "packet set";
-const auto packet_set_def = set_grammar::protocols >> (set_grammar::with_endpoints | set_grammar::without_endpoints);
+const auto packet_set_def = set_grammar::protocols >>
+                            (set_grammar::with_endpoints | set_grammar::without_endpoints);
 BOOST_SPIRIT_DEFINE(packet_set)
 
 const packet_set_type& packet_set_rule() { return packet_set; }

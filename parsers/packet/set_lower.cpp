@@ -28,7 +28,8 @@ PacketSet protocols_with_ports() {
 }
 
 PacketSet icmp_packets() {
-    return (PacketSet::ipv4() & PacketSet::where(Field::protocol, 1)) | (PacketSet::ipv6() & PacketSet::where(Field::protocol, 58));
+    return (PacketSet::ipv4() & PacketSet::where(Field::protocol, 1)) |
+           (PacketSet::ipv6() & PacketSet::where(Field::protocol, 58));
 }
 
 class Lowering {
@@ -46,7 +47,8 @@ public:
             if (!src->intersects(*dst)) {
                 bool v4 = src->intersects(PacketSet::ipv4());
                 state_.fail(between->destination.addresses.front().offset,
-                            std::string("source is IPv") + (v4 ? "4" : "6") + " but destination is IPv" + (v4 ? "6" : "4"));
+                            std::string("source is IPv") + (v4 ? "4" : "6") + " but destination is IPv" +
+                                (v4 ? "6" : "4"));
                 return std::nullopt;
             }
             *set &= *src & *dst;
@@ -85,14 +87,17 @@ private:
             if (t == "any" || t == "all") return PacketSet::all();
             if (std::optional<Interval> r = number_range(t, 255)) {
                 values.push_back(*r);
-            } else if (std::optional<std::uint8_t> p = protocol_number(t); p && t.find('-') == std::string::npos) {
+            } else if (std::optional<std::uint8_t> p = protocol_number(t);
+                       p && t.find('-') == std::string::npos) {
                 values.push_back({*p, *p});
             } else {
-                state_.fail(w.offset, "unknown protocol '" + w.text + "' (a name, a number 0-255, LO-HI or any)");
+                state_.fail(w.offset,
+                            "unknown protocol '" + w.text + "' (a name, a number 0-255, LO-HI or any)");
                 return std::nullopt;
             }
         }
-        for (const ast::word& w : words) protocol_text_ += (protocol_text_.empty() ? "" : ",") + lower_case(w.text);
+        for (const ast::word& w : words)
+            protocol_text_ += (protocol_text_.empty() ? "" : ",") + lower_case(w.text);
         return PacketSet::where(Field::protocol, values);
     }
 
@@ -115,7 +120,8 @@ private:
         };
         auto bad = [&](std::size_t offset, std::string_view what) {
             bool six = what.find(':') != std::string_view::npos;
-            state_.fail(offset, std::string("invalid IPv") + (six ? "6" : "4") + " address '" + std::string(what) + "'");
+            state_.fail(offset, std::string("invalid IPv") + (six ? "6" : "4") + " address '" +
+                                    std::string(what) + "'");
             return std::nullopt;
         };
         std::size_t slash = t.find('/');
@@ -180,14 +186,16 @@ private:
             for (const ast::word& v : o.values) {
                 std::optional<ConnState> found = conn_state_named(lower_case(v.text));
                 if (!found) {
-                    state_.fail(v.offset, "unknown state '" + v.text + "' (new, established, related, invalid, untracked)");
+                    state_.fail(v.offset, "unknown state '" + v.text +
+                                              "' (new, established, related, invalid, untracked)");
                     return std::nullopt;
                 }
                 values.push_back({static_cast<uint128>(*found), static_cast<uint128>(*found)});
             }
             return PacketSet::where(Field::state, values);
         }
-        if (key == "in" || key == "out") return interfaces(o, key == "in" ? Field::in_iface : Field::out_iface);
+        if (key == "in" || key == "out")
+            return interfaces(o, key == "in" ? Field::in_iface : Field::out_iface);
         if (key == "flags") {
             PacketSet tcp = PacketSet::where(Field::protocol, 6);
             if (!so_far.intersects(tcp)) {
@@ -211,21 +219,24 @@ private:
                 v6.push_back(*r);
                 continue;
             }
-            int t4 = -1, t6 = -1;   // (ints: GCC 12 sees optional<uint8_t> here as maybe uninitialised)
+            int t4 = -1, t6 = -1;  // (ints: GCC 12 sees optional<uint8_t> here as maybe uninitialised)
             if (key == "type") {
                 if (std::optional<std::uint8_t> n = icmp_type_number(t, 4)) t4 = *n;
                 if (std::optional<std::uint8_t> n = icmp_type_number(t, 6)) t6 = *n;
             }
             if (t4 < 0 && t6 < 0) {
-                state_.fail(v.offset, "expected an ICMP " + key + " (0-255, LO-HI" + (key == "type" ? " or a type name)" : ")"));
+                state_.fail(v.offset, "expected an ICMP " + key + " (0-255, LO-HI" +
+                                          (key == "type" ? " or a type name)" : ")"));
                 return std::nullopt;
             }
             if (t4 >= 0) v4.push_back({static_cast<uint128>(t4), static_cast<uint128>(t4)});
             if (t6 >= 0) v6.push_back({static_cast<uint128>(t6), static_cast<uint128>(t6)});
         }
         PacketSet out;
-        if (!v4.empty()) out |= PacketSet::ipv4() & PacketSet::where(Field::protocol, 1) & PacketSet::where(f, v4);
-        if (!v6.empty()) out |= PacketSet::ipv6() & PacketSet::where(Field::protocol, 58) & PacketSet::where(f, v6);
+        if (!v4.empty())
+            out |= PacketSet::ipv4() & PacketSet::where(Field::protocol, 1) & PacketSet::where(f, v4);
+        if (!v6.empty())
+            out |= PacketSet::ipv6() & PacketSet::where(Field::protocol, 58) & PacketSet::where(f, v6);
         return out;
     }
 
@@ -264,8 +275,9 @@ private:
                 ++at;
             }
             if (name.empty() || name.starts_with('!')) {
-                state_.fail(at, name.empty() ? "expected an interface name after '!'"
-                                             : "'!' negates the whole list: write it once, before the first name");
+                state_.fail(at, name.empty()
+                                    ? "expected an interface name after '!'"
+                                    : "'!' negates the whole list: write it once, before the first name");
                 return std::nullopt;
             }
             if (name == "-") {

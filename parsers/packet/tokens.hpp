@@ -21,7 +21,8 @@ using x3::raw;
 // The outermost rule turns an expectation failure into the parse's one error.
 struct report_error {
     template <typename Iterator, typename Exception, typename Context>
-    x3::error_handler_result on_error(Iterator&, const Iterator& last, const Exception& x, const Context& context) const {
+    x3::error_handler_result on_error(Iterator&, const Iterator& last, const Exception& x,
+                                      const Context& context) const {
         ParseState& state = x3::get<parse_state_tag>(context).get();
         Iterator at = x.where();  // point at what stands there instead, not at the blank before it
         while (at != last && (*at == ' ' || *at == '\t' || *at == '\r' || *at == '\n')) ++at;
@@ -42,7 +43,8 @@ const auto set_text = [](auto& context) {
 const auto name_char = x3::ascii::alnum | char_("-_");
 const auto address_char = x3::ascii::xdigit | char_(":.");
 const auto digit = x3::ascii::digit;
-const auto keyword = (lit("state") | lit("in") | lit("out") | lit("flags") | lit("type") | lit("code")) >> !name_char;
+const auto keyword =
+    (lit("state") | lit("in") | lit("out") | lit("flags") | lit("type") | lit("code")) >> !name_char;
 
 //   option body = key > value % ','        state new   flags syn,ack   [in eth0]
 struct key_class {};

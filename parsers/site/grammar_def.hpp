@@ -33,7 +33,8 @@ x3::rule<struct role_name_class, ast::Span> const role_name = "role name (a quot
 x3::rule<struct name_class, ast::Span> const name = "name";
 x3::rule<struct zone_name_class, ast::Span> const zone_name = "zone name";
 x3::rule<struct id_class, ast::Span> const id = "requirement id or prefix";
-x3::rule<struct item_class, ast::Span> const item = "address or port (10.0.0.0/8, 10.0.0.1-10.0.0.9, 4000-4999, any)";
+x3::rule<struct item_class, ast::Span> const item =
+    "address or port (10.0.0.0/8, 10.0.0.1-10.0.0.9, 4000-4999, any)";
 x3::rule<struct word_class, ast::Span> const word = "value";
 x3::rule<struct interface_class, ast::Span> const interface = "interface name";
 x3::rule<struct equals_class> const equals = "'='";
@@ -53,8 +54,8 @@ auto const equals_def = lit('=');
 auto const comment_def = lexeme['#' >> *char_];
 auto const end_of_line_def = eoi;
 
-BOOST_SPIRIT_DEFINE(quoted, file, role_name, name, zone_name, id, item, word, interface, equals,
-                    comment, end_of_line)
+BOOST_SPIRIT_DEFINE(quoted, file, role_name, name, zone_name, id, item, word, interface, equals, comment,
+                    end_of_line)
 
 // Lists and parts.
 x3::rule<struct items_class, std::vector<ast::Span>> const items = "addresses or ports";
@@ -104,17 +105,18 @@ auto const corrected_keyword_def = kw("corrected");
 BOOST_SPIRIT_DEFINE(corrected_keyword)
 auto const use_stmt_def = raw[kw("use")] > corrected_keyword > +id;
 auto const sensitive_stmt_def = raw[kw("sensitive")] > items;
-x3::rule<struct assumed_module_class, ast::Span> const assumed_module = "module (recent, limit, mac, ..., unknown)";
+x3::rule<struct assumed_module_class, ast::Span> const assumed_module =
+    "module (recent, limit, mac, ..., unknown)";
 x3::rule<struct assumed_value_class, ast::Span> const assumed_value = "match or nomatch";
 auto const assumed_module_def = name;
 auto const assumed_value_def = name;
 BOOST_SPIRIT_DEFINE(assumed_module, assumed_value)
 auto const assume_stmt_def = raw[kw("assume")] > assumed_module > assumed_value;
-auto const statement_def = site_stmt | catalog_stmt | zone_stmt | role_stmt | firewall_stmt | bind_stmt | use_stmt |
-                           sensitive_stmt | assume_stmt;
+auto const statement_def = site_stmt | catalog_stmt | zone_stmt | role_stmt | firewall_stmt | bind_stmt |
+                           use_stmt | sensitive_stmt | assume_stmt;
 
-BOOST_SPIRIT_DEFINE(site_stmt, catalog_stmt, zone_stmt, role_stmt, firewall_stmt, bind_stmt,
-                    use_stmt, sensitive_stmt, assume_stmt, statement)
+BOOST_SPIRIT_DEFINE(site_stmt, catalog_stmt, zone_stmt, role_stmt, firewall_stmt, bind_stmt, use_stmt,
+                    sensitive_stmt, assume_stmt, statement)
 
 // The line: nothing, a comment, or one statement; then the end.
 line_type const line_rule = "line";

@@ -64,7 +64,8 @@ public:
         for (UnresolvedStatement& u : site_.unresolved)
             if (u.statement == "zone")
                 for (const Role& r : site_.roles)
-                    if (std::find(explicit_zones_.begin(), explicit_zones_.end(), r.name) == explicit_zones_.end())
+                    if (std::find(explicit_zones_.begin(), explicit_zones_.end(), r.name) ==
+                        explicit_zones_.end())
                         u.roles.push_back(r.name);
         if (site_.name.empty()) site_.name = std::filesystem::path(site_.file).stem().string();
     }
@@ -75,10 +76,19 @@ public:
         using result_type = void;
         Lowerer& self;
         UnresolvedStatement& u;
-        void operator()(const ast::NamedStmt& s) { u.statement = view(s.keyword) == "site" ? "" : "catalog"; u.everything = view(s.keyword) != "site"; }
-        void operator()(const ast::UseStmt&) { u.statement = "use"; u.everything = true; }
+        void operator()(const ast::NamedStmt& s) {
+            u.statement = view(s.keyword) == "site" ? "" : "catalog";
+            u.everything = view(s.keyword) != "site";
+        }
+        void operator()(const ast::UseStmt&) {
+            u.statement = "use";
+            u.everything = true;
+        }
         void operator()(const ast::SensitiveStmt&) { u.statement = "sensitive"; }
-        void operator()(const ast::AssumeStmt&) { u.statement = "assume"; u.everything = true; }   // any verdict
+        void operator()(const ast::AssumeStmt&) {
+            u.statement = "assume";
+            u.everything = true;
+        }  // any verdict
         void operator()(const ast::ZoneStmt& s) {
             u.statement = "zone";
             u.zones.emplace_back(view(s.name));
@@ -92,8 +102,10 @@ public:
             u.statement = "firewall";
             if (const auto* on = boost::get<ast::OnRole>(&s.placement.get())) {
                 const std::string role = unquote(view(on->role));
-                if (self.site_.role(role) || self.unresolved_role(role)) u.roles.push_back(role);
-                else u.unprotected_hosts = true;   // meant for some role without a host firewall
+                if (self.site_.role(role) || self.unresolved_role(role))
+                    u.roles.push_back(role);
+                else
+                    u.unprotected_hosts = true;  // meant for some role without a host firewall
                 return;
             }
             for (const ast::Side& side : boost::get<ast::Between>(s.placement.get()).sides) {
@@ -105,13 +117,18 @@ public:
         void operator()(const ast::BindStmt& s) {
             u.statement = "bind";
             const std::string name = unquote(view(s.name));
-            if (!windows_address_keyword(name).empty() || s.role || self.near_address_keyword(name, s.items)) {
-                if (s.role) u.roles.push_back(unquote(view(*s.role)));
-                else u.windows_hosts = true;
+            if (!windows_address_keyword(name).empty() || s.role ||
+                self.near_address_keyword(name, s.items)) {
+                if (s.role)
+                    u.roles.push_back(unquote(view(*s.role)));
+                else
+                    u.windows_hosts = true;
                 return;
             }
-            if (name.empty()) u.everything = true;
-            else u.names.push_back(name);
+            if (name.empty())
+                u.everything = true;
+            else
+                u.names.push_back(name);
         }
     };
 
@@ -125,26 +142,31 @@ public:
         u.reason = first->message;
         Scope scope{*this, u};
         boost::apply_visitor(scope, statement);
-        if (u.statement.empty() || u.statement == "sensitive") return;   // names nothing a verdict uses
+        if (u.statement.empty() || u.statement == "sensitive") return;  // names nothing a verdict uses
         site_.unresolved.push_back(std::move(u));
     }
 
     bool unresolved_role(const std::string& name) const {
         for (const UnresolvedStatement& u : site_.unresolved)
-            if (u.binds_roles() && std::find(u.roles.begin(), u.roles.end(), name) != u.roles.end()) return true;
+            if (u.binds_roles() && std::find(u.roles.begin(), u.roles.end(), name) != u.roles.end())
+                return true;
         return false;
     }
     bool unresolved_zone(const std::string& name) const {
         for (const UnresolvedStatement& u : site_.unresolved)
-            if (u.statement == "zone" && std::find(u.zones.begin(), u.zones.end(), name) != u.zones.end()) return true;
+            if (u.statement == "zone" && std::find(u.zones.begin(), u.zones.end(), name) != u.zones.end())
+                return true;
         return false;
     }
 
     // A bind whose name is not an address keyword but nearly is one, of items that are not all
     // ports: a misspelt keyword ("LocalSubnett"), not a port class.
     bool near_address_keyword(const std::string& name, const std::vector<ast::Span>& items) const {
-        if (!windows_address_keyword(name).empty() || !detail::closest_spelling(name, windows_address_keywords())) return false;
-        return !std::all_of(items.begin(), items.end(), [](const ast::Span& i) { return is_port_text(view(i)); });
+        if (!windows_address_keyword(name).empty() ||
+            !detail::closest_spelling(name, windows_address_keywords()))
+            return false;
+        return !std::all_of(items.begin(), items.end(),
+                            [](const ast::Span& i) { return is_port_text(view(i)); });
     }
 
     static bool is_port_text(std::string_view v) {
@@ -156,7 +178,8 @@ public:
     void operator()(const ast::NamedStmt& s) {
         if (view(s.keyword) == "site") {
             if (site_seen_) {
-                error(s.keyword, "duplicate site statement (first on line " + std::to_string(site_seen_) + ")");
+                error(s.keyword,
+                      "duplicate site statement (first on line " + std::to_string(site_seen_) + ")");
                 return;
             }
             site_seen_ = line_->number;
@@ -170,7 +193,8 @@ public:
     void operator()(const ast::ZoneStmt& s) {
         std::string name(view(s.name));
         if (const Zone* z = site_.zone(name)) {
-            error(s.name, "duplicate zone " + name + " (first on line " + std::to_string(z->where.line) + ")");
+            error(s.name,
+                  "duplicate zone " + name + " (first on line " + std::to_string(z->where.line) + ")");
             return;
         }
         auto addresses = address_list(s.items);
@@ -180,9 +204,13 @@ public:
 
     void operator()(const ast::RoleStmt& s) {
         std::string name = unquote(view(s.name));
-        if (name.empty()) { error(s.name, "the role's name is empty"); return; }
+        if (name.empty()) {
+            error(s.name, "the role's name is empty");
+            return;
+        }
         if (const Role* r = site_.role(name)) {
-            error(s.name, "duplicate role \"" + name + "\" (first on line " + std::to_string(r->where.line) + ")");
+            error(s.name,
+                  "duplicate role \"" + name + "\" (first on line " + std::to_string(r->where.line) + ")");
             return;
         }
         auto addresses = address_list(s.items);
@@ -191,7 +219,10 @@ public:
         if (s.zones) {
             for (const ast::Span& z : *s.zones) {
                 std::string zone(view(z));
-                if (!site_.zone(zone)) { error(z, "unknown zone " + zone + " (declare it before the role)"); return; }
+                if (!site_.zone(zone)) {
+                    error(z, "unknown zone " + zone + " (declare it before the role)");
+                    return;
+                }
                 role.zones.push_back(zone);
             }
             explicit_zones_.push_back(name);
@@ -204,7 +235,10 @@ public:
         fw.where = at(s.keyword);
         for (const ast::Span& f : s.files) {
             std::string written = unquote(view(f));
-            if (written.empty()) { error(f, "the firewall's file name is empty"); return; }
+            if (written.empty()) {
+                error(f, "the firewall's file name is empty");
+                return;
+            }
             fw.files_as_written.push_back(written);
             fw.files.push_back(resolve(written));
         }
@@ -212,8 +246,8 @@ public:
                          : std::filesystem::path(fw.files_as_written.front()).stem().string();
         const ast::Span& name_at = s.name ? *s.name : s.files.front();
         if (const Firewall* other = site_.firewall(fw.name)) {
-            error(name_at, "duplicate firewall " + fw.name + " (first on line " + std::to_string(other->where.line) +
-                               "); name it: firewall NAME \"file\" ...");
+            error(name_at, "duplicate firewall " + fw.name + " (first on line " +
+                               std::to_string(other->where.line) + "); name it: firewall NAME \"file\" ...");
             return;
         }
         if (const auto* on = boost::get<ast::OnRole>(&s.placement.get())) {
@@ -224,16 +258,23 @@ public:
             }
             if (const Firewall* other = site_.host_firewall(fw.host_role)) {
                 error(on->role, "role \"" + fw.host_role + "\" already has a host firewall (line " +
-                                    std::to_string(other->where.line) + "); list all its files in one statement");
+                                    std::to_string(other->where.line) +
+                                    "); list all its files in one statement");
                 return;
             }
         } else {
             const auto& between = boost::get<ast::Between>(s.placement.get());
             for (const ast::Side& side : between.sides) {
                 std::string zone(view(side.zone));
-                if (!site_.zone(zone)) { error(side.zone, "unknown zone " + zone + " (declare it before the firewall)"); return; }
+                if (!site_.zone(zone)) {
+                    error(side.zone, "unknown zone " + zone + " (declare it before the firewall)");
+                    return;
+                }
                 for (const Attachment& a : fw.attachments)
-                    if (a.zone == zone) { error(side.zone, "zone " + zone + " is named twice"); return; }
+                    if (a.zone == zone) {
+                        error(side.zone, "zone " + zone + " is named twice");
+                        return;
+                    }
                 std::string iface = side.interface ? std::string(view(*side.interface)) : std::string();
                 if (iface.size() > max_interface_length) {
                     error(*side.interface, "interface name " + iface + " is longer than 15 characters");
@@ -248,13 +289,18 @@ public:
             if (key == "format") {
                 const std::optional<FirewallFormat> format = parse_firewall_format(value);
                 if (!format) {
-                    error(o.value, "unknown format " + std::string(view(o.value)) + " (" + firewall_format_names() + ")");
+                    error(o.value, "unknown format " + std::string(view(o.value)) + " (" +
+                                       firewall_format_names() + ")");
                     return;
                 }
                 fw.format = *format;
             } else if (key == "profile") {
                 auto p = parse_windows_profile(value);
-                if (!p) { error(o.value, "unknown profile " + std::string(view(o.value)) + " (domain, private or public)"); return; }
+                if (!p) {
+                    error(o.value,
+                          "unknown profile " + std::string(view(o.value)) + " (domain, private or public)");
+                    return;
+                }
                 fw.profile = *p;
             } else {
                 auto range = port_range(o.value);
@@ -276,20 +322,32 @@ public:
             AddressBinding b{keyword, std::move(*addresses), {}, at(s.keyword)};
             if (s.role) {
                 b.role = unquote(view(*s.role));
-                if (!site_.role(b.role)) { error(*s.role, "unknown role \"" + b.role + "\" (declare it before the binding)"); return; }
+                if (!site_.role(b.role)) {
+                    error(*s.role, "unknown role \"" + b.role + "\" (declare it before the binding)");
+                    return;
+                }
             }
             site_.addresses.push_back(std::move(b));
             return;
         }
-        if (near_address_keyword(name, s.items) || (s.role && detail::closest_spelling(name, windows_address_keywords()))) {
-            error(s.name, "unknown address keyword \"" + name + "\"" + detail::did_you_mean(name, windows_address_keywords()));
+        if (near_address_keyword(name, s.items) ||
+            (s.role && detail::closest_spelling(name, windows_address_keywords()))) {
+            error(s.name, "unknown address keyword \"" + name + "\"" +
+                              detail::did_you_mean(name, windows_address_keywords()));
             return;
         }
-        if (s.role) { error(*s.role, "only address keywords (LocalSubnet, DNS, ...) are bound per role"); return; }
-        if (name.empty()) { error(s.name, "the port class's name is empty"); return; }
+        if (s.role) {
+            error(*s.role, "only address keywords (LocalSubnet, DNS, ...) are bound per role");
+            return;
+        }
+        if (name.empty()) {
+            error(s.name, "the port class's name is empty");
+            return;
+        }
         for (const PortClassBinding& b : site_.port_classes)
             if (b.name == name) {
-                error(s.name, "port class \"" + name + "\" is bound twice (first on line " + std::to_string(b.where.line) + ")");
+                error(s.name, "port class \"" + name + "\" is bound twice (first on line " +
+                                  std::to_string(b.where.line) + ")");
                 return;
             }
         PortClassBinding b{name, {}, at(s.keyword)};
@@ -298,7 +356,8 @@ public:
             if (!range) return;
             b.ports.push_back(*range);
         }
-        std::sort(b.ports.begin(), b.ports.end(), [](const Interval& x, const Interval& y) { return x.lo < y.lo; });
+        std::sort(b.ports.begin(), b.ports.end(),
+                  [](const Interval& x, const Interval& y) { return x.lo < y.lo; });
         site_.port_classes.push_back(std::move(b));
     }
 
@@ -322,7 +381,8 @@ public:
         const std::string_view module = view(s.module), value = view(s.value);
         std::optional<Unmodelled> m = parse_unmodelled(module);
         if (!m) {
-            error(s.module, "unknown module " + std::string(module) + " to assume (" + assumable_names() + ")");
+            error(s.module,
+                  "unknown module " + std::string(module) + " to assume (" + assumable_names() + ")");
             return;
         }
         if (value != "match" && value != "nomatch") {
@@ -345,8 +405,12 @@ private:
     std::uint32_t site_seen_ = 0;
     std::vector<std::string> explicit_zones_;
 
-    SourceLoc at(const ast::Span& s) const { return {site_.file, line_->number, column_of(line_->text, s.begin())}; }
-    void error(const ast::Span& s, std::string message) { site_.diagnostics.error(at(s), std::move(message)); }
+    SourceLoc at(const ast::Span& s) const {
+        return {site_.file, line_->number, column_of(line_->text, s.begin())};
+    }
+    void error(const ast::Span& s, std::string message) {
+        site_.diagnostics.error(at(s), std::move(message));
+    }
 
     std::string resolve(const std::string& written) const {
         std::filesystem::path p(written);
@@ -363,7 +427,10 @@ private:
             error(s, "expected a port or port range (0 to 65535), got " + std::string(v));
             return std::nullopt;
         }
-        if (*lo > *hi) { error(s, "port range " + std::string(v) + " is reversed"); return std::nullopt; }
+        if (*lo > *hi) {
+            error(s, "port range " + std::string(v) + " is reversed");
+            return std::nullopt;
+        }
         return Interval{*lo, *hi};
     }
 
@@ -380,26 +447,45 @@ private:
                 auto a = parse_address(v.substr(0, slash));
                 const int bits = a && a->first == 4 ? 32 : 128;
                 auto len = to_number(v.substr(slash + 1), static_cast<std::uint32_t>(bits));
-                if (!a || !len) { error(s, "bad address prefix " + std::string(v)); return std::nullopt; }
+                if (!a || !len) {
+                    error(s, "bad address prefix " + std::string(v));
+                    return std::nullopt;
+                }
                 const uint128 host = *len == static_cast<std::uint32_t>(bits)
                                          ? 0
-                                         : ((*len == 0 && bits == 128) ? ~uint128{0}
-                                                                      : ((uint128{1} << (bits - static_cast<int>(*len))) - 1));
-                if (a->second & host) { error(s, "address prefix " + std::string(v) + " has host bits set"); return std::nullopt; }
+                                         : ((*len == 0 && bits == 128)
+                                                ? ~uint128{0}
+                                                : ((uint128{1} << (bits - static_cast<int>(*len))) - 1));
+                if (a->second & host) {
+                    error(s, "address prefix " + std::string(v) + " has host bits set");
+                    return std::nullopt;
+                }
                 out.add(a->first, {a->second, a->second | host});
                 continue;
             }
             if (const std::size_t dash = v.find('-'); dash != std::string_view::npos) {
                 auto a = parse_address(v.substr(0, dash));
                 auto b = parse_address(v.substr(dash + 1));
-                if (!a || !b) { error(s, "bad address range " + std::string(v)); return std::nullopt; }
-                if (a->first != b->first) { error(s, "address range " + std::string(v) + " mixes IPv4 and IPv6"); return std::nullopt; }
-                if (a->second > b->second) { error(s, "address range " + std::string(v) + " is reversed"); return std::nullopt; }
+                if (!a || !b) {
+                    error(s, "bad address range " + std::string(v));
+                    return std::nullopt;
+                }
+                if (a->first != b->first) {
+                    error(s, "address range " + std::string(v) + " mixes IPv4 and IPv6");
+                    return std::nullopt;
+                }
+                if (a->second > b->second) {
+                    error(s, "address range " + std::string(v) + " is reversed");
+                    return std::nullopt;
+                }
                 out.add(a->first, {a->second, b->second});
                 continue;
             }
             auto a = parse_address(v);
-            if (!a) { error(s, "bad address " + std::string(v) + " (an address, a prefix, a range or any)"); return std::nullopt; }
+            if (!a) {
+                error(s, "bad address " + std::string(v) + " (an address, a prefix, a range or any)");
+                return std::nullopt;
+            }
             out.add(a->first, {a->second, a->second});
         }
         return out;
@@ -408,14 +494,20 @@ private:
     // Roles without `in`: the smallest declared zone holding all their addresses.
     void assign_zones() {
         for (Role& r : site_.roles) {
-            if (std::find(explicit_zones_.begin(), explicit_zones_.end(), r.name) != explicit_zones_.end()) continue;
+            if (std::find(explicit_zones_.begin(), explicit_zones_.end(), r.name) != explicit_zones_.end())
+                continue;
             const Zone* best = nullptr;
             for (const Zone& z : site_.zones)
-                if (z.addresses.contains(r.addresses) && (!best || best->addresses.contains(z.addresses))) best = &z;
-            if (best) { r.zones.push_back(best->name); continue; }
+                if (z.addresses.contains(r.addresses) && (!best || best->addresses.contains(z.addresses)))
+                    best = &z;
+            if (best) {
+                r.zones.push_back(best->name);
+                continue;
+            }
             for (const Zone& z : site_.zones)
                 if (z.addresses.intersects(r.addresses)) {
-                    site_.diagnostics.warning(r.where, "role \"" + r.name + "\" lies partly in zone " + z.name +
+                    site_.diagnostics.warning(r.where, "role \"" + r.name + "\" lies partly in zone " +
+                                                           z.name +
                                                            "; say which zones it is in with `in ZONE`");
                     break;
                 }

@@ -35,11 +35,11 @@ void keep_unparsed(std::string_view text, const Diagnostic& error, std::vector<U
     std::size_t e = k;
     if (k < text.size() && text[k] == '"') {
         e = text.find('"', k + 1);
-        e = e == std::string_view::npos ? k : e + 1;   // unterminated: no name
+        e = e == std::string_view::npos ? k : e + 1;  // unterminated: no name
     } else {
         while (e < text.size() && !blank(text[e]) && text[e] != '=') ++e;
     }
-    const std::string_view second = text.substr(k, e - k);   // the next word, quotes and all
+    const std::string_view second = text.substr(k, e - k);  // the next word, quotes and all
     const bool quoted = second.size() >= 2 && second.front() == '"' && second.back() == '"' &&
                         second.find('\\') == std::string_view::npos;
     const std::string name = quoted ? std::string(second.substr(1, second.size() - 2)) : std::string();
@@ -50,11 +50,16 @@ void keep_unparsed(std::string_view text, const Diagnostic& error, std::vector<U
     if (keyword == "zone" || keyword == "role" || keyword == "bind" || keyword == "firewall" ||
         keyword == "catalog" || keyword == "use")
         u.statement = std::string(keyword);
-    if (u.statement == "zone" && !second.empty() && !quoted) u.zones.emplace_back(second);
-    else if (u.statement == "role" && !name.empty()) u.roles.push_back(name);
-    else if (u.statement == "bind" && !windows_address_keyword(name).empty()) u.windows_hosts = true;
-    else if (u.statement == "bind" && !name.empty()) u.names.push_back(name);
-    else u.everything = true;
+    if (u.statement == "zone" && !second.empty() && !quoted)
+        u.zones.emplace_back(second);
+    else if (u.statement == "role" && !name.empty())
+        u.roles.push_back(name);
+    else if (u.statement == "bind" && !windows_address_keyword(name).empty())
+        u.windows_hosts = true;
+    else if (u.statement == "bind" && !name.empty())
+        u.names.push_back(name);
+    else
+        u.everything = true;
     out.push_back(std::move(u));
 }
 
@@ -76,7 +81,8 @@ void parse_line(std::string_view text, std::uint32_t number, const std::string& 
         auto const parser = x3::with<site::state_tag>(std::ref(state))[site::line()];
         ok = x3::phrase_parse(first, last, parser, x3::ascii::blank, statement);
     } catch (const std::exception& e) {  // not expected: the line rule handles its failures
-        diagnostics.error({file, number, column_of(text, first)}, std::string("cannot read line: ") + e.what());
+        diagnostics.error({file, number, column_of(text, first)},
+                          std::string("cannot read line: ") + e.what());
         keep_unparsed(text, diagnostics.items.back(), site.unresolved);
         return;
     }

@@ -29,8 +29,11 @@ std::vector<Row> split_csv(std::string_view s, char delim) {
     std::size_t i = 0;
     std::uint32_t line = 1, col = 1;
     auto advance = [&](char c) {
-        if (c == '\n') { ++line; col = 1; }
-        else if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++col;
+        if (c == '\n') {
+            ++line;
+            col = 1;
+        } else if ((static_cast<unsigned char>(c) & 0xc0) != 0x80)
+            ++col;
     };
     while (i <= s.size()) {
         Cell cell{{}, line, col};
@@ -38,7 +41,13 @@ std::vector<Row> split_csv(std::string_view s, char delim) {
             advance(s[i++]);
             while (i < s.size()) {
                 if (s[i] == '"') {
-                    if (i + 1 < s.size() && s[i + 1] == '"') { cell.text += '"'; advance(s[i]); advance(s[i + 1]); i += 2; continue; }
+                    if (i + 1 < s.size() && s[i + 1] == '"') {
+                        cell.text += '"';
+                        advance(s[i]);
+                        advance(s[i + 1]);
+                        i += 2;
+                        continue;
+                    }
                     advance(s[i++]);
                     break;
                 }
@@ -46,12 +55,20 @@ std::vector<Row> split_csv(std::string_view s, char delim) {
                 advance(s[i++]);
             }
         }
-        while (i < s.size() && s[i] != delim && s[i] != '\n' && s[i] != '\r') { cell.text += s[i]; advance(s[i++]); }
+        while (i < s.size() && s[i] != delim && s[i] != '\n' && s[i] != '\r') {
+            cell.text += s[i];
+            advance(s[i++]);
+        }
         row.push_back(std::move(cell));
-        if (i < s.size() && s[i] == delim) { advance(s[i++]); continue; }
+        if (i < s.size() && s[i] == delim) {
+            advance(s[i++]);
+            continue;
+        }
         if (i < s.size() && s[i] == '\r') ++i;
-        if (i < s.size() && s[i] == '\n') advance(s[i++]);
-        else if (i >= s.size()) ++i;
+        if (i < s.size() && s[i] == '\n')
+            advance(s[i++]);
+        else if (i >= s.size())
+            ++i;
         if (!(row.size() == 1 && row[0].text.empty())) rows.push_back(std::move(row));
         row.clear();
     }
@@ -71,7 +88,10 @@ std::vector<std::string_view> items(std::string_view v) {
     return out;
 }
 
-bool any(std::string_view v) { v = windows::trim(v); return v.empty() || windows::iequals(v, "Any"); }
+bool any(std::string_view v) {
+    v = windows::trim(v);
+    return v.empty() || windows::iequals(v, "Any");
+}
 
 // The store a PolicyStoreSourceType / PolicyStoreSource value names; nullopt when it names
 // another one (Dynamic, Generated, MDM, ...).
@@ -85,9 +105,12 @@ std::optional<WindowsStore> store_named(std::string_view v) {
 }
 
 const std::map<std::string_view, std::string_view> dynamic_targets{
-    {"ProximitySharing", "TTK=ProxSharing"},   {"WifiDirectPrinting", "TTK2_22=WFDPrint"},
-    {"WifiDirectDisplay", "TTK2_22=WFDDisplay"}, {"WifiDirectDevices", "TTK2_27=WFDKmDriver"},
-    {"WifiDirectKmDriver", "TTK2_27=WFDKmDriver"}, {"ProximityApps", "TTK=ProxApp"},
+    {"ProximitySharing", "TTK=ProxSharing"},
+    {"WifiDirectPrinting", "TTK2_22=WFDPrint"},
+    {"WifiDirectDisplay", "TTK2_22=WFDDisplay"},
+    {"WifiDirectDevices", "TTK2_27=WFDKmDriver"},
+    {"WifiDirectKmDriver", "TTK2_27=WFDKmDriver"},
+    {"ProximityApps", "TTK=ProxApp"},
     {"Mdns", "TTK2_28=WFDCDPSvc"},
 };
 
@@ -99,7 +122,10 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
     if (!text.ok) windows::add_undecodable_rest(policy, file, text, true);
     std::string_view all = text.utf8;
     std::string_view first_line = all.substr(0, all.find('\n'));
-    char delim = std::count(first_line.begin(), first_line.end(), ';') > std::count(first_line.begin(), first_line.end(), ',') ? ';' : ',';
+    char delim = std::count(first_line.begin(), first_line.end(), ';') >
+                         std::count(first_line.begin(), first_line.end(), ',')
+                     ? ';'
+                     : ',';
     std::vector<Row> rows = split_csv(all, delim);
     if (rows.empty()) {
         policy.diagnostics.error(SourceLoc{file, 0, 0}, "empty CSV");
@@ -113,7 +139,7 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
     const char* store_column = col.count("PolicyStoreSourceType") ? "PolicyStoreSourceType"
                                : col.count("PolicyStoreSource")   ? "PolicyStoreSource"
                                                                   : nullptr;
-    std::vector<std::string> other_stores;   // noted once each
+    std::vector<std::string> other_stores;  // noted once each
     bool store_seen = false;
     for (std::size_t r = 1; r < rows.size(); ++r) {
         const Row& row = rows[r];
@@ -141,12 +167,13 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
                                         std::string(store_column) + " '" + std::string(named) +
                                             "' is neither Group Policy nor local: read as the local store");
             }
-            if (!store_seen) policy.store = rule.store;   // the first row's store is the export's
+            if (!store_seen) policy.store = rule.store;  // the first row's store is the export's
             store_seen = true;
         }
         if (row.size() != rows[0].size())
-            policy.diagnostics.warning(rule.where, windows::describe(rule) + ": " + std::to_string(row.size()) +
-                                                       " cells, the header has " + std::to_string(rows[0].size()));
+            policy.diagnostics.warning(rule.where,
+                                       windows::describe(rule) + ": " + std::to_string(row.size()) +
+                                           " cells, the header has " + std::to_string(rows[0].size()));
         auto add = [&](std::string_view column, std::string_view key, std::string_view v) {
             const Cell* c = cell(column);
             SourceLoc at = c ? SourceLoc{file, c->line, c->column} : rule.where;
@@ -165,10 +192,14 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
         std::optional<std::uint8_t> pnum;
         if (!any(proto)) {
             std::string p(proto);
-            if (windows::iequals(p, "ICMPv4")) p = "1";
-            else if (windows::iequals(p, "ICMPv6")) p = "58";
-            else if (windows::iequals(p, "TCP")) p = "6";
-            else if (windows::iequals(p, "UDP")) p = "17";
+            if (windows::iequals(p, "ICMPv4"))
+                p = "1";
+            else if (windows::iequals(p, "ICMPv6"))
+                p = "58";
+            else if (windows::iequals(p, "TCP"))
+                p = "6";
+            else if (windows::iequals(p, "UDP"))
+                p = "17";
             add("Protocol", "Protocol", p);
             pnum = rule.protocol;
         }
@@ -178,18 +209,21 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
         for (auto [column, key] : {std::pair{"LocalPort", "LPort"}, std::pair{"RemotePort", "RPort"}}) {
             if (any(value(column))) continue;
             if (!ports_allowed) {
-                policy.diagnostics.warning(rule.where, windows::describe(rule) + ": " + column + " '" +
-                                                           std::string(value(column)) + "' ignored for protocol " +
-                                                           std::string(proto) + " (no ports)");
+                policy.diagnostics.warning(
+                    rule.where, windows::describe(rule) + ": " + column + " '" + std::string(value(column)) +
+                                    "' ignored for protocol " + std::string(proto) + " (no ports)");
                 continue;
             }
             for (std::string_view p : items(value(column))) {
                 std::string k = key;
                 std::string item(p);
-                if (p.find('-') != std::string_view::npos) k += "2_10";
+                if (p.find('-') != std::string_view::npos)
+                    k += "2_10";
                 else if (std::string kw = windows_port_keyword(p); !kw.empty()) {
-                    if (kw.starts_with("IP")) k += "2_10";
-                    else if (kw == "Ply2Disc" || kw == "DHCP" || kw == "mDNS") k += "2_20";
+                    if (kw.starts_with("IP"))
+                        k += "2_10";
+                    else if (kw == "Ply2Disc" || kw == "DHCP" || kw == "mDNS")
+                        k += "2_20";
                     item = kw;
                 }
                 add(column, k, item);
@@ -200,10 +234,13 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
             for (std::string_view a : items(value(column))) {
                 std::string kw = windows_address_keyword(a);
                 std::string k4 = std::string(1, side) + "A4", k6 = std::string(1, side) + "A6";
-                if (windows::iequals(a, "LocalSubnet4")) add(column, k4, "LocalSubnet");
-                else if (windows::iequals(a, "LocalSubnet6")) add(column, k6, "LocalSubnet");
+                if (windows::iequals(a, "LocalSubnet4"))
+                    add(column, k4, "LocalSubnet");
+                else if (windows::iequals(a, "LocalSubnet6"))
+                    add(column, k6, "LocalSubnet");
                 else if (!kw.empty()) {
-                    bool extended = kw != "LocalSubnet" && kw != "DNS" && kw != "DHCP" && kw != "WINS" && kw != "DefaultGateway";
+                    bool extended = kw != "LocalSubnet" && kw != "DNS" && kw != "DHCP" && kw != "WINS" &&
+                                    kw != "DefaultGateway";
                     add(column, extended ? k4 + "2" : k4, kw);
                     add(column, extended ? k6 + "2" : k6, kw);
                 } else {
@@ -213,7 +250,8 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
         }
         if (!any(value("IcmpType")) && pnum && (*pnum == 1 || *pnum == 58))
             for (std::string_view t : items(value("IcmpType")))
-                add("IcmpType", *pnum == 1 ? "ICMP4" : "ICMP6", t.find(':') == std::string_view::npos ? std::string(t) + ":*" : std::string(t));
+                add("IcmpType", *pnum == 1 ? "ICMP4" : "ICMP6",
+                    t.find(':') == std::string_view::npos ? std::string(t) + ":*" : std::string(t));
         if (!any(value("Program"))) add("Program", "App", value("Program"));
         if (!any(value("Service"))) add("Service", "Svc", value("Service"));
         if (!value("Package").empty()) add("Package", "AppPkgId", value("Package"));
@@ -225,18 +263,25 @@ WindowsPolicy read_windows_csv(std::string_view bytes, std::string file) {
         if (!any(value("RemoteUser"))) add("RemoteUser", "RUAuth", value("RemoteUser"));
         if (!any(value("RemoteMachine"))) add("RemoteMachine", "RMAuth", value("RemoteMachine"));
         if (std::string_view a = value("Authentication"); !a.empty() && !windows::iequals(a, "NotRequired"))
-            add("Authentication", "Security", windows::iequals(value("Encryption"), "Required") ? "AuthenticateEncrypt" : "Authenticate");
+            add("Authentication", "Security",
+                windows::iequals(value("Encryption"), "Required") ? "AuthenticateEncrypt" : "Authenticate");
         std::string_view edge = value("EdgeTraversalPolicy");
-        if (windows::iequals(edge, "Allow")) add("EdgeTraversalPolicy", "Edge", "TRUE");
-        else if (windows::iequals(edge, "DeferToApp")) add("EdgeTraversalPolicy", "Defer", "App");
-        else if (windows::iequals(edge, "DeferToUser")) add("EdgeTraversalPolicy", "Defer", "User");
+        if (windows::iequals(edge, "Allow"))
+            add("EdgeTraversalPolicy", "Edge", "TRUE");
+        else if (windows::iequals(edge, "DeferToApp"))
+            add("EdgeTraversalPolicy", "Defer", "App");
+        else if (windows::iequals(edge, "DeferToUser"))
+            add("EdgeTraversalPolicy", "Defer", "User");
         if (std::string_view d = value("DynamicTarget"); !any(d)) {
             auto it = dynamic_targets.find(d);
             add_kv("DynamicTarget", it != dynamic_targets.end() ? it->second : "TTK=" + std::string(d));
         }
         if (std::string_view p = value("Platform"); !p.empty()) {
-            if (p == "6.2+") { add("Platform", "Platform", "2:6:2"); add("Platform", "Platform2", "GTEQ"); }
-            else add("Platform", "Platform", p);
+            if (p == "6.2+") {
+                add("Platform", "Platform", "2:6:2");
+                add("Platform", "Platform2", "GTEQ");
+            } else
+                add("Platform", "Platform", p);
         }
         add("DisplayName", "Name", value("DisplayName"));
         if (!value("Description").empty()) add("Description", "Desc", value("Description"));

@@ -72,17 +72,18 @@ std::string describe(const WindowsRule& rule);
 std::optional<WindowsPort> parse_port_item(std::string_view text, std::string* error);
 std::optional<WindowsAddress> parse_address_item(std::string_view text, int family_hint, std::string* error);
 std::optional<WindowsIcmp> parse_icmp_item(std::string_view text, std::string* error);
-std::optional<bool> parse_bool(std::string_view text);   // TRUE/FALSE, true/false, 1/0
+std::optional<bool> parse_bool(std::string_view text);  // TRUE/FALSE, true/false, 1/0
 
 // ----- profile settings (profiles.cpp) -----
 
 // Applies a registry-style profile value (DWORD or text; GPO XML: booleans where true = block),
 // read at `at`. False when `name` is a modelled setting whose value is not a boolean: it is then
 // recorded as unreadable (the caller reports where).
-bool apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::string_view value, const SourceLoc& at);
+bool apply_profile_value(WindowsProfileSettings& s, std::string_view name, std::string_view value,
+                         const SourceLoc& at);
 // Records a modelled setting whose value could not be read at all; false for other names.
 bool mark_unreadable(WindowsProfileSettings& s, std::string_view name, const SourceLoc& at);
-std::optional<WindowsProfileKey> profile_key(std::string_view name);   // "DomainProfile" ...
+std::optional<WindowsProfileKey> profile_key(std::string_view name);  // "DomainProfile" ...
 
 // ----- stores (stores.cpp) -----
 
@@ -91,6 +92,7 @@ std::optional<WindowsProfileKey> profile_key(std::string_view name);   // "Domai
 // the store has neither PrivateProfile nor PublicProfile ([MS-GPFAS] 2.2.3). `key_used` gets the
 // key chosen.
 std::vector<const WindowsProfileSettings*> profile_entries(const WindowsPolicy& policy, WindowsProfile p,
-                                                           WindowsStore store, WindowsProfileKey* key_used = nullptr);
+                                                           WindowsStore store,
+                                                           WindowsProfileKey* key_used = nullptr);
 
 }  // namespace rulegap::windows

@@ -21,7 +21,8 @@ std::string_view local_name(const pugi::xml_node& n) {
 std::string_view namespace_uri(const pugi::xml_node& n) {
     std::string_view name = n.name();
     std::size_t colon = name.find(':');
-    std::string attr = colon == std::string_view::npos ? std::string("xmlns") : "xmlns:" + std::string(name.substr(0, colon));
+    std::string attr = colon == std::string_view::npos ? std::string("xmlns")
+                                                       : "xmlns:" + std::string(name.substr(0, colon));
     for (pugi::xml_node a = n; a; a = a.parent())
         if (pugi::xml_attribute x = a.attribute(attr.c_str())) return x.value();
     return {};
@@ -40,7 +41,8 @@ struct Reader {
     const windows::LineIndex& lines;
 
     SourceLoc at(const pugi::xml_node& n) const {
-        return lines.locate(policy.file, static_cast<std::size_t>(n.offset_debug() < 0 ? 0 : n.offset_debug()));
+        return lines.locate(policy.file,
+                            static_cast<std::size_t>(n.offset_debug() < 0 ? 0 : n.offset_debug()));
     }
 
     void rule(const pugi::xml_node& n, WindowsDirection dir, const std::string& gpo) {
@@ -53,17 +55,25 @@ struct Reader {
             if (c.type() != pugi::node_element) continue;
             std::string key(local_name(c));
             std::string value(windows::trim(c.text().get()));
-            if (key == "Version") { r.version = "v" + value; continue; }
-            if (key == "Id" || key == "GUID" || key == "RuleId") { r.id = value; continue; }
+            if (key == "Version") {
+                r.version = "v" + value;
+                continue;
+            }
+            if (key == "Id" || key == "GUID" || key == "RuleId") {
+                r.id = value;
+                continue;
+            }
             if (c.first_child() && c.first_child().type() == pugi::node_element)
-                policy.diagnostics.note(at(c), windows::describe(r) + ": nested element '" + key + "' kept as text");
+                policy.diagnostics.note(at(c),
+                                        windows::describe(r) + ": nested element '" + key + "' kept as text");
             windows::apply_field(r, key, value, at(c), policy.diagnostics);
         }
         if (!r.has_direction && r.values("Dir").empty()) {
             r.direction = dir;
             r.has_direction = true;
         } else if (r.has_direction && r.direction != dir) {
-            policy.diagnostics.warning(r.where, windows::describe(r) + ": Dir disagrees with its element; Dir is used");
+            policy.diagnostics.warning(
+                r.where, windows::describe(r) + ": Dir disagrees with its element; Dir is used");
         }
         windows::finish_rule(r, policy.diagnostics);
         policy.rules.push_back(std::move(r));
@@ -80,7 +90,8 @@ struct Reader {
             pugi::xml_node v = child_named(c, "Value");
             std::string value(windows::trim(v ? v.text().get() : c.text().get()));
             if (!windows::apply_profile_value(s, local_name(c), value, at(c)))
-                policy.diagnostics.error(at(c), std::string(local_name(c)) + " is not true or false: what it decides is unknown");
+                policy.diagnostics.error(
+                    at(c), std::string(local_name(c)) + " is not true or false: what it decides is unknown");
         }
         policy.profiles.emplace_back(key, std::move(s));
     }
@@ -90,17 +101,27 @@ struct Reader {
         for (pugi::xml_node c : n.children()) {
             if (c.type() != pugi::node_element) continue;
             std::string_view name = local_name(c);
-            if (name == "GPO" && c != n) continue;   // nested GPOs are read on their own
+            if (name == "GPO" && c != n) continue;  // nested GPOs are read on their own
             if (is_firewall(c)) {
-                if (name == "InboundFirewallRules") { rule(c, WindowsDirection::in, gpo); continue; }
-                if (name == "OutboundFirewallRules") { rule(c, WindowsDirection::out, gpo); continue; }
-                if (auto pk = windows::profile_key(name)) { profile(c, *pk, gpo); continue; }
+                if (name == "InboundFirewallRules") {
+                    rule(c, WindowsDirection::in, gpo);
+                    continue;
+                }
+                if (name == "OutboundFirewallRules") {
+                    rule(c, WindowsDirection::out, gpo);
+                    continue;
+                }
+                if (auto pk = windows::profile_key(name)) {
+                    profile(c, *pk, gpo);
+                    continue;
+                }
                 if (name == "GlobalSettings") {
                     for (pugi::xml_node g : c.children()) {
                         if (g.type() != pugi::node_element) continue;
                         pugi::xml_node v = child_named(g, "Value");
-                        policy.globals.emplace_back(std::string(local_name(g)),
-                                                    std::string(windows::trim(v ? v.text().get() : g.text().get())));
+                        policy.globals.emplace_back(
+                            std::string(local_name(g)),
+                            std::string(windows::trim(v ? v.text().get() : g.text().get())));
                     }
                     continue;
                 }
@@ -136,8 +157,10 @@ pugi::xml_node too_deep(const pugi::xml_document& doc) {
 void find_gpos(const pugi::xml_node& n, std::vector<pugi::xml_node>& out) {
     for (pugi::xml_node c : n.children()) {
         if (c.type() != pugi::node_element) continue;
-        if (local_name(c) == "GPO") out.push_back(c);
-        else find_gpos(c, out);
+        if (local_name(c) == "GPO")
+            out.push_back(c);
+        else
+            find_gpos(c, out);
     }
 }
 
@@ -151,19 +174,20 @@ WindowsPolicy read_windows_gpo_xml(std::string_view bytes, std::string file) {
         windows::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the file)");
         return policy;
     }
-    if (text.utf8.size() > 0xFFFFFFF0u) {   // the line index holds 32-bit offsets
+    if (text.utf8.size() > 0xFFFFFFF0u) {  // the line index holds 32-bit offsets
         policy.diagnostics.error(SourceLoc{file, 0, 0}, "input is too large (4 GB or more)");
         windows::add_unread_rule(policy, SourceLoc{file, 0, 0}, "(the file)");
         return policy;
     }
     windows::LineIndex lines(text.utf8, windows::LineIndex::Breaks::lf_or_cr);
     pugi::xml_document doc;
-    pugi::xml_parse_result res = doc.load_buffer(text.utf8.data(), text.utf8.size(),
-                                                 pugi::parse_default, pugi::encoding_utf8);
+    pugi::xml_parse_result res =
+        doc.load_buffer(text.utf8.data(), text.utf8.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!res) {
         policy.diagnostics.error(lines.locate(file, static_cast<std::size_t>(res.offset)),
                                  std::string("not well-formed XML: ") + res.description());
-        windows::add_unread_rule(policy, lines.locate(file, static_cast<std::size_t>(res.offset)), "(the file)");
+        windows::add_unread_rule(policy, lines.locate(file, static_cast<std::size_t>(res.offset)),
+                                 "(the file)");
         return policy;
     }
     if (pugi::xml_node deep = too_deep(doc)) {

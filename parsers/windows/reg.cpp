@@ -14,8 +14,8 @@ namespace {
 // byte of it, the character column (0-based, in the line) it came from.
 struct Quoted {
     std::string text;
-    std::vector<std::uint32_t> column;   // one per byte of text
-    std::size_t end = 0;                 // index after the closing quote
+    std::vector<std::uint32_t> column;  // one per byte of text
+    std::size_t end = 0;                // index after the closing quote
     bool closed = false;
 };
 
@@ -25,12 +25,20 @@ Quoted read_quoted(std::string_view s, std::size_t i) {
     for (std::size_t k = 0; k < i; ++k)
         if ((static_cast<unsigned char>(s[k]) & 0xc0) != 0x80) ++col;
     ++i;
-    ++col;   // the opening quote
+    ++col;  // the opening quote
     while (i < s.size()) {
         char c = s[i];
-        if (c == '"') { q.closed = true; q.end = i + 1; return q; }
+        if (c == '"') {
+            q.closed = true;
+            q.end = i + 1;
+            return q;
+        }
         std::uint32_t at = col;
-        if (c == '\\' && i + 1 < s.size()) { ++i; ++col; c = s[i]; }
+        if (c == '\\' && i + 1 < s.size()) {
+            ++i;
+            ++col;
+            c = s[i];
+        }
         q.text += c;
         q.column.push_back(at);
         if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++col;
@@ -47,8 +55,14 @@ std::string hex_bytes(std::string_view data) {
     unsigned v = 0;
     for (char c : data) {
         if (std::isxdigit(static_cast<unsigned char>(c))) {
-            v = v * 16 + static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(c) - 'a' + 10));
-            if (++nibbles == 2) { out += static_cast<char>(v); v = 0; nibbles = 0; }
+            v = v * 16 + static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(c))
+                                                   ? c - '0'
+                                                   : (std::tolower(c) - 'a' + 10));
+            if (++nibbles == 2) {
+                out += static_cast<char>(v);
+                v = 0;
+                nibbles = 0;
+            }
         } else {
             nibbles = 0;
             v = 0;
@@ -68,7 +82,8 @@ std::optional<WindowsStore> store_of_key(std::string_view path) {
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     auto under = [&](std::string_view root) {
         std::size_t at = lower.find(root);
-        return at != std::string::npos && (at + root.size() == lower.size() || lower[at + root.size()] == '\\');
+        return at != std::string::npos &&
+               (at + root.size() == lower.size() || lower[at + root.size()] == '\\');
     };
     if (under("\\policies\\microsoft\\windowsfirewall")) return WindowsStore::group_policy;
     if (under("\\sharedaccess\\parameters\\firewallpolicy")) return WindowsStore::local;
@@ -119,8 +134,9 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
             policy.store = section_store;
         } else if (policy.store != section_store && !both_noted) {
             both_noted = true;
-            policy.diagnostics.note(here, "this file holds keys of both the Group Policy and the local store; "
-                                          "each key is read as its own store");
+            policy.diagnostics.note(here,
+                                    "this file holds keys of both the Group Policy and the local store; "
+                                    "each key is read as its own store");
         }
     };
     // The entry of a profile key in the current section's store (one per key and store).
@@ -138,7 +154,8 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
         std::string key = last_component(section);
         auto pk = windows::profile_key(key);
         if (pk && windows::mark_unreadable(profile_entry(*pk, here), name, here)) {
-            policy.diagnostics.error(here, message + ": " + name + " of " + key + " is unknown, and so is what it decides");
+            policy.diagnostics.error(
+                here, message + ": " + name + " of " + key + " is unknown, and so is what it decides");
             return;
         }
         unread(here, message);
@@ -154,18 +171,22 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
             policy.diagnostics.warning(here, "no 'Windows Registry Editor Version 5.00' header");
         }
         if (t.front() == '[') {
-            section = std::string(t.substr(1, t.size() >= 2 && t.back() == ']' ? t.size() - 2 : t.size() - 1));
+            section =
+                std::string(t.substr(1, t.size() >= 2 && t.back() == ']' ? t.size() - 2 : t.size() - 1));
             if (!section.empty() && section.front() == '-')
                 policy.diagnostics.warning(here, "key deletion '" + section + "' ignored");
             std::optional<WindowsStore> store = store_of_key(section);
             section_store = store.value_or(WindowsStore::local);
             bool firewall = windows::iequals(last_component(section), "FirewallRules") ||
-                            windows::profile_key(last_component(section)) || windows::profile_key(parent_component(section));
+                            windows::profile_key(last_component(section)) ||
+                            windows::profile_key(parent_component(section));
             if (!store && firewall && !other_noted) {
                 other_noted = true;
-                policy.diagnostics.note(here, "key '" + section + "' is neither the Group Policy store (...\\Policies\\"
-                                              "Microsoft\\WindowsFirewall) nor the local store (...\\SharedAccess\\"
-                                              "Parameters\\FirewallPolicy): read as the local store");
+                policy.diagnostics.note(
+                    here, "key '" + section +
+                              "' is neither the Group Policy store (...\\Policies\\"
+                              "Microsoft\\WindowsFirewall) nor the local store (...\\SharedAccess\\"
+                              "Parameters\\FirewallPolicy): read as the local store");
             }
             if (firewall) firewall_key(here);
             continue;
@@ -177,7 +198,10 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
             after = start + 1;
         } else if (t.front() == '"') {
             Quoted q = read_quoted(line, start);
-            if (!q.closed) { unread(here, "unterminated value name"); continue; }
+            if (!q.closed) {
+                unread(here, "unterminated value name");
+                continue;
+            }
             name = q.text;
             after = q.end;
         } else {
@@ -196,7 +220,10 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
         Quoted q;
         if (!data.empty() && data.front() == '"') {
             q = read_quoted(line, after);
-            if (!q.closed) { unread_value(here, "unterminated string value", name); continue; }
+            if (!q.closed) {
+                unread_value(here, "unterminated string value", name);
+                continue;
+            }
             value = q.text;
             is_string = true;
         } else if (data.starts_with("dword:")) {
@@ -209,7 +236,8 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
         } else if (data.starts_with("hex")) {
             std::string joined(data);
             std::string_view more;
-            while (!joined.empty() && windows::trim(joined).ends_with("\\") && next_line(more)) joined += more;
+            while (!joined.empty() && windows::trim(joined).ends_with("\\") && next_line(more))
+                joined += more;
             std::string raw = hex_bytes(joined.substr(joined.find(':') + 1));
             if (data.starts_with("hex(2)") || data.starts_with("hex(7)") || data.starts_with("hex(1)")) {
                 auto s = windows::utf16le_to_utf8(raw);
@@ -240,7 +268,10 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
                 while (byte < value.size() && chars < w.column) {
                     if ((static_cast<unsigned char>(value[++byte]) & 0xc0) != 0x80) ++chars;
                 }
-                w.column = (byte < q.column.size() ? q.column[byte] : q.column.empty() ? 0 : q.column.back()) + 1;
+                w.column = (byte < q.column.size() ? q.column[byte]
+                            : q.column.empty()     ? 0
+                                                   : q.column.back()) +
+                           1;
             };
             for (Diagnostic& d : local.items) {
                 remap(d.where);
@@ -251,7 +282,8 @@ WindowsPolicy read_windows_reg(std::string_view bytes, std::string file) {
             policy.rules.push_back(std::move(rule));
         } else if (auto pk = windows::profile_key(key)) {
             if (!windows::apply_profile_value(profile_entry(*pk, here), name, value, here))
-                policy.diagnostics.error(here, name + " of " + last_component(section) + " is not 0 or 1: what it decides is unknown");
+                policy.diagnostics.error(here, name + " of " + last_component(section) +
+                                                   " is not 0 or 1: what it decides is unknown");
         } else if (auto parent = windows::profile_key(parent_component(section))) {
             // A profile's subkey (Logging, ...): kept with the profile, even before its own key.
             profile_entry(*parent, here).others.emplace_back(key + "\\" + name, value);

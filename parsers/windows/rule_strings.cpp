@@ -20,7 +20,8 @@ WindowsPolicy read_windows_rule_strings(std::string_view bytes, std::string file
         std::string_view t = windows::trim(raw);
         if (t.empty() || t.front() == '#') continue;
         std::uint32_t col = 1 + static_cast<std::uint32_t>(raw.find(t.front()));
-        policy.rules.push_back(parse_windows_rule_string(t, "", SourceLoc{file, line, col}, policy.diagnostics));
+        policy.rules.push_back(
+            parse_windows_rule_string(t, "", SourceLoc{file, line, col}, policy.diagnostics));
     }
     return policy;
 }

@@ -9,7 +9,7 @@ namespace rulegap {
 namespace {
 
 WindowsProfileKey own_key(WindowsProfile p) {
-    return p == WindowsProfile::domain    ? WindowsProfileKey::domain
+    return p == WindowsProfile::domain     ? WindowsProfileKey::domain
            : p == WindowsProfile::private_ ? WindowsProfileKey::private_
                                            : WindowsProfileKey::public_;
 }
@@ -22,7 +22,9 @@ std::string named(const WindowsProfileSettings& s) {
     return s.gpo.empty() ? s.where.file : "GPO '" + s.gpo + "'";
 }
 
-std::string store_name(WindowsStore s) { return s == WindowsStore::group_policy ? "Group Policy" : "the local store"; }
+std::string store_name(WindowsStore s) {
+    return s == WindowsStore::group_policy ? "Group Policy" : "the local store";
+}
 
 // Merges the entries of the stores into one WindowsProfileSettings, remembering which entry set
 // each option so that conflicts and overrides name both sides.
@@ -47,10 +49,12 @@ public:
                                       : (entry.store == WindowsStore::group_policy ? "Group Policy exports ("
                                                                                    : "local exports (") +
                                             named(*origin) + " and " + named(entry) + ")";
-            diagnostics_.warning(origin->where, std::string(name) + " differs between " + between + "; the first one is used");
+            diagnostics_.warning(
+                origin->where, std::string(name) + " differs between " + between + "; the first one is used");
         } else {
-            diagnostics_.note(entry.where, std::string(name) + " " + shown(*from) + " in the local store is overridden by " +
-                                               "Group Policy (" + shown(*into) + ", " + named(*origin) + ")");
+            diagnostics_.note(entry.where, std::string(name) + " " + shown(*from) +
+                                               " in the local store is overridden by " + "Group Policy (" +
+                                               shown(*into) + ", " + named(*origin) + ")");
         }
     }
 
@@ -67,10 +71,11 @@ public:
         // An unreadable setting counts where a readable one would: unless an entry before it
         // (Group Policy, or the first GPO) set it.
         for (const std::string& name : e.unreadable) {
-            bool set = (name == "EnableFirewall" && out_.enable_firewall) || (name == "DefaultInboundAction" && out_.default_inbound) ||
+            bool set = (name == "EnableFirewall" && out_.enable_firewall) ||
+                       (name == "DefaultInboundAction" && out_.default_inbound) ||
                        (name == "DefaultOutboundAction" && out_.default_outbound) ||
                        (name == "DoNotAllowExceptions" && out_.do_not_allow_exceptions);
-            if (name == "AllowLocalPolicyMerge" || set) continue;   // (merge: see allow_local_policy_merge)
+            if (name == "AllowLocalPolicyMerge" || set) continue;  // (merge: see allow_local_policy_merge)
             if (!out_.is_unreadable(name))
                 if (const SourceLoc* at = e.where_of(name)) out_.set_where(name, *at);
             out_.add_unreadable(name);
@@ -86,8 +91,8 @@ public:
 private:
     WindowsProfileSettings& out_;
     Diagnostics& diagnostics_;
-    const WindowsProfileSettings *enable_ = nullptr, *inbound_ = nullptr, *outbound_ = nullptr, *shielded_ = nullptr,
-                                 *merge_ = nullptr;
+    const WindowsProfileSettings *enable_ = nullptr, *inbound_ = nullptr, *outbound_ = nullptr,
+                                 *shielded_ = nullptr, *merge_ = nullptr;
 };
 
 }  // namespace
@@ -109,30 +114,35 @@ WindowsProfileSettings WindowsPolicy::settings(WindowsProfile p, Diagnostics& di
             if (p != WindowsProfile::domain && key != WindowsProfileKey::standard)
                 for (const auto& [k, e] : profiles)
                     if (k == WindowsProfileKey::standard && e.present && e.store == store)
-                        diagnostics.note(e.where, "StandardProfile of Group Policy is ignored for the " + pname +
-                                                      " profile: the policy has PrivateProfile or PublicProfile ([MS-GPFAS] 2.2.3)");
+                        diagnostics.note(e.where, "StandardProfile of Group Policy is ignored for the " +
+                                                      pname +
+                                                      " profile: the policy has PrivateProfile or "
+                                                      "PublicProfile ([MS-GPFAS] 2.2.3)");
         }
         for (const WindowsProfileSettings* e : entries) {
             merger.entry(*e);
             // Group Policy's AllowLocalPolicyMerge, unreadable: whether local rules apply is unknown.
-            if (store == WindowsStore::group_policy && key != WindowsProfileKey::standard && !out.allow_local_policy_merge &&
-                e->is_unreadable("AllowLocalPolicyMerge"))
+            if (store == WindowsStore::group_policy && key != WindowsProfileKey::standard &&
+                !out.allow_local_policy_merge && e->is_unreadable("AllowLocalPolicyMerge"))
                 out.add_unreadable("AllowLocalPolicyMerge");
             if (!e->allow_local_policy_merge) continue;
             const std::string value = "AllowLocalPolicyMerge=" + shown(*e->allow_local_policy_merge);
             if (key == WindowsProfileKey::standard) {
-                diagnostics.note(e->where, value + " under StandardProfile is ignored: it is set per profile "
-                                                   "(DomainProfile, PrivateProfile, PublicProfile)");
+                diagnostics.note(e->where, value +
+                                               " under StandardProfile is ignored: it is set per profile "
+                                               "(DomainProfile, PrivateProfile, PublicProfile)");
             } else if (store == WindowsStore::local && group_policy_present) {
-                diagnostics.note(e->where, value + " in the local store is ignored for the " + pname +
-                                               " profile: only Group Policy decides whether local rules apply");
+                diagnostics.note(e->where,
+                                 value + " in the local store is ignored for the " + pname +
+                                     " profile: only Group Policy decides whether local rules apply");
             } else if (out.is_unreadable("AllowLocalPolicyMerge")) {
                 // an earlier GPO's value, unreadable, decides: unknown (to_ruleset)
             } else {
                 merger.allow_local_policy_merge(*e);
                 if (store == WindowsStore::local)
-                    diagnostics.note(e->where, value + " in the local store has no effect for the " + pname +
-                                                   " profile: only Group Policy decides whether local rules apply");
+                    diagnostics.note(e->where,
+                                     value + " in the local store has no effect for the " + pname +
+                                         " profile: only Group Policy decides whether local rules apply");
             }
         }
     }
@@ -156,7 +166,8 @@ WindowsPolicy combine_windows_policies(std::vector<WindowsPolicy> policies) {
     out.store = policies.front().store;
     std::string parts;
     for (WindowsPolicy& p : policies) {
-        std::vector<std::string> files = p.files.empty() ? std::vector<std::string>{p.file} : std::move(p.files);
+        std::vector<std::string> files =
+            p.files.empty() ? std::vector<std::string>{p.file} : std::move(p.files);
         for (std::string& f : files) {
             out.file += (out.file.empty() ? "" : " + ") + f;
             parts += (parts.empty() ? "" : ", ") + f;
@@ -167,11 +178,14 @@ WindowsPolicy combine_windows_policies(std::vector<WindowsPolicy> policies) {
         std::move(p.profiles.begin(), p.profiles.end(), std::back_inserter(out.profiles));
         std::move(p.globals.begin(), p.globals.end(), std::back_inserter(out.globals));
         for (std::string& g : p.gpos)
-            if (std::find(out.gpos.begin(), out.gpos.end(), g) == out.gpos.end()) out.gpos.push_back(std::move(g));
-        std::move(p.diagnostics.items.begin(), p.diagnostics.items.end(), std::back_inserter(out.diagnostics.items));
+            if (std::find(out.gpos.begin(), out.gpos.end(), g) == out.gpos.end())
+                out.gpos.push_back(std::move(g));
+        std::move(p.diagnostics.items.begin(), p.diagnostics.items.end(),
+                  std::back_inserter(out.diagnostics.items));
     }
-    out.diagnostics.note(SourceLoc{out.files.front(), 0, 0},
-                         std::to_string(out.files.size()) + " exports of one host combined into one policy: " + parts);
+    out.diagnostics.note(
+        SourceLoc{out.files.front(), 0, 0},
+        std::to_string(out.files.size()) + " exports of one host combined into one policy: " + parts);
     return out;
 }
 
@@ -187,9 +201,10 @@ std::vector<const WindowsProfileSettings*> profile_entries(const WindowsPolicy& 
     };
     if (store == WindowsStore::local) {
         // The local store keeps the private profile under StandardProfile.
-        if (p == WindowsProfile::private_ && !has(want) && has(WindowsProfileKey::standard)) want = WindowsProfileKey::standard;
-    } else if (p != WindowsProfile::domain && has(WindowsProfileKey::standard) && !has(WindowsProfileKey::private_) &&
-               !has(WindowsProfileKey::public_)) {
+        if (p == WindowsProfile::private_ && !has(want) && has(WindowsProfileKey::standard))
+            want = WindowsProfileKey::standard;
+    } else if (p != WindowsProfile::domain && has(WindowsProfileKey::standard) &&
+               !has(WindowsProfileKey::private_) && !has(WindowsProfileKey::public_)) {
         // Group Policy ([MS-GPFAS] 2.2.3): StandardProfile applies to both the private and the
         // public profile when neither PrivateProfile nor PublicProfile exists; otherwise it is ignored.
         want = WindowsProfileKey::standard;

@@ -27,7 +27,7 @@ namespace rulegap {
 namespace {
 
 using Conditions = std::vector<Condition>;
-using Alternatives = std::vector<Conditions>;   // a disjunction of conjunctions
+using Alternatives = std::vector<Conditions>;  // a disjunction of conjunctions
 
 Condition range(Field f, std::vector<Interval> values) {
     Condition c;
@@ -38,7 +38,7 @@ Condition range(Field f, std::vector<Interval> values) {
 Condition undecided(std::string module, std::string reason) {
     Condition c;
     c.undecided = true;
-    c.unmodelled = module == "program" ? Unmodelled::program : Unmodelled::other;   // program/service scope
+    c.unmodelled = module == "program" ? Unmodelled::program : Unmodelled::other;  // program/service scope
     c.module = std::move(module);
     c.reason = std::move(reason);
     return c;
@@ -54,30 +54,38 @@ struct Lowering {
         std::vector<Interval> numbers;
         std::vector<std::string> keywords;
         for (const WindowsPort& p : items) {
-            if (p.keyword.empty()) numbers.push_back({p.lo, p.hi});
-            else if (p.keyword == "RPC") numbers.push_back(ctx.rpc_range);
-            else if (p.keyword == "RPC-EPMap") numbers.push_back({135, 135});
-            else keywords.push_back(p.keyword);
+            if (p.keyword.empty())
+                numbers.push_back({p.lo, p.hi});
+            else if (p.keyword == "RPC")
+                numbers.push_back(ctx.rpc_range);
+            else if (p.keyword == "RPC-EPMap")
+                numbers.push_back({135, 135});
+            else
+                keywords.push_back(p.keyword);
         }
         Alternatives out;
         if (!numbers.empty()) out.push_back({range(field, numbers)});
         if (!keywords.empty()) {
             std::string list;
             for (const std::string& k : keywords) list += (list.empty() ? "" : ", ") + k;
-            out.push_back({undecided("port-keyword", std::string(side) + " port " + list +
-                                                         " is chosen by the host at run time")});
+            out.push_back({undecided(
+                "port-keyword", std::string(side) + " port " + list + " is chosen by the host at run time")});
         }
         return out;
     }
 
     // Addresses of one side for one family; nullopt: no restriction on this side.
-    std::optional<Alternatives> addresses(const std::vector<WindowsAddress>& items, Field field, int family) const {
+    std::optional<Alternatives> addresses(const std::vector<WindowsAddress>& items, Field field,
+                                          int family) const {
         if (items.empty()) return std::nullopt;
         std::vector<Interval> numbers;
         std::vector<std::string> unbound;
         for (const WindowsAddress& a : items) {
             if (a.family != family) continue;
-            if (a.keyword.empty()) { numbers.push_back(a.range); continue; }
+            if (a.keyword.empty()) {
+                numbers.push_back(a.range);
+                continue;
+            }
             if (const WindowsAddressBinding* b = ctx.find(a.keyword)) {
                 const auto& list = family == 4 ? b->v4 : b->v6;
                 numbers.insert(numbers.end(), list.begin(), list.end());
@@ -89,7 +97,7 @@ struct Lowering {
         if (!numbers.empty()) out.push_back({range(field, numbers)});
         for (const std::string& k : unbound)
             out.push_back({undecided("address-keyword", k + " is not bound for this host")});
-        return out;   // empty: nothing of this family matches
+        return out;  // empty: nothing of this family matches
     }
 
     Alternatives icmp(const std::vector<WindowsIcmp>& items) const {
@@ -97,8 +105,11 @@ struct Lowering {
         Alternatives out;
         std::vector<Interval> any_code;
         for (const WindowsIcmp& i : items) {
-            if (!i.code) any_code.push_back({i.type, i.type});
-            else out.push_back({range(Field::icmp_type, {{i.type, i.type}}), range(Field::icmp_code, {{*i.code, *i.code}})});
+            if (!i.code)
+                any_code.push_back({i.type, i.type});
+            else
+                out.push_back({range(Field::icmp_type, {{i.type, i.type}}),
+                               range(Field::icmp_code, {{*i.code, *i.code}})});
         }
         if (!any_code.empty()) out.insert(out.begin(), Conditions{range(Field::icmp_type, any_code)});
         return out;
@@ -107,10 +118,12 @@ struct Lowering {
     Conditions scope(const WindowsRule& r) const {
         Conditions out;
         if (r.action == WindowsAction::bypass)
-            out.push_back(undecided("authentication", "authenticated bypass: applies only to IPsec-authenticated peers"));
+            out.push_back(undecided("authentication",
+                                    "authenticated bypass: applies only to IPsec-authenticated peers"));
         else if (r.effective_action() == WindowsAction::bypass)
-            out.push_back(undecided("authentication", "authenticated bypass (AuthByPassOut): applies only to "
-                                                      "IPsec-authenticated peers"));
+            out.push_back(undecided("authentication",
+                                    "authenticated bypass (AuthByPassOut): applies only to "
+                                    "IPsec-authenticated peers"));
         if (!r.app.empty() || !r.service.empty()) {
             std::string why = "only for program " + (r.app.empty() ? std::string("(any)") : r.app);
             if (!r.service.empty()) why += " service " + r.service;
@@ -118,25 +131,34 @@ struct Lowering {
         }
         if (!r.package.empty()) out.push_back(undecided("program", "only for package " + r.package));
         if (!r.owner.empty()) out.push_back(undecided("program", "only for programs of user " + r.owner));
-        if (!r.local_user_auth.empty()) out.push_back(undecided("authorization", "only for local users " + r.local_user_auth));
-        if (!r.remote_user_auth.empty()) out.push_back(undecided("authorization", "only for remote users " + r.remote_user_auth));
+        if (!r.local_user_auth.empty())
+            out.push_back(undecided("authorization", "only for local users " + r.local_user_auth));
+        if (!r.remote_user_auth.empty())
+            out.push_back(undecided("authorization", "only for remote users " + r.remote_user_auth));
         if (!r.remote_machine_auth.empty())
             out.push_back(undecided("authorization", "only for remote machines " + r.remote_machine_auth));
         for (const std::string& s : r.security)
             if (!s.empty() && !windows::iequals(s, "NotRequired"))
                 out.push_back(undecided("ipsec", "only for IPsec-protected traffic (" + s + ")"));
-        for (const std::string& i : r.interfaces) out.push_back(undecided("interface", "only on interface " + i));
+        for (const std::string& i : r.interfaces)
+            out.push_back(undecided("interface", "only on interface " + i));
         for (const std::string& t : r.interface_types)
-            if (!windows::iequals(t, "All")) out.push_back(undecided("interface", "only on interfaces of type " + t));
+            if (!windows::iequals(t, "All"))
+                out.push_back(undecided("interface", "only on interfaces of type " + t));
         for (const std::string& t : r.dynamic_targets)
             out.push_back(undecided("dynamic-target", "remote is the dynamic set of devices " + t));
-        if (!r.readable) out.push_back(undecided("unparsed", "the rule could not be read fully (see the diagnostics)"));
+        if (!r.readable)
+            out.push_back(undecided("unparsed", "the rule could not be read fully (see the diagnostics)"));
         return out;
     }
 
     // Every combination of one alternative per dimension, appended to `base`.
-    static void product(const std::vector<Alternatives>& dims, Conditions base, std::size_t at, std::vector<Conditions>& out) {
-        if (at == dims.size()) { out.push_back(std::move(base)); return; }
+    static void product(const std::vector<Alternatives>& dims, Conditions base, std::size_t at,
+                        std::vector<Conditions>& out) {
+        if (at == dims.size()) {
+            out.push_back(std::move(base));
+            return;
+        }
         for (const Conditions& alt : dims[at]) {
             Conditions next = base;
             next.insert(next.end(), alt.begin(), alt.end());
@@ -149,12 +171,16 @@ struct Lowering {
         if (r.protocol) base.push_back(range(Field::protocol, {{*r.protocol, *r.protocol}}));
         Field local_addr = inbound ? Field::dst_addr : Field::src_addr;
         Field remote_addr = inbound ? Field::src_addr : Field::dst_addr;
-        std::vector<Alternatives> common{ports(r.local_ports, inbound ? Field::dst_port : Field::src_port, "local"),
-                                         ports(r.remote_ports, inbound ? Field::src_port : Field::dst_port, "remote")};
-        bool v4_only = (r.protocol && *r.protocol == 1) || (!r.icmp4.empty() && r.icmp6.empty() && !r.protocol);
+        std::vector<Alternatives> common{
+            ports(r.local_ports, inbound ? Field::dst_port : Field::src_port, "local"),
+            ports(r.remote_ports, inbound ? Field::src_port : Field::dst_port, "remote")};
+        bool v4_only =
+            (r.protocol && *r.protocol == 1) || (!r.icmp4.empty() && r.icmp6.empty() && !r.protocol);
         bool v6_only = r.protocol && *r.protocol == 58;
-        if (r.protocol && *r.protocol == 1) common.push_back(icmp(r.icmp4));
-        else if (r.protocol && *r.protocol == 58) common.push_back(icmp(r.icmp6));
+        if (r.protocol && *r.protocol == 1)
+            common.push_back(icmp(r.icmp4));
+        else if (r.protocol && *r.protocol == 58)
+            common.push_back(icmp(r.icmp6));
         std::vector<Conditions> out;
         bool restricted = !r.local_addresses.empty() || !r.remote_addresses.empty() || v4_only || v6_only;
         if (!restricted) {
@@ -164,9 +190,11 @@ struct Lowering {
         for (int family : {4, 6}) {
             if ((family == 4 && v6_only) || (family == 6 && v4_only)) continue;
             std::vector<Alternatives> dims = common;
-            dims.push_back({{range(Field::family, {{static_cast<uint128>(family), static_cast<uint128>(family)}})}});
+            dims.push_back(
+                {{range(Field::family, {{static_cast<uint128>(family), static_cast<uint128>(family)}})}});
             bool none = false;
-            for (auto [items, field] : {std::pair{&r.local_addresses, local_addr}, std::pair{&r.remote_addresses, remote_addr}}) {
+            for (auto [items, field] :
+                 {std::pair{&r.local_addresses, local_addr}, std::pair{&r.remote_addresses, remote_addr}}) {
                 auto alts = addresses(*items, field, family);
                 if (!alts) continue;
                 if (alts->empty()) none = true;
@@ -186,15 +214,20 @@ std::string profile_name(WindowsProfile p) {
 
 // Whether a rule takes part in a profile's lowering at all (before its store is considered).
 bool in_profile(const WindowsRule& r, unsigned bit) {
-    if (!r.readable && (!r.has_action || !r.has_direction)) return true;   // unknown: everywhere
+    if (!r.readable && (!r.has_action || !r.has_direction)) return true;  // unknown: everywhere
     return r.has_action && r.has_direction && (r.active || !r.readable) && (r.profiles & bit);
 }
 
 // The note on local rules left out because Group Policy says AllowLocalPolicyMerge=false.
-void note_local_rules_left_out(const WindowsPolicy& policy, WindowsProfile profile, Diagnostics& diagnostics) {
+void note_local_rules_left_out(const WindowsPolicy& policy, WindowsProfile profile,
+                               Diagnostics& diagnostics) {
     const WindowsProfileSettings* setting = nullptr;
-    for (const WindowsProfileSettings* e : windows::profile_entries(policy, profile, WindowsStore::group_policy))
-        if (e->allow_local_policy_merge) { setting = e; break; }
+    for (const WindowsProfileSettings* e :
+         windows::profile_entries(policy, profile, WindowsStore::group_policy))
+        if (e->allow_local_policy_merge) {
+            setting = e;
+            break;
+        }
     if (!setting) return;
     const unsigned bit = static_cast<unsigned>(profile);
     std::size_t local = 0, left_out = 0;
@@ -207,9 +240,11 @@ void note_local_rules_left_out(const WindowsPolicy& policy, WindowsProfile profi
         if (std::find(files.begin(), files.end(), r.where.file) == files.end()) files.push_back(r.where.file);
     }
     std::string head = "AllowLocalPolicyMerge is false for the " + profile_name(profile) + " profile (" +
-                       (setting->gpo.empty() ? std::string("Group Policy") : "GPO '" + setting->gpo + "'") + ")";
+                       (setting->gpo.empty() ? std::string("Group Policy") : "GPO '" + setting->gpo + "'") +
+                       ")";
     if (local == 0) {
-        diagnostics.note(setting->where, head + ": local rules are ignored when this policy is combined with them");
+        diagnostics.note(setting->where,
+                         head + ": local rules are ignored when this policy is combined with them");
         return;
     }
     std::string list;
@@ -217,7 +252,8 @@ void note_local_rules_left_out(const WindowsPolicy& policy, WindowsProfile profi
     diagnostics.note(setting->where, head + ": " + std::to_string(left_out) + " local-store rule" +
                                          (left_out == 1 ? "" : "s") + " for this profile not enforced" +
                                          (list.empty() ? std::string() : " (" + list + ")") + ", of " +
-                                         std::to_string(local) + " local rule" + (local == 1 ? "" : "s") + " read");
+                                         std::to_string(local) + " local rule" + (local == 1 ? "" : "s") +
+                                         " read");
 }
 
 }  // namespace
@@ -225,7 +261,7 @@ void note_local_rules_left_out(const WindowsPolicy& policy, WindowsProfile profi
 Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const WindowsContext& ctx) {
     Ruleset rs;
     rs.file = policy.file;
-    if (policy.files.size() > 1) rs.sources = policy.files;   // each rule names its own file
+    if (policy.files.size() > 1) rs.sources = policy.files;  // each rule names its own file
     rs.family = 0;
     rs.diagnostics = policy.diagnostics;
     SourceLoc whole{policy.file, 0, 0};
@@ -246,7 +282,8 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
     };
     // The chains' ends, in Windows words, at the setting that decided them.
     auto set_policy = [&](Chain& c, const char* setting, const std::string& text) {
-        const bool set = std::any_of(s.locations.begin(), s.locations.end(), [&](const auto& l) { return l.first == setting; });
+        const bool set = std::any_of(s.locations.begin(), s.locations.end(),
+                                     [&](const auto& l) { return l.first == setting; });
         c.policy_where = set ? setting_at(setting) : s.present ? s.where : whole;
         if (c.policy_where.file.empty()) c.policy_where.file = policy.file;
         c.policy_where.column = 0;
@@ -254,15 +291,19 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
         c.policy_text = text;
         if (!set)
             c.policy_text += s.present ? " (" + std::string(setting) + " not set: the [MS-FASP] default)"
-                                       : " (assumed: the export has no " + pname + " profile settings; the [MS-FASP] default)";
+                                       : " (assumed: the export has no " + pname +
+                                             " profile settings; the [MS-FASP] default)";
     };
     if (!s.present)
-        rs.diagnostics.note(whole, "the export has no settings for the " + pname +
-                                       " profile: assumed the [MS-FASP] defaults (firewall on, inbound block, outbound allow)");
+        rs.diagnostics.note(
+            whole,
+            "the export has no settings for the " + pname +
+                " profile: assumed the [MS-FASP] defaults (firewall on, inbound block, outbound allow)");
     if (!unread("EnableFirewall") && !s.enable_firewall.value_or(true)) {
         in.policy = out.policy = Action::accept;
         set_policy(in, "EnableFirewall", pname + " profile: firewall off (EnableFirewall=0): allow inbound");
-        set_policy(out, "EnableFirewall", pname + " profile: firewall off (EnableFirewall=0): allow outbound");
+        set_policy(out, "EnableFirewall",
+                   pname + " profile: firewall off (EnableFirewall=0): allow outbound");
         rs.diagnostics.warning(s.where.file.empty() ? whole : s.where,
                                "the firewall is disabled for the " + pname + " profile: everything passes");
         table.chains.push_back(std::move(in));
@@ -275,24 +316,32 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
                         s.default_inbound.value_or(WindowsAction::block) == WindowsAction::block
                     ? Action::drop
                     : Action::accept;
-    out.policy = !unread("DefaultOutboundAction") && s.default_outbound.value_or(WindowsAction::allow) == WindowsAction::block
+    out.policy = !unread("DefaultOutboundAction") &&
+                         s.default_outbound.value_or(WindowsAction::allow) == WindowsAction::block
                      ? Action::drop
                      : Action::accept;
     if (shielded)
-        set_policy(in, "DoNotAllowExceptions", pname + " profile: DoNotAllowExceptions (shields up): block all inbound");
+        set_policy(in, "DoNotAllowExceptions",
+                   pname + " profile: DoNotAllowExceptions (shields up): block all inbound");
     else
-        set_policy(in, "DefaultInboundAction", pname + " profile default: " + (in.policy == Action::drop ? "block" : "allow") + " inbound");
-    set_policy(out, "DefaultOutboundAction", pname + " profile default: " + (out.policy == Action::drop ? "block" : "allow") + " outbound");
+        set_policy(
+            in, "DefaultInboundAction",
+            pname + " profile default: " + (in.policy == Action::drop ? "block" : "allow") + " inbound");
+    set_policy(out, "DefaultOutboundAction",
+               pname + " profile default: " + (out.policy == Action::drop ? "block" : "allow") + " outbound");
     if (shielded) {
         std::size_t overridden = 0;
         for (const WindowsRule& r : policy.rules)
-            overridden += r.has_action && r.has_direction && r.direction == WindowsDirection::in && (r.active || !r.readable) &&
-                          (r.profiles & static_cast<unsigned>(profile)) && r.effective_action() != WindowsAction::block;
-        rs.diagnostics.note(setting_at("DoNotAllowExceptions"),
-                            "DoNotAllowExceptions is set for the " + pname +
-                                " profile: all inbound traffic is blocked regardless of other policy settings "
-                                "([MS-FASP] 2.2.38): " + std::to_string(overridden) + " inbound allow or bypass rule" +
-                                (overridden == 1 ? " does" : "s do") + " not apply");
+            overridden += r.has_action && r.has_direction && r.direction == WindowsDirection::in &&
+                          (r.active || !r.readable) && (r.profiles & static_cast<unsigned>(profile)) &&
+                          r.effective_action() != WindowsAction::block;
+        rs.diagnostics.note(
+            setting_at("DoNotAllowExceptions"),
+            "DoNotAllowExceptions is set for the " + pname +
+                " profile: all inbound traffic is blocked regardless of other policy settings "
+                "([MS-FASP] 2.2.38): " +
+                std::to_string(overridden) + " inbound allow or bypass rule" +
+                (overridden == 1 ? " does" : "s do") + " not apply");
     }
     const bool local_rules = s.local_rules_apply();
     if (!local_rules) note_local_rules_left_out(policy, profile, rs.diagnostics);
@@ -300,7 +349,7 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
     // Settings the export has but that could not be read: what they decide is unknown. Each
     // becomes a rule whose match is undecided, doing what the setting might do.
     auto setting_rule = [&](const char* name, const std::string& effect, Action action) {
-        Rule r;   // at the setting (a hive: named by its value)
+        Rule r;  // at the setting (a hive: named by its value)
         const SourceLoc at = setting_at(name);
         r.line = at.line;
         r.column = 0;
@@ -315,10 +364,12 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
         return r;
     };
     for (const std::string& name : s.unreadable)
-        rs.diagnostics.warning(s.where.file.empty() ? whole : s.where,
-                               name + " of the " + pname + " profile could not be read: the verdicts it decides are unknown");
+        rs.diagnostics.warning(
+            s.where.file.empty() ? whole : s.where,
+            name + " of the " + pname + " profile could not be read: the verdicts it decides are unknown");
     if (unread("EnableFirewall"))
-        for (Chain* c : {&in, &out}) c->rules.push_back(setting_rule("EnableFirewall", "the firewall may be off", Action::accept));
+        for (Chain* c : {&in, &out})
+            c->rules.push_back(setting_rule("EnableFirewall", "the firewall may be off", Action::accept));
 
     for (Chain* c : {&in, &out}) {
         Rule stateful;
@@ -347,7 +398,8 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
         }
         text += r.rule_string();
         std::string comment = r.id;
-        if (!r.gpo.empty()) comment += (comment.empty() ? "GPO " : " (GPO ") + r.gpo + (comment.empty() ? "" : ")");
+        if (!r.gpo.empty())
+            comment += (comment.empty() ? "GPO " : " (GPO ") + r.gpo + (comment.empty() ? "" : ")");
         // Kept by the ruleset once for all the rules this one becomes.
         const std::string_view text_kept = rs.keep(std::move(text));
         const std::string_view comment_kept = rs.keep(std::move(comment));
@@ -355,7 +407,8 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
                                                ? lowering.conditions(r, inbound)
                                                : std::vector<Conditions>{lowering.scope(r)};
         if (variants.size() > 256) {
-            rs.diagnostics.warning(r.where, windows::describe(r) + ": too many address/port combinations; made undecided");
+            rs.diagnostics.warning(
+                r.where, windows::describe(r) + ": too many address/port combinations; made undecided");
             variants = {{undecided("unparsed", "too many address/port combinations")}};
         }
         for (Conditions& cs : variants) {
@@ -367,10 +420,14 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
             rule.comment = comment_kept;
             rule.conditions = std::move(cs);
             if (r.store == WindowsStore::local && unread("AllowLocalPolicyMerge"))
-                rule.conditions.push_back(undecided("profile-setting", "AllowLocalPolicyMerge of the " + pname +
-                                                                          " profile could not be read: this local rule may not be enforced"));
+                rule.conditions.push_back(
+                    undecided("profile-setting",
+                              "AllowLocalPolicyMerge of the " + pname +
+                                  " profile could not be read: this local rule may not be enforced"));
             rule.target.action = action;
-            rule.target.name = action == Action::accept ? "ACCEPT" : action == Action::drop ? "DROP" : "UNKNOWN";
+            rule.target.name = action == Action::accept ? "ACCEPT"
+                               : action == Action::drop ? "DROP"
+                                                        : "UNKNOWN";
             chain.rules.push_back(std::move(rule));
         }
     };
@@ -378,28 +435,38 @@ Ruleset to_ruleset(const WindowsPolicy& policy, WindowsProfile profile, const Wi
     auto enforced = [&](const WindowsRule& r) { return local_rules || r.store != WindowsStore::local; };
     for (const WindowsRule& r : policy.rules)
         if (!r.readable && (!r.has_action || !r.has_direction) && enforced(r)) {
-            if (r.has_direction) emit(r, r.direction == WindowsDirection::in ? in : out, Action::unknown);
-            else { emit(r, in, Action::unknown); emit(r, out, Action::unknown); }
+            if (r.has_direction)
+                emit(r, r.direction == WindowsDirection::in ? in : out, Action::unknown);
+            else {
+                emit(r, in, Action::unknown);
+                emit(r, out, Action::unknown);
+            }
         }
     // Shields up, unreadable: all inbound traffic may be blocked, bypass rules included.
     if (unread("DoNotAllowExceptions") && !shielded)
-        in.rules.push_back(setting_rule("DoNotAllowExceptions", "all inbound traffic may be blocked", Action::drop));
-    auto lowered_action = [](WindowsAction a) { return a == WindowsAction::block ? Action::drop : Action::accept; };
+        in.rules.push_back(
+            setting_rule("DoNotAllowExceptions", "all inbound traffic may be blocked", Action::drop));
+    auto lowered_action = [](WindowsAction a) {
+        return a == WindowsAction::block ? Action::drop : Action::accept;
+    };
     for (WindowsAction a : {WindowsAction::bypass, WindowsAction::block, WindowsAction::allow}) {
         for (const WindowsRule& r : policy.rules) {
             if (!r.has_action || !r.has_direction || r.effective_action() != a) continue;
             if (!(r.active || !r.readable) || !(r.profiles & bit) || !enforced(r)) continue;
             bool inbound = r.direction == WindowsDirection::in;
-            if (a != WindowsAction::block && inbound && shielded) continue;   // (the note counts them)
+            if (a != WindowsAction::block && inbound && shielded) continue;  // (the note counts them)
             emit(r, inbound ? in : out, lowered_action(a));
         }
     }
     // Disabled rules of this profile: kept aside, as they would be lowered.
     for (const WindowsRule& r : policy.rules) {
-        if (!r.has_action || !r.has_direction || !r.readable || r.active || !(r.profiles & bit) || !enforced(r)) continue;
+        if (!r.has_action || !r.has_direction || !r.readable || r.active || !(r.profiles & bit) ||
+            !enforced(r))
+            continue;
         Chain aside{r.direction == WindowsDirection::in ? "INPUT" : "OUTPUT", true, std::nullopt, 0, {}};
         emit(r, aside, lowered_action(r.effective_action()));
-        for (Rule& lowered : aside.rules) rs.inactive.push_back({aside.name, r.name, "disabled", std::move(lowered)});
+        for (Rule& lowered : aside.rules)
+            rs.inactive.push_back({aside.name, r.name, "disabled", std::move(lowered)});
     }
     // Unreadable default actions: the chain's end may do either.
     if (unread("DefaultInboundAction") && !shielded)

@@ -20,8 +20,7 @@ namespace {
 struct FreeDeleter {
     void operator()(void* p) const { std::free(p); }
 };
-template <typename T>
-using CPtr = std::unique_ptr<T, FreeDeleter>;
+template <typename T> using CPtr = std::unique_ptr<T, FreeDeleter>;
 
 struct Hive {
     hive_h* h = nullptr;
@@ -72,7 +71,11 @@ std::vector<Value> values(hive_h* h, hive_node_h n, bool* failed = nullptr) {
         hive_type stored{};
         std::size_t len = 0;
         CPtr<char> data(hivex_value_value(h, v, &stored, &len));
-        if (!data) { val.ok = false; out.push_back(std::move(val)); continue; }
+        if (!data) {
+            val.ok = false;
+            out.push_back(std::move(val));
+            continue;
+        }
         // hivex passes the type field of the cell as it is: in a damaged hive any 32-bit number,
         // which is no value of the enum. Read its bits as a number (loading it as the enum is UB).
         std::uint32_t type = 0;
@@ -82,8 +85,10 @@ std::vector<Value> values(hive_h* h, hive_node_h n, bool* failed = nullptr) {
         if (type == hive_t_REG_SZ || type == hive_t_REG_EXPAND_SZ || type == hive_t_REG_MULTI_SZ) {
             val.is_string = true;
             auto s = windows::utf16le_to_utf8(bytes);
-            if (s) val.text = *s;
-            else val.ok = false;
+            if (s)
+                val.text = *s;
+            else
+                val.ok = false;
         } else if ((type == hive_t_REG_DWORD && len >= 4) || (type == hive_t_REG_QWORD && len >= 8)) {
             std::uint64_t x = 0;
             for (std::size_t b = (type == hive_t_REG_DWORD ? 4 : 8); b-- > 0;)
@@ -92,7 +97,10 @@ std::vector<Value> values(hive_h* h, hive_node_h n, bool* failed = nullptr) {
         } else {
             static constexpr char digits[] = "0123456789abcdef";
             val.text = "hex:";
-            for (unsigned char c : bytes) { val.text += digits[c >> 4]; val.text += digits[c & 15]; }
+            for (unsigned char c : bytes) {
+                val.text += digits[c >> 4];
+                val.text += digits[c & 15];
+            }
         }
         out.push_back(std::move(val));
     }
@@ -116,14 +124,15 @@ std::optional<hive_node_h> policy_node(hive_h* h) {
 }
 
 // Every value under n, named by its path; `failed` is set when a list or a value cannot be read.
-void flatten(hive_h* h, hive_node_h n, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out,
-             int depth, bool& failed) {
+void flatten(hive_h* h, hive_node_h n, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>& out, int depth, bool& failed) {
     for (const Value& v : values(h, n, &failed)) {
         out.emplace_back(prefix + v.name, v.ok ? v.text : "(unreadable)");
         if (!v.ok) failed = true;
     }
     if (depth < 4)
-        for (hive_node_h c : children(h, n, &failed)) flatten(h, c, prefix + node_name(h, c) + "\\", out, depth + 1, failed);
+        for (hive_node_h c : children(h, n, &failed))
+            flatten(h, c, prefix + node_name(h, c) + "\\", out, depth + 1, failed);
 }
 
 }  // namespace
@@ -190,7 +199,8 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
             if (failed) unreadable(name, "values");
             for (const Value& v : rules) {
                 if (!v.ok || !v.is_string) {
-                    policy.diagnostics.error(whole, "rule '" + v.name + "': not a readable string value (invalid UTF-16?)");
+                    policy.diagnostics.error(
+                        whole, "rule '" + v.name + "': not a readable string value (invalid UTF-16?)");
                     WindowsRule r;
                     r.id = v.name;
                     r.where = whole;
@@ -206,24 +216,33 @@ WindowsPolicy read_windows_wfw(std::string_view bytes, std::string file) {
             s.where = SourceLoc{file, 0, 0, name};
             failed = false;
             for (const Value& v : values(h, c, &failed)) {
-                const SourceLoc at{file, 0, 0, name + "\\" + v.name};   // a hive has no lines: the value's name
+                const SourceLoc at{file, 0, 0,
+                                   name + "\\" + v.name};  // a hive has no lines: the value's name
                 if (!v.ok) {
                     failed = true;
                     if (windows::mark_unreadable(s, v.name, at))
-                        policy.diagnostics.error(whole, "key '" + name + "': value " + v.name + " cannot be read (corrupt hive): what it decides is unknown");
+                        policy.diagnostics.error(
+                            whole, "key '" + name + "': value " + v.name +
+                                       " cannot be read (corrupt hive): what it decides is unknown");
                 } else if (!windows::apply_profile_value(s, v.name, v.text, at)) {
-                    policy.diagnostics.error(whole, "key '" + name + "': " + v.name + " is not 0 or 1: what it decides is unknown");
+                    policy.diagnostics.error(whole, "key '" + name + "': " + v.name +
+                                                        " is not 0 or 1: what it decides is unknown");
                 }
             }
             if (failed) unreadable(name, "values");
             failed = false;
-            for (hive_node_h sub : children(h, c, &failed)) flatten(h, sub, node_name(h, sub) + "\\", s.others, 1, failed);
-            if (failed) policy.diagnostics.error(whole, "key '" + name + "': a subkey or value list cannot be read (corrupt hive)");
+            for (hive_node_h sub : children(h, c, &failed))
+                flatten(h, sub, node_name(h, sub) + "\\", s.others, 1, failed);
+            if (failed)
+                policy.diagnostics.error(
+                    whole, "key '" + name + "': a subkey or value list cannot be read (corrupt hive)");
             policy.profiles.emplace_back(*pk, std::move(s));
         } else {
             failed = false;
             flatten(h, c, name + "\\", policy.globals, 1, failed);
-            if (failed) policy.diagnostics.error(whole, "key '" + name + "': a subkey or value list cannot be read (corrupt hive)");
+            if (failed)
+                policy.diagnostics.error(
+                    whole, "key '" + name + "': a subkey or value list cannot be read (corrupt hive)");
         }
     }
     return policy;

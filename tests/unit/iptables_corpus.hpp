@@ -12,7 +12,7 @@
 namespace rulegap::test {
 
 struct CorpusFile {
-    std::string name;              // as RULESETS.txt gives it
+    std::string name;  // as RULESETS.txt gives it
     std::filesystem::path path;
 };
 

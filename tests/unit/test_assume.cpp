@@ -18,8 +18,9 @@ using namespace rulegap;
 namespace {
 
 Ruleset read(const std::string& body) {
-    return read_iptables("*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n" + body + "COMMIT\n",
-                         "a.rules");
+    return read_iptables(
+        "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n" + body + "COMMIT\n",
+        "a.rules");
 }
 
 const Rule& rule(const Ruleset& rs, std::size_t i) { return rs.table("filter")->chain("INPUT")->rules.at(i); }
@@ -48,26 +49,28 @@ const char* recent_then_open =
 }  // namespace
 
 TEST_CASE("assume: the iptables reader records which assumption decides a condition") {
-    Ruleset rs = read("-A INPUT -m recent --update --seconds 60 --name bad -j DROP\n"
-                      "-A INPUT -m mac ! --mac-source 00:11:22:33:44:55 -j DROP\n"
-                      "-A INPUT -m recent --set --name bad\n"
-                      "-A INPUT -m connbytes --connbytes 10: --connbytes-dir both --connbytes-mode bytes -j DROP\n"
-                      "-A INPUT -m frobnicate --x 1 -j DROP\n"
-                      "-A INPUT -m set --match-set blocked src -j DROP\n"
-                      "-A INPUT -m mark --mark 0x1/0x1 -j ACCEPT\n"
-                      "-A INPUT -m connmark ! --mark 0x2 -j ACCEPT\n"
-                      "-A INPUT -m limit --limit 5/min -j ACCEPT\n"
-                      "-A INPUT -m time --timestart 09:00 --timestop 17:00 -j ACCEPT\n"
-                      "-A INPUT -m owner --uid-owner 0 -j ACCEPT\n"
-                      "-A INPUT -p tcp -m tcp --tcp-option 8 -j DROP\n");
+    Ruleset rs = read(
+        "-A INPUT -m recent --update --seconds 60 --name bad -j DROP\n"
+        "-A INPUT -m mac ! --mac-source 00:11:22:33:44:55 -j DROP\n"
+        "-A INPUT -m recent --set --name bad\n"
+        "-A INPUT -m connbytes --connbytes 10: --connbytes-dir both --connbytes-mode bytes -j DROP\n"
+        "-A INPUT -m frobnicate --x 1 -j DROP\n"
+        "-A INPUT -m set --match-set blocked src -j DROP\n"
+        "-A INPUT -m mark --mark 0x1/0x1 -j ACCEPT\n"
+        "-A INPUT -m connmark ! --mark 0x2 -j ACCEPT\n"
+        "-A INPUT -m limit --limit 5/min -j ACCEPT\n"
+        "-A INPUT -m time --timestart 09:00 --timestop 17:00 -j ACCEPT\n"
+        "-A INPUT -m owner --uid-owner 0 -j ACCEPT\n"
+        "-A INPUT -p tcp -m tcp --tcp-option 8 -j DROP\n");
     struct Want {
         Unmodelled kind;
         bool negated;
     };
-    const Want want[] = {{Unmodelled::recent, false}, {Unmodelled::mac, true},   {Unmodelled::other, false},
-                         {Unmodelled::unknown, false}, {Unmodelled::unknown, false}, {Unmodelled::set, false},
-                         {Unmodelled::mark, false},    {Unmodelled::connmark, true}, {Unmodelled::limit, false},
-                         {Unmodelled::time, false},    {Unmodelled::owner, false}, {Unmodelled::other, false}};
+    const Want want[] = {
+        {Unmodelled::recent, false},  {Unmodelled::mac, true},      {Unmodelled::other, false},
+        {Unmodelled::unknown, false}, {Unmodelled::unknown, false}, {Unmodelled::set, false},
+        {Unmodelled::mark, false},    {Unmodelled::connmark, true}, {Unmodelled::limit, false},
+        {Unmodelled::time, false},    {Unmodelled::owner, false},   {Unmodelled::other, false}};
     for (std::size_t i = 0; i < std::size(want); ++i) {
         CAPTURE(i);
         std::vector<const Condition*> u = undecided_of(rule(rs, i));
@@ -75,13 +78,14 @@ TEST_CASE("assume: the iptables reader records which assumption decides a condit
         CHECK(u[0]->unmodelled == want[i].kind);
         CHECK(u[0]->negated == want[i].negated);
     }
-    CHECK(rules_touched(rs, Unmodelled::recent) == 1);   // --set is not the assumption's
+    CHECK(rules_touched(rs, Unmodelled::recent) == 1);  // --set is not the assumption's
     CHECK(rules_touched(rs, Unmodelled::unknown) == 2);
 }
 
 TEST_CASE("assume: a Windows rule's program or service scope is `program`") {
     WindowsPolicy p = read_windows_rule_strings(
-        "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=135|App=%SystemRoot%\\system32\\svchost.exe|Svc=RpcSs|Name=epm|\n"
+        "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=135|App=%SystemRoot%\\system32\\svchost.exe|"
+        "Svc=RpcSs|Name=epm|\n"
         "v2.30|Action=ByPass|Active=TRUE|Dir=In|Protocol=6|LPort=80|Security=Authenticate|Name=bypass|\n",
         "p.txt");
     Ruleset rs = to_ruleset(p, WindowsProfile::domain);
@@ -93,8 +97,9 @@ TEST_CASE("assume: a Windows rule's program or service scope is `program`") {
     CHECK(explain(v4, Hook::input, epm, assume({"program=match"})).verdict == Verdict::accept);
     CHECK(explain(v4, Hook::input, epm, assume({"program=nomatch"})).verdict == Verdict::drop);
     // Authentication is not an assumable scope: the bypass rule stays undecided.
-    CHECK(explain(v4, Hook::input, pkt("tcp 10.0.0.9:50000 -> 10.0.0.1:80"), assume({"program=match", "unknown=match"})).verdict ==
-          Verdict::unknown);
+    CHECK(explain(v4, Hook::input, pkt("tcp 10.0.0.9:50000 -> 10.0.0.1:80"),
+                  assume({"program=match", "unknown=match"}))
+              .verdict == Verdict::unknown);
 }
 
 TEST_CASE("assume: parse_assumption and the names") {
@@ -102,13 +107,14 @@ TEST_CASE("assume: parse_assumption and the names") {
     CHECK(parse_assumption("program=match") == Assumption{Unmodelled::program, true, {}});
     CHECK_FALSE(parse_assumption("recent"));
     CHECK_FALSE(parse_assumption("recent=yes"));
-    CHECK_FALSE(parse_assumption("other=match"));       // not assumable
-    CHECK_FALSE(parse_assumption("addrtype=match"));    // covered by `unknown`, not by name
+    CHECK_FALSE(parse_assumption("other=match"));     // not assumable
+    CHECK_FALSE(parse_assumption("addrtype=match"));  // covered by `unknown`, not by name
     CHECK(assumable_names() ==
-          "recent, limit, hashlimit, connlimit, statistic, quota, time, string, u32, mac, owner, set, mark, connmark, program, unknown");
+          "recent, limit, hashlimit, connlimit, statistic, quota, time, string, u32, mac, owner, set, mark, "
+          "connmark, program, unknown");
     Assumptions a = assume({"recent=match", "recent=nomatch"});
     CHECK(a.list().size() == 1);
-    CHECK_FALSE(a.of(Unmodelled::recent)->match);   // the later one
+    CHECK_FALSE(a.of(Unmodelled::recent)->match);  // the later one
 }
 
 TEST_CASE("assume: each value changes explain() and evaluate() as expected") {
@@ -157,8 +163,10 @@ TEST_CASE("assume: a negated test is negated on top of the assumption") {
     // mac=match: the packet's MAC is the one tested, so `! --mac-source` fails: not dropped.
     CHECK(explain(rs, Hook::input, p, assume({"mac=match"})).verdict == Verdict::accept);
     CHECK(explain(rs, Hook::input, p, assume({"mac=nomatch"})).verdict == Verdict::drop);
-    CHECK(evaluate(rs, Hook::input, PacketSet::ipv4(), assume({"mac=match"})).at(0).verdict == Verdict::accept);
-    CHECK(evaluate(rs, Hook::input, PacketSet::ipv4(), assume({"mac=nomatch"})).at(0).verdict == Verdict::drop);
+    CHECK(evaluate(rs, Hook::input, PacketSet::ipv4(), assume({"mac=match"})).at(0).verdict ==
+          Verdict::accept);
+    CHECK(evaluate(rs, Hook::input, PacketSet::ipv4(), assume({"mac=nomatch"})).at(0).verdict ==
+          Verdict::drop);
 }
 
 TEST_CASE("assume: evaluate() names what may be accepted under some assignment") {
@@ -174,7 +182,7 @@ TEST_CASE("assume: evaluate() names what may be accepted under some assignment")
         REQUIRE(p.depends_on.size() == 1);
         CHECK(p.depends_on[0].line == 5);
         CHECK(p.packets == tcp);
-        CHECK(p.verdict == Verdict::accept);   // only accepts are reported
+        CHECK(p.verdict == Verdict::accept);  // only accepts are reported
         accepted = accepted || p.decided_by->line == 6;
     }
     CHECK(accepted);
@@ -185,7 +193,8 @@ TEST_CASE("assume: evaluate() names what may be accepted under some assignment")
 }
 
 TEST_CASE("assume: site files") {
-    Site s = read_site("site \"x\"\nassume recent nomatch\nassume mac match # the bridge's MACs\n", "t.site", SiteOptions{false});
+    Site s = read_site("site \"x\"\nassume recent nomatch\nassume mac match # the bridge's MACs\n", "t.site",
+                       SiteOptions{false});
     CHECK(s.ok());
     REQUIRE(s.assumptions.list().size() == 2);
     CHECK(s.assumptions.of(Unmodelled::recent)->match == false);
@@ -198,7 +207,8 @@ TEST_CASE("assume: site files") {
             if (d.severity == Severity::error) return d.to_string();
         return std::string();
     };
-    CHECK(first_error("assume recnt nomatch\n").starts_with("t.site:1:8: error: unknown module recnt to assume (recent, limit,"));
+    CHECK(first_error("assume recnt nomatch\n")
+              .starts_with("t.site:1:8: error: unknown module recnt to assume (recent, limit,"));
     CHECK(first_error("assume recent maybe\n") == "t.site:1:15: error: expected match or nomatch, got maybe");
     CHECK(first_error("site \"x\"\nassume recent nomatch\nassume recent match\n") ==
           "t.site:3:8: error: module recent is assumed twice (first on line 2)");
@@ -210,7 +220,8 @@ TEST_CASE("assume: site files") {
 }
 
 TEST_CASE("assume: the broad check reports what an undecided rule may let through") {
-    const std::filesystem::path dir = std::filesystem::path(RULEGAP_SOURCE_DIR) / "tests/fixtures/site/assume";
+    const std::filesystem::path dir =
+        std::filesystem::path(RULEGAP_SOURCE_DIR) / "tests/fixtures/site/assume";
     Site site = load_site((dir / "site.conf").string());
     REQUIRE(site.ok());
     std::vector<Catalog> catalogs = {load_catalog((dir / "web.catalog").string())};

@@ -56,9 +56,9 @@ TEST_CASE("mps.catalog: every row of the seven tables, 8+10+4+1+5+2+4 = 34") {
     CHECK(c.document == "000_c73e630b062bff89.txt");
     REQUIRE(c.tables.size() == 7);
     const std::map<std::string, std::size_t> rows = {{"t1", 8}, {"t2", 10}, {"t3", 4}, {"t4", 1},
-                                                     {"t5", 5}, {"t6", 2}, {"t7", 4}};
+                                                     {"t5", 5}, {"t6", 2},  {"t7", 4}};
     for (const auto& [key, count] : rows) {
-        const std::string& table_key = key;   // (clang 14 cannot capture a structured binding)
+        const std::string& table_key = key;  // (clang 14 cannot capture a structured binding)
         INFO(table_key);
         CHECK(c.in_table(key).size() == count);
         REQUIRE(c.table(key) != nullptr);
@@ -75,11 +75,11 @@ TEST_CASE("mps.catalog: every row of the seven tables, 8+10+4+1+5+2+4 = 34") {
 TEST_CASE("mps.catalog: ids are unique and stable") {
     const Catalog c = load_catalog(rules_path("mps.catalog"));
     const std::vector<std::string> expected = {
-        "mps.t1.r1", "mps.t1.r2", "mps.t1.r3", "mps.t1.r4", "mps.t1.r5", "mps.t1.r6", "mps.t1.r7",
+        "mps.t1.r1", "mps.t1.r2", "mps.t1.r3",  "mps.t1.r4", "mps.t1.r5", "mps.t1.r6", "mps.t1.r7",
         "mps.t1.r8", "mps.t2.r1", "mps.t2.r10", "mps.t2.r2", "mps.t2.r3", "mps.t2.r4", "mps.t2.r5",
-        "mps.t2.r6", "mps.t2.r7", "mps.t2.r8", "mps.t2.r9", "mps.t3.r1", "mps.t3.r2", "mps.t3.r3",
-        "mps.t3.r4", "mps.t4.r1", "mps.t5.r1", "mps.t5.r2", "mps.t5.r3", "mps.t5.r4", "mps.t5.r5",
-        "mps.t6.r1", "mps.t6.r2", "mps.t7.r1", "mps.t7.r2", "mps.t7.r3", "mps.t7.r4"};
+        "mps.t2.r6", "mps.t2.r7", "mps.t2.r8",  "mps.t2.r9", "mps.t3.r1", "mps.t3.r2", "mps.t3.r3",
+        "mps.t3.r4", "mps.t4.r1", "mps.t5.r1",  "mps.t5.r2", "mps.t5.r3", "mps.t5.r4", "mps.t5.r5",
+        "mps.t6.r1", "mps.t6.r2", "mps.t7.r1",  "mps.t7.r2", "mps.t7.r3", "mps.t7.r4"};
     CHECK(sorted_ids(c) == expected);
 }
 
@@ -87,9 +87,9 @@ TEST_CASE("nap.catalog: the four table rows (row 3 as 3a and 3b), DHCP and IPsec
     const Catalog c = load_catalog(rules_path("nap.catalog"));
     INFO(all_diagnostics(c));
     REQUIRE(c.diagnostics.items.empty());
-    const std::vector<std::string> expected = {"nap.dhcp.r1", "nap.dhcp.r2", "nap.ipsec.r1",
-                                               "nap.ipsec.r2", "nap.t1.r1", "nap.t1.r2",
-                                               "nap.t1.r3a", "nap.t1.r3b", "nap.t1.r4"};
+    const std::vector<std::string> expected = {"nap.dhcp.r1",  "nap.dhcp.r2", "nap.ipsec.r1",
+                                               "nap.ipsec.r2", "nap.t1.r1",   "nap.t1.r2",
+                                               "nap.t1.r3a",   "nap.t1.r3b",  "nap.t1.r4"};
     CHECK(sorted_ids(c) == expected);
     CHECK(c.in_table("t1").size() == 5);
     std::set<int> table_rows;
@@ -138,7 +138,7 @@ TEST_CASE("alternatives: one requirement met by either port") {
         {"nap.t1.r1", {389, 636}}, {"nap.t1.r2", {3268, 3269}}, {"nap.ipsec.r1", {80, 443}},
         {"nap.t1.r3a", {445}},     {"nap.t1.r3b", {135}},       {"nap.t1.r4", {445}}};
     for (const auto& [id, ports] : alternatives) {
-        const std::string& row_id = id;   // (clang 14 cannot capture a structured binding)
+        const std::string& row_id = id;  // (clang 14 cannot capture a structured binding)
         INFO(row_id);
         const Requirement& r = req(c, id);
         REQUIRE(r.alternatives.size() == ports.size());
@@ -231,7 +231,7 @@ TEST_CASE("mps.catalog: each oddity of the document is kept as written and annot
     // Fixed source ports 1116-1119.
     for (const auto& [id, port] : std::vector<std::pair<std::string, int>>{
              {"mps.t1.r5", 1117}, {"mps.t1.r6", 1118}, {"mps.t1.r8", 1116}, {"mps.t5.r5", 1116}}) {
-        const std::string& row_id = id;   // (clang 14 cannot capture a structured binding)
+        const std::string& row_id = id;  // (clang 14 cannot capture a structured binding)
         INFO(row_id);
         CHECK(req(c, id).flow().source.kind == PortKind::number);
         CHECK(req(c, id).flow().source.lo == port);
@@ -249,16 +249,17 @@ TEST_CASE("mps.catalog: each oddity of the document is kept as written and annot
     }
     CHECK(!c.table("t7")->annotations.empty());
     // RPC 1025: the session port, a stand-in for the RPC dynamic range.
-    for (const char* id : {"mps.t1.r3", "mps.t2.r3", "mps.t5.r3"}) CHECK(has_note(req(c, id), "RPC dynamic range"));
+    for (const char* id : {"mps.t1.r3", "mps.t2.r3", "mps.t5.r3"})
+        CHECK(has_note(req(c, id), "RPC dynamic range"));
     // Table 5's footnote, as written.
     REQUIRE(c.table("t5")->footnotes.size() == 1);
     CHECK(c.table("t5")->footnotes[0].find("ADSI") != std::string::npos);
     // No other row carries notes: every annotation marks an oddity.
-    const std::set<std::string> plain = {"mps.t1.r1", "mps.t1.r2", "mps.t2.r1", "mps.t2.r2",
-                                         "mps.t2.r9", "mps.t2.r10", "mps.t3.r2", "mps.t3.r3",
-                                         "mps.t4.r1", "mps.t5.r1", "mps.t5.r2", "mps.t6.r1",
-                                         "mps.t6.r2"};
-    for (const Requirement& r : c.requirements) CHECK_MESSAGE(r.annotations.empty() == (plain.count(r.id) > 0), r.id);
+    const std::set<std::string> plain = {"mps.t1.r1",  "mps.t1.r2", "mps.t2.r1", "mps.t2.r2", "mps.t2.r9",
+                                         "mps.t2.r10", "mps.t3.r2", "mps.t3.r3", "mps.t4.r1", "mps.t5.r1",
+                                         "mps.t5.r2",  "mps.t6.r1", "mps.t6.r2"};
+    for (const Requirement& r : c.requirements)
+        CHECK_MESSAGE(r.annotations.empty() == (plain.count(r.id) > 0), r.id);
 }
 
 TEST_CASE("nap.catalog: the hidden RPC dynamic port is annotated") {
@@ -275,7 +276,8 @@ TEST_CASE("mps.catalog: RPC endpoint-mapper and session rows are tagged apart") 
     for (const Requirement& r : c.requirements) {
         INFO(r.id);
         const Flow& f = r.flow();
-        const bool to_135 = f.protocol == 6 && f.destination.kind == PortKind::number && f.destination.lo == 135;
+        const bool to_135 =
+            f.protocol == 6 && f.destination.kind == PortKind::number && f.destination.lo == 135;
         const bool from_135 = f.protocol == 6 && f.source.kind == PortKind::number && f.source.lo == 135;
         const bool port_1025 = (f.destination.kind == PortKind::number && f.destination.lo == 1025) ||
                                (f.source.kind == PortKind::number && f.source.lo == 1025);

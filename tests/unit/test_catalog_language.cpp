@@ -163,7 +163,7 @@ TEST_CASE("good catalog: every construct") {
         CHECK(c.resolve(b.flow().destination) == std::vector<Interval>{{49152, 65535}});
         REQUIRE(b.corrected.has_value());
         CHECK(b.corrected->reply_of == "demo.extra.r1a");
-        CHECK(b.corrected->source_role == "Client");     // r1a runs Server -> Client
+        CHECK(b.corrected->source_role == "Client");  // r1a runs Server -> Client
         CHECK(b.corrected->destination_role == "Server");
     }
 }
@@ -175,18 +175,25 @@ TEST_CASE("catalog text edge cases") {
         CHECK(c.diagnostics.items[0].to_string() == "empty.catalog:1:1: error: missing `catalog` statement");
     }
     SUBCASE("comments and blank lines only after the catalog line; no final newline") {
-        const Catalog c = read_catalog("catalog x \"t\"\n\n   # note\n\t\ntable 1 \"a\" from \"A\" to \"B\"\nrow 1 udp any -> 53 \"dns\"", "x");
+        const Catalog c = read_catalog(
+            "catalog x \"t\"\n\n   # note\n\t\ntable 1 \"a\" from \"A\" to \"B\"\nrow 1 udp any -> 53 "
+            "\"dns\"",
+            "x");
         CHECK(c.ok());
         REQUIRE(c.requirements.size() == 1);
         CHECK(c.requirements[0].where.line == 6);
     }
     SUBCASE("lone CR line ends count as line breaks") {
-        const Catalog c = read_catalog("catalog x \"t\"\rtable 1 \"a\" from \"A\" to \"B\"\rrow 1 udp any -> 99999 \"x\"\r", "x");
+        const Catalog c = read_catalog(
+            "catalog x \"t\"\rtable 1 \"a\" from \"A\" to \"B\"\rrow 1 udp any -> 99999 \"x\"\r", "x");
         REQUIRE(c.diagnostics.items.size() == 1);
         CHECK(c.diagnostics.items[0].where == SourceLoc{"x", 3, 18});
     }
     SUBCASE("UTF-16 is refused with one error") {
-        const Catalog c = read_catalog(std::string("\xFF\xFE" "c\0a\0", 6), "u16");
+        const Catalog c = read_catalog(std::string("\xFF\xFE"
+                                                   "c\0a\0",
+                                                   6),
+                                       "u16");
         REQUIRE(c.diagnostics.items.size() == 1);
         CHECK(c.diagnostics.items[0].where == SourceLoc{"u16", 1, 1});
     }
@@ -197,13 +204,16 @@ TEST_CASE("catalog text edge cases") {
         CHECK(c.requirements.empty());
     }
     SUBCASE("keywords need a boundary: `rows` is not `row`") {
-        const Catalog c = read_catalog("catalog x \"t\"\ntable 1 \"a\" from \"A\" to \"B\"\nrows 1 udp any -> 1 \"x\"\n", "x");
+        const Catalog c = read_catalog(
+            "catalog x \"t\"\ntable 1 \"a\" from \"A\" to \"B\"\nrows 1 udp any -> 1 \"x\"\n", "x");
         REQUIRE(c.diagnostics.items.size() == 1);
         CHECK(c.diagnostics.items[0].where == SourceLoc{"x", 3, 1});
     }
     SUBCASE("ports may touch the arrow") {
-        const Catalog c = read_catalog("catalog x \"t\"\ntable 1 \"a\" from \"A\" to \"B\"\n"
-                                       "row 1 tcp 135->136 \"a\"\nrow 2 tcp any->80|udp 1-2->\"Dynamic Port\" \"b\"\n", "x");
+        const Catalog c = read_catalog(
+            "catalog x \"t\"\ntable 1 \"a\" from \"A\" to \"B\"\n"
+            "row 1 tcp 135->136 \"a\"\nrow 2 tcp any->80|udp 1-2->\"Dynamic Port\" \"b\"\n",
+            "x");
         INFO(diagnostics_text(c));
         REQUIRE(c.ok());
         REQUIRE(c.requirements.size() == 2);

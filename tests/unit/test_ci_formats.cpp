@@ -82,7 +82,7 @@ CiReportOptions options() {
 TEST_CASE("ci formats: GitHub workflow command escaping") {
     CHECK(github_escape_data("100% a\r\nb:c,d") == "100%25 a%0D%0Ab:c,d");
     CHECK(github_escape_property("100% a\r\nb:c,d") == "100%25 a%0D%0Ab%3Ac%2Cd");
-    CHECK(github_escape_data("%25") == "%2525");   // escaping twice is not a no-op
+    CHECK(github_escape_data("%25") == "%2525");  // escaping twice is not a no-op
     CHECK(github_escape_property("") == "");
     CHECK(github_escape_data("plain text") == "plain text");
 }
@@ -100,7 +100,9 @@ TEST_CASE("ci formats: one finding-kind table agreeing with to_string and defaul
         CHECK(info.id == to_string(k));
         CHECK(!info.title.empty());
         const FindingSeverity s = default_severity(k);
-        CHECK(info.level == (s == FindingSeverity::error ? "error" : s == FindingSeverity::warning ? "warning" : "note"));
+        CHECK(info.level == (s == FindingSeverity::error     ? "error"
+                             : s == FindingSeverity::warning ? "warning"
+                                                             : "note"));
         CHECK(info.security_severity >= 0.1);
         CHECK(info.security_severity <= 10.0);
         CHECK(!info.short_description.empty());
@@ -110,8 +112,8 @@ TEST_CASE("ci formats: one finding-kind table agreeing with to_string and defaul
         CHECK(names.insert(info.name).second);
         bool security = false;
         for (std::string_view t : info.tags) security = security || t == "security";
-        const bool exposure = k == FindingKind::broad_any || k == FindingKind::broad_sensitive || k == FindingKind::broad ||
-                              k == FindingKind::firewall_disabled;
+        const bool exposure = k == FindingKind::broad_any || k == FindingKind::broad_sensitive ||
+                              k == FindingKind::broad || k == FindingKind::firewall_disabled;
         CHECK(security == exposure);
     }
     // GitHub's bands: an open-to-any rule and a disabled firewall are critical.
@@ -163,19 +165,24 @@ TEST_CASE("ci formats: SARIF URIs relative to the base directory, absolute outsi
     r.findings[0].rule->file = "/repo/sites/fw/sql.wfw";
     r.findings[1].rule->file = "/elsewhere/web.txt";
     const json results = json::parse(render_sarif(r, o))["runs"][0]["results"];
-    CHECK(results[0]["locations"][0]["physicalLocation"]["artifactLocation"] == json{{"uri", "fw/sql.wfw"}, {"uriBaseId", "%SRCROOT%"}});
-    CHECK(results[1]["locations"][0]["physicalLocation"]["artifactLocation"] == json{{"uri", "file:///elsewhere/web.txt"}});
+    CHECK(results[0]["locations"][0]["physicalLocation"]["artifactLocation"] ==
+          json{{"uri", "fw/sql.wfw"}, {"uriBaseId", "%SRCROOT%"}});
+    CHECK(results[1]["locations"][0]["physicalLocation"]["artifactLocation"] ==
+          json{{"uri", "file:///elsewhere/web.txt"}});
 }
 
 TEST_CASE("ci formats: JUnit escapes markup and control characters") {
     const std::string xml = render_junit(sample(), options());
-    CHECK(xml.find("<testsuites name=\"rulegap check: lab &lt;1&gt;\" tests=\"3\" failures=\"1\" errors=\"0\"") != std::string::npos);
+    CHECK(xml.find(
+              "<testsuites name=\"rulegap check: lab &lt;1&gt;\" tests=\"3\" failures=\"1\" errors=\"0\"") !=
+          std::string::npos);
     CHECK(xml.find("a&lt;b &amp; &apos;c&apos; &quot;d&quot; 100% \\x01 done") != std::string::npos);
     CHECK(xml.find('\x01') == std::string::npos);
     // The requirement is skipped; the hive finding fails (error at --fail-on error); the input
     // warning passes with its text as output.
     CHECK(xml.find("<skipped message=\"t.1.r1 was not checked\">") != std::string::npos);
-    CHECK(xml.find("<testcase name=\"t.1.r1 RPC Bind: TCP 49152-65535 -&gt; 135 (Client to Server)\" classname=\"t.1\"") != std::string::npos);
+    CHECK(xml.find("<testcase name=\"t.1.r1 RPC Bind: TCP 49152-65535 -&gt; 135 (Client to Server)\" "
+                   "classname=\"t.1\"") != std::string::npos);
     CHECK(xml.find("<failure type=\"broad-any\"") != std::string::npos);
     CHECK(xml.find("<system-out>warning input/www/1\n") != std::string::npos);
     CiReportOptions o = options();
@@ -186,11 +193,14 @@ TEST_CASE("ci formats: JUnit escapes markup and control characters") {
 TEST_CASE("ci formats: GitHub and GitLab annotations") {
     const std::string gh = render_github(sample(), options());
     CHECK(gh ==
-          "::error file=fw/sql.wfw,title=rulegap broad-any%3A broad/sql/INPUT/rule3::sql (INPUT) rule admits any IPv4 source "
+          "::error file=fw/sql.wfw,title=rulegap broad-any%3A broad/sql/INPUT/rule3::sql (INPUT) rule admits "
+          "any IPv4 source "
           "(rule {5A1D0002}). Witness: icmp 0.0.0.0 -> 10.4.0.10 type 8\n"
-          "::warning file=fw/web rules.txt,line=7,col=2,title=rulegap input%3A input/www/1::a<b & 'c' \"d\" 100%25 \x01 "
+          "::warning file=fw/web rules.txt,line=7,col=2,title=rulegap input%3A input/www/1::a<b & 'c' \"d\" "
+          "100%25 \x01 "
           "done,: ok second line\n"
-          "::notice file=cat/t.catalog,line=3,col=1,title=rulegap not-checked%3A not-checked/t.1.r1::t.1.r1 was not checked\n"
+          "::notice file=cat/t.catalog,line=3,col=1,title=rulegap not-checked%3A not-checked/t.1.r1::t.1.r1 "
+          "was not checked\n"
           "INCOMPLETE lab <1>: \n");
     const json gl = json::parse(render_gitlab(sample(), options()));
     REQUIRE(gl.size() == 3);

@@ -25,30 +25,34 @@ struct Tally {
 
 // Compares one packet; returns false after a failed check.
 template <class Explain>
-bool compare(Hook hook, eval::CompiledHook& ch, dd::Ref resolved, const Packet& p, Tally& t,
-             Explain&& why) {
+bool compare(Hook hook, eval::CompiledHook& ch, dd::Ref resolved, const Packet& p, Tally& t, Explain&& why) {
     Decision d = why(p);
     if (d.reason.find("too many nested undecided") != std::string::npos ||
         d.reason.find("too many distinct outcomes") != std::string::npos) {
-        ++t.skipped_limits;   // explain() gave up: it has no exact answer to compare with
+        ++t.skipped_limits;  // explain() gave up: it has no exact answer to compare with
         return true;
     }
     const eval::Final& f = ch.at(resolved, p);
     ++t.checked;
     ++t.verdicts[static_cast<std::size_t>(d.verdict)];
-    INFO("hook " << to_string(hook) << ", packet " << describe(p) << ", explain: " << to_string(d.verdict) << " "
-                 << (d.decided_by ? d.decided_by->chain + "#" + std::to_string(d.decided_by->rule) : std::string("-"))
+    INFO("hook " << to_string(hook) << ", packet " << describe(p) << ", explain: " << to_string(d.verdict)
+                 << " "
+                 << (d.decided_by ? d.decided_by->chain + "#" + std::to_string(d.decided_by->rule)
+                                  : std::string("-"))
                  << " " << d.reason);
     std::optional<RuleRef> by;
     if (f.by.valid()) by = ch.rule_ref(f.by);
-    INFO("compiled: " << to_string(f.verdict) << " " << (by ? by->chain + "#" + std::to_string(by->rule) : std::string("-"))
-                      << " " << f.reason);
-    INFO("table " << (by ? by->table : std::string("-")) << " vs " << (d.decided_by ? d.decided_by->table : std::string("-")));
+    INFO("compiled: " << to_string(f.verdict) << " "
+                      << (by ? by->chain + "#" + std::to_string(by->rule) : std::string("-")) << " "
+                      << f.reason);
+    INFO("table " << (by ? by->table : std::string("-")) << " vs "
+                  << (d.decided_by ? d.decided_by->table : std::string("-")));
     CHECK(f.verdict == d.verdict);
     if (f.verdict != d.verdict) return false;
     if (d.verdict == Verdict::unknown) {
         ++t.unknown;
-        if (by.has_value() == d.decided_by.has_value() && (!by || (by->line == d.decided_by->line && by->chain == d.decided_by->chain)))
+        if (by.has_value() == d.decided_by.has_value() &&
+            (!by || (by->line == d.decided_by->line && by->chain == d.decided_by->chain)))
             ++t.unknown_same_rule;
         return true;
     }
@@ -90,7 +94,8 @@ struct Values {
         Packet p;
         p.family = family;
         const std::uint8_t common[] = {6, 6, 17, 1, 58, 47};
-        p.protocol = g.chance(50) ? common[g.below(6)] : static_cast<std::uint8_t>(pick(g, Field::protocol, 255));
+        p.protocol =
+            g.chance(50) ? common[g.below(6)] : static_cast<std::uint8_t>(pick(g, Field::protocol, 255));
         if (family == 6 && p.protocol == 1) p.protocol = 58;
         const uint128 amax = family == 4 ? uint128{0xffffffffu} : ~uint128{0};
         p.src = pick(g, Field::src_addr, amax);
@@ -120,7 +125,8 @@ void compare_random(Rng& g, int rulesets, int packets, Ruleset (*make)(Rng&), Ta
         dd::Ref resolved = ch.resolve();
         INFO("ruleset #" << n);
         for (int i = 0; i < packets; ++i)
-            if (!compare(hook, ch, resolved, random_packet(g), t, [&](const Packet& q) { return explain(rs, hook, q); }))
+            if (!compare(hook, ch, resolved, random_packet(g), t,
+                         [&](const Packet& q) { return explain(rs, hook, q); }))
                 break;
     }
 }
@@ -132,9 +138,9 @@ TEST_CASE("compiled hooks agree with explain on random rulesets") {
     Tally t;
     const int rulesets = 400;
     compare_random(g, rulesets, 80, random_ruleset, t);
-    MESSAGE("checked " << t.checked << " packets on " << rulesets << " rulesets: accept " << t.verdicts[0] << ", drop "
-                       << t.verdicts[1] << ", reject " << t.verdicts[2] << ", unknown " << t.verdicts[3]
-                       << " (same rule named: " << t.unknown_same_rule << ")");
+    MESSAGE("checked " << t.checked << " packets on " << rulesets << " rulesets: accept " << t.verdicts[0]
+                       << ", drop " << t.verdicts[1] << ", reject " << t.verdicts[2] << ", unknown "
+                       << t.verdicts[3] << " (same rule named: " << t.unknown_same_rule << ")");
     for (int v = 0; v < 4; ++v) CHECK(t.verdicts[static_cast<std::size_t>(v)] > 100);
     CHECK(t.checked > 25000);
 }
@@ -146,11 +152,13 @@ TEST_CASE("compiled hooks agree with explain on the raw table's view of connecti
     Builder b;
     b.rs.family = 4;
     b.chain("raw", "PREROUTING", Action::accept);
-    b.add("raw", "PREROUTING", {cond(Field::state, 0, 0)}, to(Action::drop, "DROP"));         // never in raw
+    b.add("raw", "PREROUTING", {cond(Field::state, 0, 0)}, to(Action::drop, "DROP"));  // never in raw
     b.add("raw", "PREROUTING", {cond(Field::dst_port, 53, 53)}, to(Action::notrack, "NOTRACK"));
-    b.add("raw", "PREROUTING", {cond(Field::state, 4, 4), cond(Field::dst_port, 53, 53), cond(Field::protocol, 6, 6)},
-          to(Action::reject, "REJECT"));                                                       // after NOTRACK
-    b.add("raw", "PREROUTING", {cond(Field::state, 3, 3), cond(Field::dst_port, 25, 25)}, to(Action::drop, "DROP"));
+    b.add("raw", "PREROUTING",
+          {cond(Field::state, 4, 4), cond(Field::dst_port, 53, 53), cond(Field::protocol, 6, 6)},
+          to(Action::reject, "REJECT"));  // after NOTRACK
+    b.add("raw", "PREROUTING", {cond(Field::state, 3, 3), cond(Field::dst_port, 25, 25)},
+          to(Action::drop, "DROP"));
     b.chain("filter", "FORWARD", Action::drop);
     b.add("filter", "FORWARD", {cond(Field::state, 4, 4)}, to(Action::accept, "ACCEPT"));
     b.add("filter", "FORWARD", {cond(Field::state, 0, 0)}, to(Action::accept, "ACCEPT"));
@@ -174,13 +182,23 @@ TEST_CASE("compiled hooks agree with explain on the raw table's view of connecti
     CHECK(verdict(17, 53, ConnState::established) == Verdict::accept);  // NOTRACKed: untracked in filter
     CHECK(verdict(6, 53, ConnState::new_) == Verdict::reject);          // raw sees UNTRACKED after NOTRACK
     CHECK(verdict(6, 25, ConnState::established) == Verdict::drop);     // raw sees INVALID
-    CHECK(ch.at(r, [] { Packet p; p.protocol = 6; p.dst_port = 25; p.in_interface = "eth0"; p.out_interface = "eth1"; return p; }()).by.step == 0);
+    CHECK(ch.at(r,
+                [] {
+                    Packet p;
+                    p.protocol = 6;
+                    p.dst_port = 25;
+                    p.in_interface = "eth0";
+                    p.out_interface = "eth1";
+                    return p;
+                }())
+              .by.step == 0);
 
     Rng g(20261205);
     Tally t;
     compare_random(g, 300, 60, random_raw_ruleset, t);
-    MESSAGE("raw rulesets: checked " << t.checked << " packets: accept " << t.verdicts[0] << ", drop " << t.verdicts[1]
-                                     << ", reject " << t.verdicts[2] << ", unknown " << t.verdicts[3]);
+    MESSAGE("raw rulesets: checked " << t.checked << " packets: accept " << t.verdicts[0] << ", drop "
+                                     << t.verdicts[1] << ", reject " << t.verdicts[2] << ", unknown "
+                                     << t.verdicts[3]);
     for (int v = 0; v < 4; ++v) CHECK(t.verdicts[static_cast<std::size_t>(v)] > 100);
     CHECK(t.checked > 15000);
 }
@@ -192,8 +210,12 @@ TEST_CASE("compiled hooks: shared variables for packet properties only refine ex
     Builder b;
     b.rs.family = 4;
     b.chain("filter", "FORWARD", Action::drop);
-    b.add("filter", "FORWARD", {cond(Field::dst_port, 22, 22), undecided("mark", "--mark 0x1 is not modelled")}, to(Action::accept, "ACCEPT"));
-    b.add("filter", "FORWARD", {cond(Field::dst_port, 22, 22), undecided("mark", "--mark 0x1 is not modelled")}, to(Action::drop, "DROP"));
+    b.add("filter", "FORWARD",
+          {cond(Field::dst_port, 22, 22), undecided("mark", "--mark 0x1 is not modelled")},
+          to(Action::accept, "ACCEPT"));
+    b.add("filter", "FORWARD",
+          {cond(Field::dst_port, 22, 22), undecided("mark", "--mark 0x1 is not modelled")},
+          to(Action::drop, "DROP"));
     b.add("filter", "FORWARD", {cond(Field::dst_port, 22, 22)}, to(Action::accept, "ACCEPT"));
     b.rs.link();
     Packet p;
@@ -211,7 +233,7 @@ TEST_CASE("compiled hooks: shared variables for packet properties only refine ex
     dd::Ref r = shared.resolve();
     // mark holds: accepted by rule 1; it does not: accepted by rule 3.
     CHECK(shared.at(r, p).verdict == Verdict::accept);
-    CHECK(shared.at(r, p).by.rule == 2);   // the walk where nothing undecided holds
+    CHECK(shared.at(r, p).by.rule == 2);  // the walk where nothing undecided holds
     // An assumption fixes the variable.
     std::pair<std::uint32_t, bool> yes{shared.variables()[0].level, true};
     const eval::Final& f = shared.at(shared.resolve({&yes, 1}), p);
@@ -272,7 +294,8 @@ TEST_CASE("compiled hooks agree with explain on the iptables corpus") {
             INFO(file.name);
             int family = rs.family == 6 ? 6 : 4;
             for (int i = 0; i < per_hook; ++i)
-                if (!compare(hook, ch, resolved, values.packet(g, family), t, [&](const Packet& q) { return ex.explain(q); }))
+                if (!compare(hook, ch, resolved, values.packet(g, family), t,
+                             [&](const Packet& q) { return ex.explain(q); }))
                     break;
         }
         // evaluate() itself, FORWARD over every packet: a partition (sizes add up to the whole),
@@ -290,7 +313,8 @@ TEST_CASE("compiled hooks agree with explain on the iptables corpus") {
         Explainer ex(rs, Hook::forward);
         for (int i = 0; i < 40; ++i) {
             Packet q = values.packet(g, rs.family == 6 ? 6 : 4);
-            auto o = std::find_if(parts.begin(), parts.end(), [&](const Outcome& x) { return x.packets.contains(q); });
+            auto o = std::find_if(parts.begin(), parts.end(),
+                                  [&](const Outcome& x) { return x.packets.contains(q); });
             REQUIRE(o != parts.end());
             Decision d = ex.explain(q);
             if (d.reason.find("too many") != std::string::npos) continue;
@@ -299,12 +323,13 @@ TEST_CASE("compiled hooks agree with explain on the iptables corpus") {
         }
     }
     if (!files.empty()) {
-        MESSAGE("corpus: " << files.size() << " files x 3 hooks compiled in " << compile_s << " s; checked " << t.checked
-                           << " packets: accept " << t.verdicts[0] << ", drop " << t.verdicts[1] << ", reject "
-                           << t.verdicts[2] << ", unknown " << t.verdicts[3] << " (same rule named: " << t.unknown_same_rule
-                           << "); explain() past its limits: " << t.skipped_limits << "; evaluate() parts checked on "
-                           << partition_checked << " packets");
-        CHECK(t.checked > per_hook * 250);   // of 97 x 3 x per_hook
+        MESSAGE("corpus: " << files.size() << " files x 3 hooks compiled in " << compile_s << " s; checked "
+                           << t.checked << " packets: accept " << t.verdicts[0] << ", drop " << t.verdicts[1]
+                           << ", reject " << t.verdicts[2] << ", unknown " << t.verdicts[3]
+                           << " (same rule named: " << t.unknown_same_rule
+                           << "); explain() past its limits: " << t.skipped_limits
+                           << "; evaluate() parts checked on " << partition_checked << " packets");
+        CHECK(t.checked > per_hook * 250);  // of 97 x 3 x per_hook
         CHECK(partition_checked > 3000);
     }
 }

@@ -107,7 +107,8 @@ TEST_CASE("dd: operations agree with truth tables; equal sets are the same node"
     for (int round = 0; round < 300; ++round) {
         Model a = random_set(m, g), b = random_set(m, g);
         INFO("round " << round);
-        for (std::size_t i = 0; i < points(); ++i) REQUIRE((m.eval(a.set, point(i)) == one) == (a.table[i] != 0));
+        for (std::size_t i = 0; i < points(); ++i)
+            REQUIRE((m.eval(a.set, point(i)) == one) == (a.table[i] != 0));
         // Canonicity: the same members built point by point give the same root.
         CHECK(from_table(m, a.table) == a.set);
         CHECK((a.set == zero) == (count_of(a.table) == 0));
@@ -120,7 +121,7 @@ TEST_CASE("dd: operations agree with truth tables; equal sets are the same node"
         CHECK(u == m.unite(b.set, a.set));
         CHECK(n == m.intersect(b.set, a.set));
         CHECK(m.minus(a.set, b.set) == m.intersect(a.set, m.minus(one, b.set)));
-        CHECK(m.minus(one, u) == m.intersect(m.minus(one, a.set), m.minus(one, b.set)));   // De Morgan
+        CHECK(m.minus(one, u) == m.intersect(m.minus(one, a.set), m.minus(one, b.set)));  // De Morgan
         CHECK(m.minus(one, m.minus(one, a.set)) == a.set);
         CHECK(m.unite(a.set, m.minus(one, a.set)) == one);
         CHECK(m.count(a.set, 4) + m.count(m.minus(one, a.set), 4) == BigCount(points()));

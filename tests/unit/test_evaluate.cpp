@@ -45,7 +45,8 @@ void check_partition(const std::vector<Outcome>& parts, const PacketSet& input) 
     PacketSet all;
     for (std::size_t i = 0; i < parts.size(); ++i) {
         CHECK_FALSE(parts[i].packets.empty());
-        for (std::size_t j = i + 1; j < parts.size(); ++j) CHECK_FALSE(parts[i].packets.intersects(parts[j].packets));
+        for (std::size_t j = i + 1; j < parts.size(); ++j)
+            CHECK_FALSE(parts[i].packets.intersects(parts[j].packets));
         all |= parts[i].packets;
     }
     CHECK(all == input);
@@ -61,7 +62,8 @@ TEST_CASE("evaluate: a small filter, partitioned by verdict") {
     Builder b;
     b.rs.family = 4;
     b.chain("filter", "FORWARD", Action::drop);
-    auto acc = b.add("filter", "FORWARD", {cond(Field::protocol, 6, 6), cond(Field::dst_port, 22, 22)}, to(Action::accept, "ACCEPT"));
+    auto acc = b.add("filter", "FORWARD", {cond(Field::protocol, 6, 6), cond(Field::dst_port, 22, 22)},
+                     to(Action::accept, "ACCEPT"));
     auto rej = b.add("filter", "FORWARD", {cond(Field::dst_port, 23, 23)}, to(Action::reject, "REJECT"));
     b.rs.link();
     PacketSet input = PacketSet::all();
@@ -72,7 +74,8 @@ TEST_CASE("evaluate: a small filter, partitioned by verdict") {
         if (o.verdict == Verdict::accept) {
             REQUIRE(o.decided_by);
             CHECK(o.decided_by->line == acc);
-            CHECK(o.packets == (PacketSet::ipv4() & PacketSet::where(Field::protocol, 6) & PacketSet::where(Field::dst_port, 22)));
+            CHECK(o.packets == (PacketSet::ipv4() & PacketSet::where(Field::protocol, 6) &
+                                PacketSet::where(Field::dst_port, 22)));
         } else if (o.verdict == Verdict::reject) {
             CHECK(o.decided_by->line == rej);
         } else if (o.verdict == Verdict::drop) {
@@ -89,9 +92,11 @@ TEST_CASE("evaluate: a small filter, partitioned by verdict") {
 TEST_CASE("evaluate: an undecided rule makes exactly the packets it could flip unknown") {
     Builder b;
     b.chain("filter", "INPUT", Action::drop);
-    auto lim = b.add("filter", "INPUT", {cond(Field::dst_port, 80, 80), undecided("limit", "rate limit")}, to(Action::accept, "ACCEPT"));
+    auto lim = b.add("filter", "INPUT", {cond(Field::dst_port, 80, 80), undecided("limit", "rate limit")},
+                     to(Action::accept, "ACCEPT"));
     b.add("filter", "INPUT", {cond(Field::dst_port, 80, 81)}, to(Action::drop, "DROP"));
-    b.add("filter", "INPUT", {cond(Field::dst_port, 82, 82), undecided("limit", "rate limit")}, to(Action::drop, "DROP"));
+    b.add("filter", "INPUT", {cond(Field::dst_port, 82, 82), undecided("limit", "rate limit")},
+          to(Action::drop, "DROP"));
     b.rs.link();
     PacketSet input = PacketSet::ipv4() & PacketSet::where(Field::protocol, 6);
     auto parts = evaluate(b.rs, Hook::input, input);
@@ -117,10 +122,13 @@ TEST_CASE("evaluate: DNAT is followed and pulled back to the original packets") 
     Target d = to(Action::dnat, "DNAT");
     d.to_address = Interval{ip("10.0.0.5"), ip("10.0.0.5")};
     d.to_port = Interval{8080, 8080};
-    b.add("nat", "PREROUTING", {cond(Field::dst_addr, ip("1.2.3.4"), ip("1.2.3.4")), cond(Field::protocol, 6, 6)}, d);
+    b.add("nat", "PREROUTING",
+          {cond(Field::dst_addr, ip("1.2.3.4"), ip("1.2.3.4")), cond(Field::protocol, 6, 6)}, d);
     b.chain("filter", "FORWARD", Action::drop);
-    auto acc = b.add("filter", "FORWARD", {cond(Field::dst_addr, ip("10.0.0.5"), ip("10.0.0.5")), cond(Field::dst_port, 8080, 8080)},
-                     to(Action::accept, "ACCEPT"));
+    auto acc =
+        b.add("filter", "FORWARD",
+              {cond(Field::dst_addr, ip("10.0.0.5"), ip("10.0.0.5")), cond(Field::dst_port, 8080, 8080)},
+              to(Action::accept, "ACCEPT"));
     b.rs.link();
     PacketSet input = PacketSet::ipv4();
     auto parts = evaluate(b.rs, Hook::forward, input);
@@ -131,9 +139,11 @@ TEST_CASE("evaluate: DNAT is followed and pulled back to the original packets") 
             accepted |= o.packets;
             CHECK(o.decided_by->line == acc);
         }
-    PacketSet to_vip = input & PacketSet::where(Field::dst_addr, ip("1.2.3.4")) & PacketSet::where(Field::protocol, 6) &
+    PacketSet to_vip = input & PacketSet::where(Field::dst_addr, ip("1.2.3.4")) &
+                       PacketSet::where(Field::protocol, 6) &
                        PacketSet::where(Field::state, static_cast<uint128>(ConnState::new_));
-    PacketSet direct = input & PacketSet::where(Field::dst_addr, ip("10.0.0.5")) & PacketSet::where(Field::dst_port, 8080);
+    PacketSet direct =
+        input & PacketSet::where(Field::dst_addr, ip("10.0.0.5")) & PacketSet::where(Field::dst_port, 8080);
     // New tcp packets to the VIP (any port: DNAT sets it), and packets already addressed to the
     // server's port.
     CHECK(accepted == (to_vip | direct));
@@ -171,9 +181,12 @@ TEST_CASE("evaluate: loops and deep nesting") {
     for (int i = 0; i < n; ++i) b.chain("filter", "C" + std::to_string(i), std::nullopt);
     b.add("filter", "FORWARD", {}, to(Action::jump, "C0"));
     for (int i = 0; i + 1 < n; ++i)
-        b.add("filter", "C" + std::to_string(i), {}, to(i % 2 ? Action::go_to : Action::jump, "C" + std::to_string(i + 1)));
-    auto back = b.add("filter", "C" + std::to_string(n - 1), {cond(Field::dst_port, 22, 22)}, to(Action::jump, "C5"));
-    auto drop = b.add("filter", "C" + std::to_string(n - 1), {cond(Field::dst_port, 23, 23)}, to(Action::drop, "DROP"));
+        b.add("filter", "C" + std::to_string(i), {},
+              to(i % 2 ? Action::go_to : Action::jump, "C" + std::to_string(i + 1)));
+    auto back =
+        b.add("filter", "C" + std::to_string(n - 1), {cond(Field::dst_port, 22, 22)}, to(Action::jump, "C5"));
+    auto drop = b.add("filter", "C" + std::to_string(n - 1), {cond(Field::dst_port, 23, 23)},
+                      to(Action::drop, "DROP"));
     b.rs.link();
     PacketSet input = PacketSet::ipv4() & PacketSet::where(Field::protocol, 6);
     auto parts = evaluate(b.rs, Hook::forward, input);
@@ -207,7 +220,8 @@ Packet member_of(Rng& g, const PacketSet& set) {
     uint128 v[field_count];
     for (int f = 0; f < field_count; ++f) {
         const std::vector<Interval>* values = r.find(static_cast<Field>(f));
-        Interval i = values ? (*values)[g.below(values->size())] : Interval{0, field_max(static_cast<Field>(f))};
+        Interval i =
+            values ? (*values)[g.below(values->size())] : Interval{0, field_max(static_cast<Field>(f))};
         v[f] = g.chance(30) ? i.lo : g.in(i);
     }
     Packet p;
@@ -256,7 +270,7 @@ struct Agreement {
     }
     void summary() const {
         MESSAGE("unknown packets: " << unknown << ", another undecided rule named: " << other_rule);
-        CHECK(other_rule * 50 <= unknown);   // at most 2 %
+        CHECK(other_rule * 50 <= unknown);  // at most 2 %
     }
 };
 
@@ -268,7 +282,8 @@ TEST_CASE("evaluate agrees with explain on random rulesets") {
     int packets_checked = 0, vague = 0;
     std::vector<int> verdicts(4, 0);
     // Why explain() said unknown: every kind must come up.
-    const std::vector<std::string> kinds = {"limit: ", "mark: ", "loop", "DNAT to a range", "TPROXY", "REDIRECT", "ruleset is for"};
+    const std::vector<std::string> kinds = {"limit: ", "mark: ",   "loop",          "DNAT to a range",
+                                            "TPROXY",  "REDIRECT", "ruleset is for"};
     std::vector<int> seen(kinds.size(), 0);
     Agreement agree;
     for (int n = 0; n < rulesets; ++n) {
@@ -276,7 +291,8 @@ TEST_CASE("evaluate agrees with explain on random rulesets") {
         bool exact_deciders = !has_dnat_range(rs);
         Hook hook = static_cast<Hook>(g.below(3));
         PacketSet input = PacketSet::all();
-        if (g.chance(30)) input = PacketSet::ipv4() & PacketSet::where(Field::protocol, g.chance(50) ? 6 : 17);
+        if (g.chance(30))
+            input = PacketSet::ipv4() & PacketSet::where(Field::protocol, g.chance(50) ? 6 : 17);
         if (g.chance(20)) input &= PacketSet::where(Field::state, static_cast<uint128>(ConnState::new_));
         std::vector<Outcome> parts = evaluate(rs, hook, input);
         check_partition(parts, input);
@@ -294,7 +310,8 @@ TEST_CASE("evaluate agrees with explain on random rulesets") {
             Decision d = explain(rs, hook, p);
             ++packets_checked;
             ++verdicts[static_cast<int>(d.verdict)];
-            for (std::size_t k = 0; k < kinds.size(); ++k) seen[k] += d.reason.find(kinds[k]) != std::string::npos;
+            for (std::size_t k = 0; k < kinds.size(); ++k)
+                seen[k] += d.reason.find(kinds[k]) != std::string::npos;
             INFO("ruleset #" << n << ", hook " << to_string(hook) << ", packet " << describe(p));
             REQUIRE(d.verdict == o->verdict);
             if (exact_deciders) agree.check(d, *o);
@@ -302,8 +319,10 @@ TEST_CASE("evaluate agrees with explain on random rulesets") {
             Packet q = p;
             (g.chance(50) ? q.in_interface : q.out_interface).reset();
             Decision dq = explain(rs, hook, q);
-            if (dq.verdict != Verdict::unknown) CHECK(dq.verdict == o->verdict);
-            else ++vague;
+            if (dq.verdict != Verdict::unknown)
+                CHECK(dq.verdict == o->verdict);
+            else
+                ++vague;
         }
     }
     MESSAGE("checked " << packets_checked << " packets: accept " << verdicts[0] << ", drop " << verdicts[1]
@@ -349,8 +368,8 @@ TEST_CASE("evaluate agrees with explain on the raw table's view of connection st
     }
     agree.summary();
     MESSAGE("checked " << packets_checked << " packets: accept " << verdicts[0] << ", drop " << verdicts[1]
-                       << ", reject " << verdicts[2] << ", unknown " << verdicts[3] << "; decided in raw " << by_raw
-                       << ", notracked " << notracked);
+                       << ", reject " << verdicts[2] << ", unknown " << verdicts[3] << "; decided in raw "
+                       << by_raw << ", notracked " << notracked);
     for (int v = 0; v < 4; ++v) CHECK(verdicts[static_cast<std::size_t>(v)] > 100);
     CHECK(by_raw > 500);
     CHECK(notracked > 500);
@@ -383,7 +402,9 @@ Assumptions random_assumptions(Rng& g) {
     return a;
 }
 
-bool same_rule(const RuleRef& a, const RuleRef& b) { return a.table == b.table && a.chain == b.chain && a.rule == b.rule; }
+bool same_rule(const RuleRef& a, const RuleRef& b) {
+    return a.table == b.table && a.chain == b.chain && a.rule == b.rule;
+}
 
 }  // namespace
 
@@ -400,7 +421,8 @@ TEST_CASE("evaluate agrees with explain under random assumptions, and names ever
         const bool exact_deciders = !has_dnat_range(rs);
         const Hook hook = static_cast<Hook>(g.below(3));
         PacketSet input = PacketSet::all();
-        if (g.chance(30)) input = PacketSet::ipv4() & PacketSet::where(Field::protocol, g.chance(50) ? 6 : 17);
+        if (g.chance(30))
+            input = PacketSet::ipv4() & PacketSet::where(Field::protocol, g.chance(50) ? 6 : 17);
         std::vector<Possible> possible;
         std::vector<Outcome> parts = evaluate(rs, hook, input, a, &possible);
         check_partition(parts, input);
@@ -420,7 +442,8 @@ TEST_CASE("evaluate agrees with explain under random assumptions, and names ever
             ++verdicts[static_cast<int>(d.verdict)];
             assumed_steps += d.assumed.empty() ? 0 : 1;
             INFO("ruleset #" << n << ", hook " << to_string(hook) << ", packet " << describe(p) << ", limit "
-                             << (a.of(Unmodelled::limit) ? to_string(*a.of(Unmodelled::limit)) : "-") << ", mark "
+                             << (a.of(Unmodelled::limit) ? to_string(*a.of(Unmodelled::limit)) : "-")
+                             << ", mark "
                              << (a.of(Unmodelled::mark) ? to_string(*a.of(Unmodelled::mark)) : "-"));
             REQUIRE(d.verdict == o->verdict);
             CHECK(ex.explain(p).verdict == d.verdict);
@@ -439,19 +462,21 @@ TEST_CASE("evaluate agrees with explain under random assumptions, and names ever
                 Decision db = explain(rs, hook, p, b);
                 if (db.verdict != Verdict::accept || !db.decided_by) continue;
                 ++accepts_checked;
-                bool named = o->verdict == Verdict::accept && o->decided_by && same_rule(*o->decided_by, *db.decided_by);
+                bool named = o->verdict == Verdict::accept && o->decided_by &&
+                             same_rule(*o->decided_by, *db.decided_by);
                 if (!named) {
                     for (const Possible& q : possible)
-                        if (q.verdict == Verdict::accept && q.decided_by && same_rule(*q.decided_by, *db.decided_by) &&
-                            q.packets.contains(p)) {
+                        if (q.verdict == Verdict::accept && q.decided_by &&
+                            same_rule(*q.decided_by, *db.decided_by) && q.packets.contains(p)) {
                             named = true;
                             CHECK_FALSE(q.depends_on.empty());
                             break;
                         }
                     ++accepts_only_possible;
                 }
-                INFO("accepted by " << db.decided_by->table << " " << db.decided_by->chain << " #" << db.decided_by->rule
-                                    << " with limit=" << ((bits & 1) != 0) << " mark=" << ((bits & 2) != 0)
+                INFO("accepted by " << db.decided_by->table << " " << db.decided_by->chain << " #"
+                                    << db.decided_by->rule << " with limit=" << ((bits & 1) != 0)
+                                    << " mark=" << ((bits & 2) != 0)
                                     << "; the part: " << to_string(o->verdict) << " " << o->reason);
                 CHECK(named);
             }
@@ -459,13 +484,15 @@ TEST_CASE("evaluate agrees with explain under random assumptions, and names ever
     }
     MESSAGE("checked " << packets_checked << " packets: accept " << verdicts[0] << ", drop " << verdicts[1]
                        << ", reject " << verdicts[2] << ", unknown " << verdicts[3] << "; " << changed
-                       << " changed by the assumptions, " << assumed_steps << " with rules an assumption decided; "
-                       << accepts_checked << " accepts under an assignment, " << accepts_only_possible << " named only as possible");
+                       << " changed by the assumptions, " << assumed_steps
+                       << " with rules an assumption decided; " << accepts_checked
+                       << " accepts under an assignment, " << accepts_only_possible
+                       << " named only as possible");
     for (int v = 0; v < 4; ++v) CHECK(verdicts[static_cast<std::size_t>(v)] > 50);
     CHECK(packets_checked > 30000);
     CHECK(changed > 1000);
     CHECK(assumed_steps > 3000);
-    CHECK(accepts_only_possible > 400);   // accepts that only a Possible names (the fork's other side)
+    CHECK(accepts_only_possible > 400);  // accepts that only a Possible names (the fork's other side)
     agree.summary();
 }
 
@@ -476,7 +503,8 @@ TEST_CASE("evaluate: two threads, two rulesets at once, as a sequential run") {
     auto digest = [](const Ruleset& rs) {
         std::string out;
         for (const Outcome& o : evaluate(rs, Hook::forward, PacketSet::all()))
-            out += std::string(to_string(o.verdict)) + " " + (o.decided_by ? std::to_string(o.decided_by->line) : "-") + " " +
+            out += std::string(to_string(o.verdict)) + " " +
+                   (o.decided_by ? std::to_string(o.decided_by->line) : "-") + " " +
                    o.packets.size().to_string() + " " + format_packet(*o.packets.witness()) + "\n";
         return out;
     };

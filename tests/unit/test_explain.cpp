@@ -13,7 +13,9 @@ namespace {
 
 uint128 ip(const char* text) { return *parse_ipv4(text); }
 
-Condition cond(Field f, uint128 lo, uint128 hi) { return Condition{false, {{f, {{lo, hi}}}}, false, Unmodelled::other, "", ""}; }
+Condition cond(Field f, uint128 lo, uint128 hi) {
+    return Condition{false, {{f, {{lo, hi}}}}, false, Unmodelled::other, "", ""};
+}
 Condition dport(uint128 p) { return cond(Field::dst_port, p, p); }
 Condition proto(std::uint8_t p) { return cond(Field::protocol, p, p); }
 Condition dst(const char* a) { return cond(Field::dst_addr, ip(a), ip(a)); }
@@ -26,7 +28,9 @@ Condition negate(Condition c) {
     c.negated = true;
     return c;
 }
-Condition undecided(const char* module, const char* why) { return Condition{false, {}, true, Unmodelled::other, module, why}; }
+Condition undecided(const char* module, const char* why) {
+    return Condition{false, {}, true, Unmodelled::other, module, why};
+}
 
 // The name must outlive the call to Builder::add, which keeps it in the ruleset.
 Target to(Action a, std::string_view name = "") {
@@ -294,7 +298,8 @@ TEST_CASE("explain: a DNAT range decides only when every choice agrees") {
     for (bool both : {true, false}) {
         Builder b;
         b.chain("nat", "PREROUTING", Action::accept);
-        b.add("nat", "PREROUTING", {dst("1.2.3.4")}, dnat(Interval{ip("10.0.0.5"), ip("10.0.0.6")}, std::nullopt));
+        b.add("nat", "PREROUTING", {dst("1.2.3.4")},
+              dnat(Interval{ip("10.0.0.5"), ip("10.0.0.6")}, std::nullopt));
         b.chain("filter", "FORWARD", Action::drop);
         b.add("filter", "FORWARD", {dst("10.0.0.5")}, accept());
         if (both) b.add("filter", "FORWARD", {dst("10.0.0.6")}, accept());
@@ -508,7 +513,8 @@ TEST_CASE("explain: 10,000 nested chains") {
         b.add("filter", "FORWARD", {}, jump(names[0].c_str()));
         for (int i = 0; i + 1 < n; ++i)
             b.add("filter", names[static_cast<std::size_t>(i)].c_str(), {},
-                  use_goto ? go_to(names[static_cast<std::size_t>(i) + 1].c_str()) : jump(names[static_cast<std::size_t>(i) + 1].c_str()));
+                  use_goto ? go_to(names[static_cast<std::size_t>(i) + 1].c_str())
+                           : jump(names[static_cast<std::size_t>(i) + 1].c_str()));
         auto acc = b.add("filter", names.back().c_str(), {dport(22)}, accept());
         Ruleset rs = b.done();
         Decision d = explain(rs, Hook::forward, tcp("10.0.0.1", "10.0.0.2", 22));
@@ -573,10 +579,12 @@ TEST_CASE("explain: 1,000 packets on a 100,000-rule ruleset") {
     for (const std::string& s : names) b.user("filter", s.c_str());
     for (int c = 0; c < chains; ++c) {
         uint128 net = ip("10.0.0.0") + (static_cast<uint128>(c) << 8);
-        b.add("filter", "FORWARD", {cond(Field::dst_addr, net, net + 255)}, jump(names[static_cast<std::size_t>(c)].c_str()));
+        b.add("filter", "FORWARD", {cond(Field::dst_addr, net, net + 255)},
+              jump(names[static_cast<std::size_t>(c)].c_str()));
         for (int r = 0; r < per_chain; ++r)
             b.add("filter", names[static_cast<std::size_t>(c)].c_str(),
-                  {proto(6), cond(Field::dst_addr, net + static_cast<uint128>(r), net + static_cast<uint128>(r)),
+                  {proto(6),
+                   cond(Field::dst_addr, net + static_cast<uint128>(r), net + static_cast<uint128>(r)),
                    dport(static_cast<uint128>(1000 + r))},
                   r % 3 == 0 ? drop() : accept());
     }

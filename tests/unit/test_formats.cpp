@@ -11,8 +11,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string v4_rules = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
-                             "-A INPUT -s 10.0.0.1/32 -p tcp --dport 22 -j ACCEPT\nCOMMIT\n";
+const std::string v4_rules =
+    "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+    "-A INPUT -s 10.0.0.1/32 -p tcp --dport 22 -j ACCEPT\nCOMMIT\n";
 const std::string web_rule = "v2.10|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=80|Name=web|\n";
 const std::string rdp_rule = "v2.10|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=3389|Name=rdp|\n";
 

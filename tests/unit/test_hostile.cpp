@@ -70,11 +70,12 @@ TEST_CASE("hostile: truncated iptables files are errors at a line, never a crash
     for (std::size_t cut = 0; cut < last_commit; cut += 13) {
         CAPTURE(cut);
         Ruleset r = read_iptables(text.substr(0, cut), "cut.rules");
-        if (text.substr(0, cut).find('*') == std::string::npos) continue;   // no table begun
+        if (text.substr(0, cut).find('*') == std::string::npos) continue;  // no table begun
         CHECK(r.diagnostics.has_errors());
         CHECK(located(r.diagnostics));
     }
-    IpSets sets = read_ipsets("create s hash:net family inet hashsize 1024 maxelem 65536\nadd s 10.0", "cut.ipset");
+    IpSets sets =
+        read_ipsets("create s hash:net family inet hashsize 1024 maxelem 65536\nadd s 10.0", "cut.ipset");
     CHECK(sets.diagnostics.has_errors());
 }
 
@@ -124,13 +125,14 @@ TEST_CASE("hostile: truncated Windows exports: errors, and the unread part is a 
     CHECK(rs.diagnostics.has_errors());
     CHECK(has_unread_rule(rs));
     const std::string csv = repo("tests/fixtures/windows/rules-comma.csv");
-    for (std::size_t cut = 0; cut < csv.size(); cut += 31) (void)read_windows_csv(csv.substr(0, cut), "cut.csv");
+    for (std::size_t cut = 0; cut < csv.size(); cut += 31)
+        (void)read_windows_csv(csv.substr(0, cut), "cut.csv");
 }
 
 TEST_CASE("hostile: binary garbage is refused or reported, by every reader") {
     for (unsigned seed : {1u, 2u, 3u}) {
         const std::string g = garbage(64 * 1024, seed);
-        Ruleset ipt = read_iptables(g, "g.rules");     // nothing trusted, and it says so
+        Ruleset ipt = read_iptables(g, "g.rules");  // nothing trusted, and it says so
         CHECK(ipt.diagnostics.has_errors());
         CHECK(explain(ipt, Hook::forward, *parse_packet("tcp 10.0.0.1:1 -> 10.0.0.2:80").packet).verdict ==
               Verdict::unknown);
@@ -138,8 +140,8 @@ TEST_CASE("hostile: binary garbage is refused or reported, by every reader") {
         CHECK(read_catalog(g, "g.catalog").diagnostics.has_errors());
         CHECK(read_site(g, "g.site", SiteOptions{false}).diagnostics.has_errors());
         CHECK(read_windows_policy(g, "g.policy").diagnostics.has_errors());
-        for (auto reader : {&read_windows_reg, &read_windows_gpo_xml, &read_windows_csv, &read_windows_rule_strings,
-                            &read_windows_wfw})
+        for (auto reader : {&read_windows_reg, &read_windows_gpo_xml, &read_windows_csv,
+                            &read_windows_rule_strings, &read_windows_wfw})
             CHECK(reader(g, "g.win").diagnostics.has_errors());
         CHECK_FALSE(parse_packet(g.substr(0, 200)));
         // garbage behind a valid header
@@ -162,11 +164,12 @@ TEST_CASE("hostile: invalid UTF-16: odd byte counts and lone surrogates") {
         for (const Diagnostic& d : p.diagnostics.items)
             names_offset |= d.message.find("invalid UTF-16 at byte") != std::string::npos;
         CHECK(names_offset);
-        CHECK(has_unread_rule(p));       // what follows the bad unit is not silently dropped
-        CHECK(!p.rules.empty());         // what precedes it is kept
+        CHECK(has_unread_rule(p));  // what follows the bad unit is not silently dropped
+        CHECK(!p.rules.empty());    // what precedes it is kept
     }
     // the same in the other UTF-16 forms
-    const std::string rules = utf16le("v2.30|Action=Allow|Active=TRUE|Dir=In|Name=a|\r\n") + std::string("\x00\xd8", 2);
+    const std::string rules =
+        utf16le("v2.30|Action=Allow|Active=TRUE|Dir=In|Name=a|\r\n") + std::string("\x00\xd8", 2);
     WindowsPolicy p = read_windows_rule_strings(rules, "bad.txt");
     CHECK(p.diagnostics.has_errors());
     CHECK(has_unread_rule(p));
@@ -211,7 +214,8 @@ TEST_CASE("hostile: XML with a DTD, entity expansion and deep nesting") {
 }
 
 TEST_CASE("hostile: a .wfw hive with corrupt cells") {
-    const std::string path = std::string(RULEGAP_SHARED_DIR) + "/windows-samples/wfmsc-export-policy_firewall_config.wfw";
+    const std::string path =
+        std::string(RULEGAP_SHARED_DIR) + "/windows-samples/wfmsc-export-policy_firewall_config.wfw";
     const std::string hive = slurp(path);
     if (hive.size() < 8192) {
         MESSAGE("skipped: " << path << " is absent");
@@ -236,8 +240,9 @@ TEST_CASE("hostile: a .wfw hive with corrupt cells") {
 }
 
 TEST_CASE("hostile: iptables chains that jump in a loop: reported, not followed") {
-    const std::string text = "*filter\n:INPUT DROP [0:0]\n:a - [0:0]\n:b - [0:0]\n"
-                             "-A INPUT -j a\n-A a -j b\n-A b -j a\n-A INPUT -j ACCEPT\nCOMMIT\n";
+    const std::string text =
+        "*filter\n:INPUT DROP [0:0]\n:a - [0:0]\n:b - [0:0]\n"
+        "-A INPUT -j a\n-A a -j b\n-A b -j a\n-A INPUT -j ACCEPT\nCOMMIT\n";
     Ruleset r = read_iptables(text, "loop.rules");
     PacketParseResult p = parse_packet("tcp 10.0.0.1:1000 -> 10.0.0.2:80");
     REQUIRE(p);
@@ -257,7 +262,8 @@ TEST_CASE("hostile: 10,000-deep chain nesting: no stack overflow") {
     std::string text = "*filter\n:INPUT DROP [0:0]\n";
     for (int i = 0; i < depth; ++i) text += ":c" + std::to_string(i) + " - [0:0]\n";
     text += "-A INPUT -j c0\n";
-    for (int i = 0; i + 1 < depth; ++i) text += "-A c" + std::to_string(i) + " -j c" + std::to_string(i + 1) + "\n";
+    for (int i = 0; i + 1 < depth; ++i)
+        text += "-A c" + std::to_string(i) + " -j c" + std::to_string(i + 1) + "\n";
     text += "-A c" + std::to_string(depth - 1) + " -p tcp --dport 80 -j ACCEPT\nCOMMIT\n";
     Ruleset r = read_iptables(text, "deep.rules");
     CHECK_FALSE(r.diagnostics.has_errors());
@@ -276,7 +282,7 @@ TEST_CASE("hostile: lines of 10 MB") {
     Ruleset r = read_iptables("*filter\n:INPUT DROP [0:0]\n-A INPUT -m comment --comment \"" + big +
                                   "\" -j ACCEPT\n-A INPUT -s " + big + " -j DROP\nCOMMIT\n",
                               "long.rules");
-    REQUIRE(!r.diagnostics.items.empty());   // a host name: undecided, at its line
+    REQUIRE(!r.diagnostics.items.empty());  // a host name: undecided, at its line
     CHECK(r.diagnostics.items.front().where.line == 4);
     // Messages and reasons quote the token, cut to a line.
     auto all_short = [](const Diagnostics& d) {
@@ -295,7 +301,8 @@ TEST_CASE("hostile: lines of 10 MB") {
     Site s = read_site("site \"" + big + "\"\nrole " + big + "\n", "long.site", SiteOptions{false});
     CHECK(s.diagnostics.has_errors());
     CHECK(all_short(s.diagnostics));
-    WindowsPolicy w = read_windows_rule_strings("v2.30|Action=Allow|Dir=In|Name=" + big + "|LPort=" + big + "|\n", "long.txt");
+    WindowsPolicy w = read_windows_rule_strings(
+        "v2.30|Action=Allow|Dir=In|Name=" + big + "|LPort=" + big + "|\n", "long.txt");
     CHECK(w.diagnostics.has_errors());
     CHECK(all_short(w.diagnostics));
     IpSets sets = read_ipsets("create s hash:ip\nadd s " + big + "\n", "long.ipset");
@@ -314,14 +321,15 @@ TEST_CASE("hostile: shorten_message keeps a line's start and end, and says what 
     CHECK(s.find("bytes left out") != std::string::npos);
     // Never cuts a UTF-8 sequence in two.
     std::string utf8;
-    for (int i = 0; i < 1000; ++i) utf8 += "\xC3\xA9";   // e-acute
+    for (int i = 0; i < 1000; ++i) utf8 += "\xC3\xA9";  // e-acute
     std::string u = shorten_message(utf8);
-    CHECK((static_cast<unsigned char>(u[u.find("[...") - 1]) & 0xC0) != 0xC0);   // no lead byte left alone
-    CHECK((static_cast<unsigned char>(u[u.find("...]") + 4]) & 0xC0) != 0x80);   // resumes at a lead byte
+    CHECK((static_cast<unsigned char>(u[u.find("[...") - 1]) & 0xC0) != 0xC0);  // no lead byte left alone
+    CHECK((static_cast<unsigned char>(u[u.find("...]") + 4]) & 0xC0) != 0x80);  // resumes at a lead byte
 }
 
 TEST_CASE("diagnostics: file:line:column, severity and message, the parts that are unknown left out") {
-    CHECK(Diagnostic{Severity::error, SourceLoc{"a.rules", 12, 7}, "bad"}.to_string() == "a.rules:12:7: error: bad");
+    CHECK(Diagnostic{Severity::error, SourceLoc{"a.rules", 12, 7}, "bad"}.to_string() ==
+          "a.rules:12:7: error: bad");
     CHECK(Diagnostic{Severity::warning, SourceLoc{"a.rules", 4000000000u, 0}, "w"}.to_string() ==
           "a.rules:4000000000: warning: w");
     CHECK(Diagnostic{Severity::note, SourceLoc{"", 0, 3}, "n"}.to_string() == "<input>: note: n");
@@ -337,8 +345,10 @@ TEST_CASE("hostile: a diagnostic is one line whatever the value it quotes") {
     REQUIRE(d.items.size() == 1);
     CHECK(d.items[0].message == "Profile: 'multi\\r\\nline\\tand\\x01' is not Domain, Private or Public");
     // A CSV field and a GPO XML text that span lines (both found by fuzzing).
-    WindowsPolicy csv = read_windows_csv("Name,DisplayName,Enabled,Profile,Direction,Action\n"
-                                         "r1,web,True,\"multi\r\nline\",Inbound,Allow\n", "p.csv");
+    WindowsPolicy csv = read_windows_csv(
+        "Name,DisplayName,Enabled,Profile,Direction,Action\n"
+        "r1,web,True,\"multi\r\nline\",Inbound,Allow\n",
+        "p.csv");
     bool quoted = false;
     for (const Diagnostic& x : csv.diagnostics.items) {
         CHECK(x.message.find('\n') == std::string::npos);

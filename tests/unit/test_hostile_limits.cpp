@@ -21,7 +21,7 @@ TEST_CASE("limits: input sizes are parsed and printed in powers of 1024") {
     CHECK_FALSE(parse_input_size("-1"));
     CHECK_FALSE(parse_input_size("12X"));
     CHECK_FALSE(parse_input_size("99999999999999999999"));
-    CHECK_FALSE(parse_input_size("17179869184G"));   // 2^34 GiB overflows
+    CHECK_FALSE(parse_input_size("17179869184G"));  // 2^34 GiB overflows
     CHECK(format_input_size(default_max_input_size) == "256 MiB");
     CHECK(format_input_size(std::uint64_t{3} << 29) == "1.5 GiB");
     CHECK(format_input_size(512) == "512 bytes");
@@ -38,10 +38,10 @@ TEST_CASE("limits: read_input_file refuses what is over the limit, with the size
     CHECK(whole->size() == 2048);
     CHECK_FALSE(read_input_file(path, 1024, error));
     CHECK(error == "input is 2 KiB, over the 1 KiB limit (raise it with --max-input-size)");
-    CHECK(read_input_file(path, 2048, error));   // exactly at the limit: read
+    CHECK(read_input_file(path, 2048, error));  // exactly at the limit: read
     CHECK_FALSE(read_input_file((dir / "absent").string(), 4096, error));
     CHECK(error == "No such file or directory");
-    CHECK_FALSE(read_input_file(dir.string(), 4096, error));    // a directory
+    CHECK_FALSE(read_input_file(dir.string(), 4096, error));  // a directory
     // Read whole and byte for byte, past any buffer size (every byte value, NULs included).
     std::string bytes;
     for (std::uint32_t i = 0; i < 300000; ++i) bytes += static_cast<char>(i * 7919u % 256u);

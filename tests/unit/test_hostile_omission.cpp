@@ -17,18 +17,21 @@ namespace {
 
 // Client (10.1.0.0/24) needs TCP 135 on Server (10.2.1.5), which has a host firewall "srv".
 Catalog omission_catalog() {
-    Catalog c = read_catalog("catalog t \"test\"\n"
-                             "table 1 \"Client to Server\" from \"Client\" to \"Server\"\n"
-                             "row 1 TCP any -> 135 \"RPC Bind\"\n",
-                             "t.catalog");
+    Catalog c = read_catalog(
+        "catalog t \"test\"\n"
+        "table 1 \"Client to Server\" from \"Client\" to \"Server\"\n"
+        "row 1 TCP any -> 135 \"RPC Bind\"\n",
+        "t.catalog");
     REQUIRE(c.ok());
     return c;
 }
 
 Site omission_site(const std::string& firewall_file = "srv.rules") {
-    Site s = read_site("site \"t\"\nrole \"Client\" = 10.1.0.0/24\nrole \"Server\" = 10.2.1.5\n"
-                       "firewall srv \"" + firewall_file + "\" on \"Server\"\n",
-                       "t.site", SiteOptions{false});
+    Site s = read_site(
+        "site \"t\"\nrole \"Client\" = 10.1.0.0/24\nrole \"Server\" = 10.2.1.5\n"
+        "firewall srv \"" +
+            firewall_file + "\" on \"Server\"\n",
+        "t.site", SiteOptions{false});
     REQUIRE(s.ok());
     return s;
 }
@@ -76,25 +79,23 @@ TEST_CASE("omission: the baseline is allowed (so the cases below are meaningful)
 }
 
 TEST_CASE("omission: an unparsable rule before the accept makes the flow unknown, not allowed") {
-    for (const char* bad : {"-A INPUT -p tcp --dport 135 --frobnicate 7 -j DROP\n",
-                            "-A INPUT -s 10.1.0.0/33 -j DROP\n",
-                            "-A INPUT -p tcp --dport 13x5 -j DROP\n",
-                            "-A INPUT \"unterminated -j DROP\n",
-                            "-A INPUT -j\n"}) {
+    for (const char* bad :
+         {"-A INPUT -p tcp --dport 135 --frobnicate 7 -j DROP\n", "-A INPUT -s 10.1.0.0/33 -j DROP\n",
+          "-A INPUT -p tcp --dport 13x5 -j DROP\n", "-A INPUT \"unterminated -j DROP\n", "-A INPUT -j\n"}) {
         CAPTURE(bad);
         Report r = check_iptables(filter(bad));
         CHECK(status(r) != FlowStatus::allowed);
         CHECK(status(r) != FlowStatus::skipped);
-        CHECK(r.diagnostics.has_errors());      // the report lists what it could not read
+        CHECK(r.diagnostics.has_errors());  // the report lists what it could not read
         CHECK(lists_input(r));
     }
 }
 
 TEST_CASE("omission: an unknown match module or target is undecided, not ignored") {
-    for (const char* bad : {"-A INPUT -m frobnicator --frob 1 -j DROP\n",
-                            "-A INPUT -p tcp -m bpf --bytecode \"4,48 0 0 9\" -j DROP\n",
-                            "-A INPUT -j FROBNICATE\n",
-                            "-A INPUT -m set --match-set blocked src -j DROP\n"}) {
+    for (const char* bad :
+         {"-A INPUT -m frobnicator --frob 1 -j DROP\n",
+          "-A INPUT -p tcp -m bpf --bytecode \"4,48 0 0 9\" -j DROP\n", "-A INPUT -j FROBNICATE\n",
+          "-A INPUT -m set --match-set blocked src -j DROP\n"}) {
         CAPTURE(bad);
         Report r = check_iptables(filter(bad));
         CHECK(status(r) == FlowStatus::unknown);
@@ -104,9 +105,10 @@ TEST_CASE("omission: an unknown match module or target is undecided, not ignored
 
 TEST_CASE("omission: an iptables file cut inside a rule is never read as allowed") {
     // INPUT jumps to `screen` before its accept; screen's drop is cut short.
-    const std::string whole = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
-                              ":screen - [0:0]\n-A INPUT -j screen\n-A INPUT -p tcp --dport 135 -j ACCEPT\n"
-                              "-A screen -p tcp --dport 135 -j DROP\nCOMMIT\n";
+    const std::string whole =
+        "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+        ":screen - [0:0]\n-A INPUT -j screen\n-A INPUT -p tcp --dport 135 -j ACCEPT\n"
+        "-A screen -p tcp --dport 135 -j DROP\nCOMMIT\n";
     const std::size_t from = whole.find("-A screen") + 10;
     int broken = 0;
     for (std::size_t cut = from; cut < whole.find("COMMIT"); ++cut) {
@@ -117,7 +119,8 @@ TEST_CASE("omission: an iptables file cut inside a rule is never read as allowed
         // flow is never allowed. (A cut leaving a valid shorter rule is the no-COMMIT case below.)
         bool rule_broken = false;
         for (const Diagnostic& d : r.diagnostics.items)
-            rule_broken |= d.severity == Severity::error && d.where.line == 8 && d.message.find("COMMIT") == std::string::npos;
+            rule_broken |= d.severity == Severity::error && d.where.line == 8 &&
+                           d.message.find("COMMIT") == std::string::npos;
         if (!rule_broken) continue;
         ++broken;
         CHECK(status(r) != FlowStatus::allowed);
@@ -128,8 +131,9 @@ TEST_CASE("omission: an iptables file cut inside a rule is never read as allowed
 // A table cut at a line boundary (no COMMIT): iptables-restore would refuse the file, and what
 // followed (later tables too) is unknown, so even an accept read before the cut is not trusted.
 TEST_CASE("omission: an iptables file cut between rules (no COMMIT) is never read as allowed") {
-    const std::string whole = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
-                              "-A INPUT -p tcp --dport 135 -j ACCEPT\n-A INPUT -p tcp --dport 135 -j DROP\nCOMMIT\n";
+    const std::string whole =
+        "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+        "-A INPUT -p tcp --dport 135 -j ACCEPT\n-A INPUT -p tcp --dport 135 -j DROP\nCOMMIT\n";
     Report r = check_iptables(whole.substr(0, whole.find("-A INPUT -p tcp --dport 135 -j DROP")));
     CHECK(r.diagnostics.has_errors());
     CHECK(status(r) != FlowStatus::allowed);
@@ -139,27 +143,31 @@ TEST_CASE("omission: a firewall whose file cannot be read is not an open firewal
     const auto dir = std::filesystem::temp_directory_path() / "rulegap-omission-test";
     std::filesystem::create_directories(dir);
     {
-        std::ofstream(dir / "t.site") << "site \"t\"\nrole \"Client\" = 10.1.0.0/24\nrole \"Server\" = 10.2.1.5\n"
-                                         "firewall srv \"missing.rules\" on \"Server\"\n"
-                                         "firewall gw \"garbage.rules\" on \"Client\"\n";
-        std::ofstream(dir / "garbage.rules", std::ios::binary) << std::string("\x00\x01\xff\xfe garbage\n", 13);
+        std::ofstream(dir / "t.site")
+            << "site \"t\"\nrole \"Client\" = 10.1.0.0/24\nrole \"Server\" = 10.2.1.5\n"
+               "firewall srv \"missing.rules\" on \"Server\"\n"
+               "firewall gw \"garbage.rules\" on \"Client\"\n";
+        std::ofstream(dir / "garbage.rules", std::ios::binary)
+            << std::string("\x00\x01\xff\xfe garbage\n", 13);
     }
     Site s = load_site((dir / "t.site").string());
     Report r = check(s, {omission_catalog()});
     CHECK(status(r) != FlowStatus::allowed);
-    CHECK(r.diagnostics.error_count() >= 2);     // both unreadable files are listed
+    CHECK(r.diagnostics.error_count() >= 2);  // both unreadable files are listed
     std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("omission: Windows: an unresolved address keyword is undecided, never open") {
     // Allowed only if LocalSubnet holds the client; nothing binds LocalSubnet.
-    const std::string allow = "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=135|RA4=LocalSubnet|Name=a|\n";
+    const std::string allow =
+        "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=135|RA4=LocalSubnet|Name=a|\n";
     Report r = check_windows(allow);
     CHECK(status(r) == FlowStatus::unknown);
     CHECK(lists_input(r));
     // A block with an unresolved keyword in front of an allow-all: unknown as well.
-    const std::string block = "v2.30|Action=Block|Active=TRUE|Dir=In|Protocol=6|LPort=135|RA4=DNS|Name=b|\n"
-                              "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=135|Name=a|\n";
+    const std::string block =
+        "v2.30|Action=Block|Active=TRUE|Dir=In|Protocol=6|LPort=135|RA4=DNS|Name=b|\n"
+        "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=135|Name=a|\n";
     CHECK(status(check_windows(block)) == FlowStatus::unknown);
     // Bound to a subnet holding the client, the same allow is allowed.
     WindowsContext ctx;
@@ -181,11 +189,12 @@ TEST_CASE("omission: Windows: an unreadable block rule does not vanish") {
 
 TEST_CASE("omission: Windows: a truncated export never reads as allowed") {
     // UTF-16 .reg cut in the middle: the block rule after the cut is unread.
-    std::string reg = "Windows Registry Editor Version 5.00\r\n\r\n"
-                      "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\"
-                      "FirewallPolicy\\FirewallRules]\r\n"
-                      "\"A\"=\"v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=135|Name=a|\"\r\n"
-                      "\"B\"=\"v2.30|Action=Block|Active=TRUE|Dir=In|Protocol=6|LPort=135|Name=b|\"\r\n";
+    std::string reg =
+        "Windows Registry Editor Version 5.00\r\n\r\n"
+        "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\"
+        "FirewallPolicy\\FirewallRules]\r\n"
+        "\"A\"=\"v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=135|Name=a|\"\r\n"
+        "\"B\"=\"v2.30|Action=Block|Active=TRUE|Dir=In|Protocol=6|LPort=135|Name=b|\"\r\n";
     std::string utf16 = "\xff\xfe";
     for (char c : reg) {
         utf16 += c;

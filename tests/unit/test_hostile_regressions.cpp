@@ -40,10 +40,13 @@ long replay(const std::string& target, const std::string& bytes) {
                 (void)explain(r, h, *parse_packet("tcp 10.1.0.2:4001 -> 10.2.0.2:135").packet);
         return one_line(r.diagnostics);
     }
-    if (target == "fuzz_ipset") return static_cast<long>(read_ipsets(bytes, "regression.ipset").diagnostics.items.size());
-    if (target == "fuzz_catalog") return static_cast<long>(read_catalog(bytes, "regression.catalog").diagnostics.items.size());
+    if (target == "fuzz_ipset")
+        return static_cast<long>(read_ipsets(bytes, "regression.ipset").diagnostics.items.size());
+    if (target == "fuzz_catalog")
+        return static_cast<long>(read_catalog(bytes, "regression.catalog").diagnostics.items.size());
     if (target == "fuzz_site")
-        return static_cast<long>(read_site(bytes, "/nonexistent/regression.site", SiteOptions{false}).diagnostics.items.size());
+        return static_cast<long>(
+            read_site(bytes, "/nonexistent/regression.site", SiteOptions{false}).diagnostics.items.size());
     if (target == "fuzz_packet") {
         PacketParseResult p = parse_packet(bytes);
         return p ? 1 : static_cast<long>(!p.error.message.empty());
@@ -75,7 +78,7 @@ TEST_CASE("hostile: fuzz regressions run clean and are diagnosed") {
             if (!f.is_regular_file()) continue;
             CAPTURE(f.path().string());
             long diagnostics = replay(dir.path().filename().string(), slurp(f.path()));
-            CHECK(diagnostics != -1);   // a folder named after a real target
+            CHECK(diagnostics != -1);  // a folder named after a real target
             CHECK(diagnostics > 0);
             ++files;
         }

@@ -15,7 +15,7 @@ TEST_CASE("IntervalList: one interval in place, more on the heap, same values ei
     CHECK(l.begin() == l.end());
     l.push_back({1, 2});
     CHECK(l.size() == 1);
-    CHECK(l.capacity() == 1);   // in place
+    CHECK(l.capacity() == 1);  // in place
     CHECK(l.front() == Interval{1, 2});
     for (unsigned i = 0; i < 100; ++i) l.push_back({10 + i, 10 + i});
     REQUIRE(l.size() == 101);
@@ -28,13 +28,13 @@ TEST_CASE("IntervalList: one interval in place, more on the heap, same values ei
     CHECK(copy == l);
     IntervalList moved = std::move(copy);
     CHECK(moved == l);
-    CHECK(copy.empty());   // NOLINT: moved-from is empty, by design
-    copy = moved;          // copy into a moved-from list
+    CHECK(copy.empty());  // NOLINT: moved-from is empty, by design
+    copy = moved;         // copy into a moved-from list
     CHECK(copy == l);
     IntervalList small{{5, 6}};
-    small = l;             // in place -> heap
+    small = l;  // in place -> heap
     CHECK(small == l);
-    l = IntervalList{{7, 8}};   // heap -> in place
+    l = IntervalList{{7, 8}};  // heap -> in place
     CHECK(l.size() == 1);
     CHECK(l.front() == Interval{7, 8});
     CHECK_FALSE(l == small);
@@ -60,7 +60,8 @@ TEST_CASE("FieldRange: 48 bytes, and a condition over it means what its interval
     Condition c;
     c.all_of.push_back(FieldRange{Field::protocol, {Interval{6, 6}}});
     c.all_of.push_back(FieldRange{Field::dst_port, {Interval{22, 22}, Interval{80, 80}}});
-    CHECK(c.packets() == (PacketSet::where(Field::protocol, 6) & PacketSet::where(Field::dst_port, {Interval{22, 22}, Interval{80, 80}})));
+    CHECK(c.packets() == (PacketSet::where(Field::protocol, 6) &
+                          PacketSet::where(Field::dst_port, {Interval{22, 22}, Interval{80, 80}})));
     CHECK(c.all_of[1].field == Field::dst_port);
     CHECK(c.all_of[1].values.size() == 2);
 }

@@ -31,8 +31,8 @@ TEST_CASE("iptables: the real-world corpus loads") {
             CHECK(d.where.file == path);
             CHECK(d.where.line > 0);
             CHECK(d.where.column > 0);
-            CHECK(d.to_string().find(path + ":" + std::to_string(d.where.line) + ":" + std::to_string(d.where.column) +
-                                     ": error: ") == 0);
+            CHECK(d.to_string().find(path + ":" + std::to_string(d.where.line) + ":" +
+                                     std::to_string(d.where.column) + ": error: ") == 0);
         }
         for (const auto& t : rs.tables)
             for (const auto& c : t.chains) rules += c.rules.size();

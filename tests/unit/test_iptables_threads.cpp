@@ -45,17 +45,17 @@ std::string dump(const Ruleset& rs) {
     for (const Table& t : rs.tables) {
         o << "table " << t.name << " " << t.line << "\n";
         for (const Chain& c : t.chains) {
-            o << " chain " << c.name << " " << c.builtin << " " << (c.policy ? static_cast<int>(*c.policy) : -1) << " "
-              << c.line << "\n";
+            o << " chain " << c.name << " " << c.builtin << " "
+              << (c.policy ? static_cast<int>(*c.policy) : -1) << " " << c.line << "\n";
             for (const Rule& r : c.rules) {
-                o << "  rule " << r.line << ":" << r.column << " src " << r.source << " [" << r.text << "] comment ["
-                  << r.comment << "] target " << static_cast<int>(r.target.action) << " [" << r.target.name << "] ["
-                  << r.target.options << "] " << r.target.chain << " "
+                o << "  rule " << r.line << ":" << r.column << " src " << r.source << " [" << r.text
+                  << "] comment [" << r.comment << "] target " << static_cast<int>(r.target.action) << " ["
+                  << r.target.name << "] [" << r.target.options << "] " << r.target.chain << " "
                   << (r.target.to_address ? interval(*r.target.to_address) : "-") << " "
                   << (r.target.to_port ? interval(*r.target.to_port) : "-") << "\n";
                 for (const Condition& cond : r.conditions) {
-                    o << "   cond " << cond.negated << " " << cond.undecided << " [" << cond.module << "] [" << cond.reason
-                      << "]";
+                    o << "   cond " << cond.negated << " " << cond.undecided << " [" << cond.module << "] ["
+                      << cond.reason << "]";
                     for (const FieldRange& f : cond.all_of) {
                         o << " " << static_cast<int>(f.field) << ":";
                         for (const Interval& i : f.values) o << interval(i) << ",";
@@ -71,7 +71,7 @@ std::string dump(const Ruleset& rs) {
 
 Ruleset read_with(const std::string& text, unsigned threads) {
     detail::ReadTuning tuning;
-    tuning.parallel_from_bytes = 0;   // split even the smallest input
+    tuning.parallel_from_bytes = 0;  // split even the smallest input
     IptablesOptions options;
     options.threads = threads;
     options.tuning = &tuning;
@@ -85,7 +85,7 @@ void check_same(const std::string& text, const std::string& what) {
         INFO("threads " << threads);
         std::string many = dump(read_with(text, threads));
         CHECK(many.size() == one.size());
-        if (many != one) {   // the first line that differs, not two walls of text
+        if (many != one) {  // the first line that differs, not two walls of text
             std::istringstream a(one), b(many);
             std::string la, lb;
             while (std::getline(a, la) && std::getline(b, lb) && la == lb) {}
@@ -155,7 +155,7 @@ TEST_CASE("iptables threads: the odd cases give the same model and diagnostics o
     text += "COMMIT\n";
     check_same(text, "rule block x 40");
     std::string big = "*filter\n:INPUT DROP [0:0]\n";
-    for (int i = 0; i < 700; ++i) big += rule_block;   // several chunks of lowered lines per thread
+    for (int i = 0; i < 700; ++i) big += rule_block;  // several chunks of lowered lines per thread
     big += "COMMIT\n";
     check_same(big, "rule block x 700");
     std::string tables = "*filter\n";
@@ -202,15 +202,15 @@ TEST_CASE("iptables threads: the real-world corpus reads alike on any number of 
 }
 
 TEST_CASE("iptables threads: one per core the thread may run on, by default") {
-    IptablesOptions options;   // threads = 0
+    IptablesOptions options;  // threads = 0
     const std::size_t size = std::size_t{2} << 20;
     CHECK(detail::threads_for(options, size) >= 1);
-    CHECK(detail::threads_for(options, std::size_t{100} << 10) == 1);                  // under 1 MiB
-    CHECK(detail::threads_for(options, std::size_t{32} << 20) == 1);                   // over 16 MiB
+    CHECK(detail::threads_for(options, std::size_t{100} << 10) == 1);  // under 1 MiB
+    CHECK(detail::threads_for(options, std::size_t{32} << 20) == 1);   // over 16 MiB
     options.threads = 3;
-    CHECK(detail::threads_for(options, std::size_t{32} << 20) == 3);                   // asked for
+    CHECK(detail::threads_for(options, std::size_t{32} << 20) == 3);  // asked for
     options.threads = 20;
-    CHECK(detail::threads_for(options, size) == 8);                                    // at most 8
+    CHECK(detail::threads_for(options, size) == 8);  // at most 8
 #ifdef __linux__
     // On a thread allowed one core only (as under `taskset -c N`): one thread reads.
     unsigned on_one_core = 0;
@@ -238,7 +238,7 @@ TEST_CASE("iptables threads: a loop of jumps is found among the jumps resolved a
             text += "-A c" + std::to_string(c) + " -p tcp --dport " + std::to_string(1000 + k) + " -j " +
                     (k == 49 && c + 1 < 40 ? "c" + std::to_string(c + 1) : std::string("ACCEPT")) + "\n";
     const std::string chain_of_jumps = text + "COMMIT\n";
-    const std::string loop = text + "-A c39 -j c0\nCOMMIT\n";   // line 2,043 closes it
+    const std::string loop = text + "-A c39 -j c0\nCOMMIT\n";  // line 2,043 closes it
     Ruleset straight = read_with(chain_of_jumps, 1);
     CHECK(straight.diagnostics.error_count() == 0);
     check_same(chain_of_jumps, "a chain of jumps");

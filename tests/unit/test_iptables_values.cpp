@@ -38,7 +38,7 @@ TEST_CASE("iptables values: IPv4 addresses, prefixes and dotted masks") {
     CHECK(parse("10.1.2.3/8").range == Interval{0x0A000000u, 0x0AFFFFFFu});
     CHECK(parse("0.0.0.0/0").range == Interval{0u, 0xFFFFFFFFu});
     CHECK(parse("255.255.255.255").range == Interval{0xFFFFFFFFu, 0xFFFFFFFFu});
-    CHECK(parse("001.002.003.004").range == Interval{0x01020304u, 0x01020304u});   // leading zeros: decimal
+    CHECK(parse("001.002.003.004").range == Interval{0x01020304u, 0x01020304u});  // leading zeros: decimal
     CHECK(parse("192.168.1.77/255.255.255.0").range == Interval{0xC0A80100u, 0xC0A801FFu});
     CHECK(parse("192.168.1.77/255.0.255.0").kind == AddressKind::odd_mask);
     CHECK(parse("10.0.0.1/33").kind == AddressKind::bad);
@@ -54,7 +54,7 @@ TEST_CASE("iptables values: IPv6 addresses with an IPv4 tail") {
     CHECK(a.family == 6);
     CHECK(a.range.lo == ((uint128(0xFFFF) << 32) | 0x0A000001u));
     CHECK(parse("::ffff:10.0.0.256").kind != AddressKind::ok);
-    CHECK(parse("::ffff:10.0.0.1:1").kind != AddressKind::ok);   // the IPv4 tail is last
+    CHECK(parse("::ffff:10.0.0.1:1").kind != AddressKind::ok);  // the IPv4 tail is last
     CHECK(parse("64:ff9b::192.0.2.33/120").range.hi == ((uint128(0x0064ff9b) << 96) | 0xC00002FFu));
 }
 
@@ -69,7 +69,8 @@ TEST_CASE("iptables tokens: a command's tokens are its blank-separated words, qu
         REQUIRE(parse_line(line, handler, out));
         std::vector<std::string> words;
         for (const ast::Token& t : out.args) {
-            CHECK(t.kind == (t.text().find('"') == std::string_view::npos ? ast::TokenKind::word : ast::TokenKind::quoted));
+            CHECK(t.kind == (t.text().find('"') == std::string_view::npos ? ast::TokenKind::word
+                                                                          : ast::TokenKind::quoted));
             words.emplace_back(t.text());
         }
         return words;

@@ -22,9 +22,11 @@ Ruleset read(const std::string& text) {
 }
 
 // raw PREROUTING rules, then filter FORWARD with its policy and rules.
-std::string ruleset(const std::string& raw, const std::string& policy = "ACCEPT", const std::string& filter = "") {
+std::string ruleset(const std::string& raw, const std::string& policy = "ACCEPT",
+                    const std::string& filter = "") {
     return "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n" + raw + "COMMIT\n" +
-           "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD " + policy + " [0:0]\n:OUTPUT ACCEPT [0:0]\n" + filter + "COMMIT\n";
+           "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD " + policy + " [0:0]\n:OUTPUT ACCEPT [0:0]\n" + filter +
+           "COMMIT\n";
 }
 
 Packet packet(const char* text) {
@@ -97,11 +99,12 @@ TEST_CASE("raw table: state matches see INVALID before conntrack, whatever the p
         check_all_states(rs, p);
     }
     SUBCASE("after NOTRACK (CT --notrack), raw sees UNTRACKED, no longer INVALID") {
-        Ruleset rs = read(ruleset("-A PREROUTING -p tcp --dport 80 -j CT --notrack\n"
-                                  "-A PREROUTING -m conntrack --ctstate INVALID -j DROP\n"
-                                  "-A PREROUTING -m conntrack --ctstate UNTRACKED -j REJECT\n"));
+        Ruleset rs =
+            read(ruleset("-A PREROUTING -p tcp --dport 80 -j CT --notrack\n"
+                         "-A PREROUTING -m conntrack --ctstate INVALID -j DROP\n"
+                         "-A PREROUTING -m conntrack --ctstate UNTRACKED -j REJECT\n"));
         CHECK(verdict(rs, p) == Verdict::reject);
-        p.dst_port = 81;   // not notracked: INVALID
+        p.dst_port = 81;  // not notracked: INVALID
         CHECK(verdict(rs, p) == Verdict::drop);
         check_all_states(rs, p);
     }
@@ -112,20 +115,23 @@ TEST_CASE("raw table: state matches see INVALID before conntrack, whatever the p
         CHECK(verdict(rs, p) == Verdict::accept);
     }
     SUBCASE("from mangle on, the packet's own state") {
-        Ruleset rs = read("*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -m conntrack --ctstate NEW -j DROP\nCOMMIT\n");
+        Ruleset rs = read(
+            "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -m conntrack --ctstate NEW -j DROP\nCOMMIT\n");
         CHECK(verdict(rs, p) == Verdict::drop);
         p.state = ConnState::established;
         CHECK(verdict(rs, p) == Verdict::accept);
     }
     SUBCASE("an undecided NOTRACK in raw forks; a second one after it does not matter") {
-        Ruleset rs = read(ruleset("-A PREROUTING -m limit --limit 1/s -j NOTRACK\n"
-                                  "-A PREROUTING -m conntrack --ctstate UNTRACKED -j DROP\n"));
+        Ruleset rs =
+            read(ruleset("-A PREROUTING -m limit --limit 1/s -j NOTRACK\n"
+                         "-A PREROUTING -m conntrack --ctstate UNTRACKED -j DROP\n"));
         Decision d = explain(rs, Hook::forward, p);
         CHECK(d.verdict == Verdict::unknown);
         CHECK(d.reason.find("limit") != std::string::npos);
         CHECK(verdict(rs, p) == Verdict::unknown);
-        Ruleset agree = read(ruleset("-A PREROUTING -j NOTRACK\n-A PREROUTING -m limit --limit 1/s -j NOTRACK\n", "DROP",
-                                     "-A FORWARD -m conntrack --ctstate UNTRACKED -j ACCEPT\n"));
+        Ruleset agree =
+            read(ruleset("-A PREROUTING -j NOTRACK\n-A PREROUTING -m limit --limit 1/s -j NOTRACK\n", "DROP",
+                         "-A FORWARD -m conntrack --ctstate UNTRACKED -j ACCEPT\n"));
         CHECK(verdict(agree, p) == Verdict::accept);
         check_all_states(agree, p);
     }
@@ -133,13 +139,15 @@ TEST_CASE("raw table: state matches see INVALID before conntrack, whatever the p
 
 TEST_CASE("multiport: several --ports matches in one rule are ANDed, each exact") {
     const std::string line =
-        "-A FORWARD -p udp -m multiport --ports 135,1067:1077,4000 -m multiport --ports 135:148,4000,40238 -j DROP\n";
+        "-A FORWARD -p udp -m multiport --ports 135,1067:1077,4000 -m multiport --ports 135:148,4000,40238 "
+        "-j DROP\n";
     Ruleset rs = read(ruleset("", "ACCEPT", line));
     auto v = [&](int sport, int dport) {
-        std::string text = "udp 10.1.0.5:" + std::to_string(sport) + " -> 10.2.0.5:" + std::to_string(dport) + " [in eth0] [out eth1]";
+        std::string text = "udp 10.1.0.5:" + std::to_string(sport) + " -> 10.2.0.5:" + std::to_string(dport) +
+                           " [in eth0] [out eth1]";
         return verdict(rs, packet(text.c_str()));
     };
-    CHECK(v(135, 80) == Verdict::drop);       // source port in both lists
+    CHECK(v(135, 80) == Verdict::drop);  // source port in both lists
     CHECK(v(4000, 9) == Verdict::drop);
     CHECK(v(1070, 140) == Verdict::drop);     // first by the source, second by the destination
     CHECK(v(140, 1070) == Verdict::drop);     // the other way round
@@ -151,7 +159,8 @@ TEST_CASE("multiport: several --ports matches in one rule are ANDed, each exact"
     CHECK(v(9, 10) == Verdict::accept);
 
     // The whole space: exactly (s in A or d in A) and (s in B or d in B) is dropped.
-    const std::vector<Interval> a{{135, 135}, {1067, 1077}, {4000, 4000}}, b{{135, 148}, {4000, 4000}, {40238, 40238}};
+    const std::vector<Interval> a{{135, 135}, {1067, 1077}, {4000, 4000}},
+        b{{135, 148}, {4000, 4000}, {40238, 40238}};
     PacketSet udp = PacketSet::ipv4() & PacketSet::where(Field::protocol, 17);
     auto either = [&](const std::vector<Interval>& l) {
         return PacketSet::where(Field::src_port, l) | PacketSet::where(Field::dst_port, l);
@@ -163,12 +172,13 @@ TEST_CASE("multiport: several --ports matches in one rule are ANDed, each exact"
     CHECK(dropped == want);
 
     // Mixed with --sports/--dports, and three --ports: still exact.
-    Ruleset mixed = read(ruleset("", "ACCEPT",
-                                 "-A FORWARD -p tcp -m multiport --ports 1:100 -m multiport --sports 50:60 "
-                                 "-m multiport --ports 55,90 -m multiport --dports 80:95 -m multiport ! --ports 58 -j DROP\n"));
+    Ruleset mixed = read(ruleset(
+        "", "ACCEPT",
+        "-A FORWARD -p tcp -m multiport --ports 1:100 -m multiport --sports 50:60 "
+        "-m multiport --ports 55,90 -m multiport --dports 80:95 -m multiport ! --ports 58 -j DROP\n"));
     PacketSet tcp = PacketSet::ipv4() & PacketSet::where(Field::protocol, 6);
-    PacketSet want2 = tcp & either({{1, 100}}) & PacketSet::where(Field::src_port, 50, 60) & either({{55, 55}, {90, 90}}) &
-                      PacketSet::where(Field::dst_port, 80, 95);
+    PacketSet want2 = tcp & either({{1, 100}}) & PacketSet::where(Field::src_port, 50, 60) &
+                      either({{55, 55}, {90, 90}}) & PacketSet::where(Field::dst_port, 80, 95);
     want2 = want2 - either({{58, 58}});
     PacketSet dropped2;
     for (const Outcome& o : evaluate(mixed, Hook::forward, tcp))
@@ -180,9 +190,10 @@ TEST_CASE("multiport: several --ports matches in one rule are ANDed, each exact"
 }
 
 TEST_CASE("also_matching: rules after a raw decider are tested on raw's view of the state") {
-    Ruleset rs = read(ruleset("-A PREROUTING -p tcp -m conntrack --ctstate INVALID -j DROP\n"
-                              "-A PREROUTING -p tcp -m conntrack --ctstate NEW -j DROP\n"
-                              "-A PREROUTING -p tcp -m conntrack --ctstate INVALID -j DROP\n"));
+    Ruleset rs =
+        read(ruleset("-A PREROUTING -p tcp -m conntrack --ctstate INVALID -j DROP\n"
+                     "-A PREROUTING -p tcp -m conntrack --ctstate NEW -j DROP\n"
+                     "-A PREROUTING -p tcp -m conntrack --ctstate INVALID -j DROP\n"));
     Packet p = packet(probe);
     Decision d = explain(rs, Hook::forward, p);
     REQUIRE(d.decided_by);

@@ -26,7 +26,7 @@ struct TempFile {
     ~TempFile() { std::filesystem::remove(path); }
 };
 
-constexpr std::uint64_t small_limit = 16;   // every file below is larger
+constexpr std::uint64_t small_limit = 16;  // every file below is larger
 const std::string over_limit = "over the 16 bytes limit";
 
 // One error, at the file, saying the limit.
@@ -56,7 +56,9 @@ void check_loader(const std::string& name, const std::string& text, Load load, R
 TEST_CASE("loaders: load_iptables refuses a file over IptablesOptions::max_input_size") {
     check_loader(
         "fw.rules", "*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n",
-        [](const std::string& path, std::uint64_t max) { return load_iptables(path, {.max_input_size = max}); },
+        [](const std::string& path, std::uint64_t max) {
+            return load_iptables(path, {.max_input_size = max});
+        },
         [](const Ruleset& rs) { return rs.table("filter") != nullptr; });
 }
 
@@ -70,14 +72,18 @@ TEST_CASE("loaders: load_ipsets refuses a file over IpSetsOptions::max_input_siz
 TEST_CASE("loaders: load_windows_policy refuses a file over WindowsOptions::max_input_size") {
     check_loader(
         "host.txt", "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=443|Name=Web|\n",
-        [](const std::string& path, std::uint64_t max) { return load_windows_policy(path, {.max_input_size = max}); },
+        [](const std::string& path, std::uint64_t max) {
+            return load_windows_policy(path, {.max_input_size = max});
+        },
         [](const WindowsPolicy& p) { return p.rules.size() == 1; });
 }
 
 TEST_CASE("loaders: load_catalog refuses a file over CatalogOptions::max_input_size") {
     check_loader(
         "t.catalog", "catalog t \"A test catalog\"\n",
-        [](const std::string& path, std::uint64_t max) { return load_catalog(path, {.max_input_size = max}); },
+        [](const std::string& path, std::uint64_t max) {
+            return load_catalog(path, {.max_input_size = max});
+        },
         [](const Catalog& c) { return c.name == "t"; });
 }
 

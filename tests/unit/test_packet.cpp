@@ -78,8 +78,8 @@ TEST_CASE("addresses") {
     // RFC 5952 section 4.
     CHECK(format_address(v6("2001:0db8:0000:0000:0000:0000:0000:0001"), 6) == "2001:db8::1");
     CHECK(format_address(v6("2001:db8:0:1:1:1:1:1"), 6) == "2001:db8:0:1:1:1:1:1");  // one zero group stays
-    CHECK(format_address(v6("2001:0:0:1:0:0:0:1"), 6) == "2001:0:0:1::1");             // longest run
-    CHECK(format_address(v6("2001:db8:0:0:1:0:0:1"), 6) == "2001:db8::1:0:0:1");        // first of equal runs
+    CHECK(format_address(v6("2001:0:0:1:0:0:0:1"), 6) == "2001:0:0:1::1");           // longest run
+    CHECK(format_address(v6("2001:db8:0:0:1:0:0:1"), 6) == "2001:db8::1:0:0:1");     // first of equal runs
     CHECK(format_address(v6("2001:DB8::AB"), 6) == "2001:db8::ab");
     CHECK(format_address(0, 6) == "::");
     CHECK(format_address(1, 6) == "::1");
@@ -87,8 +87,8 @@ TEST_CASE("addresses") {
     CHECK(format_address(v6("::ffff:192.0.2.1"), 6) == "::ffff:192.0.2.1");
     CHECK(v6("::ffff:192.0.2.1") == ((uint128{0xffff} << 32) | 0xc0000201));
     CHECK(v6("1:2:3:4:5:6:7::") == (v6("1:2:3:4:5:6:7:0")));
-    for (const char* bad : {"1:2:3:4:5:6:7:8:9", ":1", "1:::2", "12345::", "1::2::3", "g::", "1:2:3:4:5:6:7:8::",
-                            "1:", "::1.2.3", "fe80::1%eth0"})
+    for (const char* bad : {"1:2:3:4:5:6:7:8:9", ":1", "1:::2", "12345::", "1::2::3",
+                            "g::", "1:2:3:4:5:6:7:8::", "1:", "::1.2.3", "fe80::1%eth0"})
         CHECK_FALSE(parse_ipv6(bad).has_value());
     std::mt19937_64 rng(5);
     for (int i = 0; i < 300; ++i) {
@@ -158,10 +158,14 @@ TEST_CASE("packet syntax: format") {
     CHECK(format_packet(parsed("tcp 10.1.0.2:4001 -> 10.2.0.2:135")) == "tcp 10.1.0.2:4001 -> 10.2.0.2:135");
     CHECK(format_packet(parsed("tcp 10.1.0.2:4001 -> 10.2.0.2:135 [state established] [in eth0]")) ==
           "tcp 10.1.0.2:4001 -> 10.2.0.2:135 [state established] [in eth0]");
-    CHECK(format_packet(parsed("tcp 1.1.1.1:1 -> 2.2.2.2:2 flags ack,syn")) == "tcp 1.1.1.1:1 -> 2.2.2.2:2 [flags syn,ack]");
-    CHECK(format_packet(parsed("udp [2001:DB8:0::1]:53 -> [2001:db8::2]:5353")) == "udp [2001:db8::1]:53 -> [2001:db8::2]:5353");
-    CHECK(format_packet(parsed("icmpv6 fe80::1 -> fe80::2 type 1 code 3")) == "icmpv6 [fe80::1] -> [fe80::2] type 1 code 3");
-    CHECK(format_packet(parsed("gre 10.0.0.1 -> 10.0.0.2 state invalid")) == "gre 10.0.0.1 -> 10.0.0.2 [state invalid]");
+    CHECK(format_packet(parsed("tcp 1.1.1.1:1 -> 2.2.2.2:2 flags ack,syn")) ==
+          "tcp 1.1.1.1:1 -> 2.2.2.2:2 [flags syn,ack]");
+    CHECK(format_packet(parsed("udp [2001:DB8:0::1]:53 -> [2001:db8::2]:5353")) ==
+          "udp [2001:db8::1]:53 -> [2001:db8::2]:5353");
+    CHECK(format_packet(parsed("icmpv6 fe80::1 -> fe80::2 type 1 code 3")) ==
+          "icmpv6 [fe80::1] -> [fe80::2] type 1 code 3");
+    CHECK(format_packet(parsed("gre 10.0.0.1 -> 10.0.0.2 state invalid")) ==
+          "gre 10.0.0.1 -> 10.0.0.2 [state invalid]");
 }
 
 TEST_CASE("packet syntax: round trip on random packets") {
@@ -188,7 +192,9 @@ TEST_CASE("packet syntax: round trip on random packets") {
             p.icmp_type = static_cast<std::uint8_t>(rng());
             p.icmp_code = static_cast<std::uint8_t>(rng() % 3 ? 0 : rng());
         }
-        if (p.protocol == 6) p.tcp_flags = static_cast<std::uint8_t>(rng() % 3 ? (p.state == ConnState::new_ ? 2 : 16) : rng());
+        if (p.protocol == 6)
+            p.tcp_flags =
+                static_cast<std::uint8_t>(rng() % 3 ? (p.state == ConnState::new_ ? 2 : 16) : rng());
         if (rng() % 2) p.in_interface = names[rng() % 5];
         if (rng() % 2) p.out_interface = names[rng() % 5];
         std::string text = format_packet(p);
@@ -200,37 +206,37 @@ TEST_CASE("packet syntax: round trip on random packets") {
 }
 
 TEST_CASE("packet syntax: errors carry the column") {
-    CHECK(error_column("tcp 10.0.0.1: -> 10.0.0.2:80") == 15);           // expected port after ':'
+    CHECK(error_column("tcp 10.0.0.1: -> 10.0.0.2:80") == 15);  // expected port after ':'
     CHECK(parse_packet("tcp 10.0.0.1: -> 10.0.0.2:80").error.message == "expected port after ':'");
     CHECK(parse_packet("tcp 10.0.0.1:1 -> 10.0.0.2:80").error.where.file == "");  // success: no error
     CHECK(parse_packet("tcp 10.0.0.1: -> 10.0.0.2:80").error.where.file == "<packet>");
-    CHECK(error_column("tcp 10.0.0.1 -> 10.0.0.2:80") == 13);             // tcp needs a port
-    CHECK(error_column("tcp 10.0.0.1:1 10.0.0.2:80") == 16);              // expected '->'
-    CHECK(error_column("tcp 10.0.0.1:1 -> ") == 19);                      // expected destination
+    CHECK(error_column("tcp 10.0.0.1 -> 10.0.0.2:80") == 13);  // tcp needs a port
+    CHECK(error_column("tcp 10.0.0.1:1 10.0.0.2:80") == 16);   // expected '->'
+    CHECK(error_column("tcp 10.0.0.1:1 -> ") == 19);           // expected destination
     CHECK(error_column("") == 1);
     CHECK(error_column("   ") == 4);
-    CHECK(error_column("foo 10.0.0.1 -> 10.0.0.2") == 1);                 // unknown protocol
-    CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:70000") == 28);        // port out of range
-    CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.256:80") == 19);         // invalid IPv4
-    CHECK(error_column("tcp 10.0.0.1:1 -> [2001:db8::1]:80") == 19);      // families differ
-    CHECK(error_column("udp [2001:db8::x]:1 -> [::1]:2") == 16);          // expected ']', at the 'x'
-    CHECK(error_column("udp [2001:db8::1:1 -> [::1]:2") == 20);           // expected ']', at "->"
-    CHECK(error_column("udp 2001:db8::1:53 -> [::1]:2") == 19);           // IPv6 with port needs brackets
-    CHECK(error_column("gre 10.0.0.1:5 -> 10.0.0.2") == 13);              // gre has no ports
-    CHECK(error_column("icmp 10.0.0.1 -> 10.0.0.2") == 26);               // icmp needs a type
+    CHECK(error_column("foo 10.0.0.1 -> 10.0.0.2") == 1);             // unknown protocol
+    CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:70000") == 28);    // port out of range
+    CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.256:80") == 19);     // invalid IPv4
+    CHECK(error_column("tcp 10.0.0.1:1 -> [2001:db8::1]:80") == 19);  // families differ
+    CHECK(error_column("udp [2001:db8::x]:1 -> [::1]:2") == 16);      // expected ']', at the 'x'
+    CHECK(error_column("udp [2001:db8::1:1 -> [::1]:2") == 20);       // expected ']', at "->"
+    CHECK(error_column("udp 2001:db8::1:53 -> [::1]:2") == 19);       // IPv6 with port needs brackets
+    CHECK(error_column("gre 10.0.0.1:5 -> 10.0.0.2") == 13);          // gre has no ports
+    CHECK(error_column("icmp 10.0.0.1 -> 10.0.0.2") == 26);           // icmp needs a type
     CHECK(error_column("icmp 10.0.0.1 -> 10.0.0.2 type 300") == 32);
     CHECK(error_column("icmp 10.0.0.1 -> 10.0.0.2 type 8 flags syn") == 34);  // flags only for tcp
-    CHECK(error_column("udp 10.0.0.1:1 -> 10.0.0.2:2 type 8") == 30);     // type only for icmp
+    CHECK(error_column("udp 10.0.0.1:1 -> 10.0.0.2:2 type 8") == 30);         // type only for icmp
     CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:2 state bogus") == 36);
     CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:2 state new state new") == 40);  // twice
     CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:2 flags syn,bogus") == 40);
     CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:2 in eth0 junk") == 38);
-    CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:2 [in eth0") == 38);   // expected ']'
-    CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:2 in") == 32);         // expected a value
+    CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:2 [in eth0") == 38);             // expected ']'
+    CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:2 in") == 32);                   // expected a value
     CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:2 in abcdefghijklmnop") == 33);  // 16 bytes
     CHECK(error_column("all 10.0.0.1 -> 10.0.0.2") == 1);
-    CHECK(error_column("icmp [::1] -> [::2] type 8") == 21);               // icmp on IPv6 is not icmpv6
-    CHECK(error_column("tcp \xc3\xa9 -> 10.0.0.2") == 5);                // bytes above 0x7f are no trouble
+    CHECK(error_column("icmp [::1] -> [::2] type 8") == 21);              // icmp on IPv6 is not icmpv6
+    CHECK(error_column("tcp \xc3\xa9 -> 10.0.0.2") == 5);                 // bytes above 0x7f are no trouble
     CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:2 STATE new") == 30);  // options are lower case
     // Columns count characters: a two-byte character before the error counts once.
     CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:2 in \xc3\xa9th0 junk") == 38);

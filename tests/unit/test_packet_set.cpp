@@ -20,7 +20,7 @@ struct Model {
     Pred pred;
 };
 
-constexpr uint128 v4_base = 0x0a000000;  // 10.0.0.0
+constexpr uint128 v4_base = 0x0a000000;             // 10.0.0.0
 const uint128 v6_base = uint128{0x20010db8} << 96;  // 2001:db8::
 const std::uint8_t protocols[] = {6, 17, 1, 58, 47, 132};
 
@@ -55,7 +55,8 @@ Model random_leaf(std::mt19937& rng) {
     switch (pick(7)) {
         case 0: {
             std::uint8_t proto = protocols[pick(6)];
-            return {PacketSet::where(Field::protocol, proto), [=](const Packet& p) { return p.protocol == proto; }};
+            return {PacketSet::where(Field::protocol, proto),
+                    [=](const Packet& p) { return p.protocol == proto; }};
         }
         case 1: {
             int family = pick(2) == 0 ? 4 : 6;
@@ -64,7 +65,8 @@ Model random_leaf(std::mt19937& rng) {
             uint128 host = (uint128{1} << ((family == 4 ? 32 : 128) - len)) - 1;
             uint128 lo = base & ~host;
             bool src = pick(2) == 0;
-            PacketSet s = src ? PacketSet::source_prefix(family, base, len) : PacketSet::destination_prefix(family, base, len);
+            PacketSet s = src ? PacketSet::source_prefix(family, base, len)
+                              : PacketSet::destination_prefix(family, base, len);
             return {s, [=](const Packet& p) {
                         uint128 a = src ? p.src : p.dst;
                         return p.family == family && a >= lo && a <= (lo | host);
@@ -81,8 +83,9 @@ Model random_leaf(std::mt19937& rng) {
         }
         case 4: {
             uint128 lo = pick(5), hi = lo + pick(2);
-            return {PacketSet::where(Field::state, lo, hi),
-                    [=](const Packet& p) { return value(p, Field::state) >= lo && value(p, Field::state) <= hi; }};
+            return {PacketSet::where(Field::state, lo, hi), [=](const Packet& p) {
+                        return value(p, Field::state) >= lo && value(p, Field::state) <= hi;
+                    }};
         }
         case 5: {
             Interval i = interface_interval(pick(2) == 0 ? "eth+" : "lo");
@@ -105,10 +108,14 @@ Model random_model(std::mt19937& rng, int depth) {
     Model a = random_model(rng, depth - 1);
     Model b = random_model(rng, depth - 1);
     switch (rng() % 4) {
-        case 0: return {a.set | b.set, [=](const Packet& p) { return a.pred(p) || b.pred(p); }};
-        case 1: return {a.set & b.set, [=](const Packet& p) { return a.pred(p) && b.pred(p); }};
-        case 2: return {a.set - b.set, [=](const Packet& p) { return a.pred(p) && !b.pred(p); }};
-        default: return {a.set.complement(), [=](const Packet& p) { return !a.pred(p); }};
+        case 0:
+            return {a.set | b.set, [=](const Packet& p) { return a.pred(p) || b.pred(p); }};
+        case 1:
+            return {a.set & b.set, [=](const Packet& p) { return a.pred(p) && b.pred(p); }};
+        case 2:
+            return {a.set - b.set, [=](const Packet& p) { return a.pred(p) && !b.pred(p); }};
+        default:
+            return {a.set.complement(), [=](const Packet& p) { return !a.pred(p); }};
     }
 }
 
@@ -177,13 +184,17 @@ TEST_CASE("algebra laws") {
 
 TEST_CASE("universe: ports, icmp fields and flags only where they apply") {
     PacketSet http = PacketSet::where(Field::dst_port, 80);
-    CHECK(http.subset_of(PacketSet::where(Field::protocol, {{6, 6}, {17, 17}, {33, 33}, {132, 132}, {136, 136}})));
-    PacketSet echo4 = PacketSet::ipv4() & PacketSet::where(Field::protocol, 1) & PacketSet::where(Field::icmp_type, 8);
-    PacketSet echo6 = PacketSet::ipv6() & PacketSet::where(Field::protocol, 58) & PacketSet::where(Field::icmp_type, 8);
+    CHECK(http.subset_of(
+        PacketSet::where(Field::protocol, {{6, 6}, {17, 17}, {33, 33}, {132, 132}, {136, 136}})));
+    PacketSet echo4 =
+        PacketSet::ipv4() & PacketSet::where(Field::protocol, 1) & PacketSet::where(Field::icmp_type, 8);
+    PacketSet echo6 =
+        PacketSet::ipv6() & PacketSet::where(Field::protocol, 58) & PacketSet::where(Field::icmp_type, 8);
     CHECK(PacketSet::where(Field::icmp_type, 8) == (echo4 | echo6));
     // icmp type 0 also holds for every non-icmp packet.
     CHECK(PacketSet::where(Field::protocol, 47).subset_of(PacketSet::where(Field::icmp_type, 0)));
-    CHECK_FALSE(PacketSet::where(Field::protocol, 47).intersects(PacketSet::where(Field::dst_port, 1, 65535)));
+    CHECK_FALSE(
+        PacketSet::where(Field::protocol, 47).intersects(PacketSet::where(Field::dst_port, 1, 65535)));
     CHECK(PacketSet::where(Field::family, 5).empty());
     CHECK(PacketSet::where(Field::tcp_flags, 2).subset_of(PacketSet::where(Field::protocol, 6)));
     CHECK((PacketSet::ipv4() | PacketSet::ipv6()) == PacketSet::all());
@@ -207,8 +218,10 @@ TEST_CASE("exact sizes") {
     // The whole universe, field by field.
     BigCount v4 = pow2(64), v6 = pow2(256), rest = states * iface * iface;
     BigCount ports = BigCount(65536) * BigCount(65536);
-    BigCount per_family4 = v4 * (ports * BigCount(256) + ports * BigCount(4) + BigCount(65536) + BigCount(250));
-    BigCount per_family6 = v6 * (ports * BigCount(256) + ports * BigCount(4) + BigCount(65536) + BigCount(250));
+    BigCount per_family4 =
+        v4 * (ports * BigCount(256) + ports * BigCount(4) + BigCount(65536) + BigCount(250));
+    BigCount per_family6 =
+        v6 * (ports * BigCount(256) + ports * BigCount(4) + BigCount(65536) + BigCount(250));
     CHECK(PacketSet::all().size() == (per_family4 + per_family6) * rest);
     CHECK(PacketSet::all().count_values(Field::protocol) == BigCount(256));
     CHECK(PacketSet::all().count_values(Field::family) == BigCount(2));
@@ -221,7 +234,8 @@ TEST_CASE("exact sizes") {
     p.in_interface = "eth0";
     CHECK(PacketSet::of(p).size() == BigCount(1));
     CHECK(PacketSet::of(p).contains(p));
-    CHECK(PacketSet::where(Field::dst_port, 1, 1023).values(Field::dst_port) == std::vector<Interval>{{1, 1023}});
+    CHECK(PacketSet::where(Field::dst_port, 1, 1023).values(Field::dst_port) ==
+          std::vector<Interval>{{1, 1023}});
     CHECK(PacketSet::where(Field::dst_port, {{10, 20}, {21, 30}, {40, 50}}).values(Field::dst_port) ==
           std::vector<Interval>{{10, 30}, {40, 50}});
 }
@@ -269,8 +283,10 @@ TEST_CASE("interface names and prefix ranges") {
     // The witness depends on the members only, not on how the set is cut into boxes: "any
     // interface but lo" built two ways gives the same packet.
     PacketSet but_lo = PacketSet::all() - PacketSet::where(Field::in_iface, interface_value("lo"));
-    PacketSet pieces = (PacketSet::all() - PacketSet::where(Field::in_iface, interface_value("lo"), field_max(Field::in_iface))) |
-                       PacketSet::where(Field::in_iface, interface_value("lo") + 1, field_max(Field::in_iface));
+    PacketSet pieces =
+        (PacketSet::all() -
+         PacketSet::where(Field::in_iface, interface_value("lo"), field_max(Field::in_iface))) |
+        PacketSet::where(Field::in_iface, interface_value("lo") + 1, field_max(Field::in_iface));
     REQUIRE(but_lo == pieces);
     CHECK(but_lo.witness() == pieces.witness());
     CHECK(but_lo.witness()->in_interface == "eth0");
@@ -296,15 +312,18 @@ TEST_CASE("with_field and widened") {
     CHECK(web.with_field(Field::dst_port, 8080) == (tcp & PacketSet::where(Field::dst_port, 8080)));
     CHECK(web.widened(Field::dst_port) == tcp);
     CHECK(gre.with_field(Field::dst_port, 80) == gre);  // no ports: unchanged
-    CHECK((web | gre).with_field(Field::dst_port, 443) == ((tcp & PacketSet::where(Field::dst_port, 443)) | gre));
+    CHECK((web | gre).with_field(Field::dst_port, 443) ==
+          ((tcp & PacketSet::where(Field::dst_port, 443)) | gre));
     // DNAT-like: one destination rewritten to another.
     PacketSet to_vip = web & PacketSet::destination_prefix(4, 0xc0000201, 32);
     PacketSet nat = to_vip.with_field(Field::dst_addr, 0x0a000005);
     CHECK(nat == (web & PacketSet::destination_prefix(4, 0x0a000005, 32)));
     CHECK(nat.size() == to_vip.size());
     // Two boxes with the same image: the image is counted once.
-    PacketSet two = web & (PacketSet::destination_prefix(4, 0x01000000, 8) | PacketSet::destination_prefix(4, 0x03000000, 8));
-    CHECK(two.with_field(Field::dst_addr, 7).size() == (web & PacketSet::destination_prefix(4, 7, 32)).size());
+    PacketSet two = web & (PacketSet::destination_prefix(4, 0x01000000, 8) |
+                           PacketSet::destination_prefix(4, 0x03000000, 8));
+    CHECK(two.with_field(Field::dst_addr, 7).size() ==
+          (web & PacketSet::destination_prefix(4, 7, 32)).size());
     // Setting an IPv6 address on IPv4 packets keeps nothing.
     CHECK((web & PacketSet::ipv4()).with_field(Field::dst_addr, uint128{1} << 100).empty());
     // Widening the family keeps addresses that exist in both.
@@ -357,8 +376,8 @@ TEST_CASE("long chains of differences stay exact and compact") {
         rest -= r;
         taken |= r;
         rules.push_back([=](const Packet& p) {
-            return p.family == 4 && p.protocol == proto && p.src >= lo && p.src <= (lo | host) && p.dst_port >= port &&
-                   p.dst_port <= top && (!stateful || p.state == ConnState::new_);
+            return p.family == 4 && p.protocol == proto && p.src >= lo && p.src <= (lo | host) &&
+                   p.dst_port >= port && p.dst_port <= top && (!stateful || p.state == ConnState::new_);
         });
     }
     CHECK((rest | taken) == PacketSet::all());
@@ -373,10 +392,11 @@ TEST_CASE("long chains of differences stay exact and compact") {
     }
     // Adjacent port ranges merge into one box.
     PacketSet ports;
-    for (uint128 port = 1000; port < 1100; ++port) ports |= PacketSet::where(Field::protocol, 6) & PacketSet::where(Field::dst_port, port);
+    for (uint128 port = 1000; port < 1100; ++port)
+        ports |= PacketSet::where(Field::protocol, 6) & PacketSet::where(Field::dst_port, port);
     PacketSet range = PacketSet::where(Field::protocol, 6) & PacketSet::where(Field::dst_port, 1000, 1099);
     CHECK(ports == range);
-    CHECK(detail::node_count(ports) == detail::node_count(range));   // canonical: the same diagram
+    CHECK(detail::node_count(ports) == detail::node_count(range));  // canonical: the same diagram
     CHECK((ports | range) == range);
 }
 
@@ -397,8 +417,8 @@ Model fragmented(std::mt19937& rng, int rules) {
         PacketSet r = PacketSet::where(Field::protocol, proto) & PacketSet::source_prefix(4, base, len) &
                       PacketSet::where(Field::dst_port, port, top);
         Pred rule = [=](const Packet& p) {
-            return p.family == 4 && p.protocol == proto && p.src >= lo && p.src <= (lo | host) && p.dst_port >= port &&
-                   p.dst_port <= top;
+            return p.family == 4 && p.protocol == proto && p.src >= lo && p.src <= (lo | host) &&
+                   p.dst_port >= port && p.dst_port <= top;
         };
         Pred before = m.pred;
         m = {m.set - r, [=](const Packet& p) { return before(p) && !rule(p); }};
@@ -420,7 +440,7 @@ TEST_CASE("large sets: algebra agrees with membership; union of many") {
         PacketSet both = a.set & b.set, either = a.set | b.set, only_a = a.set - b.set;
         std::vector<Packet> probes;
         for (int k = 0; k < 300; ++k) probes.push_back(random_packet(rng));
-        for (const PacketSet* s : {&a.set, &b.set})   // members: witnesses of pieces of the set
+        for (const PacketSet* s : {&a.set, &b.set})  // members: witnesses of pieces of the set
             for (int k = 0; k < 40; ++k)
                 if (std::optional<Packet> w = (*s & random_model(rng, 1).set).witness()) probes.push_back(*w);
         for (const Packet& p : probes) {

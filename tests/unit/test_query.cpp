@@ -48,7 +48,7 @@ void check_answer(const Ruleset& rs, Hook hook, const PacketSet& set, const Quer
         seen |= p.packets;
         REQUIRE(p.witness.has_value());
         CHECK(p.packets.contains(*p.witness));
-        Packet w = *p.witness;   // no interface in the set is the empty name for explain()
+        Packet w = *p.witness;  // no interface in the set is the empty name for explain()
         if (!w.in_interface) w.in_interface = "";
         if (!w.out_interface) w.out_interface = "";
         Decision d = explain(rs, hook, w);
@@ -91,7 +91,8 @@ TEST_CASE("query: who reaches port 22, per deciding rule in rule order") {
     CHECK(r.parts[2].decided_by->line == 9);
     // The accepted part is one range, as the rule says it.
     REQUIRE(r.parts[0].ranges.ranges.size() == 1);
-    CHECK(format_range(r.parts[0].ranges.ranges[0]) == "tcp 10.0.0.0/24 -> 131.159.14.26:22 [state new] [in eth1.110]");
+    CHECK(format_range(r.parts[0].ranges.ranges[0]) ==
+          "tcp 10.0.0.0/24 -> 131.159.14.26:22 [state new] [in eth1.110]");
     // 2^8 sources x 2^16 source ports x 2^8 flags x every output interface name (2^120).
     BigCount out_names = BigCount::from_uint128(uint128{1} << 120);
     CHECK(r.parts[0].count == BigCount(256) * BigCount(65536) * BigCount(256) * out_names);
@@ -105,7 +106,7 @@ TEST_CASE("query: an assumption decides the recent rule's packets, as explain() 
         QueryOptions options;
         options.assume.set(Assumption{Unmodelled::recent, match});
         QueryResult r = query(rs, Hook::forward, set, options);
-        REQUIRE(r.parts.size() == 1);   // the recent rule (match) or the reject after it (nomatch) takes all
+        REQUIRE(r.parts.size() == 1);  // the recent rule (match) or the reject after it (nomatch) takes all
         CHECK(r.parts[0].verdict == (match ? Verdict::accept : Verdict::reject));
         CHECK(r.parts[0].decided_by->line == (match ? 8 : 9));
         CHECK(r.parts[0].count == set.size());
@@ -133,7 +134,7 @@ TEST_CASE("query: --verdict keeps the parts with that verdict; the total stays t
     CHECK(r.total == set.size());
     QueryOptions only_drop;
     only_drop.verdict = Verdict::drop;
-    CHECK(query(rs, Hook::forward, set, only_drop).parts.empty());   // every new packet is decided
+    CHECK(query(rs, Hook::forward, set, only_drop).parts.empty());  // every new packet is decided
 }
 
 TEST_CASE("query: the policy's part comes after the rules; ranges are cut at the limit") {
@@ -151,7 +152,7 @@ TEST_CASE("query: the policy's part comes after the rules; ranges are cut at the
         CHECK(p.ranges.ranges.size() <= 2);
         cut = cut || p.ranges.truncated();
     }
-    CHECK(cut);   // the policy's part needs more than two ranges
+    CHECK(cut);  // the policy's part needs more than two ranges
 }
 
 TEST_CASE("query: every packet of both families on the example perimeter, each hook") {
@@ -170,8 +171,10 @@ TEST_CASE("query: every packet of both families on the example perimeter, each h
         std::uint32_t line = 0;
         for (const QueryPart& p : r.parts) {
             if (!p.decided_by) continue;
-            if (p.decided_by->is_policy()) policy_seen = true;
-            else CHECK_FALSE(policy_seen);
+            if (p.decided_by->is_policy())
+                policy_seen = true;
+            else
+                CHECK_FALSE(policy_seen);
             if (!p.decided_by->is_policy()) CHECK(p.decided_by->line > line);
             if (!p.decided_by->is_policy()) line = p.decided_by->line;
         }

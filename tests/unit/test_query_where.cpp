@@ -52,7 +52,8 @@ PacketSet members(const HeaderRange& r) {
 TEST_CASE("--where: a CIDR, any and a port are the set they say") {
     PacketSet s = where("tcp any -> 131.159.14.0/23:22");
     PacketSet want = PacketSet::ipv4() & PacketSet::where(Field::protocol, 6) &
-                     PacketSet::destination_prefix(4, ip("131.159.14.0"), 23) & PacketSet::where(Field::dst_port, 22);
+                     PacketSet::destination_prefix(4, ip("131.159.14.0"), 23) &
+                     PacketSet::where(Field::dst_port, 22);
     CHECK(s == want);
     CHECK(s.contains(tcp("192.0.2.1", 40000, "131.159.15.255", 22)));
     CHECK_FALSE(s.contains(tcp("192.0.2.1", 40000, "131.159.16.0", 22)));
@@ -74,12 +75,13 @@ TEST_CASE("--where: lists and ranges of protocols, addresses and ports") {
     p.src = ip("192.168.1.10");
     CHECK_FALSE(s.contains(p));
     p.src = ip("10.0.0.1");
-    p.protocol = 132;   // sctp: not in the list
+    p.protocol = 132;  // sctp: not in the list
     CHECK_FALSE(s.contains(p));
     // 2 protocols x (2^24 + 9) sources x 2^32 destinations x 2^16 source ports x 1002 ports x
     // states, flags and interfaces: the same as the set built by hand.
     PacketSet by_hand = PacketSet::ipv4() & PacketSet::where(Field::protocol, {{6, 6}, {17, 17}}) &
-                        PacketSet::where(Field::src_addr, {{ip("10.0.0.0"), ip("10.255.255.255")}, {ip("192.168.1.1"), ip("192.168.1.9")}}) &
+                        PacketSet::where(Field::src_addr, {{ip("10.0.0.0"), ip("10.255.255.255")},
+                                                           {ip("192.168.1.1"), ip("192.168.1.9")}}) &
                         PacketSet::where(Field::dst_port, {{135, 135}, {445, 445}, {4000, 4999}});
     CHECK(s == by_hand);
     CHECK(s.size() == by_hand.size());
@@ -92,7 +94,12 @@ TEST_CASE("--where: a field the text does not give takes every value; no address
     CHECK(where("tcp 0.0.0.0/0 -> any") == (PacketSet::ipv4() & PacketSet::where(Field::protocol, 6)));
     CHECK(where("udp [::/0] -> any") == (PacketSet::ipv6() & PacketSet::where(Field::protocol, 17)));
     // A port given keeps only protocols with ports, even port 0 (which other protocols carry as 0).
-    CHECK_FALSE(where("any any -> any:0").contains([] { Packet p; p.protocol = 1; p.icmp_type = 8; return p; }()));
+    CHECK_FALSE(where("any any -> any:0").contains([] {
+        Packet p;
+        p.protocol = 1;
+        p.icmp_type = 8;
+        return p;
+    }()));
 }
 
 TEST_CASE("--where: options take lists: state, flags, interfaces with + and !, ICMP types by name") {
@@ -114,7 +121,7 @@ TEST_CASE("--where: options take lists: state, flags, interfaces with + and !, I
     p.in_interface = "eth";
     p.out_interface = "eth1";
     CHECK_FALSE(s.contains(p));
-    p.out_interface = "";   // no output interface: not eth0 or eth1
+    p.out_interface = "";  // no output interface: not eth0 or eth1
     CHECK(s.contains(p));
     CHECK(where("any [in -]") == PacketSet::where(Field::in_iface, 0));
     CHECK(where("tcp [flags 0-1,3-255]") == where("tcp") - where("tcp [flags syn]"));
@@ -134,7 +141,8 @@ TEST_CASE("--where: options take lists: state, flags, interfaces with + and !, I
     CHECK(where("icmp,icmpv6 [code 0-3]").contains(echo6));
     CHECK(where("icmpv6 [2001:db8::/32] -> fe80::1-fe80::ff") ==
           (PacketSet::ipv6() & PacketSet::where(Field::protocol, 58) &
-           PacketSet::where(Field::src_addr, *parse_ipv6("2001:db8::"), *parse_ipv6("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff")) &
+           PacketSet::where(Field::src_addr, *parse_ipv6("2001:db8::"),
+                            *parse_ipv6("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff")) &
            PacketSet::where(Field::dst_addr, *parse_ipv6("fe80::1"), *parse_ipv6("fe80::ff"))));
 }
 
@@ -150,12 +158,12 @@ TEST_CASE("--where: errors point at the offending word") {
     CHECK(error_column("tcp any -> any:70000") == 16);          // port out of range
     CHECK(error_column("tcp any -> any:") == 16);               // expected port
     CHECK(error_column("tcp any -> any [state bogus]") == 23);
-    CHECK(error_column("udp [flags syn]") == 6);                // flags only for tcp
-    CHECK(error_column("tcp any -> any type 8") == 16);         // type only for icmp
-    CHECK(error_column("tcp [state new] [state new]") == 18);   // given twice
-    CHECK(error_column("tcp 10.0.0.1 -> [::1]") == 17);         // families differ
+    CHECK(error_column("udp [flags syn]") == 6);               // flags only for tcp
+    CHECK(error_column("tcp any -> any type 8") == 16);        // type only for icmp
+    CHECK(error_column("tcp [state new] [state new]") == 18);  // given twice
+    CHECK(error_column("tcp 10.0.0.1 -> [::1]") == 17);        // families differ
     CHECK(error_column("tcp foo") == 5);
-    CHECK(error_column("any [in eth0,!eth1]") == 14);          // the second '!'
+    CHECK(error_column("any [in eth0,!eth1]") == 14);  // the second '!'
     CHECK(error_column("any [in abcdefghijklmnopq]") == 9);
     CHECK(parse_packet_set("tcp foo").error.message.find("expected addresses") != std::string::npos);
     CHECK(parse_packet_set("tcp any -> 10.0.0.0/33:22").error.where.file == "<where>");
@@ -165,7 +173,7 @@ TEST_CASE("--where leaves explain's packet syntax as it was") {
     PacketParseResult p = parse_packet("tcp 10.1.0.2:4001 -> 10.2.0.2:135 [state new] [in eth0]");
     REQUIRE(p);
     CHECK(p.packet->dst_port == 135);
-    CHECK_FALSE(parse_packet("tcp any -> 10.2.0.2:135"));            // sets are for --where only
+    CHECK_FALSE(parse_packet("tcp any -> 10.2.0.2:135"));  // sets are for --where only
     CHECK_FALSE(parse_packet("tcp 10.1.0.2:4001 -> 10.2.0.2:1-2"));
 }
 
@@ -200,7 +208,8 @@ TEST_CASE("disjoint_ranges: exact, disjoint, canonical, and read back by --where
         }
         CHECK(covered == s);
         // The same members cut into other boxes give the same ranges.
-        PacketSet other = (s & PacketSet::where(Field::dst_port, 0, 99)) | (s - PacketSet::where(Field::dst_port, 0, 99));
+        PacketSet other =
+            (s & PacketSet::where(Field::dst_port, 0, 99)) | (s - PacketSet::where(Field::dst_port, 0, 99));
         CHECK(other.disjoint_ranges(1000).ranges == r.ranges);
         // A limit keeps the first ranges and the total.
         HeaderRanges cut = s.disjoint_ranges(1);

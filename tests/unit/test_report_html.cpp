@@ -34,7 +34,8 @@ RequirementResult requirement(std::string id, std::string from, std::string to, 
 struct TempFile {
     std::filesystem::path path;
     TempFile(const std::string& name, const std::string& content)
-        : path(std::filesystem::temp_directory_path() / ("rulegap-html-" + std::to_string(::getpid()) + "-" + name)) {
+        : path(std::filesystem::temp_directory_path() /
+               ("rulegap-html-" + std::to_string(::getpid()) + "-" + name)) {
         std::ofstream(path, std::ios::binary) << content;
     }
     ~TempFile() { std::filesystem::remove(path); }
@@ -79,15 +80,17 @@ TEST_CASE("html: the role matrix has a cell per role pair, coloured by the worst
     // Three roles: nine cells, two with flows.
     CHECK(count(html, "<td class=\"cell") == 9);
     CHECK(count(html, "<td class=\"cell empty\">") == 7);
-    CHECK(html.find("<td class=\"cell c-partial\"><a href=\"#req-web.t1.r1\" title=\"web.t1.r1, web.t1.r2\">partial</a>") !=
-          std::string::npos);
+    CHECK(html.find("<td class=\"cell c-partial\"><a href=\"#req-web.t1.r1\" title=\"web.t1.r1, "
+                    "web.t1.r2\">partial</a>") != std::string::npos);
     CHECK(html.find("<td class=\"cell c-allowed\"><a href=\"#req-web.t1.r3\"") != std::string::npos);
     // Status words stand beside the colours (they read in grey).
     CHECK(html.find(">partial</a><br><span class=\"muted\">2 flows</span>") != std::string::npos);
 }
 
 TEST_CASE("html: a deciding rule is shown in its file, the line marked; other files by the rule's text") {
-    TempFile rules("fw.rules", "*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\n");
+    TempFile rules("fw.rules",
+                   "*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp "
+                   "--dport 443 -j ACCEPT\nCOMMIT\n");
     TempFile hive("host.wfw", std::string("regf\0\0\0\0binary", 14));
     Report r;
     RequirementResult q = requirement("web.t1.r1", "Clients", "Web", FlowStatus::allowed);
@@ -110,11 +113,13 @@ TEST_CASE("html: a deciding rule is shown in its file, the line marked; other fi
     q.paths.push_back(p);
     r.requirements.push_back(q);
     const std::string html = render_html(r);
-    CHECK(html.find("<mark><span class=\"ln\">    4</span> -A INPUT -p tcp --dport 443 -j ACCEPT</mark>") != std::string::npos);
-    CHECK(html.find("<span class=\"ln\">    2</span> :INPUT DROP [0:0]") != std::string::npos);   // two lines before
-    CHECK(html.find("<span class=\"ln\">    5</span> COMMIT") != std::string::npos);             // the last line after
+    CHECK(html.find("<mark><span class=\"ln\">    4</span> -A INPUT -p tcp --dport 443 -j ACCEPT</mark>") !=
+          std::string::npos);
+    CHECK(html.find("<span class=\"ln\">    2</span> :INPUT DROP [0:0]") !=
+          std::string::npos);                                                         // two lines before
+    CHECK(html.find("<span class=\"ln\">    5</span> COMMIT") != std::string::npos);  // the last line after
     CHECK(html.find("<span class=\"ln\">    1</span>") == std::string::npos);
-    CHECK(count(html, "<pre class=\"excerpt\">") == 1);   // the hive is named, not excerpted
+    CHECK(count(html, "<pre class=\"excerpt\">") == 1);  // the hive is named, not excerpted
     CHECK(html.find(hive.path.string() + "[{rule-1}]") != std::string::npos);
     HtmlOptions none;
     none.excerpts = false;

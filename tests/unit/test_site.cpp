@@ -27,11 +27,14 @@ std::string errors_of(const Site& s) {
 }  // namespace
 
 TEST_CASE("site: the three-line site") {
-    Site s = parse("site \"minimal\"\nrole \"Provisioning Engine\" = 10.0.0.5\nfirewall \"pe.rules\" on \"Provisioning Engine\"\n");
+    Site s = parse(
+        "site \"minimal\"\nrole \"Provisioning Engine\" = 10.0.0.5\nfirewall \"pe.rules\" on \"Provisioning "
+        "Engine\"\n");
     REQUIRE(s.ok());
     CHECK(s.name == "minimal");
     REQUIRE(s.roles.size() == 1);
-    CHECK(s.roles[0].addresses.v4 == std::vector<Interval>{{*parse_ipv4("10.0.0.5"), *parse_ipv4("10.0.0.5")}});
+    CHECK(s.roles[0].addresses.v4 ==
+          std::vector<Interval>{{*parse_ipv4("10.0.0.5"), *parse_ipv4("10.0.0.5")}});
     REQUIRE(s.firewalls.size() == 1);
     CHECK(s.firewalls[0].name == "pe");
     CHECK(s.firewalls[0].host_role == "Provisioning Engine");
@@ -59,7 +62,7 @@ TEST_CASE("site: zones, roles, network firewalls, bindings, corrected readings")
     CHECK(s.zone("servers")->addresses.to_string() == "10.2.0.0/16, 2001:db8:2::/48");
     const Role* dc = s.role("Domain Controller");
     REQUIRE(dc);
-    CHECK(dc->zones == std::vector<std::string>{"servers"});   // from its addresses
+    CHECK(dc->zones == std::vector<std::string>{"servers"});  // from its addresses
     CHECK(dc->addresses.to_string() == "10.2.1.5-10.2.1.9");
     const Firewall* p = s.firewall("perimeter");
     REQUIRE(p);
@@ -114,7 +117,7 @@ TEST_CASE("site: a few single errors, asserted on the location") {
     CHECK(e.diagnostics.items[0].where == SourceLoc{"t.site", 1, 1});
     Site f = parse(std::string("\xFF\xFEs\0i\0", 6));
     REQUIRE(f.diagnostics.items.size() == 1);
-    CHECK(f.diagnostics.items[0].where == SourceLoc{"t.site", 1, 1});   // UTF-16
+    CHECK(f.diagnostics.items[0].where == SourceLoc{"t.site", 1, 1});  // UTF-16
 }
 
 TEST_CASE("site: the ACL graph gives every path, with hooks and interfaces") {
@@ -192,17 +195,18 @@ TEST_CASE("site: check end to end on the fixture sites") {
     REQUIRE(c.ok());
     Report r = check(s, {c});
     REQUIRE(r.requirement("mps.t1.r1"));
-    CHECK(r.requirement("mps.t1.r1")->status == FlowStatus::allowed);       // 135 open
-    CHECK(r.requirement("mps.t1.r2")->status == FlowStatus::allowed);       // reply: no host firewall on the client
-    CHECK(r.requirement("mps.t1.r3")->status == FlowStatus::blocked);       // 1025 closed
+    CHECK(r.requirement("mps.t1.r1")->status == FlowStatus::allowed);  // 135 open
+    CHECK(r.requirement("mps.t1.r2")->status ==
+          FlowStatus::allowed);  // reply: no host firewall on the client
+    CHECK(r.requirement("mps.t1.r3")->status == FlowStatus::blocked);  // 1025 closed
     CHECK(r.finding("rpc-session/mps.t1.r3"));
-    CHECK(r.requirement("mps.t2.r1")->status == FlowStatus::skipped);       // no Domain Controller here
+    CHECK(r.requirement("mps.t2.r1")->status == FlowStatus::skipped);  // no Domain Controller here
 
     Site m = load_site((fixtures() / "mps" / "site.conf").string());
     Report rm = check(m, {load_catalog(m.catalogs.at(0))});
-    const RequirementResult* smb = rm.requirement("mps.t2.r9");              // client -> DC 445
+    const RequirementResult* smb = rm.requirement("mps.t2.r9");  // client -> DC 445
     REQUIRE(smb);
-    CHECK(smb->status == FlowStatus::blocked);   // perimeter opens 445, the DC only from LocalSubnet
+    CHECK(smb->status == FlowStatus::blocked);  // perimeter opens 445, the DC only from LocalSubnet
     CHECK(rm.finding("blocked/mps.t2.r9/dc"));
     const RequirementResult* bind = rm.requirement("mps.t2.r1");
     REQUIRE(bind);

@@ -15,19 +15,21 @@ using namespace rulegap;
 namespace {
 
 Catalog web_catalog() {
-    Catalog c = read_catalog("catalog t \"test\"\n"
-                             "table 1 \"Client to Web\" from \"Client\" to \"Web\"\n"
-                             "row 1 TCP \"Random 4xxx\" -> 80 \"HTTP\"\n"
-                             "row 2 TCP any -> 443 \"HTTPS\"\n"
-                             "table 2 \"Client to Db\" from \"Client\" to \"Db\"\n"
-                             "row 1 TCP any -> 1433 \"SQL\"\n",
-                             "t.catalog");
+    Catalog c = read_catalog(
+        "catalog t \"test\"\n"
+        "table 1 \"Client to Web\" from \"Client\" to \"Web\"\n"
+        "row 1 TCP \"Random 4xxx\" -> 80 \"HTTP\"\n"
+        "row 2 TCP any -> 443 \"HTTPS\"\n"
+        "table 2 \"Client to Db\" from \"Client\" to \"Db\"\n"
+        "row 1 TCP any -> 1433 \"SQL\"\n",
+        "t.catalog");
     REQUIRE(c.ok());
     return c;
 }
 
-const char* roles = "site \"s\"\n"
-                    "role \"Client\" = 10.1.0.0/24\nrole \"Web\" = 10.2.0.10\nrole \"Db\" = 10.2.0.20\n";
+const char* roles =
+    "site \"s\"\n"
+    "role \"Client\" = 10.1.0.0/24\nrole \"Web\" = 10.2.0.10\nrole \"Db\" = 10.2.0.20\n";
 
 Site parse(const std::string& text) { return read_site(text, "s.site", SiteOptions{false}); }
 
@@ -39,7 +41,8 @@ void set_all(Site& s, const std::string& rules) {
     }
 }
 
-const std::string open_all = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n";
+const std::string open_all =
+    "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n";
 
 std::string diagnostics_text(const Diagnostics& d) {
     std::string out;
@@ -54,7 +57,8 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 TEST_CASE("site mistakes: a host firewall on an unknown role makes the flows it could guard unknown") {
     // `on "Webb"`: an error at its line, as before; the flows of the roles it may have meant
     // (every role without a host firewall) are unknown with that location, never allowed.
-    Site s = parse(std::string(roles) + "firewall db \"db.rules\" on \"Db\"\nfirewall web \"host.rules\" on \"Webb\"\n");
+    Site s = parse(std::string(roles) +
+                   "firewall db \"db.rules\" on \"Db\"\nfirewall web \"host.rules\" on \"Webb\"\n");
     CHECK_FALSE(s.ok());
     REQUIRE(s.unresolved.size() == 1);
     CHECK(s.unresolved[0].statement == "firewall");
@@ -80,31 +84,34 @@ TEST_CASE("site mistakes: a host firewall on an unknown role makes the flows it 
 }
 
 TEST_CASE("site mistakes: a bad profile makes only that host's flows unknown") {
-    Site s = parse(std::string(roles) + "firewall cl \"cl.rules\" on \"Client\"\nfirewall db \"db.rules\" on \"Db\"\n"
-                                        "firewall web \"web.rules\" on \"Web\" profile privat\n");
+    Site s = parse(std::string(roles) +
+                   "firewall cl \"cl.rules\" on \"Client\"\nfirewall db \"db.rules\" on \"Db\"\n"
+                   "firewall web \"web.rules\" on \"Web\" profile privat\n");
     CHECK_FALSE(s.ok());
     CHECK(has(diagnostics_text(s.diagnostics), "s.site:7:43: error: unknown profile privat"));
     set_all(s, open_all);
     const Report r = check(s, {web_catalog()});
     CHECK(r.requirement("t.t1.r1")->status == FlowStatus::unknown);
     CHECK(r.requirement("t.t1.r2")->status == FlowStatus::unknown);
-    CHECK(r.requirement("t.t2.r1")->status == FlowStatus::allowed);   // Client to Db: not through Web
+    CHECK(r.requirement("t.t2.r1")->status == FlowStatus::allowed);  // Client to Db: not through Web
     REQUIRE(r.finding("unknown/t.t1.r2/site"));
     CHECK(has(r.finding("unknown/t.t1.r2/site")->message, "s.site:7:43"));
 }
 
 TEST_CASE("site mistakes: an unreadable network firewall makes the flows through its zones unknown") {
-    const std::string base = "site \"s\"\nzone clients = 10.1.0.0/16\nzone servers = 10.2.0.0/16\nzone data = 10.4.0.0/16\n"
-                             "role \"Client\" = 10.1.0.0/24\nrole \"Web\" = 10.2.0.10\nrole \"Db\" = 10.4.0.20\n"
-                             "firewall edge \"edge.rules\" between clients and servers\n";
+    const std::string base =
+        "site \"s\"\nzone clients = 10.1.0.0/16\nzone servers = 10.2.0.0/16\nzone data = 10.4.0.0/16\n"
+        "role \"Client\" = 10.1.0.0/24\nrole \"Web\" = 10.2.0.10\nrole \"Db\" = 10.4.0.20\n"
+        "firewall edge \"edge.rules\" between clients and servers\n";
     // the second firewall names zones that exist but has a bad option
     Site s = parse(base + "firewall inner \"inner.rules\" between servers and data format pf\n");
     REQUIRE(s.unresolved.size() == 1);
     CHECK(s.unresolved[0].zones == std::vector<std::string>{"servers", "data"});
     set_all(s, open_all);
     Report r = check(s, {web_catalog()});
-    CHECK(r.requirement("t.t1.r1")->status == FlowStatus::unknown);   // Web is in servers
-    CHECK(r.requirement("t.t2.r1")->status == FlowStatus::unknown);   // no path to Db without it: unknown, not skipped
+    CHECK(r.requirement("t.t1.r1")->status == FlowStatus::unknown);  // Web is in servers
+    CHECK(r.requirement("t.t2.r1")->status ==
+          FlowStatus::unknown);  // no path to Db without it: unknown, not skipped
 
     // an unknown zone: every flow
     Site z = parse(base + "firewall inner \"inner.rules\" between servers and dta\n");
@@ -125,17 +132,19 @@ TEST_CASE("site mistakes: an unreadable network firewall makes the flows through
 
 TEST_CASE("site mistakes: unreadable bind, zone and role lines") {
     // a bind of a port class that cannot be read: the requirements using the class
-    Site b = parse(std::string(roles) + "firewall web \"web.rules\" on \"Web\"\nbind \"Random 4xxx\" = 49152-70000\n");
+    Site b = parse(std::string(roles) +
+                   "firewall web \"web.rules\" on \"Web\"\nbind \"Random 4xxx\" = 49152-70000\n");
     REQUIRE(b.unresolved.size() == 1);
     CHECK(b.unresolved[0].names == std::vector<std::string>{"Random 4xxx"});
     set_all(b, open_all);
     Report r = check(b, {web_catalog()});
-    CHECK(r.requirement("t.t1.r1")->status == FlowStatus::unknown);   // uses "Random 4xxx"
-    CHECK(r.requirement("t.t1.r2")->status == FlowStatus::allowed);   // any -> 443
+    CHECK(r.requirement("t.t1.r1")->status == FlowStatus::unknown);  // uses "Random 4xxx"
+    CHECK(r.requirement("t.t1.r2")->status == FlowStatus::allowed);  // any -> 443
     CHECK(r.requirement("t.t2.r1")->status == FlowStatus::allowed);
 
     // a role line that cannot be read: its requirements are unknown, not "not checked"
-    Site ro = parse("site \"s\"\nrole \"Client\" = 10.1.0.0/24\nrole \"Web\" = 10.2.0.300\nrole \"Db\" = 10.2.0.20\n");
+    Site ro = parse(
+        "site \"s\"\nrole \"Client\" = 10.1.0.0/24\nrole \"Web\" = 10.2.0.300\nrole \"Db\" = 10.2.0.20\n");
     REQUIRE(ro.unresolved.size() == 1);
     r = check(ro, {web_catalog()});
     CHECK(r.requirement("t.t1.r1")->status == FlowStatus::unknown);
@@ -144,52 +153,63 @@ TEST_CASE("site mistakes: unreadable bind, zone and role lines") {
     CHECK(r.requirement("t.t2.r1")->status == FlowStatus::allowed);
 
     // a role line that does not parse: the role named by its first string
-    Site rp = parse("site \"s\"\nrole \"Client\" = 10.1.0.0/24\nrole \"Web\" 10.2.0.10\nrole \"Db\" = 10.2.0.20\n");
+    Site rp =
+        parse("site \"s\"\nrole \"Client\" = 10.1.0.0/24\nrole \"Web\" 10.2.0.10\nrole \"Db\" = 10.2.0.20\n");
     REQUIRE(rp.unresolved.size() == 1);
     CHECK(rp.unresolved[0].roles == std::vector<std::string>{"Web"});
     CHECK(check(rp, {web_catalog()}).requirement("t.t1.r1")->status == FlowStatus::unknown);
 
     // a zone line that cannot be read: the roles placed by their addresses may have been in it
-    Site zo = parse("site \"s\"\nzone clients = 10.1.0.0/16\nzone servers = 10.2.0.0/33\n"
-                    "role \"Client\" = 10.1.0.0/24 in clients\nrole \"Web\" = 10.2.0.10\nrole \"Db\" = 10.2.0.20 in clients\n");
+    Site zo = parse(
+        "site \"s\"\nzone clients = 10.1.0.0/16\nzone servers = 10.2.0.0/33\n"
+        "role \"Client\" = 10.1.0.0/24 in clients\nrole \"Web\" = 10.2.0.10\nrole \"Db\" = 10.2.0.20 in "
+        "clients\n");
     REQUIRE(zo.unresolved.size() == 1);
     r = check(zo, {web_catalog()});
-    CHECK(r.requirement("t.t1.r1")->status == FlowStatus::unknown);   // Web placed by address
-    CHECK(r.requirement("t.t2.r1")->status == FlowStatus::allowed);   // both `in clients`
+    CHECK(r.requirement("t.t1.r1")->status == FlowStatus::unknown);  // Web placed by address
+    CHECK(r.requirement("t.t2.r1")->status == FlowStatus::allowed);  // both `in clients`
 }
 
 TEST_CASE("site mistakes: bind \"LocalSubnett\" is an unknown keyword with did you mean") {
     Site s = parse(std::string(roles) + "bind \"LocalSubnett\" = 10.2.0.0/16\n");
     const std::string d = diagnostics_text(s.diagnostics);
-    CHECK(has(d, "s.site:5:6: error: unknown address keyword \"LocalSubnett\", did you mean \"LocalSubnet\"?"));
+    CHECK(
+        has(d, "s.site:5:6: error: unknown address keyword \"LocalSubnett\", did you mean \"LocalSubnet\"?"));
     CHECK_FALSE(has(d, "expected a port"));
     REQUIRE(s.unresolved.size() == 1);
     CHECK(s.unresolved[0].windows_hosts);
 }
 
 TEST_CASE("site mistakes: names no catalog or rule knows are warnings with did you mean") {
-    Site s = parse("site \"s\"\nzone a = 10.1.0.0/16\nzone b = 10.2.0.0/16\n"
-                   "role \"Client\" = 10.1.0.0/24\nrole \"Webb\" = 10.2.0.10\n"
-                   "firewall fw \"fw.rules\" between a via eth0 and b via eth11\n"
-                   "bind \"Random 4xx\" = 49152-65535\n");
+    Site s = parse(
+        "site \"s\"\nzone a = 10.1.0.0/16\nzone b = 10.2.0.0/16\n"
+        "role \"Client\" = 10.1.0.0/24\nrole \"Webb\" = 10.2.0.10\n"
+        "firewall fw \"fw.rules\" between a via eth0 and b via eth11\n"
+        "bind \"Random 4xx\" = 49152-65535\n");
     REQUIRE(s.ok());
-    set_all(s, "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
-               "-A FORWARD -i eth0 -o eth1 -j ACCEPT\n-A FORWARD -i eth1 -o eth0 -j ACCEPT\nCOMMIT\n");
+    set_all(s,
+            "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+            "-A FORWARD -i eth0 -o eth1 -j ACCEPT\n-A FORWARD -i eth1 -o eth0 -j ACCEPT\nCOMMIT\n");
     const Report r = check(s, {web_catalog()});
     const std::string d = diagnostics_text(r.diagnostics);
     INFO(d);
     CHECK(has(d, "s.site:5:1: warning: role \"Webb\" is named by no catalog, did you mean \"Web\"?"));
-    CHECK(has(d, "s.site:6:1: warning: firewall fw: via eth11 (zone b) is an interface no rule of it mentions; the rules "
-                 "name eth0, eth1, did you mean \"eth1\"?"));
-    CHECK(has(d, "s.site:7:1: warning: bind \"Random 4xx\": unknown name, no catalog declares this port class, did you "
-                 "mean \"Random 4xxx\"?"));
+    CHECK(has(d,
+              "s.site:6:1: warning: firewall fw: via eth11 (zone b) is an interface no rule of it mentions; "
+              "the rules "
+              "name eth0, eth1, did you mean \"eth1\"?"));
+    CHECK(has(d,
+              "s.site:7:1: warning: bind \"Random 4xx\": unknown name, no catalog declares this port class, "
+              "did you "
+              "mean \"Random 4xxx\"?"));
     // the class it nearly names kept its default: the requirements using it are not decided
     // (and Web is not bound: nothing at all could be checked)
     CHECK(r.verdict == RunVerdict::incomplete);
 }
 
 TEST_CASE("site mistakes: bind of a misspelt port class leaves the requirements using the class unknown") {
-    Site s = parse(std::string(roles) + "firewall web \"web.rules\" on \"Web\"\nbind \"Random 4xx\" = 49152-65535\n");
+    Site s = parse(std::string(roles) +
+                   "firewall web \"web.rules\" on \"Web\"\nbind \"Random 4xx\" = 49152-65535\n");
     REQUIRE(s.ok());
     set_all(s, open_all);
     const Report r = check(s, {web_catalog()});
@@ -221,8 +241,9 @@ TEST_CASE("verdict: PASS only when something was checked and all of it is allowe
     CHECK(has(render_markdown(r), "**INCOMPLETE**"));
 
     // an unknown requirement: INCOMPLETE, and the unknown finding is an error by default
-    set_all(s, "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
-               "-A INPUT -m limit --limit 1/s -j ACCEPT\nCOMMIT\n");
+    set_all(s,
+            "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+            "-A INPUT -m limit --limit 1/s -j ACCEPT\nCOMMIT\n");
     // (without the broad check: the limit rule may admit anything, a possibly-broad error that
     // would make the run FAIL; test_assume.cpp covers that)
     r = check(s, {c}, no_broad);
@@ -242,9 +263,10 @@ TEST_CASE("verdict: PASS only when something was checked and all of it is allowe
 }
 
 TEST_CASE("not-checked: a row with a corrected reading suggests `use corrected ID`") {
-    const Catalog c = read_catalog("catalog t \"test\"\ntable 2 \"Client to Db\" from \"Client\" to \"Db\"\n"
-                                   "row 8 UDP 137 -> - \"NBT Name Query\"\n  corrected UDP 137 -> 137\n",
-                                   "t.catalog");
+    const Catalog c = read_catalog(
+        "catalog t \"test\"\ntable 2 \"Client to Db\" from \"Client\" to \"Db\"\n"
+        "row 8 UDP 137 -> - \"NBT Name Query\"\n  corrected UDP 137 -> 137\n",
+        "t.catalog");
     REQUIRE(c.ok());
     Site s = parse(std::string(roles));
     const Report r = check(s, {c});
@@ -256,26 +278,31 @@ TEST_CASE("not-checked: a row with a corrected reading suggests `use corrected I
 TEST_CASE("broad: the sensitive-port list has a default, a site statement and an option") {
     for (int port : {22, 23, 135, 445, 3389, 5900, 5985, 5986}) {
         const std::vector<Interval> d = default_sensitive_ports();
-        CHECK_MESSAGE(std::any_of(d.begin(), d.end(), [&](const Interval& i) { return i.lo <= uint128(port) && uint128(port) <= i.hi; }),
-                      port);
+        CHECK_MESSAGE(
+            std::any_of(d.begin(), d.end(),
+                        [&](const Interval& i) { return i.lo <= uint128(port) && uint128(port) <= i.hi; }),
+            port);
     }
-    const Catalog c = read_catalog("catalog t \"test\"\ntable 1 \"Client to Web\" from \"Client\" to \"Web\"\n"
-                                   "row 1 TCP any -> 80 \"HTTP\"\n",
-                                   "t.catalog");
+    const Catalog c = read_catalog(
+        "catalog t \"test\"\ntable 1 \"Client to Web\" from \"Client\" to \"Web\"\n"
+        "row 1 TCP any -> 80 \"HTTP\"\n",
+        "t.catalog");
     // 10.0.0.0/8 (wider than Client) may reach the web server's port 22 and 8443
-    const std::string rules = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
-                              "-A INPUT -s 10.1.0.0/24 -p tcp --dport 80 -j ACCEPT\n"
-                              "-A INPUT -s 10.0.0.0/8 -p tcp --dport 22 -j ACCEPT\n"
-                              "-A INPUT -s 10.0.0.0/8 -p tcp --dport 8443 -j ACCEPT\nCOMMIT\n";
+    const std::string rules =
+        "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+        "-A INPUT -s 10.1.0.0/24 -p tcp --dport 80 -j ACCEPT\n"
+        "-A INPUT -s 10.0.0.0/8 -p tcp --dport 22 -j ACCEPT\n"
+        "-A INPUT -s 10.0.0.0/8 -p tcp --dport 8443 -j ACCEPT\nCOMMIT\n";
     Site s = parse(std::string(roles) + "firewall web \"web.rules\" on \"Web\"\n");
     set_all(s, rules);
     Report r = check(s, {c});
     REQUIRE(r.finding("broad/web/INPUT/6"));
-    CHECK(r.finding("broad/web/INPUT/6")->kind == FindingKind::broad_sensitive);   // 22 by default
+    CHECK(r.finding("broad/web/INPUT/6")->kind == FindingKind::broad_sensitive);  // 22 by default
     REQUIRE(r.finding("broad/web/INPUT/7"));
     CHECK(r.finding("broad/web/INPUT/7")->kind == FindingKind::broad);
 
-    Site st = parse(std::string(roles) + "firewall web \"web.rules\" on \"Web\"\nsensitive 8443, 9000-9100\n");
+    Site st =
+        parse(std::string(roles) + "firewall web \"web.rules\" on \"Web\"\nsensitive 8443, 9000-9100\n");
     REQUIRE(st.ok());
     CHECK(st.sensitive_ports == std::vector<Interval>{{8443, 8443}, {9000, 9100}});
     set_all(st, rules);

@@ -34,7 +34,8 @@ TEST_CASE("windows corpus: every sample loads with the counts in the files") {
         CHECK(p.form == WindowsForm::wfw);
         CHECK(p.diagnostics.error_count() == 0);
         REQUIRE(p.rules.size() == 600);
-        std::vector<std::string> derived = lines_of(samples() + "wfmsc-export-policy_rule-strings.derived.txt");
+        std::vector<std::string> derived =
+            lines_of(samples() + "wfmsc-export-policy_rule-strings.derived.txt");
         REQUIRE(derived.size() == 600);
         // Same strings (the derived file is in the hive's physical order, hivex lists values
         // in index order: compare as sorted lists).
@@ -48,7 +49,7 @@ TEST_CASE("windows corpus: every sample loads with the counts in the files") {
         CHECK(rebuilt == derived);
         CHECK(p.settings(WindowsProfile::domain).enable_firewall == true);
         CHECK(p.settings(WindowsProfile::public_).enable_firewall == true);
-        CHECK(p.settings(WindowsProfile::private_).enable_firewall == true);   // StandardProfile
+        CHECK(p.settings(WindowsProfile::private_).enable_firewall == true);  // StandardProfile
         CHECK(p.globals.size() >= 4);
         std::size_t pfn = 0;
         for (const Diagnostic& d : p.diagnostics.items) pfn += d.message.find("'PFN'") != std::string::npos;
@@ -65,7 +66,8 @@ TEST_CASE("windows corpus: every sample loads with the counts in the files") {
         CHECK(p.form == WindowsForm::reg);
         CHECK(p.rules.size() == 31);
         CHECK(p.diagnostics.error_count() == 0);
-        for (const WindowsRule& r : p.rules) CHECK(r.rule_string().find("v2.30|Action=Block|Active=TRUE|") == 0);
+        for (const WindowsRule& r : p.rules)
+            CHECK(r.rule_string().find("v2.30|Action=Block|Active=TRUE|") == 0);
     }
     SUBCASE("GPO XML excerpt: 8 rules, 6 in, 2 out, two GPOs") {
         WindowsPolicy p = load_windows_policy(samples() + "gpreport-xml_with-rules_grouper-excerpt.xml");
@@ -85,7 +87,8 @@ TEST_CASE("windows corpus: every sample loads with the counts in the files") {
         WindowsPolicy p = load_windows_policy(samples() + "gpreport-xml_profiles-only_nsa-shb-dod-stig.xml");
         CHECK(p.form == WindowsForm::gpo_xml);
         CHECK(p.rules.empty());
-        for (WindowsProfile pr : {WindowsProfile::domain, WindowsProfile::private_, WindowsProfile::public_}) {
+        for (WindowsProfile pr :
+             {WindowsProfile::domain, WindowsProfile::private_, WindowsProfile::public_}) {
             WindowsProfileSettings s = p.settings(pr);
             CHECK(s.enable_firewall == true);
             CHECK(s.default_inbound == WindowsAction::block);

@@ -70,24 +70,31 @@ TEST_CASE("windows lowering: chain layout is stateful, bypass, block, allow, def
 
     // Precedence through explain(): block beats allow, the bypass is undecided, replies pass.
     Decision d = explain_in(rs, Hook::input, pkt("tcp 10.1.2.3:40000 -> 192.168.0.1:80"));
-    CHECK(d.verdict == Verdict::unknown);   // the bypass rule might apply
-    Ruleset no_bypass = to_ruleset(policy_of("v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=80|Name=a|\n"
-                                             "v2.30|Action=Block|Active=TRUE|Dir=In|Protocol=6|LPort=80|RA4=10.0.0.0/8|Name=b|\n"),
-                                   WindowsProfile::private_);
-    CHECK(explain_in(no_bypass, Hook::input, pkt("tcp 10.1.2.3:40000 -> 192.168.0.1:80")).verdict == Verdict::drop);
-    CHECK(explain_in(no_bypass, Hook::input, pkt("tcp 11.1.2.3:40000 -> 192.168.0.1:80")).verdict == Verdict::accept);
-    CHECK(explain_in(no_bypass, Hook::input, pkt("tcp 11.1.2.3:40000 -> 192.168.0.1:81")).verdict == Verdict::drop);
-    CHECK(explain_in(no_bypass, Hook::input, pkt("tcp 11.1.2.3:81 -> 192.168.0.1:40000 [state established]")).verdict ==
+    CHECK(d.verdict == Verdict::unknown);  // the bypass rule might apply
+    Ruleset no_bypass = to_ruleset(
+        policy_of("v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=80|Name=a|\n"
+                  "v2.30|Action=Block|Active=TRUE|Dir=In|Protocol=6|LPort=80|RA4=10.0.0.0/8|Name=b|\n"),
+        WindowsProfile::private_);
+    CHECK(explain_in(no_bypass, Hook::input, pkt("tcp 10.1.2.3:40000 -> 192.168.0.1:80")).verdict ==
+          Verdict::drop);
+    CHECK(explain_in(no_bypass, Hook::input, pkt("tcp 11.1.2.3:40000 -> 192.168.0.1:80")).verdict ==
           Verdict::accept);
-    CHECK(explain_in(no_bypass, Hook::output, pkt("udp 192.168.0.1:5000 -> 8.8.8.8:53")).verdict == Verdict::accept);
+    CHECK(explain_in(no_bypass, Hook::input, pkt("tcp 11.1.2.3:40000 -> 192.168.0.1:81")).verdict ==
+          Verdict::drop);
+    CHECK(explain_in(no_bypass, Hook::input, pkt("tcp 11.1.2.3:81 -> 192.168.0.1:40000 [state established]"))
+              .verdict == Verdict::accept);
+    CHECK(explain_in(no_bypass, Hook::output, pkt("udp 192.168.0.1:5000 -> 8.8.8.8:53")).verdict ==
+          Verdict::accept);
 }
 
 TEST_CASE("windows lowering: profile settings") {
-    const char* rules = "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=80|Name=a|\n"
-                        "v2.30|Action=ByPass|Active=TRUE|Dir=In|Protocol=6|LPort=80|Name=bp|\n";
+    const char* rules =
+        "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=80|Name=a|\n"
+        "v2.30|Action=ByPass|Active=TRUE|Dir=In|Protocol=6|LPort=80|Name=bp|\n";
     const std::string prefix = "[HKEY_LOCAL_MACHINE\\SYSTEM\\X\\FirewallPolicy\\";
     SUBCASE("disabled firewall: no rules, accept, warning") {
-        WindowsPolicy p = policy_of(rules, prefix + "PublicProfile]\r\n\"EnableFirewall\"=dword:00000000\r\n");
+        WindowsPolicy p =
+            policy_of(rules, prefix + "PublicProfile]\r\n\"EnableFirewall\"=dword:00000000\r\n");
         Ruleset rs = to_ruleset(p, WindowsProfile::public_);
         CHECK(chain(rs, "INPUT").rules.empty());
         CHECK(chain(rs, "INPUT").policy == Action::accept);
@@ -97,16 +104,18 @@ TEST_CASE("windows lowering: profile settings") {
     }
     SUBCASE("DoNotAllowExceptions drops allow and bypass rules inbound") {
         // [MS-FASP] 2.2.38: all inbound traffic is blocked regardless of other policy settings.
-        WindowsPolicy p = policy_of(rules, prefix + "DomainProfile]\r\n\"DoNotAllowExceptions\"=dword:00000001\r\n"
-                                                    "\"DefaultInboundAction\"=dword:00000000\r\n");
+        WindowsPolicy p = policy_of(rules, prefix +
+                                               "DomainProfile]\r\n\"DoNotAllowExceptions\"=dword:00000001\r\n"
+                                               "\"DefaultInboundAction\"=dword:00000000\r\n");
         Ruleset rs = to_ruleset(p, WindowsProfile::domain);
-        REQUIRE(chain(rs, "INPUT").rules.size() == 1);   // the stateful rule: replies still pass
+        REQUIRE(chain(rs, "INPUT").rules.size() == 1);  // the stateful rule: replies still pass
         CHECK(chain(rs, "INPUT").policy == Action::drop);
     }
     SUBCASE("defaults from the export; AllowLocalPolicyMerge recorded") {
-        WindowsPolicy p = policy_of(rules, prefix + "DomainProfile]\r\n\"DefaultInboundAction\"=dword:00000000\r\n"
-                                                    "\"DefaultOutboundAction\"=dword:00000001\r\n"
-                                                    "\"AllowLocalPolicyMerge\"=dword:00000000\r\n");
+        WindowsPolicy p = policy_of(rules, prefix +
+                                               "DomainProfile]\r\n\"DefaultInboundAction\"=dword:00000000\r\n"
+                                               "\"DefaultOutboundAction\"=dword:00000001\r\n"
+                                               "\"AllowLocalPolicyMerge\"=dword:00000000\r\n");
         Ruleset rs = to_ruleset(p, WindowsProfile::domain);
         CHECK(chain(rs, "INPUT").policy == Action::accept);
         CHECK(chain(rs, "OUTPUT").policy == Action::drop);
@@ -125,7 +134,8 @@ TEST_CASE("windows lowering: keywords, families, program scope") {
     WindowsPolicy p = policy_of(
         "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=RPC|LPort=RPC-EPMap|Name=rpc|\n"
         "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=17|LPort=Teredo|Name=teredo|\n"
-        "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=3389|RA4=LocalSubnet|RA4=10.9.0.1|RA6=fe80::/64|Name=rdp|\n"
+        "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=3389|RA4=LocalSubnet|RA4=10.9.0.1|RA6=fe80::/"
+        "64|Name=rdp|\n"
         "v2.30|Action=Allow|Active=TRUE|Dir=Out|App=C:\\a.exe|Svc=svc|Name=prog|\n"
         "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=1|ICMP4=8:*|ICMP4=3:4|Name=icmp|\n");
     WindowsContext ctx;
@@ -145,11 +155,14 @@ TEST_CASE("windows lowering: keywords, families, program scope") {
     Decision d = explain_in(rs, Hook::input, pkt("tcp 10.9.0.2:1 -> 5.6.7.8:3389"));
     CHECK(d.verdict == Verdict::unknown);
     CHECK(explain_in(rs, Hook::input, pkt("tcp [fe80::1]:1 -> [fe80::2]:3389")).verdict == Verdict::accept);
-    CHECK(explain_in(rs, Hook::input, pkt("icmp 1.1.1.1 -> 2.2.2.2 type 8 code 0")).verdict == Verdict::accept);
-    CHECK(explain_in(rs, Hook::input, pkt("icmp 1.1.1.1 -> 2.2.2.2 type 3 code 4")).verdict == Verdict::accept);
+    CHECK(explain_in(rs, Hook::input, pkt("icmp 1.1.1.1 -> 2.2.2.2 type 8 code 0")).verdict ==
+          Verdict::accept);
+    CHECK(explain_in(rs, Hook::input, pkt("icmp 1.1.1.1 -> 2.2.2.2 type 3 code 4")).verdict ==
+          Verdict::accept);
     CHECK(explain_in(rs, Hook::input, pkt("icmp 1.1.1.1 -> 2.2.2.2 type 3 code 1")).verdict == Verdict::drop);
     // Bound LocalSubnet: decided.
-    ctx.bind("localsubnet", WindowsAddressBinding{{{*parse_ipv4("10.9.0.0"), *parse_ipv4("10.9.0.255")}}, {}});
+    ctx.bind("localsubnet",
+             WindowsAddressBinding{{{*parse_ipv4("10.9.0.0"), *parse_ipv4("10.9.0.255")}}, {}});
     Ruleset bound = to_ruleset(p, WindowsProfile::domain, ctx);
     CHECK(explain_in(bound, Hook::input, pkt("tcp 10.9.0.2:1 -> 5.6.7.8:3389")).verdict == Verdict::accept);
     CHECK(explain_in(bound, Hook::input, pkt("tcp 10.8.0.2:1 -> 5.6.7.8:3389")).verdict == Verdict::drop);
@@ -164,13 +177,14 @@ TEST_CASE("windows lowering: keywords, families, program scope") {
 }
 
 TEST_CASE("windows lowering: unreadable rules make verdicts unknown") {
-    WindowsPolicy p = policy_of("v2.30|Action=Allow|Active=TRUE|Dir=In|LPort=nope|Name=bad|\n"
-                                "garbage\n");
+    WindowsPolicy p = policy_of(
+        "v2.30|Action=Allow|Active=TRUE|Dir=In|LPort=nope|Name=bad|\n"
+        "garbage\n");
     Ruleset rs = to_ruleset(p, WindowsProfile::domain);
     CHECK(rs.diagnostics.error_count() == 2);
     const Chain& in = chain(rs, "INPUT");
     REQUIRE(in.rules.size() == 3);
-    CHECK(in.rules[1].target.action == Action::unknown);   // "garbage": action unknown
+    CHECK(in.rules[1].target.action == Action::unknown);  // "garbage": action unknown
     CHECK(has_undecided(in.rules[2], "unparsed"));
     CHECK(chain(rs, "OUTPUT").rules.size() == 2);
     CHECK(explain_in(rs, Hook::input, pkt("tcp 1.1.1.1:1 -> 2.2.2.2:80")).verdict == Verdict::unknown);

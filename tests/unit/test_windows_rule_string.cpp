@@ -31,9 +31,9 @@ TEST_CASE("windows rule string: basics and defaults") {
     CHECK(r.version == "v2.33");
     CHECK(r.action == WindowsAction::block);
     CHECK(r.direction == WindowsDirection::out);
-    CHECK_FALSE(r.active);                            // missing Active = disabled
-    CHECK(r.profiles == windows_all_profiles);        // missing Profile = all
-    CHECK_FALSE(r.protocol.has_value());              // missing Protocol = any
+    CHECK_FALSE(r.active);                      // missing Active = disabled
+    CHECK(r.profiles == windows_all_profiles);  // missing Profile = all
+    CHECK_FALSE(r.protocol.has_value());        // missing Protocol = any
     CHECK(r.name == "x");
     CHECK(r.rule_string() == "v2.33|Action=Block|Dir=Out|Name=x|");
 }
@@ -51,7 +51,8 @@ TEST_CASE("windows rule string: every key of the fixture is read and kept in ord
     const WindowsRule& a = p.rules[0];
     CHECK(a.where == SourceLoc{"every-key.txt", 2, 1});
     CHECK(a.active);
-    CHECK(a.profiles == (static_cast<unsigned>(WindowsProfile::domain) | static_cast<unsigned>(WindowsProfile::private_)));
+    CHECK(a.profiles ==
+          (static_cast<unsigned>(WindowsProfile::domain) | static_cast<unsigned>(WindowsProfile::private_)));
     CHECK(a.protocol == 6);
     CHECK(a.local_ports == std::vector<WindowsPort>{{80, 80, ""}, {443, 443, ""}, {8000, 8080, ""}});
     CHECK(a.remote_ports == std::vector<WindowsPort>{{1024, 1024, ""}, {0, 0, "IPTLSOut"}});
@@ -65,7 +66,7 @@ TEST_CASE("windows rule string: every key of the fixture is read and kept in ord
     CHECK(a.remote_addresses[2].range == Interval{*parse_ipv4("10.1.1.1"), *parse_ipv4("10.1.1.9")});
     CHECK(a.remote_addresses[3].range.lo == *parse_ipv6("fe80::"));
     CHECK(a.remote_addresses[3].range.hi == *parse_ipv6("fe80::ffff:ffff:ffff:ffff"));
-    CHECK(a.remote_addresses[4].keyword == "Intranet");     // written IntrAnet
+    CHECK(a.remote_addresses[4].keyword == "Intranet");  // written IntrAnet
     CHECK(a.remote_addresses[4].family == 4);
     CHECK(a.remote_addresses[5].keyword == "Ply2Renders");
     CHECK(a.remote_addresses[5].family == 6);
@@ -104,7 +105,8 @@ TEST_CASE("windows rule string: every key of the fixture is read and kept in ord
     const WindowsRule& k = p.rules[3];
     kws.clear();
     for (const auto& x : k.local_ports) kws.push_back(x.keyword);
-    CHECK(kws == std::vector<std::string>{"RPC", "RPC-EPMap", "Teredo", "IPHTTPSIn", "IPTLSIn", "DHCP", "Ply2Disc", "mDNS"});
+    CHECK(kws == std::vector<std::string>{"RPC", "RPC-EPMap", "Teredo", "IPHTTPSIn", "IPTLSIn", "DHCP",
+                                          "Ply2Disc", "mDNS"});
     CHECK(k.remote_ports[0].keyword == "IPHTTPSOut");
 
     // No key lost: every line comes back as written.
@@ -134,15 +136,17 @@ TEST_CASE("windows rule string: errors carry file:line:column and keep the rule"
 
 TEST_CASE("windows rule string: values and keywords in any capitalisation") {
     Diagnostics d;
-    WindowsRule r = parse("v2.30|Action=allow|Active=true|Dir=in|Profile=PUBLIC|RA4=localsubnet|LPort=rpc-epmap|"
-                          "RA4=10.0.0.0/8|RA4=10.0.0.0/255.0.255.0|ICMP4=300:1|LPort2_10=90-80|", d);
+    WindowsRule r = parse(
+        "v2.30|Action=allow|Active=true|Dir=in|Profile=PUBLIC|RA4=localsubnet|LPort=rpc-epmap|"
+        "RA4=10.0.0.0/8|RA4=10.0.0.0/255.0.255.0|ICMP4=300:1|LPort2_10=90-80|",
+        d);
     CHECK(r.action == WindowsAction::allow);
     CHECK(r.active);
     CHECK(r.profiles == static_cast<unsigned>(WindowsProfile::public_));
     CHECK(r.remote_addresses[0].keyword == "LocalSubnet");
     CHECK(r.local_ports[0].keyword == "RPC-EPMap");
     CHECK(r.remote_addresses[1].range == Interval{*parse_ipv4("10.0.0.0"), *parse_ipv4("10.255.255.255")});
-    CHECK(d.error_count() == 3);   // non-contiguous mask, ICMP type 300, empty port range
+    CHECK(d.error_count() == 3);  // non-contiguous mask, ICMP type 300, empty port range
     CHECK_FALSE(r.readable);
     CHECK(windows_port_keyword("RPCEPMap") == "RPC-EPMap");
     CHECK(windows_address_keyword("PlayToDevice") == "Ply2Renders");

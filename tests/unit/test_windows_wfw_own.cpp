@@ -124,7 +124,7 @@ TEST_CASE("own .wfw: read without errors, every rule in hive order, each rule st
         CAPTURE(i);
         CHECK(p.rules[i].id == described[i].first);
         CHECK(p.rules[i].readable);
-        CHECK(p.rules[i].rule_string() == described[i].second);   // round trip, byte for byte
+        CHECK(p.rules[i].rule_string() == described[i].second);  // round trip, byte for byte
         CHECK(p.rules[i].where.file == "own-policy.wfw");
     }
     // The same strings read as a text file of rule strings give the same rules.
@@ -168,16 +168,17 @@ TEST_CASE("own .wfw: actions, directions, profiles, ports, addresses, keywords, 
 
     const WindowsRule* web = rule_by_id(p, "{0A6B1E01-0000-4000-8000-000000000002}");
     REQUIRE(web);
-    CHECK(web->profiles == (static_cast<unsigned>(WindowsProfile::domain) | static_cast<unsigned>(WindowsProfile::private_)));
+    CHECK(web->profiles ==
+          (static_cast<unsigned>(WindowsProfile::domain) | static_cast<unsigned>(WindowsProfile::private_)));
     CHECK(web->local_ports == std::vector<WindowsPort>{{80, 80, ""}, {443, 443, ""}, {8000, 8080, ""}});
-    CHECK(web->app == "C:\\inetpub\\srv.exe");   // one backslash: the hive holds the plain string
+    CHECK(web->app == "C:\\inetpub\\srv.exe");  // one backslash: the hive holds the plain string
     CHECK(web->service == "w3svc");
 
     const WindowsRule* rpc = rule_by_id(p, "{0A6B1E01-0000-4000-8000-000000000003}");
     REQUIRE(rpc);
     CHECK(rpc->local_ports == std::vector<WindowsPort>{{0, 0, "RPC"}});
     REQUIRE(rpc->remote_addresses.size() == 1);
-    CHECK(rpc->remote_addresses[0].range == Interval{v4(10, 2, 0, 0), v4(10, 2, 255, 255)});   // dotted mask
+    CHECK(rpc->remote_addresses[0].range == Interval{v4(10, 2, 0, 0), v4(10, 2, 255, 255)});  // dotted mask
     CHECK(rule_by_id(p, "{0A6B1E01-0000-4000-8000-000000000004}")->local_ports[0].keyword == "RPC-EPMap");
 
     const WindowsRule* icmp = rule_by_id(p, "{0A6B1E01-0000-4000-8000-000000000006}");
@@ -199,7 +200,8 @@ TEST_CASE("own .wfw: actions, directions, profiles, ports, addresses, keywords, 
     CHECK(smtp->remote_ports == std::vector<WindowsPort>{{25, 25, ""}});
     REQUIRE(smtp->remote_addresses.size() == 2);
     CHECK(smtp->remote_addresses[1].range == Interval{v4(11, 0, 0, 0), v4(255, 255, 255, 255)});
-    CHECK(rule_by_id(p, "{0A6B1E01-0000-4000-8000-00000000000B}")->profiles == static_cast<unsigned>(WindowsProfile::public_));
+    CHECK(rule_by_id(p, "{0A6B1E01-0000-4000-8000-00000000000B}")->profiles ==
+          static_cast<unsigned>(WindowsProfile::public_));
 
     const WindowsRule* smb = rule_by_id(p, "{0A6B1E01-0000-4000-8000-00000000000D}");
     REQUIRE(smb);
@@ -213,7 +215,8 @@ TEST_CASE("own .wfw: actions, directions, profiles, ports, addresses, keywords, 
     CHECK(ping6->remote_addresses[0].family == 6);
 
     // UTF-16 in the hive, UTF-8 in the rule.
-    CHECK(rule_by_id(p, "{0A6B1E01-0000-4000-8000-00000000000F}")->name == "Mise \xc3\xa0 jour \xe2\x80\x94 caf\xc3\xa9");
+    CHECK(rule_by_id(p, "{0A6B1E01-0000-4000-8000-00000000000F}")->name ==
+          "Mise \xc3\xa0 jour \xe2\x80\x94 caf\xc3\xa9");
     // Rule ids that are not GUIDs, as Windows' own rules have.
     const WindowsRule* nds = rule_by_id(p, "CoreNet-ICMP6-NDS-In");
     REQUIRE(nds);
@@ -272,21 +275,27 @@ TEST_CASE("own .wfw: lowered per profile, explain gives the hive's verdicts") {
     Ruleset domain = to_ruleset(p, WindowsProfile::domain);
     CHECK_FALSE(domain.diagnostics.has_errors());
     CHECK(explain_in(domain, Hook::input, "tcp 10.1.0.7:50000 -> 10.2.0.5:3389").verdict == Verdict::accept);
-    CHECK(explain_in(domain, Hook::input, "tcp 10.9.0.7:50000 -> 10.2.0.5:3389").verdict == Verdict::drop);   // RA4 scope
-    CHECK(explain_in(domain, Hook::input, "tcp 10.9.0.7:50000 -> 10.2.0.5:23").verdict == Verdict::drop);     // block rule
-    CHECK(explain_in(domain, Hook::input, "udp 10.9.0.7:50000 -> 10.2.0.5:123").verdict == Verdict::drop);    // rule disabled
+    CHECK(explain_in(domain, Hook::input, "tcp 10.9.0.7:50000 -> 10.2.0.5:3389").verdict ==
+          Verdict::drop);  // RA4 scope
+    CHECK(explain_in(domain, Hook::input, "tcp 10.9.0.7:50000 -> 10.2.0.5:23").verdict ==
+          Verdict::drop);  // block rule
+    CHECK(explain_in(domain, Hook::input, "udp 10.9.0.7:50000 -> 10.2.0.5:123").verdict ==
+          Verdict::drop);  // rule disabled
     CHECK(explain_in(domain, Hook::output, "tcp 10.2.0.5:50000 -> 8.8.8.8:25").verdict == Verdict::drop);
-    CHECK(explain_in(domain, Hook::output, "tcp 10.2.0.5:50000 -> 10.3.0.1:25").verdict == Verdict::accept);  // default allow
+    CHECK(explain_in(domain, Hook::output, "tcp 10.2.0.5:50000 -> 10.3.0.1:25").verdict ==
+          Verdict::accept);  // default allow
     // Private: default outbound block; the web rule applies to private too.
     Ruleset priv = to_ruleset(p, WindowsProfile::private_);
     CHECK(explain_in(priv, Hook::output, "tcp 10.2.0.5:50000 -> 10.3.0.1:25").verdict == Verdict::drop);
-    CHECK(explain_in(priv, Hook::input, "udp 10.9.0.1:67 -> 10.2.0.5:68").verdict == Verdict::accept);   // DHCP, all profiles
+    CHECK(explain_in(priv, Hook::input, "udp 10.9.0.1:67 -> 10.2.0.5:68").verdict ==
+          Verdict::accept);  // DHCP, all profiles
     // The web rule is scoped to a program (App), which packets do not carry: unknown where it
     // applies (private), and the default block where it does not (public).
     CHECK(explain_in(priv, Hook::input, "tcp 10.9.0.7:50000 -> 10.2.0.5:8080").verdict == Verdict::unknown);
     Ruleset pub = to_ruleset(p, WindowsProfile::public_);
     CHECK(explain_in(pub, Hook::input, "tcp 10.9.0.7:50000 -> 10.2.0.5:8080").verdict == Verdict::drop);
-    CHECK(explain_in(priv, Hook::input, "tcp 10.1.0.7:50000 -> 10.2.0.5:3389").verdict == Verdict::drop);  // domain-only rule
+    CHECK(explain_in(priv, Hook::input, "tcp 10.1.0.7:50000 -> 10.2.0.5:3389").verdict ==
+          Verdict::drop);  // domain-only rule
 }
 
 TEST_CASE("own .wfw: the MPS SQL server's hive holds the rules of sql-rules.txt") {
@@ -300,7 +309,7 @@ TEST_CASE("own .wfw: the MPS SQL server's hive holds the rules of sql-rules.txt"
     for (std::size_t i = 0; i < 3; ++i) {
         CAPTURE(i);
         CHECK(hive.rules[i].rule_string() == text.rules[i].rule_string());
-        CHECK(hive.rules[i].id.size() == 38);   // a braced GUID
+        CHECK(hive.rules[i].id.size() == 38);  // a braced GUID
         CHECK(hive.rules[i].id.front() == '{');
     }
     REQUIRE(hive.profiles.size() == 1);
@@ -323,15 +332,17 @@ TEST_CASE("own .wfw: the MPS SQL server's hive holds the rules of sql-rules.txt"
 TEST_CASE("own .wfw: a corrupt cell is an error, never a crash or a silent omission") {
     // corrupt-cell.wfw: own-policy.wfw with the data cell of the second rule grown over the next
     // cell (that rule's value record); hivex opens it but cannot read FirewallRules' value list.
-    WindowsPolicy p = read_windows_policy(slurp("tests/fixtures/windows/corrupt-cell.wfw"), "corrupt-cell.wfw");
+    WindowsPolicy p =
+        read_windows_policy(slurp("tests/fixtures/windows/corrupt-cell.wfw"), "corrupt-cell.wfw");
     CHECK(p.form == WindowsForm::wfw);
     REQUIRE(p.diagnostics.has_errors());
     bool named = false;
-    for (const Diagnostic& d : p.diagnostics.items) named = named || d.message.find("FirewallRules") != std::string::npos;
+    for (const Diagnostic& d : p.diagnostics.items)
+        named = named || d.message.find("FirewallRules") != std::string::npos;
     CHECK(named);
     bool unread = false;
     for (const WindowsRule& r : p.rules) unread = unread || !r.readable;
-    CHECK(unread);   // a placeholder: what could not be read decides nothing
+    CHECK(unread);  // a placeholder: what could not be read decides nothing
     // The profile keys are intact and still read.
     CHECK(p.settings(WindowsProfile::domain).default_inbound == WindowsAction::block);
     Ruleset rs = to_ruleset(p, WindowsProfile::domain);
@@ -348,7 +359,8 @@ bool error_or_same(const WindowsPolicy& p, const WindowsPolicy& good, bool setti
     for (std::size_t i = 0; i < p.rules.size(); ++i) CHECK(p.rules[i].keys == good.rules[i].keys);
     if (!settings_too) return false;
     REQUIRE(p.profiles.size() == good.profiles.size());
-    for (std::size_t i = 0; i < p.profiles.size(); ++i) CHECK(p.profiles[i].second.others == good.profiles[i].second.others);
+    for (std::size_t i = 0; i < p.profiles.size(); ++i)
+        CHECK(p.profiles[i].second.others == good.profiles[i].second.others);
     CHECK(p.globals == good.globals);
     return false;
 }
@@ -374,7 +386,8 @@ TEST_CASE("own .wfw: every cell's size damaged in turn: an error or everything r
     CHECK(errors > 0);
 }
 
-TEST_CASE("own .wfw: every value's type damaged in turn (no enum value of hivex's): an error or everything read") {
+TEST_CASE(
+    "own .wfw: every value's type damaged in turn (no enum value of hivex's): an error or everything read") {
     // Found by fuzzing: a value cell whose type field is no REG_* number reached the reader as an
     // out-of-range enum (undefined behaviour under UBSan). vk cell: "vk", name length (2), data
     // length (4), data offset (4), type (4).

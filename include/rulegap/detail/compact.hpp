@@ -25,11 +25,14 @@ public:
     using size_type = std::size_t;
 
     IntervalList() noexcept {}
-    IntervalList(std::initializer_list<Interval> values) : IntervalList(std::span<const Interval>(values.begin(), values.size())) {}
+    IntervalList(std::initializer_list<Interval> values)
+        : IntervalList(std::span<const Interval>(values.begin(), values.size())) {}
     IntervalList(std::span<const Interval> values);
-    IntervalList(const std::vector<Interval>& values) : IntervalList(std::span<const Interval>(values)) {}  // NOLINT: implicit on purpose
-    template <typename It>
-    IntervalList(It first, It last) { for (; first != last; ++first) push_back(*first); }
+    IntervalList(const std::vector<Interval>& values)
+        : IntervalList(std::span<const Interval>(values)) {}  // NOLINT: implicit on purpose
+    template <typename It> IntervalList(It first, It last) {
+        for (; first != last; ++first) push_back(*first);
+    }
     IntervalList(const IntervalList& o) : IntervalList(std::span<const Interval>(o)) {}
     IntervalList(IntervalList&& o) noexcept { take(o); }
     IntervalList& operator=(const IntervalList& o);
@@ -61,9 +64,11 @@ public:
         if (size_ == cap_) grow(size_ + 1);
         data()[size_++] = v;
     }
-    void reserve(std::size_t n) { if (n > cap_) grow(n); }
+    void reserve(std::size_t n) {
+        if (n > cap_) grow(n);
+    }
     void clear() { size_ = 0; }
-    operator std::span<const Interval>() const { return {data(), size_}; }   // NOLINT: implicit on purpose
+    operator std::span<const Interval>() const { return {data(), size_}; }  // NOLINT: implicit on purpose
     std::vector<Interval> to_vector() const { return {begin(), end()}; }
     bool operator==(const IntervalList& o) const;
 
@@ -76,8 +81,10 @@ private:
     }
     void free_heap() noexcept;
     void take(IntervalList& o) noexcept {
-        if (o.cap_ > 1) heap_ = o.heap_;
-        else one_ = o.one_;
+        if (o.cap_ > 1)
+            heap_ = o.heap_;
+        else
+            one_ = o.one_;
         size_ = o.size_;
         cap_ = o.cap_;
         o.size_ = 0;
@@ -85,8 +92,8 @@ private:
     }
 
     union {
-        Interval one_{};    // cap_ <= 1
-        Interval* heap_;    // cap_ > 1
+        Interval one_{};  // cap_ <= 1
+        Interval* heap_;  // cap_ > 1
     };
     std::uint32_t size_ = 0;
     std::uint32_t cap_ = 1;
@@ -99,14 +106,18 @@ public:
     OptionalInterval() = default;
     OptionalInterval(std::nullopt_t) {}
     OptionalInterval(const Interval& i) : value_(std::make_unique<Interval>(i)) {}
-    OptionalInterval(const OptionalInterval& o) : value_(o.value_ ? std::make_unique<Interval>(*o.value_) : nullptr) {}
+    OptionalInterval(const OptionalInterval& o)
+        : value_(o.value_ ? std::make_unique<Interval>(*o.value_) : nullptr) {}
     OptionalInterval(OptionalInterval&&) noexcept = default;
     OptionalInterval& operator=(const OptionalInterval& o) {
         if (this != &o) value_ = o.value_ ? std::make_unique<Interval>(*o.value_) : nullptr;
         return *this;
     }
     OptionalInterval& operator=(OptionalInterval&&) noexcept = default;
-    OptionalInterval& operator=(std::nullopt_t) { value_.reset(); return *this; }
+    OptionalInterval& operator=(std::nullopt_t) {
+        value_.reset();
+        return *this;
+    }
 
     bool has_value() const { return value_ != nullptr; }
     explicit operator bool() const { return has_value(); }

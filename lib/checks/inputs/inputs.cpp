@@ -44,13 +44,16 @@ void run_inputs(const CheckContext& cx, Report& report) {
                     f.kind = FindingKind::input;
                     f.firewall = h.firewall;
                     f.id = "input/" + h.firewall + "/" +
-                           (part.where.line ? std::to_string(part.where.line) : !part.where.name.empty() ? part.where.name : part.reason);
+                           (part.where.line            ? std::to_string(part.where.line)
+                            : !part.where.name.empty() ? part.where.name
+                                                       : part.reason);
                     if (part.where.line || !part.where.name.empty() || part.by_policy) {
                         f.rule = part.where;
                         f.rule_text = part.rule_text;
                     }
                     f.witness = part.witness;
-                    f.message = "undecided input at " + h.firewall + ": " + (part.reason.empty() ? part.rule_text : part.reason);
+                    f.message = "undecided input at " + h.firewall + ": " +
+                                (part.reason.empty() ? part.rule_text : part.reason);
                     f.details.push_back("touches " + e.result.id);
                     add_finding(report, cx.options, std::move(f));
                 }

@@ -14,7 +14,7 @@ namespace rulegap::windows::rule_string::ast {
 
 struct text {
     std::string value;
-    std::size_t offset = 0;              // byte offset in the rule string
+    std::size_t offset = 0;  // byte offset in the rule string
 };
 
 struct field {
@@ -23,7 +23,7 @@ struct field {
 };
 
 struct rule {
-    text version;                        // "2.30" (without the 'v')
+    text version;  // "2.30" (without the 'v')
     std::vector<field> fields;
 };
 

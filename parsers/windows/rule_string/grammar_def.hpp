@@ -24,7 +24,8 @@ using x3::raw;
 // The outermost rule turns an expectation failure into the parse's one error.
 struct report_error {
     template <typename Iterator, typename Exception, typename Context>
-    x3::error_handler_result on_error(Iterator&, const Iterator&, const Exception& x, const Context& context) const {
+    x3::error_handler_result on_error(Iterator&, const Iterator&, const Exception& x,
+                                      const Context& context) const {
         ParseState& state = x3::get<parse_state_tag>(context).get();
         state.fail(static_cast<std::size_t>(x.where() - state.begin), "expected " + x.which());
         return x3::error_handler_result::fail;

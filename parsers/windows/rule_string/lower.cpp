@@ -17,11 +17,12 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
 
 // Keys with a meaning rulegap reads or deliberately keeps as text.
 constexpr std::string_view known_keys[] = {
-    "Action", "Active", "Dir", "Protocol", "Profile", "LPort", "RPort", "LPort2_10", "RPort2_10",
-    "LPort2_20", "RPort2_20", "LPort2_24", "LA4", "RA4", "LA6", "RA6", "RA42", "RA62", "ICMP4", "ICMP6",
-    "App", "Svc", "Name", "Desc", "EmbedCtxt", "Edge", "Defer", "Security", "Security2", "Security2_9",
-    "IF", "IFType", "RMAuth", "RUAuth", "LUAuth", "LUOwn", "AppPkgId", "Platform", "Platform2",
-    "AuthByPassOut",
+    "Action",    "Active",      "Dir",       "Protocol",  "Profile",       "LPort",  "RPort",
+    "LPort2_10", "RPort2_10",   "LPort2_20", "RPort2_20", "LPort2_24",     "LA4",    "RA4",
+    "LA6",       "RA6",         "RA42",      "RA62",      "ICMP4",         "ICMP6",  "App",
+    "Svc",       "Name",        "Desc",      "EmbedCtxt", "Edge",          "Defer",  "Security",
+    "Security2", "Security2_9", "IF",        "IFType",    "RMAuth",        "RUAuth", "LUAuth",
+    "LUOwn",     "AppPkgId",    "Platform",  "Platform2", "AuthByPassOut",
 };
 
 bool is_known(std::string_view key) {
@@ -48,9 +49,12 @@ SourceLoc shifted(const SourceLoc& where, std::string_view text, std::size_t off
 
 std::string_view to_string(WindowsAction a) {
     switch (a) {
-        case WindowsAction::allow: return "Allow";
-        case WindowsAction::block: return "Block";
-        case WindowsAction::bypass: return "ByPass";
+        case WindowsAction::allow:
+            return "Allow";
+        case WindowsAction::block:
+            return "Block";
+        case WindowsAction::bypass:
+            return "ByPass";
     }
     return "Allow";
 }
@@ -58,7 +62,7 @@ std::string_view to_string(WindowsAction a) {
 std::string_view to_string(WindowsDirection d) { return d == WindowsDirection::in ? "In" : "Out"; }
 
 std::string WindowsRule::rule_string() const {
-    if (keys.size() == 1 && keys[0].first.empty()) return keys[0].second;   // unreadable: as written
+    if (keys.size() == 1 && keys[0].first.empty()) return keys[0].second;  // unreadable: as written
     std::string out = version.empty() ? std::string("v2.10") : version;
     out += '|';
     for (const auto& [k, v] : keys) out += k + '=' + v + '|';
@@ -100,52 +104,74 @@ void apply_field(WindowsRule& rule, std::string_view key, std::string_view value
     };
     std::string why;
     if (!is_known(key)) {
-        diagnostics.note(at, describe(rule) + ": unknown key '" + std::string(key) + "' kept, not interpreted");
+        diagnostics.note(at,
+                         describe(rule) + ": unknown key '" + std::string(key) + "' kept, not interpreted");
         return;
     }
     std::string_view v = trim(value);
     if (iequals(key, "Action")) {
         rule.has_action = true;
-        if (iequals(v, "Allow")) rule.action = WindowsAction::allow;
-        else if (iequals(v, "Block")) rule.action = WindowsAction::block;
-        else if (iequals(v, "ByPass")) rule.action = WindowsAction::bypass;
-        else { rule.has_action = false; bad("'" + std::string(v) + "' is not Allow, Block or ByPass"); }
+        if (iequals(v, "Allow"))
+            rule.action = WindowsAction::allow;
+        else if (iequals(v, "Block"))
+            rule.action = WindowsAction::block;
+        else if (iequals(v, "ByPass"))
+            rule.action = WindowsAction::bypass;
+        else {
+            rule.has_action = false;
+            bad("'" + std::string(v) + "' is not Allow, Block or ByPass");
+        }
     } else if (iequals(key, "Active")) {
         auto b = parse_bool(v);
-        if (b) rule.active = *b;
-        else bad("'" + std::string(v) + "' is not TRUE or FALSE");
+        if (b)
+            rule.active = *b;
+        else
+            bad("'" + std::string(v) + "' is not TRUE or FALSE");
     } else if (iequals(key, "Dir")) {
         rule.has_direction = true;
-        if (iequals(v, "In") || iequals(v, "Inbound")) rule.direction = WindowsDirection::in;
-        else if (iequals(v, "Out") || iequals(v, "Outbound")) rule.direction = WindowsDirection::out;
-        else { rule.has_direction = false; bad("'" + std::string(v) + "' is not In or Out"); }
+        if (iequals(v, "In") || iequals(v, "Inbound"))
+            rule.direction = WindowsDirection::in;
+        else if (iequals(v, "Out") || iequals(v, "Outbound"))
+            rule.direction = WindowsDirection::out;
+        else {
+            rule.has_direction = false;
+            bad("'" + std::string(v) + "' is not In or Out");
+        }
     } else if (iequals(key, "Profile")) {
         if (v.empty()) {
             diagnostics.note(at, describe(rule) + ": empty Profile ignored");
             return;
         }
         unsigned bit = 0;
-        if (auto p = parse_windows_profile(v)) bit = static_cast<unsigned>(*p);
-        else if (iequals(v, "All") || iequals(v, "Any")) bit = windows_all_profiles;
-        else return bad("'" + std::string(v) + "' is not Domain, Private or Public");
+        if (auto p = parse_windows_profile(v))
+            bit = static_cast<unsigned>(*p);
+        else if (iequals(v, "All") || iequals(v, "Any"))
+            bit = windows_all_profiles;
+        else
+            return bad("'" + std::string(v) + "' is not Domain, Private or Public");
         // The first non-empty Profile replaces "all profiles".
         bool explicit_before = false;
         for (std::size_t i = 0; i + 1 < rule.keys.size(); ++i)
-            if (iequals(rule.keys[i].first, "Profile") && !trim(rule.keys[i].second).empty()) explicit_before = true;
+            if (iequals(rule.keys[i].first, "Profile") && !trim(rule.keys[i].second).empty())
+                explicit_before = true;
         rule.profiles = explicit_before ? (rule.profiles | bit) : bit;
     } else if (iequals(key, "Protocol")) {
         std::optional<std::uint8_t> p;
         unsigned n = 0;
-        bool digits = !v.empty() && v.size() <= 3 && v.find_first_not_of("0123456789") == std::string_view::npos;
+        bool digits =
+            !v.empty() && v.size() <= 3 && v.find_first_not_of("0123456789") == std::string_view::npos;
         if (digits) {
             n = static_cast<unsigned>(std::stoul(std::string(v)));
             if (n <= 255) p = static_cast<std::uint8_t>(n);
         } else {
             p = protocol_number(v);
         }
-        if (digits && n == 256) rule.protocol.reset();   // 256: any protocol
-        else if (p) rule.protocol = p;
-        else bad("'" + std::string(v) + "' is not a protocol number (0-255)");
+        if (digits && n == 256)
+            rule.protocol.reset();  // 256: any protocol
+        else if (p)
+            rule.protocol = p;
+        else
+            bad("'" + std::string(v) + "' is not a protocol number (0-255)");
     } else if (starts_with_ci(key, "LPort") || starts_with_ci(key, "RPort")) {
         auto port = parse_port_item(v, &why);
         if (!port) return bad(why);
@@ -185,13 +211,17 @@ void apply_field(WindowsRule& rule, std::string_view key, std::string_view value
         rule.dynamic_targets.emplace_back(v);
     } else if (iequals(key, "Edge")) {
         auto b = parse_bool(v);
-        if (b) rule.edge = *b;
-        else bad("'" + std::string(v) + "' is not TRUE or FALSE");
+        if (b)
+            rule.edge = *b;
+        else
+            bad("'" + std::string(v) + "' is not TRUE or FALSE");
     } else if (iequals(key, "AuthByPassOut")) {
         // [MS-GPFAS] 2.2.2.19: FW_RULE_FLAGS_AUTHENTICATE_BYPASS_OUTBOUND; absent = false.
         auto b = parse_bool(v);
-        if (b) rule.authenticated_bypass_out = *b;
-        else bad("'" + std::string(v) + "' is not TRUE or FALSE");
+        if (b)
+            rule.authenticated_bypass_out = *b;
+        else
+            bad("'" + std::string(v) + "' is not TRUE or FALSE");
     } else if (iequals(key, "Defer")) {
         rule.defer = std::string(v);
     } else if (iequals(key, "Name")) {
@@ -209,7 +239,9 @@ void finish_rule(WindowsRule& rule, Diagnostics& diagnostics) {
     if (rule.authenticated_bypass_out && rule.has_action && rule.has_direction &&
         (rule.direction != WindowsDirection::out || rule.action != WindowsAction::allow))
         diagnostics.warning(rule.where, describe(rule) + ": AuthByPassOut=TRUE on " +
-                                            (rule.direction != WindowsDirection::out ? "an inbound" : "a " + std::string(to_string(rule.action))) +
+                                            (rule.direction != WindowsDirection::out
+                                                 ? "an inbound"
+                                                 : "a " + std::string(to_string(rule.action))) +
                                             " rule has no effect (it is for outbound allow rules); ignored");
     if (!rule.has_action && rule.values("Action").empty()) {
         diagnostics.error(rule.where, describe(rule) + ": no Action");
@@ -248,10 +280,11 @@ WindowsRule parse_windows_rule_string(std::string_view text, std::string id, con
         if (!state.failed) state.fail(0, "expected a rule string (v2.NN|Key=Value|...|)");
         SourceLoc at = shifted(where, text, state.error_offset);
         std::string msg = "rule " + (rule.id.empty() ? std::string() : "'" + rule.id + "' ") + state.message;
-        if (where.line == 0) msg += " (at character " + std::to_string(characters(text, state.error_offset) + 1) + ")";
+        if (where.line == 0)
+            msg += " (at character " + std::to_string(characters(text, state.error_offset) + 1) + ")";
         diagnostics.error(at, msg);
         rule.readable = false;
-        rule.keys.emplace_back("", std::string(text));   // kept whole, so nothing is lost
+        rule.keys.emplace_back("", std::string(text));  // kept whole, so nothing is lost
         return rule;
     }
     rule.version = "v" + syntax.version.value;
@@ -259,7 +292,8 @@ WindowsRule parse_windows_rule_string(std::string_view text, std::string id, con
     for (const ast::field& f : syntax.fields)
         if (f.key.value == "Name") rule.name = f.value.value;
     for (const ast::field& f : syntax.fields)
-        windows::apply_field(rule, f.key.value, f.value.value, shifted(where, text, f.value.offset), diagnostics);
+        windows::apply_field(rule, f.key.value, f.value.value, shifted(where, text, f.value.offset),
+                             diagnostics);
     windows::finish_rule(rule, diagnostics);
     return rule;
 }

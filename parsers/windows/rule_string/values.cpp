@@ -50,15 +50,13 @@ constexpr std::array<Spelling, 14> port_keywords{{
     {"EPMAP", "RPC-EPMap"},
 }};
 
-template <std::size_t N>
-std::string canonical(const std::array<Spelling, N>& table, std::string_view word) {
+template <std::size_t N> std::string canonical(const std::array<Spelling, N>& table, std::string_view word) {
     for (const Spelling& s : table)
         if (windows::iequals(s.written, word)) return std::string(s.canonical);
     return {};
 }
 
-template <typename T>
-std::optional<T> number(std::string_view text, unsigned long max) {
+template <typename T> std::optional<T> number(std::string_view text, unsigned long max) {
     unsigned long v = 0;
     if (text.empty() || text.size() > 10) return std::nullopt;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);

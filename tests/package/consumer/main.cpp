@@ -17,7 +17,8 @@ int main() {
     auto a = rulegap::explain(rs, rulegap::Hook::forward, *https.packet);
     auto b = rulegap::explain(rs, rulegap::Hook::forward, *ssh.packet);
 
-    const char* rule = "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|Profile=Domain|LPort=443|Name=Web|\n";
+    const char* rule =
+        "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|Profile=Domain|LPort=443|Name=Web|\n";
     rulegap::Ruleset host = rulegap::to_ruleset(rulegap::read_windows_policy(rule, "inline.txt"),
                                                 rulegap::WindowsProfile::domain);
     auto c = rulegap::explain(host, rulegap::Hook::input, *https.packet);

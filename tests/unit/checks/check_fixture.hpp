@@ -27,8 +27,8 @@ inline Catalog catalog(const std::string& rows, const std::string& classes = "")
 
 // A site with roles Client (10.1.0.0/24) and Server (10.2.1.5), parsed only.
 inline Site site(const std::string& extra) {
-    Site s = read_site("site \"test\"\nrole \"Client\" = 10.1.0.0/24\nrole \"Server\" = 10.2.1.5\n" + extra, "test.site",
-                       SiteOptions{false});
+    Site s = read_site("site \"test\"\nrole \"Client\" = 10.1.0.0/24\nrole \"Server\" = 10.2.1.5\n" + extra,
+                       "test.site", SiteOptions{false});
     REQUIRE_MESSAGE(s.ok(), (s.diagnostics.items.empty() ? "" : s.diagnostics.items.front().to_string()));
     return s;
 }
@@ -50,8 +50,9 @@ inline std::string filter(const std::string& input, const std::string& output = 
 
 // The rules of a Windows host firewall on the site's first firewall: RPC-EPMap and RPC allowed.
 inline void set_windows_rules(Site& s) {
-    const std::string rules = "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=RPC-EPMap|Name=epmap|\n"
-                              "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=RPC|Name=rpc|\n";
+    const std::string rules =
+        "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=RPC-EPMap|Name=epmap|\n"
+        "v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=RPC|Name=rpc|\n";
     WindowsPolicy policy = read_windows_rule_strings(rules, "srv.txt");
     s.firewalls[0].rulesets = {to_ruleset(policy, WindowsProfile::domain, s.windows_context(s.firewalls[0]))};
     s.firewalls[0].loaded_format = FirewallFormat::windows;

@@ -44,13 +44,14 @@ TEST_CASE("check: a closed flow is blocked, by the policy, with a witness") {
     CHECK(f->witness->src_port <= 4999);
     CHECK(f->witness->dst == *parse_ipv4("10.2.1.5"));
     REQUIRE(f->rule);
-    CHECK(f->rule->line == 4);   // the ":INPUT DROP" header
+    CHECK(f->rule->line == 4);  // the ":INPUT DROP" header
     CHECK(f->rule_text.find("DROP") != std::string::npos);
 }
 
 TEST_CASE("check: a partly open range lists open and closed sub-ranges") {
     Site s = site(host_srv);
-    set_rules(s, "srv", filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --sport 4000:4499 --dport 135 -j ACCEPT\n"));
+    set_rules(s, "srv",
+              filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --sport 4000:4499 --dport 135 -j ACCEPT\n"));
     Report r = check(s, {catalog(row_135)});
     CHECK(r.requirement("t.t1.r1")->status == FlowStatus::partial);
     const HopResult& hop = r.requirement("t.t1.r1")->paths[0].hops[0];
@@ -65,7 +66,8 @@ TEST_CASE("check: a partly open range lists open and closed sub-ranges") {
 }
 
 TEST_CASE("check: port class rebinding changes what is required") {
-    const std::string rules = filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --sport 49152:65535 --dport 135 -j ACCEPT\n");
+    const std::string rules =
+        filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --sport 49152:65535 --dport 135 -j ACCEPT\n");
     Site plain = site(host_srv);
     set_rules(plain, "srv", rules);
     CHECK(check(plain, {catalog(row_135)}).requirement("t.t1.r1")->status == FlowStatus::blocked);
@@ -80,17 +82,20 @@ TEST_CASE("check: port class rebinding changes what is required") {
 }
 
 TEST_CASE("check: \"Dynamic Port\" and \"RPC Dynamic\" rebinding (per host rpc range)") {
-    const Catalog c = catalog("row 1 TCP \"Random 4xxx\" -> \"RPC Dynamic\" \"RPC Session\"\n"
-                              "row 2 UDP any -> \"Dynamic Port\" \"NTP\"\n");
-    const std::string rules =
-        filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --dport 50000:50100 -j ACCEPT\n-A INPUT -p udp --dport 60000:60010 -j ACCEPT\n");
+    const Catalog c = catalog(
+        "row 1 TCP \"Random 4xxx\" -> \"RPC Dynamic\" \"RPC Session\"\n"
+        "row 2 UDP any -> \"Dynamic Port\" \"NTP\"\n");
+    const std::string rules = filter(
+        ":INPUT DROP [0:0]\n-A INPUT -p tcp --dport 50000:50100 -j ACCEPT\n-A INPUT -p udp --dport "
+        "60000:60010 -j ACCEPT\n");
     Site dflt = site(host_srv);
     set_rules(dflt, "srv", rules);
     Report r0 = check(dflt, {c});
     CHECK(r0.requirement("t.t1.r1")->status == FlowStatus::partial);
     CHECK(r0.requirement("t.t1.r2")->status == FlowStatus::partial);
 
-    Site bound = site("firewall srv \"srv.rules\" on \"Server\" rpc 50000-50100\nbind \"Dynamic Port\" = 60000-60010\n");
+    Site bound = site(
+        "firewall srv \"srv.rules\" on \"Server\" rpc 50000-50100\nbind \"Dynamic Port\" = 60000-60010\n");
     set_rules(bound, "srv", rules);
     Report r1 = check(bound, {c});
     CHECK(r1.requirement("t.t1.r1")->status == FlowStatus::allowed);
@@ -110,13 +115,15 @@ TEST_CASE("check: alternatives are met by any one fully allowed flow") {
 }
 
 TEST_CASE("check: replies are judged ESTABLISHED on a stateful hop, NEW on a stateless one") {
-    const Catalog c = catalog(std::string(row_135) + "row 2 TCP 135 -> \"Random 4xxx\" \"RPC Bind\" reply-of 1\n");
+    const Catalog c =
+        catalog(std::string(row_135) + "row 2 TCP 135 -> \"Random 4xxx\" \"RPC Bind\" reply-of 1\n");
     const std::string server = filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --dport 135 -j ACCEPT\n");
     const std::string fw_client = "firewall cli \"cli.rules\" on \"Client\"\n";
 
     Site stateful = site(std::string(host_srv) + fw_client);
     set_rules(stateful, "srv", server);
-    set_rules(stateful, "cli", filter(":INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"));
+    set_rules(stateful, "cli",
+              filter(":INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"));
     Report r1 = check(stateful, {c});
     const RequirementResult* reply = r1.requirement("t.t1.r2");
     REQUIRE(reply);
@@ -151,10 +158,12 @@ TEST_CASE("check: multi-hop paths through zones, one result per path") {
         "firewall backup \"b.rules\" between clients via eth2 and servers via eth3\n";
     Site s = site(std::string(host_srv) + zones);
     set_rules(s, "srv", filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --dport 135 -j ACCEPT\n"));
-    set_rules(s, "perimeter", filter("", ":OUTPUT ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n",
-                                     ":FORWARD DROP [0:0]\n-A FORWARD -i eth0 -o eth1 -p tcp --dport 135 -j ACCEPT\n"));
-    set_rules(s, "backup", filter("", ":OUTPUT ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n",
-                                  ":FORWARD DROP [0:0]\n-A FORWARD -i eth0 -o eth1 -p tcp --dport 135 -j ACCEPT\n"));
+    set_rules(s, "perimeter",
+              filter("", ":OUTPUT ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n",
+                     ":FORWARD DROP [0:0]\n-A FORWARD -i eth0 -o eth1 -p tcp --dport 135 -j ACCEPT\n"));
+    set_rules(s, "backup",
+              filter("", ":OUTPUT ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n",
+                     ":FORWARD DROP [0:0]\n-A FORWARD -i eth0 -o eth1 -p tcp --dport 135 -j ACCEPT\n"));
     Report r = check(s, {catalog(row_135)});
     const RequirementResult* req = r.requirement("t.t1.r1");
     REQUIRE(req);
@@ -170,7 +179,7 @@ TEST_CASE("check: multi-hop paths through zones, one result per path") {
             CHECK(p.status == FlowStatus::allowed);
             ++allowed;
         } else {
-            CHECK(p.hops[0].in_interface == "eth2");   // backup's rule names the wrong interfaces
+            CHECK(p.hops[0].in_interface == "eth2");  // backup's rule names the wrong interfaces
             CHECK(p.status == FlowStatus::blocked);
             ++blocked;
         }
@@ -183,12 +192,15 @@ TEST_CASE("check: multi-hop paths through zones, one result per path") {
 }
 
 TEST_CASE("check: hops that each open a different part block the whole path") {
-    const std::string zones = "zone clients = 10.1.0.0/16\nzone servers = 10.2.0.0/16\n"
-                              "firewall perimeter \"p.rules\" between clients and servers\n";
+    const std::string zones =
+        "zone clients = 10.1.0.0/16\nzone servers = 10.2.0.0/16\n"
+        "firewall perimeter \"p.rules\" between clients and servers\n";
     Site s = site(std::string(host_srv) + zones);
-    set_rules(s, "srv", filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --sport 4000:4499 --dport 135 -j ACCEPT\n"));
-    set_rules(s, "perimeter", filter("", ":OUTPUT ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n",
-                                     ":FORWARD DROP [0:0]\n-A FORWARD -p tcp --sport 4500:4999 --dport 135 -j ACCEPT\n"));
+    set_rules(s, "srv",
+              filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --sport 4000:4499 --dport 135 -j ACCEPT\n"));
+    set_rules(s, "perimeter",
+              filter("", ":OUTPUT ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n",
+                     ":FORWARD DROP [0:0]\n-A FORWARD -p tcp --sport 4500:4999 --dport 135 -j ACCEPT\n"));
     Report r = check(s, {catalog(row_135)});
     CHECK(r.requirement("t.t1.r1")->paths[0].hops[0].status == FlowStatus::partial);
     CHECK(r.requirement("t.t1.r1")->paths[0].hops[1].status == FlowStatus::partial);
@@ -198,22 +210,25 @@ TEST_CASE("check: hops that each open a different part block the whole path") {
 
 TEST_CASE("check: an undecided rule makes the flow unknown, never allowed, and is listed") {
     Site s = site(host_srv);
-    set_rules(s, "srv", filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --dport 135 -m limit --limit 5/min -j ACCEPT\n"));
+    set_rules(s, "srv",
+              filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --dport 135 -m limit --limit 5/min -j ACCEPT\n"));
     Report r = check(s, {catalog(row_135)});
     CHECK(r.requirement("t.t1.r1")->status == FlowStatus::unknown);
     const Finding* f = r.finding("unknown/t.t1.r1/srv");
     REQUIRE(f);
-    CHECK(f->severity == FindingSeverity::error);   // unknown is never a pass (issue 13)
+    CHECK(f->severity == FindingSeverity::error);  // unknown is never a pass (issue 13)
     REQUIRE(f->witness);
     CHECK(f->witness->dst_port == 135);
     CHECK(r.finding("input/srv/5"));
     // an unknown hop before an open one: still unknown
-    const std::string zones = "zone clients = 10.1.0.0/16\nzone servers = 10.2.0.0/16\n"
-                              "firewall perimeter \"p.rules\" between clients and servers\n";
+    const std::string zones =
+        "zone clients = 10.1.0.0/16\nzone servers = 10.2.0.0/16\n"
+        "firewall perimeter \"p.rules\" between clients and servers\n";
     Site two = site(std::string(host_srv) + zones);
     set_rules(two, "srv", filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --dport 135 -j ACCEPT\n"));
-    set_rules(two, "perimeter", filter("", ":OUTPUT ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n",
-                                       ":FORWARD DROP [0:0]\n-A FORWARD -m mark --mark 1 -j ACCEPT\n"));
+    set_rules(two, "perimeter",
+              filter("", ":OUTPUT ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n",
+                     ":FORWARD DROP [0:0]\n-A FORWARD -m mark --mark 1 -j ACCEPT\n"));
     CHECK(check(two, {catalog(row_135)}).requirement("t.t1.r1")->status == FlowStatus::unknown);
 }
 
@@ -227,12 +242,13 @@ TEST_CASE("check: an interface the site does not name is undecided, not open") {
 }
 
 TEST_CASE("check: unbound roles and corrected readings") {
-    const Catalog c = catalog("row 1 UDP \"Random 4xxx\" -> 139 \"NBT Session\"\n  corrected TCP \"Random 4xxx\" -> 139\n"
-                              "row 2 from \"Client\" to \"Web\" TCP any -> 80 \"HTTP\"\n");
+    const Catalog c = catalog(
+        "row 1 UDP \"Random 4xxx\" -> 139 \"NBT Session\"\n  corrected TCP \"Random 4xxx\" -> 139\n"
+        "row 2 from \"Client\" to \"Web\" TCP any -> 80 \"HTTP\"\n");
     Site s = site(host_srv);
     set_rules(s, "srv", filter(":INPUT DROP [0:0]\n-A INPUT -p tcp --dport 139 -j ACCEPT\n"));
     Report r = check(s, {c});
-    CHECK(r.requirement("t.t1.r1")->status == FlowStatus::blocked);   // as written: UDP
+    CHECK(r.requirement("t.t1.r1")->status == FlowStatus::blocked);  // as written: UDP
     CHECK(r.requirement("t.t1.r2")->status == FlowStatus::skipped);
     CHECK(r.finding("not-checked/t.t1.r2"));
     CHECK(r.summary.skipped == 1);

@@ -19,10 +19,11 @@ namespace {
 
 // One line: everything the report says about a finding.
 std::string describe(const Finding& f) {
-    std::string out = f.id + " | " + std::string(to_string(f.kind)) + " | " + std::string(to_string(f.severity)) + " | " +
-                      std::to_string(f.rank) + " | " + f.requirement + " | " + f.firewall + " | " +
-                      (f.rule ? f.rule->to_string() : "-") + " | " + f.rule_text + " | " +
-                      (f.witness ? format_packet(*f.witness) : "-") + " | " + f.message;
+    std::string out = f.id + " | " + std::string(to_string(f.kind)) + " | " +
+                      std::string(to_string(f.severity)) + " | " + std::to_string(f.rank) + " | " +
+                      f.requirement + " | " + f.firewall + " | " + (f.rule ? f.rule->to_string() : "-") +
+                      " | " + f.rule_text + " | " + (f.witness ? format_packet(*f.witness) : "-") + " | " +
+                      f.message;
     for (const std::string& d : f.details) out += " | " + d;
     for (const SourceLoc& d : f.depends_on) out += " | depends on " + d.to_string();
     return out;
@@ -34,7 +35,8 @@ std::vector<std::string> verdicts(const Report& r) {
     for (const RequirementResult& req : r.requirements) {
         std::string line = req.id + " " + std::string(to_string(req.status));
         for (const PathResult& p : req.paths)
-            for (const HopResult& h : p.hops) line += " " + h.firewall + ":" + std::string(to_string(h.status));
+            for (const HopResult& h : p.hops)
+                line += " " + h.firewall + ":" + std::string(to_string(h.status));
         out.push_back(std::move(line));
     }
     return out;
@@ -72,8 +74,10 @@ TEST_CASE("check: disabling one check never changes another's findings") {
     for (const CheckInfo& c : all_checks()) {
         CAPTURE(c.name);
         REQUIRE(!c.kinds.empty());
-        auto from_c = [&](const Finding& f) { return std::find(c.kinds.begin(), c.kinds.end(), f.kind) != c.kinds.end(); };
-        CHECK(std::any_of(all.findings.begin(), all.findings.end(), from_c));   // the site triggers it
+        auto from_c = [&](const Finding& f) {
+            return std::find(c.kinds.begin(), c.kinds.end(), f.kind) != c.kinds.end();
+        };
+        CHECK(std::any_of(all.findings.begin(), all.findings.end(), from_c));  // the site triggers it
 
         CheckOptions without;
         without.disabled_checks.insert(c.name);
