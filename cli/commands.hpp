@@ -44,7 +44,11 @@ int run_query(const QueryCommandOptions& options);
 struct LintOptions : RulesetInputOptions {
     std::string format = "text";
     bool verbose = false;
-    bool quiet = false;  // --quiet: no progress line
+    bool quiet = false;                  // --quiet: no progress line
+    bool all = false;                    // --all: partly-shadowed rules too
+    bool profile_given = false;          // Windows: --profile given (else all three profiles)
+    std::string fail_on = "never";       // --fail-on: error, warning, note or never
+    std::size_t max_nodes = 40'000'000;  // --max-nodes
 };
 int run_lint(const LintOptions& options);
 

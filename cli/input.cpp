@@ -157,6 +157,7 @@ LoadedRuleset load_ruleset(const std::string& file, const LoadOptions& o) {
     LoadedFirewall loaded = read_firewall(std::move(texts), options);
     out.ruleset = std::move(loaded.rulesets.front());
     out.windows = std::move(loaded.windows);
+    out.windows_context = options.windows;
     out.ok = true;
     return out;
 }

@@ -31,6 +31,7 @@ struct LoadedRuleset {
     IpSets ipsets;
     FirewallFormat format = FirewallFormat::iptables;
     std::optional<WindowsPolicy> windows;  // Windows: the policy as read (all profiles), before lowering
+    WindowsContext windows_context;        // Windows: what lowered it (--rpc), for other profiles
     bool ok = false;                       // false: could not be read at all (message already printed)
 };
 

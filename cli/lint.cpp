@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -10,8 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "cli/progress.hpp"
 #include "cli/input.hpp"
+#include "cli/lint_rules.hpp"
+#include "cli/progress.hpp"
 
 namespace rulegap::cli {
 
@@ -95,11 +97,58 @@ std::size_t windows_rules_in_force(const Ruleset& rs, const char* chain) {
     return seen.size();
 }
 
+// --fail-on: the least severe finding that fails (exit 1), as the number of a Severity
+// (error 0, warning 1, note 2); -1 for never. False for a word that is none of these.
+bool fail_threshold(const std::string& word, int& out) {
+    if (word == "never")
+        out = -1;
+    else if (word == "error")
+        out = static_cast<int>(Severity::error);
+    else if (word == "warning")
+        out = static_cast<int>(Severity::warning);
+    else if (word == "note" || word == "info")
+        out = static_cast<int>(Severity::note);
+    else
+        return false;
+    return true;
+}
+
+// The rulesets to judge: the one read, and for Windows without --profile the other two profiles.
+struct Judged {
+    std::vector<Ruleset> extra;
+    std::vector<ProfileRuleset> list;
+};
+
+Judged rulesets_to_judge(const LintOptions& o, const LoadedRuleset& loaded) {
+    Judged j;
+    if (!loaded.windows) {
+        j.list.push_back({&loaded.ruleset, ""});
+        return j;
+    }
+    const std::string first = std::string(to_string(*parse_windows_profile(o.input.profile)));
+    std::vector<std::pair<std::string, WindowsProfile>> more;
+    if (!o.profile_given)
+        for (WindowsProfile p : {WindowsProfile::domain, WindowsProfile::private_, WindowsProfile::public_})
+            if (to_string(p) != first) more.emplace_back(std::string(to_string(p)), p);
+    j.extra.reserve(more.size());
+    for (const auto& [name, p] : more)
+        j.extra.push_back(to_ruleset(*loaded.windows, p, loaded.windows_context));
+    j.list.push_back({&loaded.ruleset, first});
+    for (std::size_t k = 0; k < more.size(); ++k) j.list.push_back({&j.extra[k], more[k].first});
+    return j;
+}
+
 }  // namespace
 
 int run_lint(const LintOptions& o) {
     if (o.format != "text" && o.format != "json") {
         fmt::print(stderr, "rulegap lint: error: unknown format '{}' (text or json)\n", o.format);
+        return 2;
+    }
+    int threshold = -1;
+    if (!fail_threshold(o.fail_on, threshold)) {
+        fmt::print(stderr, "rulegap lint: error: unknown --fail-on '{}' (error, warning, note or never)\n",
+                   o.fail_on);
         return 2;
     }
     ProgressLine progress(!o.quiet);
@@ -123,6 +172,27 @@ int run_lint(const LintOptions& o) {
     const std::map<std::string, std::size_t>& by_module = counted.by_module;
     const Diagnostics& diags = rs.diagnostics;
     std::size_t errors = diags.error_count() + loaded.ipsets.diagnostics.error_count();
+
+    // The rules that never apply, or not as written.
+    const Judged judged = rulesets_to_judge(o, loaded);
+    RuleFindingOptions fo;
+    fo.assume = o.assume;
+    fo.partly_shadowed = o.all;
+    fo.max_nodes = o.max_nodes;
+    std::vector<ProfileFinding> findings;
+    progress.set("judging the rules of " + o.file);
+    try {
+        findings = lint_rule_findings(judged.list, fo);
+    } catch (const DiagramTooLarge& e) {
+        progress.done();
+        fmt::print(stderr, "rulegap lint: error: {}: {}; raise --max-nodes\n", o.file, e.what());
+        return 2;
+    }
+    progress.done();
+    const RuleFindingSummary summary = summarize(findings);
+    const bool failed = std::any_of(findings.begin(), findings.end(), [&](const ProfileFinding& f) {
+        return static_cast<int>(f.finding.severity) <= threshold;
+    });
 
     if (o.format == "json") {
         nlohmann::ordered_json tables = nlohmann::ordered_json::array();
@@ -152,7 +222,17 @@ int run_lint(const LintOptions& o) {
                                     {"unmodelled_by_module", by_module},
                                     {"errors", errors},
                                     {"warnings", diags.warning_count()},
-                                    {"diagnostics", list}};
+                                    {"diagnostics", list},
+                                    {"rule_findings", to_json(findings)},
+                                    {"rule_summary",
+                                     {{"unreachable", summary.unreachable},
+                                      {"shadowed", summary.shadowed},
+                                      {"redundant", summary.redundant},
+                                      {"no_entry", summary.no_entry},
+                                      {"possibly_unreachable", summary.possibly_unreachable},
+                                      {"unmatchable", summary.unmatchable},
+                                      {"unreferenced", summary.unreferenced},
+                                      {"partly_shadowed", summary.partly_shadowed}}}};
         if (!o.assume.empty()) {  // only with --assume: how many rules each one touches
             nlohmann::ordered_json assumed = nlohmann::ordered_json::array();
             for (const Assumption& a : o.assume.list())
@@ -215,8 +295,17 @@ int run_lint(const LintOptions& o) {
         }
         fmt::print("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s", diags.warning_count(),
                    diags.warning_count() == 1 ? "" : "s");
+        print_rule_findings(findings, stdout);
+        if (loaded.windows) {
+            const WindowsCounts wc = count_windows(*loaded.windows);
+            if (wc.disabled > 0)
+                fmt::print("note: {} disabled rule{} not judged (they apply to no traffic)\n", wc.disabled,
+                           wc.disabled == 1 ? "" : "s");
+        }
+        fmt::print("{}\n", summary_line(rules, summary, o.all));
     }
-    return errors > 0 ? 2 : 0;
+    if (errors > 0) return 2;
+    return failed ? 1 : 0;
 }
 
 }  // namespace rulegap::cli

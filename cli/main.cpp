@@ -235,24 +235,47 @@ int main(int argc, char** argv) {
         "usage.");
 
     rulegap::cli::LintOptions li;
-    CLI::App* lint =
-        app.add_subcommand("lint", "Read a firewall export and report what could not be read or modelled");
+    CLI::App* lint = app.add_subcommand(
+        "lint", "Read a firewall export: what could not be read or modelled, and the rules that never apply");
     add_ruleset_input(
         lint, li,
         {.file = "Firewall export: iptables-save / ip6tables-save, or a Windows Firewall export",
-         .profile = "Windows: the profile to read: domain, private or public",
+         .profile = "Windows: the profile to read: domain, private or public (rule findings: all three "
+                    "unless given)",
          .ipset = "'ipset save' dump for -m set matches"});
     lint->add_option("--format", li.format, "Output: text or json")->capture_default_str();
     lint->add_flag("--quiet", li.quiet,
                    "No progress line (shown on a terminal when reading takes over a second)");
+    lint->add_flag("--all", li.all,
+                   "Also report partly-shadowed rules (earlier rules with another action take part of their "
+                   "packets)");
+    lint->add_option("--fail-on", li.fail_on,
+                     "Exit 1 when a rule finding is at least this severe: error, warning, note or never")
+        ->capture_default_str();
+    lint->add_option("--max-nodes", li.max_nodes, max_nodes_help)->capture_default_str();
     lint->footer(
         "Prints, on standard output, every error and warning about FILE (file:line:column: severity: "
         "message),\n"
-        "the constructs that cannot be decided statically, and a summary; FILE given as - is read from "
-        "standard\n"
-        "input. Errors about the command itself (usage, a file that cannot be read) go to standard error.\n"
-        "With --assume, it also says how many rules each assumption decides.\n"
-        "Exit status: 0 FILE reads without error; 2 it has errors, cannot be read, or usage.");
+        "the constructs that cannot be decided statically, then the rules that never apply or not as "
+        "written,\n"
+        "grouped by kind, and a one-line summary:\n"
+        "  unmatchable           (error) its own conditions match no packet\n"
+        "  unreachable           earlier rules take all its packets: 'shadowed' (error) when some of them\n"
+        "                        act otherwise, 'redundant' (warning) when all act alike; or no packet "
+        "enters\n"
+        "                        its chain\n"
+        "  possibly-unreachable  (warning) unreachable if the undecided rules it depends on match\n"
+        "  unreferenced          (warning) a user chain no rule jumps or goes to\n"
+        "  partly-shadowed       (note, with --all) earlier rules with another action take part of its "
+        "packets\n"
+        "Each names the covering rules (file:line) and, where packets are involved, a witness packet for\n"
+        "'rulegap explain'. Windows: judged in each profile (all three unless --profile), naming the "
+        "profiles.\n"
+        "FILE given as - is read from standard input. Errors about the command itself (usage, a file that\n"
+        "cannot be read) go to standard error. With --assume, it also says how many rules each assumption\n"
+        "decides, and the findings hold under the assumptions.\n"
+        "Exit status: 0 FILE reads without error (and no finding reaches --fail-on); 1 a finding reaches\n"
+        "--fail-on; 2 FILE has errors, cannot be read, or usage.");
 
     rulegap::cli::CheckCommandOptions ck;
     CLI::App* check = app.add_subcommand(
@@ -396,7 +419,10 @@ int main(int argc, char** argv) {
         qu.where_given = query->get_option("--where")->count() > 0;
         return rulegap::cli::run_query(qu);
     }
-    if (lint->parsed()) return rulegap::cli::run_lint(li);
+    if (lint->parsed()) {
+        li.profile_given = lint->get_option("--profile")->count() > 0;
+        return rulegap::cli::run_lint(li);
+    }
     if (check->parsed()) return rulegap::cli::run_check(ck);
     return 2;
 }

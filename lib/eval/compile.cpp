@@ -47,13 +47,6 @@ TermKey key_of(const Term& t) {
             t.nat.rule};
 }
 
-// Undecided conditions that test a property of the packet (the same text gives the same answer
-// wherever it is tested), as opposed to run-time state (limit, recent, ...).
-bool property_module(const std::string& m) {
-    return m == "mac" || m == "owner" || m == "set" || m == "mark" || m == "connmark" || m == "program" ||
-           m == "service";
-}
-
 constexpr std::uint32_t no_var = 0xffffffffu;
 constexpr std::uint32_t mixed = 4;  // verdicts 0..3, then "the choices disagree"
 

@@ -87,14 +87,17 @@ void Deciders::accepted(const Ruleset& rs, const std::vector<Step>& steps, Ref a
 }
 
 RuleRef make_ref(const Ruleset& rs, const std::vector<Step>& steps, Ref at) {
-    RuleRef out;
     const Step& s = steps[static_cast<std::size_t>(at.step)];
     const Table& t = table_of(rs, s);
-    const Chain& c = t.chains[static_cast<std::size_t>(at.chain)];
+    return make_ref(rs, t, t.chains[static_cast<std::size_t>(at.chain)], at.rule);
+}
+
+RuleRef make_ref(const Ruleset& rs, const Table& t, const Chain& c, int rule) {
+    RuleRef out;
     out.table = t.name;
     out.chain = c.name;
-    out.rule = at.rule;
-    if (at.rule < 0) {
+    out.rule = rule;
+    if (rule < 0) {
         SourceLoc where = rs.policy_where(c);
         out.line = where.line;
         out.text = !c.policy_text.empty()
@@ -103,7 +106,7 @@ RuleRef make_ref(const Ruleset& rs, const std::vector<Step>& steps, Ref at) {
         out.file = std::move(where.file);
         out.name = std::move(where.name);
     } else {
-        const Rule& r = c.rules[static_cast<std::size_t>(at.rule)];
+        const Rule& r = c.rules[static_cast<std::size_t>(rule)];
         SourceLoc where = rs.where(r);
         out.line = r.line;
         out.text = r.text;
@@ -111,6 +114,11 @@ RuleRef make_ref(const Ruleset& rs, const std::vector<Step>& steps, Ref at) {
         out.name = std::move(where.name);
     }
     return out;
+}
+
+bool property_module(const std::string& m) {
+    return m == "mac" || m == "owner" || m == "set" || m == "mark" || m == "connmark" || m == "program" ||
+           m == "service";
 }
 
 Verdict policy_verdict(const Chain& c) {

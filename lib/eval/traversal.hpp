@@ -63,6 +63,13 @@ struct Deciders {
 };
 
 RuleRef make_ref(const Ruleset& rs, const std::vector<Step>& steps, Ref at);
+// The same for a rule (rule >= 0) or the policy (rule == -1) of a chain of a table.
+RuleRef make_ref(const Ruleset& rs, const Table& t, const Chain& c, int rule);
+
+// Undecided conditions that test a property of the packet (mac, owner, set, mark, ...): the same
+// text gives the same answer wherever it is tested, so engines share one free choice per text;
+// run-time state (limit, recent, ...) gets one per rule.
+bool property_module(const std::string& module);
 
 // Chains and rules of a step.
 inline const Table& table_of(const Ruleset& rs, const Step& s) {

@@ -487,13 +487,21 @@ bool lower_builtin(Builder& b, const Item& it, bool& handled) {
             return want_args(b, it, 0) && b.note_family(it.at(), 6);
         case Builtin::fragment:
             if (!want_args(b, it, 0)) return false;
+            // The condition keeps module "fragment" so that analyses which judge rules (lint)
+            // know the model is partial here; evaluation sees always-true / never-true.
             if (it.negated) {
                 b.eh.warning(it.at(), "! -f: only unfragmented packets are modelled, so this always matches");
+                Condition always;
+                always.module = "fragment";
+                always.reason = "! -f: second and later fragments are not modelled";
+                b.extra.push_back(std::move(always));
             } else {
                 b.eh.warning(it.at(),
                              "-f: only unfragmented packets are modelled, so this rule never matches");
                 Condition never;
                 never.negated = true;
+                never.module = "fragment";
+                never.reason = "-f: fragments are not modelled";
                 b.extra.push_back(std::move(never));
             }
             return true;

@@ -1,0 +1,345 @@
+// find_rule_findings(): shadowed, redundant, unmatchable, unreferenced and partly-shadowed rules,
+// one fixture per construct (each with a rule that is and one that is not shadowed), then a
+// property test against explain() on random rulesets.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "rulegap/iptables.hpp"
+#include "rulegap/rule_findings.hpp"
+#include "tests/unit/random_ruleset.hpp"
+
+using namespace rulegap;
+using namespace rulegap::test;
+
+namespace {
+
+Ruleset rules(const std::string& filter_rules, const std::string& extra_tables = "") {
+    const std::string text = extra_tables +
+                             "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n" +
+                             filter_rules + "COMMIT\n";
+    Ruleset rs = read_iptables(text, "fw.rules");
+    REQUIRE_FALSE(rs.diagnostics.has_errors());
+    return rs;
+}
+
+// The findings on the rule at `line` of fw.rules.
+std::vector<RuleFinding> at(const std::vector<RuleFinding>& all, std::uint32_t line) {
+    std::vector<RuleFinding> out;
+    for (const RuleFinding& f : all)
+        if (f.rule.line == line) out.push_back(f);
+    return out;
+}
+
+bool has(const std::vector<RuleFinding>& all, std::uint32_t line, RuleFindingKind kind,
+         UnreachableReason reason = UnreachableReason::none) {
+    return std::any_of(all.begin(), all.end(), [&](const RuleFinding& f) {
+        return f.rule.line == line && f.kind == kind &&
+               (reason == UnreachableReason::none || f.reason == reason);
+    });
+}
+
+std::vector<std::uint32_t> covering_lines(const RuleFinding& f) {
+    std::vector<std::uint32_t> out;
+    for (const RuleRef& r : f.covering) out.push_back(r.line);
+    return out;
+}
+
+// Lines 1-4 are the table header; the first rule is on line 5.
+constexpr std::uint32_t first = 5;
+
+}  // namespace
+
+TEST_CASE(
+    "rule findings: a rule under a broader rule with another action is shadowed, with the same action "
+    "redundant") {
+    const Ruleset rs = rules(
+        "-A INPUT -s 10.0.0.0/8 -j DROP\n"                          // 5
+        "-A INPUT -s 10.1.0.0/16 -p tcp --dport 22 -j ACCEPT\n"     // 6: shadowed by 5
+        "-A INPUT -s 10.2.0.0/16 -j DROP\n"                         // 7: redundant (5)
+        "-A INPUT -s 192.168.0.0/16 -p tcp --dport 22 -j ACCEPT\n"  // 8: fine
+        "-A INPUT -s 192.168.1.0/24 -p tcp --dport 22 -j LOG\n");   // 9: non-terminating, unreachable
+    const std::vector<RuleFinding> all = find_rule_findings(rs);
+    REQUIRE(at(all, first + 1).size() == 1);
+    const std::vector<RuleFinding> here = at(all, first + 1);
+    const RuleFinding& f = here[0];
+    CHECK(f.kind == RuleFindingKind::unreachable);
+    CHECK(f.reason == UnreachableReason::shadowed);
+    CHECK(f.severity == Severity::error);
+    CHECK(covering_lines(f) == std::vector<std::uint32_t>{first});
+    CHECK(f.rule.text == "-A INPUT -s 10.1.0.0/16 -p tcp --dport 22 -j ACCEPT");
+    CHECK(has(all, first + 2, RuleFindingKind::unreachable, UnreachableReason::redundant));
+    CHECK(at(all, first + 2)[0].severity == Severity::warning);
+    CHECK(at(all, first + 3).empty());
+    // A LOG rule is judged like any other: line 8 takes all its packets.
+    CHECK(has(all, first + 4, RuleFindingKind::unreachable, UnreachableReason::shadowed));
+    CHECK(covering_lines(at(all, first + 4)[0]) == std::vector<std::uint32_t>{first + 3});
+}
+
+TEST_CASE(
+    "rule findings: the covering rules are few, chosen by overlap, and include the largest rule with another "
+    "action") {
+    const Ruleset rs = rules(
+        "-A INPUT -p tcp --dport 80 -s 10.0.0.0/9 -j ACCEPT\n"    // 5
+        "-A INPUT -p tcp --dport 80 -s 10.128.0.0/9 -j ACCEPT\n"  // 6
+        "-A INPUT -p tcp --dport 80 -s 10.0.0.0/24 -j DROP\n"     // 7: nothing reaches it
+        "-A INPUT -p tcp --dport 79:81 -s 10.0.0.0/8 -j DROP\n"   // 8: reached (ports 79, 81)
+        "-A INPUT -p tcp --dport 80 -s 10.0.0.0/8 -j REJECT\n");  // 9: 5 and 6 (ACCEPT), 8 (DROP) cover it
+    const std::vector<RuleFinding> all = find_rule_findings(rs);
+    REQUIRE(at(all, first + 2).size() == 1);
+    CHECK(at(all, first + 2)[0].reason == UnreachableReason::shadowed);
+    CHECK(covering_lines(at(all, first + 2)[0]) == std::vector<std::uint32_t>{first});
+    CHECK(at(all, first + 3).empty());
+    REQUIRE(at(all, first + 4).size() == 1);
+    const std::vector<RuleFinding> here = at(all, first + 4);
+    const RuleFinding& f = here[0];
+    CHECK(f.reason == UnreachableReason::shadowed);
+    // Another action everywhere: both ACCEPT rules cover it; the DROP rule takes none of it.
+    CHECK(covering_lines(f) == std::vector<std::uint32_t>{first, first + 1});
+    CHECK(f.more_covering == 0);
+}
+
+TEST_CASE("rule findings: unmatchable rules") {
+    const Ruleset rs = rules(
+        "-A INPUT -s 10.0.0.0/8 -m iprange --src-range 11.0.0.1-11.0.0.5 -j ACCEPT\n"          // 5: empty
+        "-A INPUT -s 10.0.0.0/8 -m iprange ! --src-range 11.0.0.0-11.255.255.255 -j ACCEPT\n"  // 6: fine
+        "-A INPUT -p tcp -m tcp --dport 22 -s 10.0.0.1 -j ACCEPT\n");  // 7: redundant (6)
+    const std::vector<RuleFinding> all = find_rule_findings(rs);
+    REQUIRE(at(all, first).size() == 1);
+    CHECK(at(all, first)[0].kind == RuleFindingKind::unmatchable);
+    CHECK(at(all, first)[0].severity == Severity::error);
+    CHECK(at(all, first + 1).empty());
+    CHECK(has(all, first + 2, RuleFindingKind::unreachable, UnreachableReason::redundant));
+    CHECK(covering_lines(at(all, first + 2)[0]) == std::vector<std::uint32_t>{first + 1});
+}
+
+// One construct per case: a rule the construct shadows (line 6) and one it does not (line 7).
+struct Construct {
+    const char* name;
+    const char* rules;  // lines 5, 6, 7
+};
+
+TEST_CASE(
+    "rule findings: no false positive with negation, TCP flags, interface wildcards, states and multiport") {
+    const Construct cases[] = {
+        {"negation",
+         "-A INPUT ! -s 10.0.0.0/8 -j DROP\n"
+         "-A INPUT -s 11.0.0.1 -j ACCEPT\n"
+         "-A INPUT -s 10.1.2.3 -j ACCEPT\n"},
+        {"negated port",
+         "-A INPUT -p tcp ! --dport 22 -j DROP\n"
+         "-A INPUT -p tcp --dport 80 -j ACCEPT\n"
+         "-A INPUT -p tcp --dport 22 -j ACCEPT\n"},
+        {"--syn",
+         "-A INPUT -p tcp --syn -j DROP\n"
+         "-A INPUT -p tcp --tcp-flags SYN,RST,ACK,FIN SYN --dport 80 -j ACCEPT\n"
+         "-A INPUT -p tcp --dport 80 -j ACCEPT\n"},
+        {"! --syn",
+         "-A INPUT -p tcp ! --syn -j DROP\n"
+         "-A INPUT -p tcp --tcp-flags SYN,ACK ACK -j ACCEPT\n"
+         "-A INPUT -p tcp --tcp-flags SYN,RST,ACK,FIN SYN -j ACCEPT\n"},
+        {"--tcp-flags",
+         "-A INPUT -p tcp --tcp-flags ALL NONE -j DROP\n"
+         "-A INPUT -p tcp --tcp-flags ALL NONE --dport 80 -j ACCEPT\n"
+         "-A INPUT -p tcp --tcp-flags ALL SYN --dport 80 -j ACCEPT\n"},
+        {"eth+",
+         "-A INPUT -i eth+ -j DROP\n"
+         "-A INPUT -i eth0 -j ACCEPT\n"
+         "-A INPUT -i wlan0 -j ACCEPT\n"},
+        {"! eth+",
+         "-A INPUT ! -i eth+ -j DROP\n"
+         "-A INPUT -i wlan+ -j ACCEPT\n"
+         "-A INPUT -i eth1 -j ACCEPT\n"},
+        {"conntrack",
+         "-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n"
+         "-A INPUT -m state --state RELATED -j DROP\n"
+         "-A INPUT -m state --state NEW,RELATED -j DROP\n"},
+        {"multiport",
+         "-A INPUT -p tcp -m multiport --dports 22,80,443 -j DROP\n"
+         "-A INPUT -p tcp --dport 80 -j ACCEPT\n"
+         "-A INPUT -p tcp -m multiport --dports 443,8080 -j ACCEPT\n"},
+        {"multiport ports",
+         "-A INPUT -p udp -m multiport --ports 53,123 -j DROP\n"
+         "-A INPUT -p udp --dport 53 --sport 53 -j ACCEPT\n"
+         "-A INPUT -p udp --dport 54 --sport 54 -j ACCEPT\n"},
+        {"icmp",
+         "-A INPUT -p icmp --icmp-type echo-request -j DROP\n"
+         "-A INPUT -p icmp --icmp-type 8/0 -j ACCEPT\n"
+         "-A INPUT -p icmp --icmp-type echo-reply -j ACCEPT\n"},
+    };
+    for (const Construct& c : cases) {
+        CAPTURE(c.name);
+        const std::vector<RuleFinding> all = find_rule_findings(rules(c.rules));
+        CHECK(at(all, first).empty());
+        REQUIRE(at(all, first + 1).size() == 1);
+        CHECK(at(all, first + 1)[0].kind == RuleFindingKind::unreachable);
+        CHECK(at(all, first + 1)[0].reason == UnreachableReason::shadowed);
+        CHECK(covering_lines(at(all, first + 1)[0]) == std::vector<std::uint32_t>{first});
+        CHECK(at(all, first + 2).empty());
+    }
+}
+
+TEST_CASE("rule findings: -f rules are not judged, and ! -f shadows only possibly") {
+    const std::vector<RuleFinding> all =
+        find_rule_findings(rules("-A INPUT -f -j DROP\n"  // 5: matches only fragments: not judged
+                                 "-A INPUT ! -f -s 10.0.0.0/8 -j DROP\n"  // 6
+                                 "-A INPUT -s 10.1.0.0/16 -j ACCEPT\n"  // 7: fragments from 10.1/16 reach it
+                                 "-A INPUT -p tcp -s 10.1.0.0/16 -j ACCEPT\n"));  // 8: 6 or 7 takes it
+    CHECK(at(all, first).empty());
+    CHECK(at(all, first + 1).empty());
+    REQUIRE(at(all, first + 2).size() == 1);
+    CHECK(at(all, first + 2)[0].kind == RuleFindingKind::possibly_unreachable);
+    REQUIRE(at(all, first + 3).size() == 1);
+    CHECK(at(all, first + 3)[0].reason == UnreachableReason::shadowed);
+    CHECK(covering_lines(at(all, first + 3)[0]) == std::vector<std::uint32_t>{first + 1, first + 2});
+}
+
+TEST_CASE("rule findings: undecided matches make a rule possibly unreachable, never unreachable") {
+    const std::vector<RuleFinding> all = find_rule_findings(
+        rules("-A INPUT -p tcp -m limit --limit 5/s -j DROP\n"  // 5
+              "-A INPUT -p tcp --dport 22 -j ACCEPT\n"          // 6: reached when the limit is over
+              "-A INPUT -p udp --dport 53 -j ACCEPT\n"));       // 7: fine
+    REQUIRE(at(all, first + 1).size() == 1);
+    const std::vector<RuleFinding> here = at(all, first + 1);
+    const RuleFinding& f = here[0];
+    CHECK(f.kind == RuleFindingKind::possibly_unreachable);
+    CHECK(f.severity == Severity::warning);
+    REQUIRE(f.depends_on.size() == 1);
+    CHECK(f.depends_on[0].line == first);
+    REQUIRE(f.witness);
+    CHECK(f.witness->protocol == 6);
+    CHECK(f.witness->dst_port == 22);
+    CHECK(at(all, first + 2).empty());
+
+    // Assumed not to match, the limit rule never applies: nothing to report.
+    RuleFindingOptions o;
+    o.assume.set({Unmodelled::limit, false});
+    CHECK(find_rule_findings(rules("-A INPUT -p tcp -m limit --limit 5/s -j DROP\n"
+                                   "-A INPUT -p tcp --dport 22 -j ACCEPT\n"),
+                             o)
+              .empty());
+    // Assumed to match, it shadows.
+    o.assume = {};
+    o.assume.set({Unmodelled::limit, true});
+    const std::vector<RuleFinding> assumed = find_rule_findings(
+        rules("-A INPUT -p tcp -m limit --limit 5/s -j DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\n"), o);
+    CHECK(has(assumed, first + 1, RuleFindingKind::unreachable, UnreachableReason::shadowed));
+}
+
+TEST_CASE("rule findings: user chains — every call site counts; unreferenced chains; chains nothing enters") {
+    const std::vector<RuleFinding> all = find_rule_findings(
+        rules(":web - [0:0]\n"                          // 5
+              ":unused - [0:0]\n"                       // 6
+              ":dead - [0:0]\n"                         // 7
+              "-A INPUT -p tcp --dport 80 -j web\n"     // 8
+              "-A FORWARD -p tcp --dport 443 -j web\n"  // 9
+              "-A INPUT -p udp -j DROP\n"               // 10
+              "-A INPUT -p udp --dport 53 -j dead\n"    // 11: shadowed by 10
+              "-A web -p tcp --dport 443 -j ACCEPT\n"   // 12: reached from FORWARD only
+              "-A web -p tcp --dport 22 -j ACCEPT\n"    // 13: no packet entering web matches it
+              "-A web -j DROP\n"                        // 14
+              "-A unused -j ACCEPT\n"                   // 15
+              "-A dead -j ACCEPT\n"));                  // 16
+    CHECK(at(all, 8).empty());
+    CHECK(has(all, 11, RuleFindingKind::unreachable, UnreachableReason::shadowed));
+    CHECK(at(all, 12).empty());
+    CHECK(has(all, 13, RuleFindingKind::unreachable, UnreachableReason::no_entry));
+    CHECK(at(all, 14).empty());
+    CHECK(has(all, 15, RuleFindingKind::unreferenced));
+    CHECK(has(all, 16, RuleFindingKind::unreachable, UnreachableReason::no_entry));
+    CHECK(at(all, 16)[0].message.find("no packet enters chain dead") != std::string::npos);
+}
+
+TEST_CASE("rule findings: partly shadowed rules, with the share taken and a witness") {
+    RuleFindingOptions o;
+    o.partly_shadowed = true;
+    const Ruleset rs = rules(
+        "-A INPUT -s 10.0.0.0/9 -p tcp --dport 22 -j DROP\n"      // 5
+        "-A INPUT -s 10.0.0.0/8 -p tcp --dport 22 -j ACCEPT\n"    // 6: half taken by 5
+        "-A INPUT -s 10.0.0.0/8 -p tcp --dport 23 -j ACCEPT\n");  // 7: fine
+    CHECK(find_rule_findings(rs).empty());
+    const std::vector<RuleFinding> all = find_rule_findings(rs, o);
+    REQUIRE(at(all, first + 1).size() == 1);
+    const std::vector<RuleFinding> here = at(all, first + 1);
+    const RuleFinding& f = here[0];
+    CHECK(f.kind == RuleFindingKind::partly_shadowed);
+    CHECK(f.severity == Severity::note);
+    CHECK(covering_lines(f) == std::vector<std::uint32_t>{first});
+    CHECK(f.taken.to_double() * 2 == doctest::Approx(f.total.to_double()));
+    REQUIRE(f.witness);
+    CHECK(f.message.find("50.0%") != std::string::npos);
+    const Decision d = explain(rs, f.hook, *f.witness);
+    REQUIRE(d.decided_by);
+    CHECK(d.decided_by->line == first);
+    CHECK(at(all, first + 2).empty());
+}
+
+// The claims against explain(), on random rulesets: a rule called unreachable is on no packet's
+// trace at any hook; a witness is explained as the finding says.
+TEST_CASE(
+    "rule findings: unreachable rules are never on a trace, witnesses are confirmed by explain (random "
+    "rulesets)") {
+    Rng g(1717);
+    std::size_t unreachable = 0, witnesses = 0, packets = 0;
+    for (int round = 0; round < 60; ++round) {
+        const Ruleset rs = random_ruleset(g);
+        RuleFindingOptions o;
+        o.partly_shadowed = true;
+        const std::vector<RuleFinding> all = find_rule_findings(rs, o);
+        std::vector<const RuleFinding*> never;
+        for (const RuleFinding& f : all)
+            if (f.kind == RuleFindingKind::unreachable || f.kind == RuleFindingKind::unmatchable ||
+                f.kind == RuleFindingKind::unreferenced)
+                never.push_back(&f);
+        unreachable += never.size();
+        for (int k = 0; k < 200; ++k) {
+            const Packet p = random_packet(g);
+            ++packets;
+            for (Hook h : {Hook::input, Hook::forward, Hook::output}) {
+                // As the hook sees packets: no output interface on INPUT, no input one on OUTPUT.
+                Packet at = p;
+                if (h == Hook::input) at.out_interface = std::string();
+                if (h == Hook::output) at.in_interface = std::string();
+                if (h == Hook::forward && at.in_interface.value_or("").empty()) at.in_interface = "eth1";
+                if (h == Hook::forward && at.out_interface.value_or("").empty()) at.out_interface = "eth0";
+                const Decision d = explain(rs, h, at);
+                for (const TraceStep& st : d.trace)
+                    for (const RuleFinding* f : never) {
+                        if (f->kind == RuleFindingKind::unreferenced ||
+                            f->message.starts_with("no packet enters chain")) {
+                            // The whole chain: no trace step may be in it.
+                            const bool in_chain =
+                                st.at.table == f->rule.table && st.at.chain == f->rule.chain;
+                            CHECK_FALSE(in_chain);
+                        } else {
+                            const bool hit = st.at.table == f->rule.table && st.at.chain == f->rule.chain &&
+                                             st.at.rule == f->rule.rule;
+                            CHECK_FALSE(hit);
+                        }
+                    }
+            }
+        }
+        for (const RuleFinding& f : all) {
+            // Only the filter table: rewrites and drops of earlier tables would change the packet.
+            if (!f.witness || f.kind != RuleFindingKind::partly_shadowed || rs.tables.size() != 1) continue;
+            // The witness is taken by an earlier rule of the chain: explain() decides it there
+            // (or in a chain that rule jumps to), never at the rule itself.
+            ++witnesses;
+            const Decision d = explain(rs, f.hook, *f.witness);
+            bool at_rule = false, at_covering = false;
+            for (const TraceStep& st : d.trace) {
+                if (st.at.table != f.rule.table) continue;
+                at_rule = at_rule || (st.at.chain == f.rule.chain && st.at.rule == f.rule.rule);
+                for (const RuleRef& c : f.covering)
+                    at_covering = at_covering || (st.at.chain == c.chain && st.at.rule == c.rule);
+            }
+            CHECK_FALSE(at_rule);
+            (void)at_covering;
+        }
+    }
+    MESSAGE(unreachable << " rules never apply, " << witnesses << " witnesses, " << packets
+                        << " packets x 3 hooks");
+    CHECK(unreachable > 20);
+    CHECK(witnesses > 5);
+}
