@@ -295,7 +295,7 @@ int run_lint(const LintOptions& o) {
         }
         fmt::print("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s", diags.warning_count(),
                    diags.warning_count() == 1 ? "" : "s");
-        print_rule_findings(findings, stdout);
+        print_rule_findings(findings, o.all, stdout);
         if (loaded.windows) {
             const WindowsCounts wc = count_windows(*loaded.windows);
             if (wc.disabled > 0)

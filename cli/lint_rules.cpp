@@ -98,15 +98,59 @@ std::string summary_line(std::size_t rules, const RuleFindingSummary& s, bool pa
     return out;
 }
 
-void print_rule_findings(const std::vector<ProfileFinding>& findings, std::FILE* to) {
+namespace {
+
+// Possibly-unreachable rules whose first undecided dependency is the same rule, when there are
+// more than a few: one group (a rate limit at the top of a chain makes every later rule one).
+std::string depends_key(const RuleFinding& f) {
+    if (f.depends_on.empty()) return "";
+    const RuleRef& d = f.depends_on.front();
+    return d.file + ':' + std::to_string(d.line) + ':' + d.table + ':' + d.chain + ':' +
+           std::to_string(d.rule);
+}
+
+constexpr std::size_t group_above = 3;  // more rules than this with the same dependency: a group
+constexpr std::size_t group_shows = 8;  // rules named per group
+
+void print_group(const std::vector<const ProfileFinding*>& group, std::FILE* to) {
+    const RuleRef& d = group.front()->finding.depends_on.front();
+    std::size_t with_more = 0;
+    for (const ProfileFinding* pf : group) with_more += pf->finding.depends_on.size() > 1;
+    fmt::print(
+        to, "  {} rules: warning: no packet reaches them if this undecided rule matches{}:\n", group.size(),
+        with_more ? fmt::format(" ({} of them: with other undecided rules)", with_more) : std::string());
+    fmt::print(to, "      {}: {}\n", place(d), d.text);
+    std::string names;
+    for (std::size_t k = 0; k < group.size() && k < group_shows; ++k)
+        names += (k ? ", " : "") + place(group[k]->finding.rule);
+    fmt::print(to, "      rules: {}{}\n", names,
+               group.size() > group_shows
+                   ? fmt::format(", ... ({} more; --all lists each)", group.size() - group_shows)
+                   : std::string());
+}
+
+}  // namespace
+
+void print_rule_findings(const std::vector<ProfileFinding>& findings, bool all, std::FILE* to) {
     for (RuleFindingKind kind : kinds_in_order) {
         const auto n = std::count_if(findings.begin(), findings.end(),
                                      [&](const ProfileFinding& pf) { return pf.finding.kind == kind; });
         if (n == 0) continue;
         fmt::print(to, "{} ({}):\n", to_string(kind), n);
+        std::map<std::string, std::vector<const ProfileFinding*>> groups;
+        if (kind == RuleFindingKind::possibly_unreachable && !all)
+            for (const ProfileFinding& pf : findings)
+                if (pf.finding.kind == kind) groups[depends_key(pf.finding)].push_back(&pf);
         for (const ProfileFinding& pf : findings) {
             const RuleFinding& f = pf.finding;
             if (f.kind != kind) continue;
+            if (!groups.empty()) {
+                const std::vector<const ProfileFinding*>& group = groups[depends_key(f)];
+                if (group.size() > group_above) {
+                    if (group.front() == &pf) print_group(group, to);
+                    continue;
+                }
+            }
             std::string tag;
             if (f.reason != UnreachableReason::none) tag = std::string(to_string(f.reason)) + ": ";
             fmt::print(to, "  {}: {}: {}{}\n", place(f.rule), severity_word(f.severity), tag, f.rule.text);

@@ -40,8 +40,9 @@ RuleFindingSummary summarize(const std::vector<ProfileFinding>& findings);
 std::string summary_line(std::size_t rules, const RuleFindingSummary& summary, bool partly_shown);
 
 // The findings grouped by kind: the rule, the message, the covering rules, the rules it depends
-// on and a witness, a few indented lines each.
-void print_rule_findings(const std::vector<ProfileFinding>& findings, std::FILE* to);
+// on and a witness, a few indented lines each. Unless `all`, possibly-unreachable rules that
+// depend on the same undecided rules are one group when there are more than a few.
+void print_rule_findings(const std::vector<ProfileFinding>& findings, bool all, std::FILE* to);
 
 nlohmann::ordered_json to_json(const std::vector<ProfileFinding>& findings);
 

@@ -66,6 +66,12 @@ std::string percent(const BigCount& part, const BigCount& whole) {
     return p >= 99.95 && !(part == whole) ? ">99.9%" : p < 0.05 ? "<0.1%" : fmt::format("{:.1f}%", p);
 }
 
+// An exact count when short, else three significant digits ("4.34e+96").
+std::string short_count(const BigCount& n) {
+    const std::string exact = n.to_string();
+    return exact.size() <= 12 ? exact : fmt::format("{:.3g}", n.to_double());
+}
+
 class Finder {
 public:
     Finder(const Ruleset& rs, const RuleFindingOptions& o)
@@ -171,8 +177,10 @@ private:
         if (!cr.referenced) {
             RuleFinding f =
                 finding(RuleFindingKind::unreferenced, Severity::warning, t, c, ch.rules.empty() ? -1 : 0);
-            f.message = fmt::format("no rule jumps or goes to chain {}: its {} rule{} never apply", ch.name,
-                                    ch.rules.size(), ch.rules.size() == 1 ? "" : "s");
+            f.message =
+                fmt::format("no rule jumps or goes to chain {}: {}", ch.name,
+                            ch.rules.size() == 1 ? "its rule never applies"
+                                                 : fmt::format("its {} rules never apply", ch.rules.size()));
             out_.push_back(std::move(f));
             return;
         }
@@ -250,8 +258,8 @@ private:
         f.more_covering = cv.more;
         f.taken = space_.size(part);
         f.total = space_.size(reach_.some(rr.target));
-        f.message = fmt::format("earlier rules with another action take {} of its {} packets ({})",
-                                f.taken.to_string(), f.total.to_string(), percent(f.taken, f.total));
+        f.message = fmt::format("earlier rules with another action take {} of its packets ({} of {})",
+                                percent(f.taken, f.total), short_count(f.taken), short_count(f.total));
         witness(f, cr, part);
         out_.push_back(std::move(f));
     }

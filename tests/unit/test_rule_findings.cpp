@@ -268,7 +268,7 @@ TEST_CASE("rule findings: partly shadowed rules, with the share taken and a witn
     CHECK(covering_lines(f) == std::vector<std::uint32_t>{first});
     CHECK(f.taken.to_double() * 2 == doctest::Approx(f.total.to_double()));
     REQUIRE(f.witness);
-    CHECK(f.message.find("50.0%") != std::string::npos);
+    CHECK(f.message.find("take 50.0% of its packets") != std::string::npos);
     const Decision d = explain(rs, f.hook, *f.witness);
     REQUIRE(d.decided_by);
     CHECK(d.decided_by->line == first);
