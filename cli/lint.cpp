@@ -181,12 +181,18 @@ int run_lint(const LintOptions& o) {
     fo.max_nodes = o.max_nodes;
     std::vector<ProfileFinding> findings;
     progress.set("judging the rules of " + o.file);
+    // Past the node limit the findings are not computed: said on standard output (and in the
+    // summary line), never taken for "no finding"; with --fail-on it is an error (exit 2).
+    std::string not_judged;
     try {
         findings = lint_rule_findings(judged.list, fo);
     } catch (const DiagramTooLarge& e) {
-        progress.done();
-        fmt::print(stderr, "rulegap lint: error: {}: {}; raise --max-nodes\n", o.file, e.what());
-        return 2;
+        not_judged = fmt::format("rule findings not computed: {}; raise --max-nodes", e.what());
+        if (threshold >= 0) {
+            progress.done();
+            fmt::print(stderr, "rulegap lint: error: {}: {}\n", o.file, not_judged);
+            return 2;
+        }
     }
     progress.done();
     const RuleFindingSummary summary = summarize(findings);
@@ -213,26 +219,28 @@ int run_lint(const LintOptions& o) {
                                 {"message", d.message}});
                 if (!d.where.name.empty()) list.back()["name"] = d.where.name;
             }
-        nlohmann::ordered_json j = {{"file", rs.file},
-                                    {"family", rs.family},
-                                    {"tables", tables},
-                                    {"chains", chains},
-                                    {"rules", rules},
-                                    {"unmodelled", undecided},
-                                    {"unmodelled_by_module", by_module},
-                                    {"errors", errors},
-                                    {"warnings", diags.warning_count()},
-                                    {"diagnostics", list},
-                                    {"rule_findings", to_json(findings)},
-                                    {"rule_summary",
-                                     {{"unreachable", summary.unreachable},
-                                      {"shadowed", summary.shadowed},
-                                      {"redundant", summary.redundant},
-                                      {"no_entry", summary.no_entry},
-                                      {"possibly_unreachable", summary.possibly_unreachable},
-                                      {"unmatchable", summary.unmatchable},
-                                      {"unreferenced", summary.unreferenced},
-                                      {"partly_shadowed", summary.partly_shadowed}}}};
+        nlohmann::ordered_json j = {
+            {"file", rs.file},
+            {"family", rs.family},
+            {"tables", tables},
+            {"chains", chains},
+            {"rules", rules},
+            {"unmodelled", undecided},
+            {"unmodelled_by_module", by_module},
+            {"errors", errors},
+            {"warnings", diags.warning_count()},
+            {"diagnostics", list},
+            {"rule_findings", not_judged.empty() ? to_json(findings) : nlohmann::ordered_json()},
+            {"rule_findings_error", not_judged},
+            {"rule_summary",
+             {{"unreachable", summary.unreachable},
+              {"shadowed", summary.shadowed},
+              {"redundant", summary.redundant},
+              {"no_entry", summary.no_entry},
+              {"possibly_unreachable", summary.possibly_unreachable},
+              {"unmatchable", summary.unmatchable},
+              {"unreferenced", summary.unreferenced},
+              {"partly_shadowed", summary.partly_shadowed}}}};
         if (!o.assume.empty()) {  // only with --assume: how many rules each one touches
             nlohmann::ordered_json assumed = nlohmann::ordered_json::array();
             for (const Assumption& a : o.assume.list())
@@ -302,7 +310,10 @@ int run_lint(const LintOptions& o) {
                 fmt::print("note: {} disabled rule{} not judged (they apply to no traffic)\n", wc.disabled,
                            wc.disabled == 1 ? "" : "s");
         }
-        fmt::print("{}\n", summary_line(rules, summary, o.all));
+        if (not_judged.empty())
+            fmt::print("{}\n", summary_line(rules, summary, o.all));
+        else
+            fmt::print("{} rules: {}\n", rules, not_judged);
     }
     if (errors > 0) return 2;
     return failed ? 1 : 0;

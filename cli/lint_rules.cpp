@@ -100,26 +100,31 @@ std::string summary_line(std::size_t rules, const RuleFindingSummary& s, bool pa
 
 namespace {
 
-// Possibly-unreachable rules whose first undecided dependency is the same rule, when there are
-// more than a few: one group (a rate limit at the top of a chain makes every later rule one).
+// Possibly-unreachable rules of one chain, when there are more than a few: one group (a rate
+// limit at the top of a chain makes every later rule one).
 std::string depends_key(const RuleFinding& f) {
-    if (f.depends_on.empty()) return "";
-    const RuleRef& d = f.depends_on.front();
-    return d.file + ':' + std::to_string(d.line) + ':' + d.table + ':' + d.chain + ':' +
-           std::to_string(d.rule);
+    return f.rule.file + '\n' + f.rule.table + '\n' + f.rule.chain;
 }
 
-constexpr std::size_t group_above = 3;  // more rules than this with the same dependency: a group
+constexpr std::size_t group_above = 3;  // more rules than this in a chain: a group
 constexpr std::size_t group_shows = 8;  // rules named per group
 
 void print_group(const std::vector<const ProfileFinding*>& group, std::FILE* to) {
-    const RuleRef& d = group.front()->finding.depends_on.front();
-    std::size_t with_more = 0;
-    for (const ProfileFinding* pf : group) with_more += pf->finding.depends_on.size() > 1;
-    fmt::print(
-        to, "  {} rules: warning: no packet reaches them if this undecided rule matches{}:\n", group.size(),
-        with_more ? fmt::format(" ({} of them: with other undecided rules)", with_more) : std::string());
-    fmt::print(to, "      {}: {}\n", place(d), d.text);
+    const RuleFinding& first = group.front()->finding;
+    fmt::print(to,
+               "  {} rules of chain {} ({} table): warning: no packet reaches them if undecided rules before "
+               "them match\n",
+               group.size(), first.rule.chain, first.rule.table);
+    std::vector<std::string> seen;
+    for (const ProfileFinding* pf : group)
+        for (const RuleRef& d : pf->finding.depends_on) {
+            const std::string at = place(d);
+            if (std::find(seen.begin(), seen.end(), at) != seen.end()) continue;
+            seen.push_back(at);
+            if (seen.size() <= group_shows) fmt::print(to, "      depends on {}: {}\n", at, d.text);
+        }
+    if (seen.size() > group_shows)
+        fmt::print(to, "      ... and {} more undecided rules\n", seen.size() - group_shows);
     std::string names;
     for (std::size_t k = 0; k < group.size() && k < group_shows; ++k)
         names += (k ? ", " : "") + place(group[k]->finding.rule);

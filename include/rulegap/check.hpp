@@ -107,8 +107,15 @@ enum class FindingKind : std::uint8_t {
     firewall_disabled,  // a Windows profile with the firewall off
     input,              // an unreadable or undecided input that touched a verdict
     not_checked,        // a requirement that could not be checked (unbound role, no path)
+    // The rules check (rule_findings.hpp): rules that never apply, or not as written.
+    shadowed,              // earlier rules take all its packets, some with another action
+    redundant,             // earlier rules with the same action take all its packets
+    unreachable,           // no packet enters its chain, or none that does matches it
+    possibly_unreachable,  // unreachable if the undecided rules it depends on match
+    unmatchable,           // its own conditions match no packet
+    unreferenced,          // a user chain no rule jumps or goes to
 };
-constexpr int finding_kind_count = 10;
+constexpr int finding_kind_count = 16;
 std::string_view to_string(FindingKind k);  // "blocked", "rpc-session", "broad-any", ...
 
 enum class FindingSeverity : std::uint8_t { error, warning, info };

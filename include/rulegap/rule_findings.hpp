@@ -52,7 +52,9 @@ struct RuleFinding {
                                       // its packets (a small set, chosen by overlap; for shadowed
                                       // always the largest earlier rule with another action)
     std::size_t more_covering = 0;    // covering rules left out of `covering`
-    std::vector<RuleRef> depends_on;  // possibly-unreachable: the undecided rules
+    std::vector<RuleRef> depends_on;  // possibly-unreachable: the undecided rules (at most
+                                      // max_covering of them)
+    bool more_depends_on = false;     // ... and there are more
     // A packet, and the hook to explain() it at: for partly-shadowed, one that a covering rule
     // takes; for possibly-unreachable, one that reaches the rule (if the undecided matches let
     // it). Absent for unreachable and unmatchable rules.

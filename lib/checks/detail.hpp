@@ -81,6 +81,7 @@ const std::vector<CheckDef>& registry();
 
 // The checks (each in its own folder).
 void run_reachability(const CheckContext&, Report&);
+void run_rules(const CheckContext&, Report&);
 void run_rpc_pairing(const CheckContext&, Report&);
 void run_broad(const CheckContext&, Report&);
 void run_inputs(const CheckContext&, Report&);

@@ -37,6 +37,18 @@ inline constexpr KindDef finding_kinds[] = {
      "Inputs that could not be read or decided"},
     {FindingKind::not_checked, "not-checked", FindingSeverity::info, "reachability",
      "Requirements not checked"},
+    {FindingKind::shadowed, "shadowed", FindingSeverity::error, "rules",
+     "Rules overridden by earlier rules with another action"},
+    {FindingKind::redundant, "redundant", FindingSeverity::warning, "rules",
+     "Rules earlier rules with the same action make redundant"},
+    {FindingKind::unreachable, "unreachable", FindingSeverity::warning, "rules",
+     "Rules in chains no packet enters, or that no entering packet matches"},
+    {FindingKind::possibly_unreachable, "possibly-unreachable", FindingSeverity::warning, "rules",
+     "Rules unreachable if undecided rules match"},
+    {FindingKind::unmatchable, "unmatchable", FindingSeverity::error, "rules",
+     "Rules whose own conditions match no packet"},
+    {FindingKind::unreferenced, "unreferenced", FindingSeverity::warning, "rules",
+     "Chains no rule jumps or goes to"},
 };
 static_assert(std::size(finding_kinds) == finding_kind_count, "one row per FindingKind");
 

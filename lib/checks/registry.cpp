@@ -16,6 +16,8 @@ const std::vector<CheckDef>& registry() {
         {"broad", "accept rules admitting more than the requirements crossing their hop", run_broad},
         {"inputs", "disabled firewalls, and unreadable or undecided inputs that touched a verdict",
          run_inputs},
+        {"rules", "rules that never apply: shadowed, redundant, unreachable, unmatchable, unreferenced",
+         run_rules},
     };
     return list;
 }

@@ -49,6 +49,12 @@ public:
     std::uint32_t add_variable(std::uint32_t slot) {
         return m_.add_level(1, (slot << slot_bits) + ++slot_count_[slot]);
     }
+    // The same, but above the variables of its slot made before it by this function (and below
+    // those of add_variable): a walk down a chain that adds a variable per rule then shares the
+    // diagram of what is left, instead of copying it per rule (lib/lint).
+    std::uint32_t add_variable_above(std::uint32_t slot) {
+        return m_.add_level(1, ((slot + 1) << slot_bits) - ++slot_count_above_[slot]);
+    }
     // The slot right after field f.
     std::uint32_t slot_after(Field f) const { return m_.rank(level(f)) >> slot_bits; }
     static bool is_variable(std::uint32_t level) { return level >= packet_levels && level != terminal_level; }
@@ -91,6 +97,7 @@ private:
     static constexpr std::uint32_t slot_bits = 24;
     Manager m_;
     std::array<std::uint32_t, field_count + 1> slot_count_{};
+    std::array<std::uint32_t, field_count + 1> slot_count_above_{};
     FieldOrder order_;
     std::array<std::uint32_t, field_count> level_{};
     Ref universe_ = zero;

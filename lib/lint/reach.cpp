@@ -32,6 +32,7 @@ struct Reachability::Impl {
     std::vector<std::vector<std::vector<dd::Ref>>> own;         // per table, chain, rule: its variables
     std::vector<std::vector<std::vector<dd::Ref>>> target_var;  // unknown targets: their variable
     std::vector<std::vector<dd::Ref>> ret;                      // per table, chain: packets it returns
+    std::vector<std::vector<dd::Ref>> ret_all;                  // the same, every variable 1
     std::vector<std::vector<char>> ret_state;                   // 0 new, 1 being computed, 2 done
 
     Impl(Reachability& owner, const Assumptions& a)
@@ -44,6 +45,7 @@ struct Reachability::Impl {
                 target_var.back().emplace_back(c.rules.size(), none);
             }
             ret.emplace_back(t.chains.size(), dd::one);
+            ret_all.emplace_back(t.chains.size(), none);
             ret_state.emplace_back(t.chains.size(), 0);
         }
     }
@@ -58,7 +60,7 @@ struct Reachability::Impl {
 
     dd::Ref new_variable(int t, int c, int i, const Rule& r) {
         ReachVariable v;
-        v.level = s.add_variable(slot_of(r));
+        v.level = s.add_variable_above(slot_of(r));
         v.table = t;
         v.chain = c;
         v.rule = i;
@@ -203,6 +205,7 @@ struct Reachability::Impl {
                 else
                     b = m.minus(m.minus(b, none_iface), s.test(Field::out_iface, Interval{0, 0}));
                 cr.entering = m.unite(cr.entering, b);
+                cr.entering_all = m.unite(cr.entering_all, b);
                 cr.entered = true;
                 cr.by_hook[static_cast<std::size_t>(hk)] = b;
             }
@@ -246,6 +249,7 @@ struct Reachability::Impl {
             if (live[c] && !done[c]) {
                 ChainReach& cr = tr.chains[c];
                 cr.entering = m.unite(cr.entering, base(tab.name));
+                cr.entering_all = m.unite(cr.entering_all, base(tab.name));
                 for (dd::Ref& b : cr.by_hook) b = m.unite(b, base(tab.name));
                 cr.entered = true;
                 done[c] = 1;
@@ -253,14 +257,53 @@ struct Reachability::Impl {
             }
     }
 
-    void enter(int t, int d, dd::Ref packets, const ChainReach& from) {
+    void enter(int t, int d, dd::Ref packets, dd::Ref packets_all, const ChainReach& from) {
         ChainReach& cr = h.tables_[static_cast<std::size_t>(t)].chains[static_cast<std::size_t>(d)];
+        cr.entering_all = m.unite(cr.entering_all, packets_all);
         if (packets == dd::zero) return;
         cr.entered = true;
         cr.entering = m.unite(cr.entering, packets);
         for (std::size_t k = 0; k < 3; ++k)
             if (from.by_hook[k] != dd::zero)
                 cr.by_hook[k] = m.unite(cr.by_hook[k], m.intersect(packets, from.by_hook[k]));
+    }
+
+    // One rule of the walk with every variable 1 (every undecided match matches, every unknown
+    // target decides): what reaches it (reach_all), and what is left after it.
+    dd::Ref walk_all(int t, const Table& tab, const Rule& r, dd::Ref rest_all, dd::Ref& reach_all,
+                     const ChainReach& cr) {
+        const dd::Ref test = s.test(r);
+        reach_all = m.intersect(rest_all, test);
+        if (reach_all == dd::zero) return rest_all;
+        switch (r.target.action) {
+            case Action::continue_:
+                return rest_all;
+            case Action::notrack: {
+                const dd::Ref untracked =
+                    s.test(Field::state, Interval{static_cast<uint128>(ConnState::untracked),
+                                                  static_cast<uint128>(ConnState::untracked)});
+                return m.unite(rest_all, m.intersect(m.exists(reach_all, s.level(Field::state)), untracked));
+            }
+            case Action::jump: {
+                const int d = eval::jump_target(tab, r);
+                if (d < 0) return m.minus(rest_all, reach_all);
+                enter(t, d, dd::zero, reach_all, cr);
+                return m.minus(rest_all, m.minus(reach_all, returns_all(t, d)));
+            }
+            case Action::go_to: {
+                const int d = eval::jump_target(tab, r);
+                if (d >= 0) enter(t, d, dd::zero, reach_all, cr);
+                return m.minus(rest_all, reach_all);
+            }
+            default:
+                return m.minus(rest_all, reach_all);  // accept, drop, ..., unknown (decides)
+        }
+    }
+
+    dd::Ref returns_all(int t, int c) {
+        dd::Ref& out = ret_all[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)];
+        if (out == none) out = h.all_match(returns(t, c));
+        return out;
     }
 
     void walk_chain(int t, int c) {
@@ -270,15 +313,18 @@ struct Reachability::Impl {
         const dd::Ref untracked = s.test(Field::state, Interval{static_cast<uint128>(ConnState::untracked),
                                                                 static_cast<uint128>(ConnState::untracked)});
         dd::Ref rest = cr.entering;
+        dd::Ref rest_all = cr.entering_all;        // the same with every variable 1
         std::map<std::string, dd::Ref> by_action;  // decided so far, per action key
         for (std::size_t k = 0; k < ch.rules.size(); ++k) {
             const Rule& r = ch.rules[k];
             const int i = static_cast<int>(k);
             RuleReach& rr = cr.rules[k];
-            rr.taken_before = m.minus(cr.entering, rest);
-            const std::string key = action_key(r);
-            auto same = by_action.find(key);
-            rr.taken_before_same = same == by_action.end() ? dd::zero : same->second;
+            const std::string key = h.taken_before_ ? action_key(r) : std::string();
+            if (h.taken_before_) {
+                rr.taken_before = m.minus(cr.entering, rest);
+                auto same = by_action.find(key);
+                rr.taken_before_same = same == by_action.end() ? dd::zero : same->second;
+            }
             if (state_of(r) == Assumptions::RuleState::never || fragments_only(r)) {
                 rr.never = true;
                 continue;
@@ -287,6 +333,7 @@ struct Reachability::Impl {
             rr.target = m.intersect(cr.entering, rr.match);
             rr.reach = m.intersect(rest, rr.match);
             if (rr.reach == dd::zero) continue;
+            rest_all = walk_all(t, tab, r, rest_all, rr.reach_all, cr);
             dd::Ref taken = dd::zero;
             switch (r.target.action) {
                 case Action::continue_:
@@ -308,13 +355,13 @@ struct Reachability::Impl {
                         taken = m.intersect(rr.reach, decides_unknown(t, c, i, r));
                         break;
                     }
-                    enter(t, d, rr.reach, cr);
+                    enter(t, d, rr.reach, dd::zero, cr);
                     taken = m.minus(rr.reach, returns(t, d));
                     break;
                 }
                 case Action::go_to: {
                     const int d = eval::jump_target(tab, r);
-                    if (d >= 0) enter(t, d, rr.reach, cr);
+                    if (d >= 0) enter(t, d, rr.reach, dd::zero, cr);
                     taken = rr.reach;
                     break;
                 }
@@ -325,15 +372,18 @@ struct Reachability::Impl {
             rr.taken = taken;
             if (taken != dd::zero) {
                 rest = m.minus(rest, taken);
-                auto [acc, fresh] = by_action.try_emplace(key, dd::zero);
-                acc->second = m.unite(acc->second, taken);
+                if (h.taken_before_) {
+                    auto [acc, fresh] = by_action.try_emplace(key, dd::zero);
+                    acc->second = m.unite(acc->second, taken);
+                }
             }
         }
     }
 };
 
-Reachability::Reachability(dd::Space& space, const Ruleset& ruleset, const Assumptions& assume)
-    : s_(space), rs_(ruleset) {
+Reachability::Reachability(dd::Space& space, const Ruleset& ruleset, const Assumptions& assume,
+                           bool taken_before)
+    : s_(space), rs_(ruleset), taken_before_(taken_before) {
     Impl impl(*this, assume);
     tables_.resize(rs_.tables.size());
     for (std::size_t t = 0; t < rs_.tables.size(); ++t) impl.walk_table(static_cast<int>(t));
@@ -402,21 +452,30 @@ dd::Ref Reachability::every(dd::Ref a) {
     return rebuild_vars(m, a, memo, [&](dd::Ref no, dd::Ref yes) { return m.intersect(no, yes); });
 }
 
-std::vector<std::uint32_t> Reachability::variables_in(dd::Ref a) const {
+std::vector<std::uint32_t> Reachability::variables_in(dd::Ref a, std::size_t limit, bool& more) const {
     const dd::Manager& m = s_.manager();
     std::vector<std::uint32_t> out;
     std::vector<dd::Ref> stack{a};
     std::unordered_map<dd::Ref, bool> seen;
+    more = false;
     while (!stack.empty()) {
         const dd::Ref r = stack.back();
         stack.pop_back();
         if (dd::is_terminal(r) || !seen.emplace(r, true).second) continue;
         const std::uint32_t l = m.level(r);
-        if (dd::Space::is_variable(l)) out.push_back(var_of_level_[l - dd::Space::packet_levels]);
+        if (dd::Space::is_variable(l)) {
+            const std::uint32_t v = var_of_level_[l - dd::Space::packet_levels];
+            if (std::find(out.begin(), out.end(), v) == out.end()) {
+                if (out.size() == limit) {
+                    more = true;
+                    break;
+                }
+                out.push_back(v);
+            }
+        }
         for (std::uint32_t e = 0; e < m.edge_count(r); ++e) stack.push_back(m.edge_child(r, e));
     }
     std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 

@@ -25,9 +25,10 @@ struct RuleReach {
     dd::Ref match = dd::zero;              // its own condition (variables included), over the whole domain
     dd::Ref target = dd::zero;             // entering set ∧ match: what would reach it with no earlier rule
     dd::Ref reach = dd::zero;              // what reaches it: what is left of the entering set ∧ match
+    dd::Ref reach_all = dd::zero;          // the same when every variable is 1 (no variables)
     dd::Ref taken = dd::zero;              // what it decides (out of reach)
-    dd::Ref taken_before = dd::zero;       // of the entering set, decided by earlier rules
-    dd::Ref taken_before_same = dd::zero;  // ... by earlier rules with the same action
+    dd::Ref taken_before = dd::zero;       // of the entering set, decided by earlier rules (if asked)
+    dd::Ref taken_before_same = dd::zero;  // ... by earlier rules with the same action (if asked)
     bool never = false;                    // not judged: an assumption makes it never match, or it matches
                                            // only fragments (-f), which the model leaves out
 };
@@ -36,6 +37,7 @@ struct ChainReach {
     bool entered = false;     // some jump/goto reaches it, or it is built-in
     bool referenced = false;  // built-in, or some rule jumps or goes to it
     dd::Ref entering = dd::zero;
+    dd::Ref entering_all = dd::zero;                               // every variable 1
     std::array<dd::Ref, 3> by_hook{dd::zero, dd::zero, dd::zero};  // entering, per Hook
     std::vector<RuleReach> rules;
 };
@@ -55,7 +57,9 @@ bool fragments_only(const Rule& r);
 
 class Reachability {
 public:
-    Reachability(dd::Space& space, const Ruleset& ruleset, const Assumptions& assume);
+    // taken_before: fill RuleReach::taken_before and taken_before_same (partly-shadowed rules
+    // need them; they cost two diagram operations per rule).
+    Reachability(dd::Space& space, const Ruleset& ruleset, const Assumptions& assume, bool taken_before);
 
     const std::vector<TableReach>& tables() const { return tables_; }
     const std::vector<ReachVariable>& variables() const { return vars_; }
@@ -64,8 +68,9 @@ public:
     // The variables quantified away: packets for which some / every assignment is in `a`.
     dd::Ref some(dd::Ref a);
     dd::Ref every(dd::Ref a);
-    // The variables `a` tests (indices into variables()).
-    std::vector<std::uint32_t> variables_in(dd::Ref a) const;
+    // The variables `a` tests (indices into variables()), at most `limit` of them (more: set
+    // when there are more).
+    std::vector<std::uint32_t> variables_in(dd::Ref a, std::size_t limit, bool& more) const;
     // The key of a rule's action: rules with equal keys decide alike ("ACCEPT", "jump X", ...).
     static std::string action_key(const Rule& r);
 
@@ -76,6 +81,7 @@ private:
     std::vector<TableReach> tables_;
     std::vector<ReachVariable> vars_;
     std::vector<std::uint32_t> var_of_level_;
+    bool taken_before_ = false;
     friend struct Impl;
 };
 

@@ -78,7 +78,7 @@ public:
         : rs_(rs),
           o_(o),
           m_(space_.manager()),
-          reach_((space_.manager().set_max_nodes(o.max_nodes), space_), rs, o.assume) {
+          reach_((space_.manager().set_max_nodes(o.max_nodes), space_), rs, o.assume, o.partly_shadowed) {
         universe_ = rs.family == 4 || rs.family == 6 ? space_.family(rs.family) : space_.universe();
     }
 
@@ -229,8 +229,10 @@ private:
             out_.push_back(std::move(f));
             return;
         }
-        const std::vector<std::uint32_t> vars = reach_.variables_in(rr.reach);
-        if (!vars.empty() && reach_.all_match(rr.reach) == dd::zero) {
+        if (rr.reach_all == dd::zero) {
+            // Its own variable is among them (it does not count): one more than shown.
+            bool more = false;
+            const std::vector<std::uint32_t> vars = reach_.variables_in(rr.reach, o_.max_covering + 1, more);
             RuleFinding f = finding(RuleFindingKind::possibly_unreachable, Severity::warning, t, c, ri);
             std::vector<std::tuple<int, int, int>> seen;
             for (std::uint32_t v : vars) {
@@ -244,6 +246,8 @@ private:
                 f.depends_on.push_back(
                     ref_of(rs_, vt, vt.chains[static_cast<std::size_t>(var.chain)], var.rule));
             }
+            f.more_depends_on = more || f.depends_on.size() > o_.max_covering;
+            if (f.depends_on.size() > o_.max_covering) f.depends_on.resize(o_.max_covering);
             f.message = "no packet reaches it if the undecided rules it depends on match";
             witness(f, cr, rr.reach);
             out_.push_back(std::move(f));

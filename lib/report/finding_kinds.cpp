@@ -17,6 +17,7 @@ constexpr std::string_view exposure_tags[] = {"security", "firewall", "exposure"
 constexpr std::string_view disabled_tags[] = {"security", "firewall", "windows"};
 constexpr std::string_view input_tags[] = {"firewall", "input"};
 constexpr std::string_view coverage_tags[] = {"firewall", "coverage"};
+constexpr std::string_view rule_tags[] = {"firewall", "maintainability", "rules"};
 
 // The descriptive columns, one row per kind in FindingKind order (kinds.hpp holds the rest).
 struct Texts {
@@ -96,6 +97,37 @@ constexpr Texts texts[] = {
      "Bind the role in the site file (role NAME = addresses) or describe the path; if the role "
      "does not exist at this site, the requirement does not apply.",
      1.0, coverage_tags},
+    {FindingKind::shadowed, "RuleShadowed", "A rule is overridden by earlier rules with another action",
+     "Every packet the rule matches is decided by earlier rules of its chain before it, some of them "
+     "with another action: the rule never applies and its intent is overridden.",
+     "Move the rule above the rules that cover it (the finding names them) if its action is meant, "
+     "or delete it if the earlier rules are right.",
+     5.0, rule_tags},
+    {FindingKind::redundant, "RuleRedundant", "A rule is made redundant by earlier rules with the same action",
+     "Every packet the rule matches is decided by earlier rules with the same action: removing it "
+     "changes nothing.",
+     "Delete the rule, or narrow the earlier rules that cover it (the finding names them) if they are "
+     "wider than intended.",
+     2.0, rule_tags},
+    {FindingKind::unreachable, "RuleUnreachable", "No packet reaches a rule",
+     "No packet enters the rule's chain (every jump to it is itself unreachable), or none of the "
+     "packets that do matches the rule.",
+     "Delete the rule or the chain, or correct the jumps that should send packets to it.", 2.0,
+     rule_tags},
+    {FindingKind::possibly_unreachable, "RulePossiblyUnreachable",
+     "A rule is unreachable if undecided rules before it match",
+     "The rule is reached only when some earlier rules with a match rulegap cannot decide (a rate "
+     "limit, recent, a mark) do not match; if they match every packet, nothing reaches it.",
+     "Check that the undecided rules it depends on are as narrow as intended, or state an assumption "
+     "(--assume MODULE=match|nomatch).",
+     1.0, rule_tags},
+    {FindingKind::unmatchable, "RuleUnmatchable", "A rule's own conditions match no packet",
+     "The rule's conditions contradict each other (an address outside its own range, a port on a "
+     "protocol without ports, an ICMP type on TCP): it matches nothing wherever it stands.",
+     "Correct the condition that is wrong, or delete the rule.", 4.0, rule_tags},
+    {FindingKind::unreferenced, "ChainUnreferenced", "No rule jumps or goes to a chain",
+     "A user-defined chain is never the target of a jump or goto, so none of its rules applies.",
+     "Delete the chain, or add the jump that should use it.", 1.0, rule_tags},
 };
 static_assert(std::size(texts) == finding_kind_count, "one row per FindingKind");
 

@@ -74,4 +74,27 @@ expect_grep "$TMP/out" "\[profiles Domain, Private\]" "one finding for the profi
 expect_grep "$TMP/out" "note: 1 disabled rule not judged" "disabled rules: said once"
 expect_exit 0 "lint Windows --profile domain" -- "$RULEGAP" lint "$TMP/rules.txt" --profile domain
 if grep -q "Public" "$TMP/out"; then fail "--profile: only that profile"; else pass "--profile: only that profile"; fi
+
+# Past the node limit the findings are not computed: said so, never "no finding".
+expect_exit 0 "lint past --max-nodes" -- "$RULEGAP" lint "$EX/office.rules" --max-nodes 2000
+expect_grep "$TMP/out" "^17 rules: rule findings not computed: .*raise --max-nodes" "says the findings were not computed"
+expect_exit 2 "lint past --max-nodes with --fail-on: an error" -- "$RULEGAP" lint "$EX/office.rules" --max-nodes 2000 --fail-on error
+expect_grep "$TMP/err" "error: .*rule findings not computed" "on standard error"
+
+# rulegap check runs the same analysis as its `rules` check: findings of kind shadowed, ...
+cp "$REPO/examples/minimal/site.conf" "$TMP/site.conf"
+sed 's/^COMMIT$/-A INPUT -s 10.1.0.7 -p tcp --dport 135 -j DROP\n-A FORWARD -j ACCEPT\nCOMMIT/' "$REPO/examples/minimal/pe.rules" > "$TMP/pe.rules"
+expect_exit 1 "check reports shadowed rules (error: the run fails)" -- "$RULEGAP" check "$TMP/site.conf" --catalog "$REPO/rules/mps.catalog" --format json
+python3 - "$TMP/out" <<'PY' && pass "check: a shadowed finding with its rule, covering rule and id" || fail "check: shadowed finding"
+import json, sys
+o = json.load(open(sys.argv[1]))
+f = [x for x in o["findings"] if x["kind"] == "shadowed"]
+assert len(f) == 1, o["findings"]
+assert f[0]["id"] == "shadowed/pe/INPUT/10" and f[0]["severity"] == "error", f[0]
+assert f[0]["rule_text"] == "-A INPUT -s 10.1.0.7 -p tcp --dport 135 -j DROP", f[0]
+assert any("covered by" in d and "pe.rules:8" in d for d in f[0]["details"]), f[0]
+PY
+expect_exit 0 "check --disable rules: no rule findings" -- "$RULEGAP" check "$TMP/site.conf" --catalog "$REPO/rules/mps.catalog" --disable rules --format json
+python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert not [x for x in o["findings"] if x["kind"] in ("shadowed","redundant")], o' "$TMP/out" \
+  && pass "disabled: none" || fail "disabled: none"
 finish

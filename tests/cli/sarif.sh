@@ -36,7 +36,8 @@ run = sarif["runs"][0]
 driver = run["tool"]["driver"]
 assert driver["name"] == "rulegap" and driver["version"] and driver["informationUri"].startswith("https://")
 kinds = ["blocked", "partial", "unknown", "rpc-session", "broad-any", "broad-sensitive", "broad",
-         "firewall-disabled", "input", "not-checked"]
+         "firewall-disabled", "input", "not-checked", "shadowed", "redundant", "unreachable",
+         "possibly-unreachable", "unmatchable", "unreferenced"]
 assert [r["id"] for r in driver["rules"]] == kinds, [r["id"] for r in driver["rules"]]
 for r in driver["rules"]:
     assert r["name"] and r["shortDescription"]["text"] and r["fullDescription"]["text"], r["id"]
