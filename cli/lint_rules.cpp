@@ -2,6 +2,7 @@
 // profile where there are profiles: grouped by kind, then one summary line; or as JSON.
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include <fmt/core.h>
@@ -115,13 +116,13 @@ void print_group(const std::vector<const ProfileFinding*>& group, std::FILE* to)
                "  {} rules of chain {} ({} table): warning: no packet reaches them if undecided rules before "
                "them match\n",
                group.size(), first.rule.chain, first.rule.table);
-    std::vector<std::string> seen;
+    std::set<std::string> seen;
     for (const ProfileFinding* pf : group)
         for (const RuleRef& d : pf->finding.depends_on) {
-            const std::string at = place(d);
-            if (std::find(seen.begin(), seen.end(), at) != seen.end()) continue;
-            seen.push_back(at);
-            if (seen.size() <= group_shows) fmt::print(to, "      depends on {}: {}\n", at, d.text);
+            std::string at = place(d);
+            if (seen.count(at)) continue;
+            if (seen.size() < group_shows) fmt::print(to, "      depends on {}: {}\n", at, d.text);
+            seen.insert(std::move(at));
         }
     if (seen.size() > group_shows)
         fmt::print(to, "      ... and {} more undecided rules\n", seen.size() - group_shows);

@@ -435,21 +435,20 @@ dd::Ref rebuild_vars(dd::Manager& m, dd::Ref a, std::unordered_map<dd::Ref, dd::
 
 }  // namespace
 
+// The memos live as long as the diagrams (nodes are never freed nor changed), so the reach sets
+// of one chain, which share most of their nodes, are quantified once in all.
 dd::Ref Reachability::all_match(dd::Ref a) {
-    std::unordered_map<dd::Ref, dd::Ref> memo;
-    return rebuild_vars(s_.manager(), a, memo, [](dd::Ref, dd::Ref yes) { return yes; });
+    return rebuild_vars(s_.manager(), a, all_match_memo_, [](dd::Ref, dd::Ref yes) { return yes; });
 }
 
 dd::Ref Reachability::some(dd::Ref a) {
-    std::unordered_map<dd::Ref, dd::Ref> memo;
     dd::Manager& m = s_.manager();
-    return rebuild_vars(m, a, memo, [&](dd::Ref no, dd::Ref yes) { return m.unite(no, yes); });
+    return rebuild_vars(m, a, some_memo_, [&](dd::Ref no, dd::Ref yes) { return m.unite(no, yes); });
 }
 
 dd::Ref Reachability::every(dd::Ref a) {
-    std::unordered_map<dd::Ref, dd::Ref> memo;
     dd::Manager& m = s_.manager();
-    return rebuild_vars(m, a, memo, [&](dd::Ref no, dd::Ref yes) { return m.intersect(no, yes); });
+    return rebuild_vars(m, a, every_memo_, [&](dd::Ref no, dd::Ref yes) { return m.intersect(no, yes); });
 }
 
 std::vector<std::uint32_t> Reachability::variables_in(dd::Ref a, std::size_t limit, bool& more) const {

@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "lib/dd/space.hpp"
@@ -82,6 +83,7 @@ private:
     std::vector<ReachVariable> vars_;
     std::vector<std::uint32_t> var_of_level_;
     bool taken_before_ = false;
+    std::unordered_map<dd::Ref, dd::Ref> all_match_memo_, some_memo_, every_memo_;
     friend struct Impl;
 };
 
