@@ -240,7 +240,8 @@ int run_lint(const LintOptions& o) {
               {"possibly_unreachable", summary.possibly_unreachable},
               {"unmatchable", summary.unmatchable},
               {"unreferenced", summary.unreferenced},
-              {"partly_shadowed", summary.partly_shadowed}}}};
+              {"partly_shadowed", summary.partly_shadowed},
+              {"redundant_later", summary.redundant_later}}}};
         if (!o.assume.empty()) {  // only with --assume: how many rules each one touches
             nlohmann::ordered_json assumed = nlohmann::ordered_json::array();
             for (const Assumption& a : o.assume.list())

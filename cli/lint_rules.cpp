@@ -14,8 +14,8 @@ namespace rulegap::cli {
 namespace {
 
 constexpr RuleFindingKind kinds_in_order[] = {
-    RuleFindingKind::unmatchable, RuleFindingKind::unreachable, RuleFindingKind::possibly_unreachable,
-    RuleFindingKind::unreferenced, RuleFindingKind::partly_shadowed};
+    RuleFindingKind::unmatchable,  RuleFindingKind::unreachable,     RuleFindingKind::possibly_unreachable,
+    RuleFindingKind::unreferenced, RuleFindingKind::partly_shadowed, RuleFindingKind::redundant_later};
 
 std::string_view severity_word(Severity s) {
     return s == Severity::error ? "error" : s == Severity::warning ? "warning" : "note";
@@ -75,6 +75,9 @@ RuleFindingSummary summarize(const std::vector<ProfileFinding>& findings) {
             case RuleFindingKind::partly_shadowed:
                 ++s.partly_shadowed;
                 break;
+            case RuleFindingKind::redundant_later:
+                ++s.redundant_later;
+                break;
             case RuleFindingKind::unreferenced:
                 ++s.unreferenced;
                 break;
@@ -95,7 +98,9 @@ std::string summary_line(std::size_t rules, const RuleFindingSummary& s, bool pa
         "{} possibly unreachable, {} unmatchable, {} unreferenced chain{}",
         rules, rules == 1 ? "" : "s", s.unreachable, s.shadowed, s.redundant, s.no_entry,
         s.possibly_unreachable, s.unmatchable, s.unreferenced, s.unreferenced == 1 ? "" : "s");
-    if (partly_shown) out += fmt::format(", {} partly shadowed", s.partly_shadowed);
+    if (partly_shown)
+        out += fmt::format(", {} partly shadowed, {} redundant with later rules", s.partly_shadowed,
+                           s.redundant_later);
     return out;
 }
 
@@ -166,7 +171,9 @@ void print_rule_findings(const std::vector<ProfileFinding>& findings, bool all, 
                        profiles.empty() ? std::string()
                                         : " [profile" + std::string(pf.profiles.size() == 1 ? " " : "s ") +
                                               profiles + "]");
-            const char* label = f.kind == RuleFindingKind::partly_shadowed ? "taken by" : "covered by";
+            const char* label = f.kind == RuleFindingKind::partly_shadowed   ? "taken by"
+                                : f.kind == RuleFindingKind::redundant_later ? "decided alike by"
+                                                                             : "covered by";
             for (const RuleRef& c : f.covering) fmt::print(to, "      {} {}: {}\n", label, place(c), c.text);
             if (f.more_covering > 0)
                 fmt::print(to, "      ... and {} more rule{}\n", f.more_covering,

@@ -32,6 +32,7 @@ std::vector<ProfileFinding> lint_rule_findings(const std::vector<ProfileRuleset>
 struct RuleFindingSummary {
     std::size_t unreachable = 0, shadowed = 0, redundant = 0, no_entry = 0;
     std::size_t possibly_unreachable = 0, unmatchable = 0, partly_shadowed = 0, unreferenced = 0;
+    std::size_t redundant_later = 0;
     std::size_t errors = 0, warnings = 0, notes = 0;
 };
 RuleFindingSummary summarize(const std::vector<ProfileFinding>& findings);

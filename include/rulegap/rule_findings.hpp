@@ -31,8 +31,9 @@ enum class RuleFindingKind : std::uint8_t {
     unmatchable,           // its own condition is empty (-s 10.0.0.0/8 ! -s 10.0.0.0/7)
     partly_shadowed,       // earlier rules with another action take part of its packets
     unreferenced,          // a user chain nothing jumps or goes to (the finding's rule: its first)
+    redundant_later,       // the rules after it and the policy decide its packets alike: it can go
 };
-inline constexpr std::size_t rule_finding_kind_count = 5;
+inline constexpr std::size_t rule_finding_kind_count = 6;
 std::string_view to_string(RuleFindingKind k);  // "unreachable", "possibly-unreachable", ...
 
 enum class UnreachableReason : std::uint8_t {
@@ -49,6 +50,8 @@ struct RuleFinding {
     Severity severity = Severity::warning;
     RuleRef rule;                     // the rule judged
     std::vector<RuleRef> covering;    // unreachable, partly-shadowed: the earlier rules that take
+                                      // its packets; redundant-later: the later rules (and the
+                                      // policy) that decide them alike;
                                       // its packets (a small set, chosen by overlap; for shadowed
                                       // always the largest earlier rule with another action)
     std::size_t more_covering = 0;    // covering rules left out of `covering`
@@ -65,9 +68,9 @@ struct RuleFinding {
 };
 
 struct RuleFindingOptions {
-    Assumptions assume;                         // undecided matches taken as decided (listed by reports)
-    bool partly_shadowed = false;               // also report partly-shadowed rules (info; --all)
-    std::size_t max_covering = 6;               // rules named per finding at most
+    Assumptions assume;            // undecided matches taken as decided (listed by reports)
+    bool partly_shadowed = false;  // also report partly-shadowed and redundant-later rules (info; --all)
+    std::size_t max_covering = 6;  // rules named per finding at most
     std::size_t max_nodes = default_max_nodes;  // decision-diagram size limit (packet_set.hpp);
                                                 // past it, DiagramTooLarge is thrown
 };

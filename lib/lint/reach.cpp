@@ -2,7 +2,9 @@
 #include "lib/lint/reach.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "lib/eval/traversal.hpp"
@@ -33,7 +35,9 @@ struct Reachability::Impl {
     std::vector<std::vector<std::vector<dd::Ref>>> target_var;  // unknown targets: their variable
     std::vector<std::vector<dd::Ref>> ret;                      // per table, chain: packets it returns
     std::vector<std::vector<dd::Ref>> ret_all;                  // the same, every variable 1
-    std::vector<std::vector<char>> ret_state;                   // 0 new, 1 being computed, 2 done
+    std::vector<std::vector<char>> ret_state;
+    std::map<std::tuple<int, int, int>, dd::Ref>
+        decides_memo;  // (table, chain, verdict)                   // 0 new, 1 being computed, 2 done
 
     Impl(Reachability& owner, const Assumptions& a)
         : h(owner), s(owner.s_), m(owner.s_.manager()), rs(owner.rs_), assume(a) {
@@ -306,6 +310,80 @@ struct Reachability::Impl {
         return out;
     }
 
+    // ---- redundant-later: does the rest of a built-in chain decide a rule's packets alike? ----
+
+    static int verdict_of(Action a) {
+        return a == Action::accept ? 0 : a == Action::drop ? 1 : a == Action::reject ? 2 : -1;
+    }
+
+    // The packets a user chain decides with verdict v (0 accept, 1 drop, 2 reject): the rules
+    // bottom-up, packets it returns (falls off, RETURN) not included. Memoised per chain.
+    dd::Ref decides(int t, int c, int v, int depth) {
+        auto key = std::tuple{t, c, v};
+        if (auto it = decides_memo.find(key); it != decides_memo.end()) return it->second;
+        const Chain& ch = rs.tables[static_cast<std::size_t>(t)].chains[static_cast<std::size_t>(c)];
+        dd::Ref out = dd::zero;
+        for (std::size_t j = ch.rules.size(); j-- > 0;) out = decides_step(t, c, j, v, out, dd::zero, depth);
+        decides_memo.emplace(key, out);
+        return out;
+    }
+
+    // Rule j of chain c prepended to `rest` (what the rules after it decide v); `after`: what a
+    // RETURN leads to. What cannot be told (NOTRACK, nat targets, unknown targets, a jump loop)
+    // counts as not v, so a claim built on it is never too strong.
+    dd::Ref decides_step(int t, int c, std::size_t j, int v, dd::Ref rest, dd::Ref after, int depth) {
+        const Table& tab = rs.tables[static_cast<std::size_t>(t)];
+        const Rule& r = tab.chains[static_cast<std::size_t>(c)].rules[j];
+        const RuleReach& rr =
+            h.tables_[static_cast<std::size_t>(t)].chains[static_cast<std::size_t>(c)].rules[j];
+        if (rr.never) return rest;
+        // Rules of chains the walk never entered have no match yet.
+        const dd::Ref mt = rr.match != dd::zero ? rr.match : match_of(t, c, static_cast<int>(j), r);
+        if (mt == dd::zero) return rest;
+        switch (r.target.action) {
+            case Action::continue_:
+                return rest;
+            case Action::accept:
+            case Action::drop:
+            case Action::reject:
+                return m.ite(mt, verdict_of(r.target.action) == v ? dd::one : dd::zero, rest);
+            case Action::return_:
+                return m.ite(mt, after, rest);
+            case Action::jump:
+            case Action::go_to: {
+                const int d = eval::jump_target(tab, r);
+                if (d < 0 || depth > eval::max_fork_depth) return m.minus(rest, mt);
+                const dd::Ref back = r.target.action == Action::jump ? rest : after;
+                const dd::Ref inside = decides(t, d, v, depth + 1);
+                return m.ite(mt, m.unite(inside, m.intersect(returns(t, d), back)), rest);
+            }
+            default:
+                return m.minus(rest, mt);
+        }
+    }
+
+    // Built-in chains (not nat): which accept/drop/reject rules the rules after them and the
+    // policy decide alike (RuleReach::decided_later).
+    void judge_later(int t, int c) {
+        const Table& tab = rs.tables[static_cast<std::size_t>(t)];
+        const Chain& ch = tab.chains[static_cast<std::size_t>(c)];
+        ChainReach& cr = h.tables_[static_cast<std::size_t>(t)].chains[static_cast<std::size_t>(c)];
+        if (!ch.builtin || tab.name == "nat" || !cr.entered) return;
+        const int policy = verdict_of(ch.policy.value_or(Action::accept));
+        std::array<dd::Ref, 3> suffix{};
+        for (int v = 0; v < 3; ++v) suffix[static_cast<std::size_t>(v)] = policy == v ? dd::one : dd::zero;
+        for (std::size_t j = ch.rules.size(); j-- > 0;) {
+            RuleReach& rr = cr.rules[j];
+            const int v = verdict_of(ch.rules[j].target.action);
+            if (v >= 0 && rr.reach != dd::zero && !rr.never)
+                rr.decided_later = m.minus(rr.reach, suffix[static_cast<std::size_t>(v)]) == dd::zero;
+            for (int w = 0; w < 3; ++w) {
+                dd::Ref& sw = suffix[static_cast<std::size_t>(w)];
+                sw = decides_step(t, c, j, w, sw, policy == w ? dd::one : dd::zero, 0);
+            }
+        }
+    }
+
     void walk_chain(int t, int c) {
         const Table& tab = rs.tables[static_cast<std::size_t>(t)];
         const Chain& ch = tab.chains[static_cast<std::size_t>(c)];
@@ -387,6 +465,10 @@ Reachability::Reachability(dd::Space& space, const Ruleset& ruleset, const Assum
     Impl impl(*this, assume);
     tables_.resize(rs_.tables.size());
     for (std::size_t t = 0; t < rs_.tables.size(); ++t) impl.walk_table(static_cast<int>(t));
+    if (taken_before)
+        for (std::size_t t = 0; t < rs_.tables.size(); ++t)
+            for (std::size_t c = 0; c < rs_.tables[t].chains.size(); ++c)
+                impl.judge_later(static_cast<int>(t), static_cast<int>(c));
 }
 
 std::string Reachability::action_key(const Rule& r) {

@@ -30,6 +30,8 @@ struct RuleReach {
     dd::Ref taken = dd::zero;              // what it decides (out of reach)
     dd::Ref taken_before = dd::zero;       // of the entering set, decided by earlier rules (if asked)
     dd::Ref taken_before_same = dd::zero;  // ... by earlier rules with the same action (if asked)
+    bool decided_later = false;            // built-in chain, accept/drop/reject: the rules after it
+                                           // (and the policy) decide its packets alike (if asked)
     bool never = false;                    // not judged: an assumption makes it never match, or it matches
                                            // only fragments (-f), which the model leaves out
 };
@@ -58,8 +60,8 @@ bool fragments_only(const Rule& r);
 
 class Reachability {
 public:
-    // taken_before: fill RuleReach::taken_before and taken_before_same (partly-shadowed rules
-    // need them; they cost two diagram operations per rule).
+    // taken_before: fill RuleReach::taken_before, taken_before_same and decided_later
+    // (partly-shadowed and redundant-later rules need them; they cost diagram operations per rule).
     Reachability(dd::Space& space, const Ruleset& ruleset, const Assumptions& assume, bool taken_before);
 
     const std::vector<TableReach>& tables() const { return tables_; }

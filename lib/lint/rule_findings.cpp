@@ -24,6 +24,8 @@ std::string_view to_string(RuleFindingKind k) {
             return "partly-shadowed";
         case RuleFindingKind::unreferenced:
             return "unreferenced";
+        case RuleFindingKind::redundant_later:
+            return "redundant-later";
     }
     return "?";
 }
@@ -253,6 +255,7 @@ private:
             out_.push_back(std::move(f));
         }
         if (!o_.partly_shadowed) return;
+        if (rr.decided_later) later(t, c, i);
         const dd::Ref other = m_.minus(rr.taken_before, rr.taken_before_same);
         const dd::Ref part = reach_.every(m_.intersect(rr.target, other));
         if (part == dd::zero) return;
@@ -265,6 +268,29 @@ private:
         f.message = fmt::format("earlier rules with another action take {} of its packets ({} of {})",
                                 percent(f.taken, f.total), short_count(f.taken), short_count(f.total));
         witness(f, cr, part);
+        out_.push_back(std::move(f));
+    }
+
+    // Removing the rule changes no verdict: the later rules that decide its packets alike.
+    void later(std::size_t t, std::size_t c, std::size_t i) {
+        const Table& tab = rs_.tables[t];
+        const Chain& ch = tab.chains[c];
+        const ChainReach& cr = chain_reach(t, c);
+        RuleFinding f = finding(RuleFindingKind::redundant_later, Severity::note, t, c, static_cast<int>(i));
+        const Action a = ch.rules[i].target.action;
+        for (std::size_t j = i + 1; j < ch.rules.size(); ++j) {
+            if (ch.rules[j].target.action != a ||
+                m_.intersect(cr.rules[j].match, cr.rules[i].reach) == dd::zero)
+                continue;
+            if (f.covering.size() == o_.max_covering) {
+                ++f.more_covering;
+                continue;
+            }
+            f.covering.push_back(ref_of(rs_, tab, ch, static_cast<int>(j)));
+        }
+        if (ch.policy.value_or(Action::accept) == a) f.covering.push_back(eval::make_ref(rs_, tab, ch, -1));
+        f.message =
+            "the rules after it and the policy decide its packets alike: removing it changes no verdict";
         out_.push_back(std::move(f));
     }
 

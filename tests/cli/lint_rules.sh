@@ -52,7 +52,7 @@ assert 18 in [c["line"] for c in s["covering"]], s
 p = [x for x in f if x["kind"] == "possibly-unreachable"][0]
 assert p["depends_on"][0]["line"] == 10 and p["witness"]["hook"] == "INPUT", p
 assert o["rule_summary"] == {"unreachable": 4, "shadowed": 4, "redundant": 0, "no_entry": 0, "possibly_unreachable": 1,
-                             "unmatchable": 1, "unreferenced": 1, "partly_shadowed": 0}, o["rule_summary"]
+                             "unmatchable": 1, "unreferenced": 1, "partly_shadowed": 0, "redundant_later": 0}, o["rule_summary"]
 PY
 
 # --assume decides the recent match: assumed not to match, rule 11 is no longer a finding.

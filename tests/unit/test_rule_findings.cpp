@@ -260,7 +260,10 @@ TEST_CASE("rule findings: partly shadowed rules, with the share taken and a witn
         "-A INPUT -s 10.0.0.0/8 -p tcp --dport 22 -j ACCEPT\n"    // 6: half taken by 5
         "-A INPUT -s 10.0.0.0/8 -p tcp --dport 23 -j ACCEPT\n");  // 7: fine
     CHECK(find_rule_findings(rs).empty());
-    const std::vector<RuleFinding> all = find_rule_findings(rs, o);
+    std::vector<RuleFinding> all = find_rule_findings(rs, o);
+    // The ACCEPT rules are also redundant-later (the policy accepts): kept apart here.
+    CHECK(has(all, first + 1, RuleFindingKind::redundant_later));
+    std::erase_if(all, [](const RuleFinding& x) { return x.kind == RuleFindingKind::redundant_later; });
     REQUIRE(at(all, first + 1).size() == 1);
     const std::vector<RuleFinding> here = at(all, first + 1);
     const RuleFinding& f = here[0];
@@ -276,14 +279,50 @@ TEST_CASE("rule findings: partly shadowed rules, with the share taken and a witn
     CHECK(at(all, first + 2).empty());
 }
 
+TEST_CASE(
+    "rule findings: redundant-later rules, decided alike by the rules after them or the policy (--all)") {
+    const std::string text =
+        "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:dns - [0:0]\n"
+        "-A INPUT -p tcp --dport 23 -j DROP\n"                         // 6: the policy drops it anyway
+        "-A INPUT -s 10.0.0.0/8 -p tcp --dport 80 -j ACCEPT\n"         // 7: line 9 accepts it anyway
+        "-A INPUT -p tcp --dport 2000 -j DROP\n"                       // 8: no: line 10 would accept
+        "-A INPUT -p tcp --dport 80 -j ACCEPT\n"                       // 9: no: the policy drops
+        "-A INPUT -p tcp --dport 1024:65535 -j ACCEPT\n"               // 10
+        "-A INPUT -s 10.0.0.0/8 -p udp --dport 53 -j ACCEPT\n"         // 11: the dns chain accepts it
+        "-A INPUT -p udp -j dns\n"                                     // 12
+        "-A INPUT -p udp --dport 54 -m limit --limit 1/s -j ACCEPT\n"  // 13: no: the policy drops
+        "-A dns -p udp --dport 53 -j ACCEPT\n"                         // 14
+        "COMMIT\n";
+    const Ruleset rs = read_iptables(text, "fw.rules");
+    REQUIRE_FALSE(rs.diagnostics.has_errors());
+    CHECK(find_rule_findings(rs).empty());
+    RuleFindingOptions o;
+    o.partly_shadowed = true;
+    const std::vector<RuleFinding> all = find_rule_findings(rs, o);
+    CHECK(has(all, 6, RuleFindingKind::redundant_later));
+    CHECK(has(all, 7, RuleFindingKind::redundant_later));
+    CHECK_FALSE(has(all, 8, RuleFindingKind::redundant_later));
+    CHECK_FALSE(has(all, 9, RuleFindingKind::redundant_later));
+    CHECK(has(all, 11, RuleFindingKind::redundant_later));
+    CHECK_FALSE(has(all, 13, RuleFindingKind::redundant_later));
+    const std::vector<RuleFinding> six = at(all, 6);
+    REQUIRE(six.size() == 1);
+    REQUIRE(six[0].covering.size() == 1);
+    CHECK(six[0].covering[0].is_policy());
+    const std::vector<RuleFinding> seven = at(all, 7);
+    REQUIRE(seven.size() == 1);
+    CHECK(covering_lines(seven[0]) == std::vector<std::uint32_t>{9});
+}
+
 // The claims against explain(), on random rulesets: a rule called unreachable is on no packet's
 // trace at any hook; a witness is explained as the finding says.
 TEST_CASE(
     "rule findings: unreachable rules are never on a trace, witnesses are confirmed by explain (random "
     "rulesets)") {
     Rng g(1717);
-    std::size_t unreachable = 0, witnesses = 0, packets = 0;
+    std::size_t unreachable = 0, witnesses = 0, packets = 0, later = 0;
     for (int round = 0; round < 60; ++round) {
+        const Rng before = g;
         const Ruleset rs = random_ruleset(g);
         RuleFindingOptions o;
         o.partly_shadowed = true;
@@ -327,7 +366,11 @@ TEST_CASE(
             // The witness is taken by an earlier rule of the chain: explain() decides it there
             // (or in a chain that rule jumps to), never at the rule itself.
             ++witnesses;
-            const Decision d = explain(rs, f.hook, *f.witness);
+            // No interface given is interface value 0 for the walk, the empty name for explain().
+            Packet w = *f.witness;
+            if (!w.in_interface) w.in_interface = std::string();
+            if (!w.out_interface) w.out_interface = std::string();
+            const Decision d = explain(rs, f.hook, w);
             bool at_rule = false, at_covering = false;
             for (const TraceStep& st : d.trace) {
                 if (st.at.table != f.rule.table) continue;
@@ -336,13 +379,36 @@ TEST_CASE(
                     at_covering = at_covering || (st.at.chain == c.chain && st.at.rule == c.rule);
             }
             CHECK_FALSE(at_rule);
-            (void)at_covering;
+            CHECK((at_covering || f.more_covering > 0));
+        }
+        // A redundant-later rule removed, no packet's verdict changes.
+        std::size_t removed = 0;
+        for (const RuleFinding& f : all) {
+            if (f.kind != RuleFindingKind::redundant_later || ++removed > 4) continue;
+            ++later;
+            Rng again = before;
+            Ruleset without = random_ruleset(again);
+            std::vector<Rule>& chain = without.table(f.rule.table)->chain(f.rule.chain)->rules;
+            chain.erase(chain.begin() + f.rule.rule);
+            without.link();
+            for (int k = 0; k < 100; ++k) {
+                Packet p = random_packet(g);
+                for (Hook h : {Hook::input, Hook::forward, Hook::output}) {
+                    if (h == Hook::input) p.out_interface = std::string();
+                    if (h == Hook::output) p.in_interface = std::string();
+                    if (h == Hook::forward && p.in_interface.value_or("").empty()) p.in_interface = "eth1";
+                    if (h == Hook::forward && p.out_interface.value_or("").empty()) p.out_interface = "eth0";
+                    INFO(f.rule.text << " at " << to_string(h) << ": " << describe(p));
+                    CHECK(explain(rs, h, p).verdict == explain(without, h, p).verdict);
+                }
+            }
         }
     }
     MESSAGE(unreachable << " rules never apply, " << witnesses << " witnesses, " << packets
-                        << " packets x 3 hooks");
+                        << " packets x 3 hooks, " << later << " redundant-later rules removed");
     CHECK(unreachable > 20);
     CHECK(witnesses > 5);
+    CHECK(later > 10);
 }
 
 // The real corpus (../shared/iptables-corpus, when present): every file is judged, and for every

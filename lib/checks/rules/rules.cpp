@@ -21,6 +21,7 @@ FindingKind kind_of(const RuleFinding& f) {
             return FindingKind::unmatchable;
         case RuleFindingKind::unreferenced:
         case RuleFindingKind::partly_shadowed:  // not asked for: see run_rules
+        case RuleFindingKind::redundant_later:
             break;
     }
     return FindingKind::unreferenced;
