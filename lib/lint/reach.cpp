@@ -474,17 +474,13 @@ Reachability::Reachability(dd::Space& space, const Ruleset& ruleset, const Assum
 std::string Reachability::action_key(const Rule& r) {
     switch (r.target.action) {
         case Action::accept:
-            return "accept";
         case Action::drop:
-            return "drop";
         case Action::reject:
-            return "reject";
         case Action::return_:
-            return "return";
+            return std::string(to_string(r.target.action));
         case Action::jump:
-            return "jump " + std::string(r.target.name);
         case Action::go_to:
-            return "goto " + std::string(r.target.name);
+            return std::string(to_string(r.target.action)) + " " + std::string(r.target.name);
         default:
             return std::string(r.target.name) + " " + std::string(r.target.options);
     }

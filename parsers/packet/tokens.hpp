@@ -49,12 +49,15 @@ const auto keyword =
 //   option body = key > value % ','        state new   flags syn,ack   [in eth0]
 struct key_class {};
 struct value_class {};
+struct values_class {};
 struct close_class {};
 struct arrow_class {};
 struct option_body_class {};
 
 const x3::rule<key_class, ast::word> key = "option (state, in, out, flags, type, code)";
 const x3::rule<value_class, ast::word> value = "option value";
+// Named, so that an expectation failure says "option value", not the list parser's type name.
+const x3::rule<values_class, std::vector<ast::word>> values = "option value";
 const x3::rule<close_class> close = "']'";
 const x3::rule<arrow_class> arrow = "'->'";
 const x3::rule<option_body_class, ast::option> option_body = "option";
@@ -63,8 +66,9 @@ const auto key_def = raw[lexeme[keyword]][set_text];
 const auto value_def = raw[lexeme[+~char_(" \t\r\n\f\v[],")]][set_text];
 const auto close_def = lit(']');
 const auto arrow_def = lit("->");
-const auto option_body_def = key > (value % ',');
+const auto values_def = value % ',';
+const auto option_body_def = key > values;
 
-BOOST_SPIRIT_DEFINE(key, value, close, arrow, option_body)
+BOOST_SPIRIT_DEFINE(key, value, values, close, arrow, option_body)
 
 }  // namespace rulegap::packet::tokens

@@ -241,3 +241,14 @@ TEST_CASE("packet syntax: errors carry the column") {
     // Columns count characters: a two-byte character before the error counts once.
     CHECK(error_column("tcp 10.0.0.1:1 -> 10.0.0.2:2 in \xc3\xa9th0 junk") == 38);
 }
+
+TEST_CASE("an option without a value says so in words, not a parser's type name") {
+    for (const char* text : {"tcp 1.2.3.4:1 -> 5.6.7.8:22 [out ]", "tcp 1.2.3.4:1 -> 5.6.7.8:22 [in ]",
+                             "tcp 1.2.3.4:1 -> 5.6.7.8:22 flags"}) {
+        PacketParseResult r = parse_packet(text);
+        REQUIRE_FALSE(r);
+        INFO(text << " -> " << r.error.to_string());
+        CHECK(r.error.message.find("boost") == std::string::npos);
+        CHECK(r.error.message.find("value") != std::string::npos);
+    }
+}
