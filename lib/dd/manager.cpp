@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <span>
 
 namespace rulegap::dd {
 
@@ -32,6 +33,7 @@ Manager::Manager(std::vector<uint128> level_max, std::uint32_t first_rank, std::
     op_or_ = new_op();
     op_minus_ = new_op();
     op_ite_ = new_op();
+    op_meets_ = new_op();
 }
 
 std::uint32_t Manager::add_level(uint128 max) { return add_level(max, rank_.empty() ? 0 : last_rank_ + 1); }
@@ -214,6 +216,194 @@ Ref Manager::unite(Ref a, Ref b) {
 Ref Manager::intersect(Ref a, Ref b) {
     if (a > b) std::swap(a, b);
     return apply(op_and_, a, b, and_case);
+}
+
+Ref Manager::minus_all(Ref a, std::vector<Ref> sets) {
+    std::map<std::vector<Ref>, Ref> memo;
+    sets.insert(sets.begin(), a);
+    return minus_all_rec(sets, memo);
+}
+
+namespace {
+
+// The top level of `refs` (terminals are below every level): its rank, and the level.
+std::pair<std::uint32_t, std::uint32_t> top_of(const Manager& m, std::span<const Ref> refs) {
+    std::uint32_t r0 = terminal_level, l = 0;
+    for (Ref x : refs)
+        if (m.rank_of(x) < r0) {
+            r0 = m.rank_of(x);
+            l = m.level(x);
+        }
+    return {r0, l};
+}
+
+// The values of level l (rank r0) in intervals on which every set of `fixed` and of `many` is
+// constant: visit(hi, dead, fixed_kids, many_kids) for each, in order, until it returns true.
+// fixed_kids: each fixed set's child there (dead: one of them is 0); many_kids: the children of
+// `many` other than 0. A sweep over the edges, so that many sets that each split the level in
+// a few places (a thousand /32 addresses) cost their edges, not sets × intervals.
+template <class Visit>
+void sweep(const Manager& m, std::uint32_t r0, std::uint32_t l, const std::vector<Ref>& fixed,
+           const std::vector<Ref>& many, Visit&& visit) {
+    struct Seg {
+        uint128 lo, hi;
+        Ref child;
+    };
+    const uint128 top = m.level_max(l);
+    std::vector<Seg> segs;
+    std::vector<Ref> base;
+    std::vector<uint128> cuts{top};
+    for (Ref x : many) {
+        if (m.rank_of(x) != r0) {
+            base.push_back(x);
+            continue;
+        }
+        uint128 lo = 0;
+        for (std::uint32_t e = 0, n = m.edge_count(x); e < n; ++e) {
+            const uint128 hi = m.edge_hi(x, e);
+            if (const Ref child = m.edge_child(x, e); child != zero) {
+                segs.push_back({lo, hi, child});
+                cuts.push_back(hi);
+                if (lo > 0) cuts.push_back(lo - 1);
+            }
+            if (hi != top) lo = hi + 1;
+        }
+    }
+    for (Ref x : fixed)
+        if (m.rank_of(x) == r0)
+            for (std::uint32_t e = 0, n = m.edge_count(x); e < n; ++e) cuts.push_back(m.edge_hi(x, e));
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    std::sort(segs.begin(), segs.end(), [](const Seg& a, const Seg& b) { return a.lo < b.lo; });
+    std::vector<std::uint32_t> at(fixed.size(), 0);
+    std::vector<const Seg*> active;
+    std::vector<Ref> fixed_kids, many_kids;
+    std::size_t next = 0;
+    uint128 lo = 0;
+    for (const uint128 h : cuts) {
+        while (next < segs.size() && segs[next].lo <= lo) active.push_back(&segs[next++]);
+        std::erase_if(active, [&](const Seg* sg) { return sg->hi < lo; });
+        fixed_kids.clear();
+        bool dead = false;
+        for (std::size_t i = 0; i < fixed.size(); ++i) {
+            Ref x = fixed[i];
+            if (m.rank_of(x) == r0) {
+                while (m.edge_hi(x, at[i]) < lo) ++at[i];
+                x = m.edge_child(x, at[i]);
+            }
+            dead = dead || x == zero;
+            fixed_kids.push_back(x);
+        }
+        many_kids = base;
+        for (const Seg* sg : active) many_kids.push_back(sg->child);
+        if (visit(h, dead, fixed_kids, many_kids)) return;
+        if (h == top) return;
+        lo = h + 1;
+    }
+}
+
+}  // namespace
+
+// key: a, then the sets to take out of it (consumed: sorted, deduplicated, zeros dropped).
+Ref Manager::minus_all_rec(std::vector<Ref>& key, std::map<std::vector<Ref>, Ref>& memo) {
+    if (key.front() == zero) return zero;
+    std::erase(key, zero);  // (a is not 0)
+    if (std::find(key.begin() + 1, key.end(), one) != key.end()) return zero;
+    std::sort(key.begin() + 1, key.end());
+    key.erase(std::unique(key.begin() + 1, key.end()), key.end());
+    if (std::find(key.begin() + 1, key.end(), key.front()) != key.end()) return zero;
+    if (key.size() == 1) return key.front();
+    if (key.size() == 2) return minus(key[0], key[1]);
+    if (auto it = memo.find(key); it != memo.end()) return it->second;
+    const auto [r0, l] = top_of(*this, key);
+    const std::vector<Ref> fixed{key.front()};
+    const std::vector<Ref> many(key.begin() + 1, key.end());
+    const std::size_t mark = stack_his_.size();
+    std::vector<Ref> kids;
+    sweep(*this, r0, l, fixed, many,
+          [&](uint128 h, bool dead, const std::vector<Ref>& fk, const std::vector<Ref>& mk) {
+              Ref c = zero;
+              if (!dead) {
+                  kids = fk;
+                  kids.insert(kids.end(), mk.begin(), mk.end());
+                  c = minus_all_rec(kids, memo);
+              }
+              push_edge(mark, h, c);
+              return false;
+          });
+    const Ref out = make_from_stack(l, mark);
+    memo.emplace(key, out);
+    return out;
+}
+
+bool Manager::meets(std::vector<Ref> in, std::vector<Ref> out) {
+    std::map<std::vector<Ref>, bool> memo;
+    return meets_rec(in, out, memo);
+}
+
+// in and out are consumed (terminals settled, sorted, deduplicated).
+bool Manager::meets_rec(std::vector<Ref>& in, std::vector<Ref>& out, std::map<std::vector<Ref>, bool>& memo) {
+    if (std::find(in.begin(), in.end(), zero) != in.end()) return false;
+    if (std::find(out.begin(), out.end(), one) != out.end()) return false;
+    std::erase_if(in, [](Ref x) { return is_terminal(x); });  // 1 (or an outcome): no constraint
+    std::erase(out, zero);
+    std::sort(in.begin(), in.end());
+    in.erase(std::unique(in.begin(), in.end()), in.end());
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    if (out.empty()) {
+        if (in.size() <= 1) return true;
+        if (in.size() == 2) return intersects(in[0], in[1]);
+    }
+    for (Ref x : in)
+        if (std::binary_search(out.begin(), out.end(), x)) return false;
+    std::vector<Ref> key = in;
+    key.push_back(terminal_level);  // (no Ref is this: the separator)
+    key.insert(key.end(), out.begin(), out.end());
+    if (auto it = memo.find(key); it != memo.end()) return it->second;
+    std::vector<Ref> all = in;
+    all.insert(all.end(), out.begin(), out.end());
+    const auto [r0, l] = top_of(*this, all);
+    bool found = false;
+    std::vector<Ref> kin, kout;
+    sweep(*this, r0, l, in, out,
+          [&](uint128, bool dead, const std::vector<Ref>& fk, const std::vector<Ref>& mk) {
+              if (dead) return false;
+              kin = fk;
+              kout = mk;
+              found = meets_rec(kin, kout, memo);
+              return found;
+          });
+    memo.emplace(std::move(key), found);
+    return found;
+}
+
+bool Manager::intersects(Ref a, Ref b) {
+    if (a == zero || b == zero) return false;
+    // A diagram other than 0 has an assignment (canonical: no node has only 0 below it).
+    if (a == one || b == one || a == b) return true;
+    if (is_terminal(a) && is_terminal(b)) return true;  // outcome terminals: both non-empty
+    if (a > b) std::swap(a, b);
+    if (std::optional<Ref> r = cache_find(op_meets_, a, b, 0)) return *r == one;
+    const std::uint32_t ra = rank_of(a), rb = rank_of(b);
+    const std::uint32_t l = ra <= rb ? level(a) : level(b);
+    const bool in_a = ra <= rb, in_b = rb <= ra;
+    const uint128 top = max_[l];
+    std::uint32_t ia = 0, ib = 0;
+    bool out = false;
+    for (;;) {
+        const uint128 ha = in_a ? edge_hi(a, ia) : top, hb = in_b ? edge_hi(b, ib) : top;
+        if (intersects(in_a ? edge_child(a, ia) : a, in_b ? edge_child(b, ib) : b)) {
+            out = true;
+            break;
+        }
+        const uint128 h = ha < hb ? ha : hb;
+        if (h == top) break;
+        if (ha == h) ++ia;
+        if (hb == h) ++ib;
+    }
+    cache_store(op_meets_, a, b, 0, out ? one : zero);
+    return out;
 }
 
 Ref Manager::minus(Ref a, Ref b) {

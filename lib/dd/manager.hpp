@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -108,6 +109,14 @@ public:
     Ref unite(Ref a, Ref b);
     Ref intersect(Ref a, Ref b);
     Ref minus(Ref a, Ref b);
+    // a minus the union of many sets, in one pass: only the result's nodes are made (a chain
+    // or a balanced tree of binary operations makes every intermediate set too).
+    Ref minus_all(Ref a, std::vector<Ref> sets);
+    // Whether a and b share an assignment, without building their intersection.
+    bool intersects(Ref a, Ref b);
+    // Whether some assignment is in every set of `in` and in no set of `out`, without building
+    // anything.
+    bool meets(std::vector<Ref> in, std::vector<Ref> out);
     // Multi-terminal if-then-else on a boolean condition.
     Ref ite(Ref cond, Ref then_, Ref else_);
 
@@ -252,6 +261,8 @@ private:
     mutable std::vector<std::uint32_t> stamp_;
     mutable std::uint32_t epoch_ = 0;
 
+    Ref minus_all_rec(std::vector<Ref>& key, std::map<std::vector<Ref>, Ref>& memo);
+    bool meets_rec(std::vector<Ref>& in, std::vector<Ref>& out, std::map<std::vector<Ref>, bool>& memo);
     Ref cofactor_rec(Ref a, std::uint32_t level, uint128 value, std::unordered_map<Ref, Ref>& memo);
 
     std::vector<uint128> max_;
@@ -274,7 +285,7 @@ private:
     std::vector<Ref> stack_kids_;
     std::uint32_t next_op_ = 1;
     std::size_t max_nodes_ = default_max_nodes;
-    std::uint32_t op_and_, op_or_, op_minus_, op_ite_;
+    std::uint32_t op_and_, op_or_, op_minus_, op_ite_, op_meets_;
 };
 
 // ---- templates -------------------------------------------------------------------------------

@@ -25,6 +25,44 @@ bool fragments_only(const Rule& r) {
     });
 }
 
+namespace {
+
+// A rule's bounding box: per packet field, the hull of the values its decided, non-negated
+// conditions allow. Two rules whose boxes do not meet match no packet in common.
+struct Box {
+    std::array<Interval, field_count> dim;
+    bool meets(const Box& o) const {
+        for (std::size_t f = 0; f < field_count; ++f)
+            if (dim[f].hi < o.dim[f].lo || o.dim[f].hi < dim[f].lo) return false;
+        return true;
+    }
+};
+
+Box box_of(const Rule& r) {
+    Box b;
+    for (Interval& i : b.dim) i = Interval{0, ~uint128{0}};
+    for (const Condition& c : r.conditions) {
+        if (c.undecided || c.negated) continue;
+        for (const FieldRange& fr : c.all_of) {
+            Interval& d = b.dim[static_cast<std::size_t>(fr.field)];
+            if (fr.values.empty()) {
+                d = Interval{1, 0};
+                continue;
+            }
+            uint128 lo = fr.values.front().lo, hi = fr.values.front().hi;
+            for (const Interval& v : fr.values) {
+                lo = std::min(lo, v.lo);
+                hi = std::max(hi, v.hi);
+            }
+            d.lo = std::max(d.lo, lo);
+            d.hi = std::min(d.hi, hi);
+        }
+    }
+    return b;
+}
+
+}  // namespace
+
 struct Reachability::Impl {
     Reachability& h;
     dd::Space& s;
@@ -34,10 +72,8 @@ struct Reachability::Impl {
     std::vector<std::vector<std::vector<dd::Ref>>> own;         // per table, chain, rule: its variables
     std::vector<std::vector<std::vector<dd::Ref>>> target_var;  // unknown targets: their variable
     std::vector<std::vector<dd::Ref>> ret;                      // per table, chain: packets it returns
-    std::vector<std::vector<dd::Ref>> ret_all;                  // the same, every variable 1
-    std::vector<std::vector<char>> ret_state;
-    std::map<std::tuple<int, int, int>, dd::Ref>
-        decides_memo;  // (table, chain, verdict)                   // 0 new, 1 being computed, 2 done
+    std::vector<std::vector<char>> state;                       // local walk: 0 new, 1 being walked, 2 done
+    std::map<std::tuple<int, int, int>, dd::Ref> decides_memo;  // (table, chain, verdict)
 
     Impl(Reachability& owner, const Assumptions& a)
         : h(owner), s(owner.s_), m(owner.s_.manager()), rs(owner.rs_), assume(a) {
@@ -49,9 +85,12 @@ struct Reachability::Impl {
                 target_var.back().emplace_back(c.rules.size(), none);
             }
             ret.emplace_back(t.chains.size(), dd::one);
-            ret_all.emplace_back(t.chains.size(), none);
-            ret_state.emplace_back(t.chains.size(), 0);
+            state.emplace_back(t.chains.size(), 0);
         }
+    }
+
+    ChainReach& chain_reach(int t, int c) {
+        return h.tables_[static_cast<std::size_t>(t)].chains[static_cast<std::size_t>(c)];
     }
 
     std::uint32_t slot_of(const Rule& r) const {
@@ -113,55 +152,151 @@ struct Reachability::Impl {
         return m.intersect(test, variables_of(t, c, i, r));
     }
 
-    // The packets chain c returns to its caller (falls off its end, or RETURN), bottom-up.
-    // A chain on a jump loop (an input error the reader reports) returns everything: that
-    // keeps every "unreachable" claim sound.
+    // The packets chain c returns to its caller (falls off its end, RETURN, or a goto to a chain
+    // that returns them). A chain on a jump loop (an input error the reader reports) returns
+    // everything while it is being walked: that keeps every "unreachable" claim sound.
     dd::Ref returns(int t, int c) {
-        char& st = ret_state[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)];
-        dd::Ref& out = ret[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)];
-        if (st == 2) return out;
+        const char st = state[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)];
         if (st == 1) return dd::one;
-        st = 1;
+        if (st == 0) walk_local(t, c);
+        return ret[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)];
+    }
+
+    // Of `reach` (rule i's local reach), what the rule decides; `back`: what goes back to the
+    // chain's caller (RETURN, a goto whose chain returns).
+    dd::Ref decided_by(int t, int c, int i, const Rule& r, dd::Ref reach, dd::Ref& back) {
         const Table& tab = rs.tables[static_cast<std::size_t>(t)];
-        const Chain& ch = tab.chains[static_cast<std::size_t>(c)];
-        dd::Ref r = dd::one;
-        for (std::size_t k = ch.rules.size(); k-- > 0;) {
-            const Rule& rule = ch.rules[k];
+        back = dd::zero;
+        switch (r.target.action) {
+            case Action::continue_:
+            case Action::notrack:  // not pointwise: walk_global() for the chain's own sets
+                return dd::zero;
+            case Action::unknown:
+                return m.intersect(reach, decides_unknown(t, c, i, r));
+            case Action::jump: {
+                const int d = eval::jump_target(tab, r);
+                if (d < 0) return m.intersect(reach, decides_unknown(t, c, i, r));
+                return m.minus(reach, returns(t, d));
+            }
+            case Action::go_to: {
+                const int d = eval::jump_target(tab, r);
+                back = m.intersect(reach,
+                                   d >= 0 ? returns(t, d) : m.minus(dd::one, decides_unknown(t, c, i, r)));
+                return reach;
+            }
+            case Action::return_:
+                back = reach;
+                return reach;
+            default:
+                return reach;  // accept, drop, reject, dnat, snat, redirect
+        }
+    }
+
+    // Pass 1: the chain's rules as if every packet entered it (callees first, by recursion).
+    void walk_local(int t, int c) {
+        state[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)] = 1;
+        const Chain& ch = rs.tables[static_cast<std::size_t>(t)].chains[static_cast<std::size_t>(c)];
+        ChainReach& cr = chain_reach(t, c);
+        std::vector<Box> boxes;
+        boxes.reserve(ch.rules.size());
+        std::vector<std::string> keys;
+        dd::Ref back = dd::zero;  // what goes back to the caller, besides falling off the end
+        std::vector<dd::Ref> near;
+        for (std::size_t k = 0; k < ch.rules.size(); ++k) {
+            const Rule& r = ch.rules[k];
             const int i = static_cast<int>(k);
-            const dd::Ref mt = match_of(t, c, i, rule);
-            if (mt == dd::zero) continue;
-            switch (rule.target.action) {
-                case Action::continue_:
-                case Action::notrack:
-                    break;
-                case Action::return_:
-                    r = m.ite(mt, dd::one, r);
-                    break;
-                case Action::unknown:
-                    r = m.minus(r, m.intersect(mt, decides_unknown(t, c, i, rule)));
-                    break;
-                case Action::jump: {
-                    const int d = eval::jump_target(tab, rule);
-                    if (d >= 0)
-                        r = m.minus(r, m.minus(mt, returns(t, d)));
-                    else
-                        r = m.minus(r, m.intersect(mt, decides_unknown(t, c, i, rule)));
-                    break;
-                }
-                case Action::go_to: {
-                    const int d = eval::jump_target(tab, rule);
-                    r = m.ite(mt, d >= 0 ? returns(t, d) : m.minus(dd::one, decides_unknown(t, c, i, rule)),
-                              r);
-                    break;
-                }
-                default:
-                    r = m.minus(r, mt);
-                    break;  // accept, drop, reject, dnat, snat, redirect
+            boxes.push_back(box_of(r));
+            if (h.taken_before_) keys.push_back(action_key(r));
+            RuleReach& rr = cr.rules[k];
+            if (state_of(r) == Assumptions::RuleState::never || fragments_only(r)) {
+                rr.never = true;
+                continue;
+            }
+            rr.match = match_of(t, c, i, r);
+            if (rr.match == dd::zero) continue;
+            dd::Ref unused = dd::zero;
+            rr.effect = decided_by(t, c, i, r, rr.match, unused);
+            // What the earlier rules that may share packets with it decide: the packets the
+            // rules before it decide are the union of their effects (first match).
+            near.clear();
+            for (std::size_t j = 0; j < k; ++j)
+                if (cr.rules[j].effect != dd::zero && boxes[j].meets(boxes[k]))
+                    near.push_back(cr.rules[j].effect);
+            const bool sends_back = r.target.action == Action::return_ || r.target.action == Action::go_to;
+            if (near.size() > few_overlaps && !h.taken_before_ && !sends_back) {
+                // Built on demand (Reachability::reach_of): the catch-all rule at the end of a
+                // chain of thousands is reached by a large set that only a finding needs.
+                rr.lazy = true;
+                rr.outside = near;
+                continue;
+            }
+            dd::Ref reach = rr.match;
+            if (near.size() <= few_overlaps)
+                for (dd::Ref e : near) reach = m.minus(reach, e);
+            else
+                reach = m.minus_all(reach, near);
+            rr.reach = reach;
+            rr.taken = m.intersect(reach, rr.effect);
+            if (sends_back && reach != dd::zero) {
+                dd::Ref to_caller = dd::zero;
+                decided_by(t, c, i, r, reach, to_caller);
+                back = m.unite(back, to_caller);
+            }
+            if (h.taken_before_) {
+                near.clear();
+                for (std::size_t j = 0; j < k; ++j)
+                    if (cr.rules[j].taken != dd::zero && keys[j] != keys[k] && boxes[j].meets(boxes[k]))
+                        near.push_back(cr.rules[j].taken);
+                rr.taken_other = m.minus(rr.match, m.minus_all(rr.match, near));
             }
         }
-        out = r;
-        st = 2;
-        return r;
+        if (!ch.builtin) {
+            std::vector<dd::Ref> all;
+            for (const RuleReach& x : cr.rules) all.push_back(x.effect);
+            ret[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)] =
+                m.unite(m.minus_all(dd::one, std::move(all)), back);
+        }
+        state[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)] = 2;
+    }
+
+    // A chain with a NOTRACK rule: its sets again, from its entering set, in order (context one).
+    void walk_global(int t, int c) {
+        const Table& tab = rs.tables[static_cast<std::size_t>(t)];
+        const Chain& ch = tab.chains[static_cast<std::size_t>(c)];
+        ChainReach& cr = chain_reach(t, c);
+        const dd::Ref untracked = s.test(Field::state, Interval{static_cast<uint128>(ConnState::untracked),
+                                                                static_cast<uint128>(ConnState::untracked)});
+        dd::Ref rest = cr.entering;
+        std::vector<dd::Ref> taken_by;  // per earlier rule
+        for (std::size_t k = 0; k < ch.rules.size(); ++k) {
+            const Rule& r = ch.rules[k];
+            RuleReach& rr = cr.rules[k];
+            if (rr.never) {
+                taken_by.push_back(dd::zero);
+                continue;
+            }
+            if (h.taken_before_) {
+                dd::Ref other = dd::zero;
+                for (std::size_t j = 0; j < k; ++j)
+                    if (taken_by[j] != dd::zero && action_key(ch.rules[j]) != action_key(r))
+                        other = m.unite(other, m.intersect(taken_by[j], rr.match));
+                rr.taken_other = other;
+            }
+            rr.reach = m.intersect(rest, rr.match);
+            rr.lazy = false;
+            rr.outside.clear();
+            dd::Ref back = dd::zero;
+            rr.taken =
+                rr.reach == dd::zero ? dd::zero : decided_by(t, c, static_cast<int>(k), r, rr.reach, back);
+            if (r.target.action == Action::notrack && rr.reach != dd::zero)
+                rest = m.unite(rest, m.intersect(m.exists(rr.reach, s.level(Field::state)), untracked));
+            rest = m.minus(rest, rr.taken);
+            taken_by.push_back(rr.taken);
+        }
+        cr.context = dd::one;
+        // Its sets include packets NOTRACK made untracked: so do its entering sets per hook.
+        for (dd::Ref& b : cr.by_hook)
+            b = m.unite(b, m.intersect(m.exists(b, s.level(Field::state)), untracked));
     }
 
     // The base set of a built-in chain of table `name`.
@@ -174,6 +309,63 @@ struct Reachability::Impl {
             b = m.intersect(b, s.test(Field::state, Interval{static_cast<uint128>(ConnState::new_),
                                                              static_cast<uint128>(ConnState::new_)}));
         return b;
+    }
+
+    // Pass 2 for one chain, its call sites all known (callers first): whether packets enter
+    // it, and the call sites it sends packets to. Entering sets stay unions over call sites,
+    // built only for a finding (Reachability::packets): the union of a catch-all jump's
+    // leftovers over a thousand chains is large and nothing but a witness needs it built.
+    void finish_chain(int t, int c) {
+        const Table& tab = rs.tables[static_cast<std::size_t>(t)];
+        const Chain& ch = tab.chains[static_cast<std::size_t>(c)];
+        ChainReach& cr = chain_reach(t, c);
+        if (state[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)] == 0) walk_local(t, c);
+        // A call site whose reach is not built is built when many tests would go through it:
+        // the chain has more than a few rules or calls others.
+        if (ch.rules.size() > few_overlaps ||
+            std::any_of(ch.rules.begin(), ch.rules.end(),
+                        [](const Rule& r) { return jumps(r.target.action); }))
+            for (const auto& [caller, k] : cr.sites)
+                if (chain_reach(t, caller).rules[static_cast<std::size_t>(k)].lazy) h.reach_of(t, caller, k);
+        // A chain called from a few sites whose sets are built gets its entering set built: a
+        // test of one of its rules is then one diagram operation, not a walk up its callers.
+        if (!cr.built && cr.sites.size() <= few_overlaps &&
+            std::all_of(cr.sites.begin(), cr.sites.end(), [&](const std::pair<int, int>& st) {
+                return chain_reach(t, st.first).built &&
+                       !chain_reach(t, st.first).rules[static_cast<std::size_t>(st.second)].lazy;
+            })) {
+            cr.entering = h.packets_entering(t, c, dd::one, -1);
+            for (int hk = 0; hk < 3; ++hk)
+                cr.by_hook[static_cast<std::size_t>(hk)] = h.packets_entering(t, c, dd::one, hk);
+            cr.built = true;
+        }
+        if (cr.built) {
+            cr.entered = cr.entering != dd::zero;
+            cr.context = cr.entering;
+        } else {
+            cr.entered = std::any_of(cr.sites.begin(), cr.sites.end(), [&](const std::pair<int, int>& st) {
+                return h.reaches_rule(t, st.first, st.second, false);
+            });
+        }
+        if (!cr.entered) return;
+        if (std::any_of(ch.rules.begin(), ch.rules.end(),
+                        [](const Rule& r) { return r.target.action == Action::notrack; })) {
+            if (!cr.built) {
+                cr.entering = h.packets_entering(t, c, dd::one, -1);
+                for (int hk = 0; hk < 3; ++hk)
+                    cr.by_hook[static_cast<std::size_t>(hk)] = h.packets_entering(t, c, dd::one, hk);
+                cr.built = true;
+            }
+            walk_global(t, c);
+        }
+        for (std::size_t k = 0; k < ch.rules.size(); ++k) {
+            const Rule& r = ch.rules[k];
+            const RuleReach& rr = cr.rules[k];
+            if (!jumps(r.target.action) || rr.never || rr.match == dd::zero) continue;
+            const int d = eval::jump_target(tab, r);
+            if (d < 0 || !h.reaches_rule(t, c, static_cast<int>(k), false)) continue;
+            chain_reach(t, d).sites.emplace_back(c, static_cast<int>(k));
+        }
     }
 
     void walk_table(int t) {
@@ -209,8 +401,7 @@ struct Reachability::Impl {
                 else
                     b = m.minus(m.minus(b, none_iface), s.test(Field::out_iface, Interval{0, 0}));
                 cr.entering = m.unite(cr.entering, b);
-                cr.entering_all = m.unite(cr.entering_all, b);
-                cr.entered = true;
+                cr.built = true;
                 cr.by_hook[static_cast<std::size_t>(hk)] = b;
             }
         // Callers first (Kahn's order over the chains the entries reach); chains on a loop,
@@ -218,7 +409,7 @@ struct Reachability::Impl {
         std::vector<char> live(n, 0);
         std::vector<int> stack;
         for (std::size_t c = 0; c < n; ++c)
-            if (tr.chains[c].entered) {
+            if (tr.chains[c].built) {
                 live[c] = 1;
                 stack.push_back(static_cast<int>(c));
             }
@@ -238,76 +429,24 @@ struct Reachability::Impl {
         for (std::size_t c = 0; c < n; ++c)
             if (live[c] && indegree[c] == 0) ready.push_back(static_cast<int>(c));
         std::vector<char> done(n, 0);
-        auto finish = [&](int c) {
-            done[static_cast<std::size_t>(c)] = 1;
-            walk_chain(t, c);
-            for (int d : callees[static_cast<std::size_t>(c)])
-                if (--indegree[static_cast<std::size_t>(d)] == 0) ready.push_back(d);
-        };
         while (!ready.empty()) {
             const int c = ready.back();
             ready.pop_back();
-            finish(c);
+            done[static_cast<std::size_t>(c)] = 1;
+            finish_chain(t, c);
+            for (int d : callees[static_cast<std::size_t>(c)])
+                if (--indegree[static_cast<std::size_t>(d)] == 0) ready.push_back(d);
         }
         for (std::size_t c = 0; c < n; ++c)
             if (live[c] && !done[c]) {
                 ChainReach& cr = tr.chains[c];
                 cr.entering = m.unite(cr.entering, base(tab.name));
-                cr.entering_all = m.unite(cr.entering_all, base(tab.name));
                 for (dd::Ref& b : cr.by_hook) b = m.unite(b, base(tab.name));
-                cr.entered = true;
+                cr.built = true;
+                cr.sites.clear();
                 done[c] = 1;
-                walk_chain(t, static_cast<int>(c));
+                finish_chain(t, static_cast<int>(c));
             }
-    }
-
-    void enter(int t, int d, dd::Ref packets, dd::Ref packets_all, const ChainReach& from) {
-        ChainReach& cr = h.tables_[static_cast<std::size_t>(t)].chains[static_cast<std::size_t>(d)];
-        cr.entering_all = m.unite(cr.entering_all, packets_all);
-        if (packets == dd::zero) return;
-        cr.entered = true;
-        cr.entering = m.unite(cr.entering, packets);
-        for (std::size_t k = 0; k < 3; ++k)
-            if (from.by_hook[k] != dd::zero)
-                cr.by_hook[k] = m.unite(cr.by_hook[k], m.intersect(packets, from.by_hook[k]));
-    }
-
-    // One rule of the walk with every variable 1 (every undecided match matches, every unknown
-    // target decides): what reaches it (reach_all), and what is left after it.
-    dd::Ref walk_all(int t, const Table& tab, const Rule& r, dd::Ref rest_all, dd::Ref& reach_all,
-                     const ChainReach& cr) {
-        const dd::Ref test = s.test(r);
-        reach_all = m.intersect(rest_all, test);
-        if (reach_all == dd::zero) return rest_all;
-        switch (r.target.action) {
-            case Action::continue_:
-                return rest_all;
-            case Action::notrack: {
-                const dd::Ref untracked =
-                    s.test(Field::state, Interval{static_cast<uint128>(ConnState::untracked),
-                                                  static_cast<uint128>(ConnState::untracked)});
-                return m.unite(rest_all, m.intersect(m.exists(reach_all, s.level(Field::state)), untracked));
-            }
-            case Action::jump: {
-                const int d = eval::jump_target(tab, r);
-                if (d < 0) return m.minus(rest_all, reach_all);
-                enter(t, d, dd::zero, reach_all, cr);
-                return m.minus(rest_all, m.minus(reach_all, returns_all(t, d)));
-            }
-            case Action::go_to: {
-                const int d = eval::jump_target(tab, r);
-                if (d >= 0) enter(t, d, dd::zero, reach_all, cr);
-                return m.minus(rest_all, reach_all);
-            }
-            default:
-                return m.minus(rest_all, reach_all);  // accept, drop, ..., unknown (decides)
-        }
-    }
-
-    dd::Ref returns_all(int t, int c) {
-        dd::Ref& out = ret_all[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)];
-        if (out == none) out = h.all_match(returns(t, c));
-        return out;
     }
 
     // ---- redundant-later: does the rest of a built-in chain decide a rule's packets alike? ----
@@ -334,11 +473,8 @@ struct Reachability::Impl {
     dd::Ref decides_step(int t, int c, std::size_t j, int v, dd::Ref rest, dd::Ref after, int depth) {
         const Table& tab = rs.tables[static_cast<std::size_t>(t)];
         const Rule& r = tab.chains[static_cast<std::size_t>(c)].rules[j];
-        const RuleReach& rr =
-            h.tables_[static_cast<std::size_t>(t)].chains[static_cast<std::size_t>(c)].rules[j];
-        if (rr.never) return rest;
-        // Rules of chains the walk never entered have no match yet.
-        const dd::Ref mt = rr.match != dd::zero ? rr.match : match_of(t, c, static_cast<int>(j), r);
+        if (state_of(r) == Assumptions::RuleState::never || fragments_only(r)) return rest;
+        const dd::Ref mt = match_of(t, c, static_cast<int>(j), r);
         if (mt == dd::zero) return rest;
         switch (r.target.action) {
             case Action::continue_:
@@ -367,7 +503,7 @@ struct Reachability::Impl {
     void judge_later(int t, int c) {
         const Table& tab = rs.tables[static_cast<std::size_t>(t)];
         const Chain& ch = tab.chains[static_cast<std::size_t>(c)];
-        ChainReach& cr = h.tables_[static_cast<std::size_t>(t)].chains[static_cast<std::size_t>(c)];
+        ChainReach& cr = chain_reach(t, c);
         if (!ch.builtin || tab.name == "nat" || !cr.entered) return;
         const int policy = verdict_of(ch.policy.value_or(Action::accept));
         std::array<dd::Ref, 3> suffix{};
@@ -375,85 +511,14 @@ struct Reachability::Impl {
         for (std::size_t j = ch.rules.size(); j-- > 0;) {
             RuleReach& rr = cr.rules[j];
             const int v = verdict_of(ch.rules[j].target.action);
-            if (v >= 0 && rr.reach != dd::zero && !rr.never)
-                rr.decided_later = m.minus(rr.reach, suffix[static_cast<std::size_t>(v)]) == dd::zero;
+            if (v >= 0 && rr.reach != dd::zero && !rr.never) {
+                const dd::Ref reach = h.packets(t, c, rr.reach);
+                rr.decided_later =
+                    reach != dd::zero && m.minus(reach, suffix[static_cast<std::size_t>(v)]) == dd::zero;
+            }
             for (int w = 0; w < 3; ++w) {
                 dd::Ref& sw = suffix[static_cast<std::size_t>(w)];
                 sw = decides_step(t, c, j, w, sw, policy == w ? dd::one : dd::zero, 0);
-            }
-        }
-    }
-
-    void walk_chain(int t, int c) {
-        const Table& tab = rs.tables[static_cast<std::size_t>(t)];
-        const Chain& ch = tab.chains[static_cast<std::size_t>(c)];
-        ChainReach& cr = h.tables_[static_cast<std::size_t>(t)].chains[static_cast<std::size_t>(c)];
-        const dd::Ref untracked = s.test(Field::state, Interval{static_cast<uint128>(ConnState::untracked),
-                                                                static_cast<uint128>(ConnState::untracked)});
-        dd::Ref rest = cr.entering;
-        dd::Ref rest_all = cr.entering_all;        // the same with every variable 1
-        std::map<std::string, dd::Ref> by_action;  // decided so far, per action key
-        for (std::size_t k = 0; k < ch.rules.size(); ++k) {
-            const Rule& r = ch.rules[k];
-            const int i = static_cast<int>(k);
-            RuleReach& rr = cr.rules[k];
-            const std::string key = h.taken_before_ ? action_key(r) : std::string();
-            if (h.taken_before_) {
-                rr.taken_before = m.minus(cr.entering, rest);
-                auto same = by_action.find(key);
-                rr.taken_before_same = same == by_action.end() ? dd::zero : same->second;
-            }
-            if (state_of(r) == Assumptions::RuleState::never || fragments_only(r)) {
-                rr.never = true;
-                continue;
-            }
-            rr.match = match_of(t, c, i, r);
-            rr.target = m.intersect(cr.entering, rr.match);
-            rr.reach = m.intersect(rest, rr.match);
-            if (rr.reach == dd::zero) continue;
-            rest_all = walk_all(t, tab, r, rest_all, rr.reach_all, cr);
-            dd::Ref taken = dd::zero;
-            switch (r.target.action) {
-                case Action::continue_:
-                    break;
-                case Action::notrack: {
-                    // The packets go on, untracked from here (sound over-approximation: every
-                    // state value of theirs stays, plus untracked).
-                    dd::Ref moved = rr.reach;
-                    moved = m.exists(moved, s.level(Field::state));
-                    rest = m.unite(rest, m.intersect(moved, untracked));
-                    break;
-                }
-                case Action::unknown:
-                    taken = m.intersect(rr.reach, decides_unknown(t, c, i, r));
-                    break;
-                case Action::jump: {
-                    const int d = eval::jump_target(tab, r);
-                    if (d < 0) {
-                        taken = m.intersect(rr.reach, decides_unknown(t, c, i, r));
-                        break;
-                    }
-                    enter(t, d, rr.reach, dd::zero, cr);
-                    taken = m.minus(rr.reach, returns(t, d));
-                    break;
-                }
-                case Action::go_to: {
-                    const int d = eval::jump_target(tab, r);
-                    if (d >= 0) enter(t, d, rr.reach, dd::zero, cr);
-                    taken = rr.reach;
-                    break;
-                }
-                default:
-                    taken = rr.reach;
-                    break;  // accept, drop, reject, return, dnat, snat, redirect
-            }
-            rr.taken = taken;
-            if (taken != dd::zero) {
-                rest = m.minus(rest, taken);
-                if (h.taken_before_) {
-                    auto [acc, fresh] = by_action.try_emplace(key, dd::zero);
-                    acc->second = m.unite(acc->second, taken);
-                }
             }
         }
     }
@@ -484,76 +549,6 @@ std::string Reachability::action_key(const Rule& r) {
         default:
             return std::string(r.target.name) + " " + std::string(r.target.options);
     }
-}
-
-namespace {
-
-// The variable levels of a rebuilt: packet levels kept, variable levels replaced by `at_var`.
-template <class AtVar>
-dd::Ref rebuild_vars(dd::Manager& m, dd::Ref a, std::unordered_map<dd::Ref, dd::Ref>& memo, AtVar&& at_var) {
-    if (dd::is_terminal(a)) return a;
-    if (auto it = memo.find(a); it != memo.end()) return it->second;
-    dd::Ref out;
-    const std::uint32_t l = m.level(a);
-    if (dd::Space::is_variable(l)) {
-        out = at_var(rebuild_vars(m, m.child_for(a, 0), memo, at_var),
-                     rebuild_vars(m, m.child_for(a, 1), memo, at_var));
-    } else {
-        std::vector<uint128> his;
-        std::vector<dd::Ref> kids;
-        for (std::uint32_t e = 0; e < m.edge_count(a); ++e) {
-            his.push_back(m.edge_hi(a, e));
-            kids.push_back(rebuild_vars(m, m.edge_child(a, e), memo, at_var));
-        }
-        out = m.make(l, his, kids);
-    }
-    memo.emplace(a, out);
-    return out;
-}
-
-}  // namespace
-
-// The memos live as long as the diagrams (nodes are never freed nor changed), so the reach sets
-// of one chain, which share most of their nodes, are quantified once in all.
-dd::Ref Reachability::all_match(dd::Ref a) {
-    return rebuild_vars(s_.manager(), a, all_match_memo_, [](dd::Ref, dd::Ref yes) { return yes; });
-}
-
-dd::Ref Reachability::some(dd::Ref a) {
-    dd::Manager& m = s_.manager();
-    return rebuild_vars(m, a, some_memo_, [&](dd::Ref no, dd::Ref yes) { return m.unite(no, yes); });
-}
-
-dd::Ref Reachability::every(dd::Ref a) {
-    dd::Manager& m = s_.manager();
-    return rebuild_vars(m, a, every_memo_, [&](dd::Ref no, dd::Ref yes) { return m.intersect(no, yes); });
-}
-
-std::vector<std::uint32_t> Reachability::variables_in(dd::Ref a, std::size_t limit, bool& more) const {
-    const dd::Manager& m = s_.manager();
-    std::vector<std::uint32_t> out;
-    std::vector<dd::Ref> stack{a};
-    std::unordered_map<dd::Ref, bool> seen;
-    more = false;
-    while (!stack.empty()) {
-        const dd::Ref r = stack.back();
-        stack.pop_back();
-        if (dd::is_terminal(r) || !seen.emplace(r, true).second) continue;
-        const std::uint32_t l = m.level(r);
-        if (dd::Space::is_variable(l)) {
-            const std::uint32_t v = var_of_level_[l - dd::Space::packet_levels];
-            if (std::find(out.begin(), out.end(), v) == out.end()) {
-                if (out.size() == limit) {
-                    more = true;
-                    break;
-                }
-                out.push_back(v);
-            }
-        }
-        for (std::uint32_t e = 0; e < m.edge_count(r); ++e) stack.push_back(m.edge_child(r, e));
-    }
-    std::sort(out.begin(), out.end());
-    return out;
 }
 
 }  // namespace rulegap::lint

@@ -113,10 +113,13 @@ private:
         };
         std::vector<Candidate> cands;
         for (std::size_t j = 0; j < i; ++j) {
-            const dd::Ref taken = cr.rules[j].taken;
-            if (taken == dd::zero) continue;
+            if (cr.rules[j].effect == dd::zero || !m_.intersects(cr.rules[j].effect, target)) continue;
             const bool other = Reachability::action_key(ch.rules[j]) != key;
             if (only_other && !other) continue;
+            // What it takes (its reach built if it was not: a rule takes only what earlier rules leave).
+            reach_.reach_of(static_cast<int>(t), static_cast<int>(c), static_cast<int>(j));
+            const dd::Ref taken = cr.rules[j].taken;
+            if (taken == dd::zero) continue;
             const dd::Ref ov = m_.intersect(taken, target);
             if (ov != dd::zero) cands.push_back({static_cast<int>(j), ov, other});
         }
@@ -153,10 +156,16 @@ private:
     }
 
     // A packet of `a` (over packets and variables) and the hook to explain it at.
-    void witness(RuleFinding& f, const ChainReach& cr, dd::Ref a) {
-        for (std::size_t h = 0; h < 3; ++h) {
-            if (cr.by_hook[h] == dd::zero) continue;
-            const dd::Ref in = reach_.some(m_.intersect(a, cr.by_hook[h]));
+    void witness(RuleFinding& f, std::size_t t, std::size_t c, dd::Ref a) {
+        const ChainReach& cr = reach_.chain(static_cast<int>(t), static_cast<int>(c));
+        for (int h = 0; h < 3; ++h) {
+            // (a is within the chain's entering set: entered through one hook only, all of it is.)
+            const dd::Ref by_hook = cr.by_hook[static_cast<std::size_t>(h)];
+            if (cr.built && by_hook == dd::zero) continue;
+            const dd::Ref in =
+                reach_.some(cr.built && by_hook == cr.entering
+                                ? a
+                                : reach_.packets_entering(static_cast<int>(t), static_cast<int>(c), a, h));
             if (in == dd::zero) continue;
             f.witness = space_.witness(in);
             f.hook = static_cast<Hook>(h);
@@ -179,14 +188,15 @@ private:
         if (!cr.referenced) {
             RuleFinding f =
                 finding(RuleFindingKind::unreferenced, Severity::warning, t, c, ch.rules.empty() ? -1 : 0);
-            f.message =
-                fmt::format("no rule jumps or goes to chain {}: {}", ch.name,
-                            ch.rules.size() == 1 ? "its rule never applies"
-                                                 : fmt::format("its {} rules never apply", ch.rules.size()));
+            const std::size_t n = ch.rules.size();
+            f.message = fmt::format("no rule jumps or goes to chain {}: {}", ch.name,
+                                    n == 0   ? "it is empty"
+                                    : n == 1 ? "its rule never applies"
+                                             : fmt::format("its {} rules never apply", n));
             out_.push_back(std::move(f));
             return;
         }
-        if (cr.entering == dd::zero) {
+        if (!cr.entered) {
             if (ch.rules.empty()) return;
             RuleFinding f = finding(RuleFindingKind::unreachable, Severity::warning, t, c, 0);
             f.reason = UnreachableReason::no_entry;
@@ -206,19 +216,23 @@ private:
         const RuleReach& rr = cr.rules[i];
         const int ri = static_cast<int>(i);
         if (rr.never) return;
-        if (m_.intersect(space_.test(ch.rules[i]), universe_) == dd::zero) {
+        // Its own condition (the walk's match: variables never make it empty), in the family.
+        if (m_.intersect(rr.match, universe_) == dd::zero) {
             RuleFinding f = finding(RuleFindingKind::unmatchable, Severity::error, t, c, ri);
             f.message = "its own conditions match no packet";
             out_.push_back(std::move(f));
             return;
         }
-        if (rr.reach == dd::zero) {
+        const int ti = static_cast<int>(t), ci = static_cast<int>(c);
+        if (!reach_.reaches_rule(ti, ci, ri, false)) {
+            // What would reach it with no earlier rule.
+            const dd::Ref target = reach_.packets_entering(ti, ci, rr.match, -1);
             RuleFinding f = finding(RuleFindingKind::unreachable, Severity::warning, t, c, ri);
-            if (rr.target == dd::zero) {
+            if (target == dd::zero) {
                 f.reason = UnreachableReason::no_entry;
                 f.message = fmt::format("no packet that enters chain {} matches it", ch.name);
             } else {
-                const Cover cv = cover(t, c, i, rr.target, false);
+                const Cover cv = cover(t, c, i, target, false);
                 f.reason = cv.other_action ? UnreachableReason::shadowed : UnreachableReason::redundant;
                 f.severity = cv.other_action ? Severity::error : Severity::warning;
                 for (int j : cv.rules) f.covering.push_back(ref_of(rs_, rs_.tables[t], ch, j));
@@ -231,10 +245,11 @@ private:
             out_.push_back(std::move(f));
             return;
         }
-        if (rr.reach_all == dd::zero) {
+        if (!reach_.reaches_rule(ti, ci, ri, true)) {
             // Its own variable is among them (it does not count): one more than shown.
             bool more = false;
-            const std::vector<std::uint32_t> vars = reach_.variables_in(rr.reach, o_.max_covering + 1, more);
+            const dd::Ref reach = reach_.packets(ti, ci, reach_.reach_of(ti, ci, ri));
+            const std::vector<std::uint32_t> vars = reach_.variables_in(reach, o_.max_covering + 1, more);
             RuleFinding f = finding(RuleFindingKind::possibly_unreachable, Severity::warning, t, c, ri);
             std::vector<std::tuple<int, int, int>> seen;
             for (std::uint32_t v : vars) {
@@ -251,23 +266,25 @@ private:
             f.more_depends_on = more || f.depends_on.size() > o_.max_covering;
             if (f.depends_on.size() > o_.max_covering) f.depends_on.resize(o_.max_covering);
             f.message = "no packet reaches it if the undecided rules it depends on match";
-            witness(f, cr, rr.reach);
+            witness(f, t, c, reach);
             out_.push_back(std::move(f));
         }
         if (!o_.partly_shadowed) return;
         if (rr.decided_later) later(t, c, i);
-        const dd::Ref other = m_.minus(rr.taken_before, rr.taken_before_same);
-        const dd::Ref part = reach_.every(m_.intersect(rr.target, other));
+        if (rr.taken_other == dd::zero) return;
+        const dd::Ref target = reach_.packets_entering(ti, ci, rr.match, -1);
+        const dd::Ref taken = m_.intersect(target, rr.taken_other);
+        const dd::Ref part = reach_.every(taken);
         if (part == dd::zero) return;
         RuleFinding f = finding(RuleFindingKind::partly_shadowed, Severity::note, t, c, ri);
-        const Cover cv = cover(t, c, i, m_.intersect(rr.target, other), true);
+        const Cover cv = cover(t, c, i, taken, true);
         for (int j : cv.rules) f.covering.push_back(ref_of(rs_, rs_.tables[t], ch, j));
         f.more_covering = cv.more;
         f.taken = space_.size(part);
-        f.total = space_.size(reach_.some(rr.target));
+        f.total = space_.size(reach_.some(target));
         f.message = fmt::format("earlier rules with another action take {} of its packets ({} of {})",
                                 percent(f.taken, f.total), short_count(f.taken), short_count(f.total));
-        witness(f, cr, part);
+        witness(f, t, c, part);
         out_.push_back(std::move(f));
     }
 
@@ -278,10 +295,11 @@ private:
         const ChainReach& cr = chain_reach(t, c);
         RuleFinding f = finding(RuleFindingKind::redundant_later, Severity::note, t, c, static_cast<int>(i));
         const Action a = ch.rules[i].target.action;
+        const dd::Ref reach =
+            reach_.packets(static_cast<int>(t), static_cast<int>(c),
+                           reach_.reach_of(static_cast<int>(t), static_cast<int>(c), static_cast<int>(i)));
         for (std::size_t j = i + 1; j < ch.rules.size(); ++j) {
-            if (ch.rules[j].target.action != a ||
-                m_.intersect(cr.rules[j].match, cr.rules[i].reach) == dd::zero)
-                continue;
+            if (ch.rules[j].target.action != a || !m_.intersects(cr.rules[j].match, reach)) continue;
             if (f.covering.size() == o_.max_covering) {
                 ++f.more_covering;
                 continue;

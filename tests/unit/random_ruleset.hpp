@@ -198,7 +198,9 @@ struct Shape {
     std::vector<const char*> builtins;
 };
 
-inline Ruleset random_ruleset(Rng& g) {
+// rules: at most rules - 1 rules per chain (the property tests' 7 keep explain() cheap; longer
+// chains exercise what lint does past a few overlapping rules).
+inline Ruleset random_ruleset(Rng& g, std::uint64_t rules) {
     static const std::vector<Shape> shapes = {
         {"raw", {"PREROUTING", "OUTPUT"}},
         {"mangle", {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"}},
@@ -231,7 +233,7 @@ inline Ruleset random_ruleset(Rng& g) {
             chains.push_back(u);
         }
         for (const std::string& c : chains) {
-            for (std::uint64_t i = 0, n = g.below(7); i < n; ++i) {
+            for (std::uint64_t i = 0, n = g.below(rules); i < n; ++i) {
                 std::vector<Condition> conds;
                 for (std::uint64_t k = 0, m = g.below(3); k < m; ++k)
                     conds.push_back(random_condition(g, focus && !is_nat));
@@ -243,6 +245,8 @@ inline Ruleset random_ruleset(Rng& g) {
     b.rs.link();
     return b.rs;
 }
+
+inline Ruleset random_ruleset(Rng& g) { return random_ruleset(g, 7); }
 
 inline Packet random_packet(Rng& g) {
     Packet p;

@@ -208,3 +208,48 @@ TEST_CASE("dd: counts beyond 64 bits and levels added later") {
     CHECK(m.forall(sv, v) == zero);
     CHECK(m.cofactor(sv, v, 1) == s);
 }
+
+TEST_CASE("dd: minus_all, meets and intersects agree with truth tables") {
+    Manager m(maxima);
+    std::mt19937 g(11);
+    for (int round = 0; round < 200; ++round) {
+        INFO("round " << round);
+        const Model a = random_set(m, g);
+        std::vector<Model> in, out;
+        for (std::size_t k = 0, n = g() % 4; k < n; ++k) in.push_back(random_set(m, g));
+        for (std::size_t k = 0, n = g() % 24; k < n; ++k)
+            out.push_back(g() % 5 == 0 ? random_box(m, g) : random_set(m, g));
+        std::vector<Ref> out_refs;
+        for (const Model& o : out) out_refs.push_back(o.set);
+        if (g() % 4 == 0) out_refs.push_back(zero);
+        // minus_all: a minus the union of out, one pass; the same set as the chain of minus.
+        std::vector<char> left = a.table;
+        Ref chained = a.set;
+        for (const Model& o : out) {
+            for (std::size_t i = 0; i < points(); ++i) left[i] = left[i] && !o.table[i];
+            chained = m.minus(chained, o.set);
+        }
+        const Ref all = m.minus_all(a.set, out_refs);
+        CHECK(all == chained);
+        CHECK(all == from_table(m, left));
+        CHECK(m.minus_all(one, {a.set}) == m.minus(one, a.set));
+        // meets: some point in a and every `in`, and in no `out`.
+        std::vector<Ref> in_refs{a.set};
+        bool expected = false;
+        for (std::size_t i = 0; i < points(); ++i) {
+            bool p = left[i] != 0;
+            for (const Model& x : in) p = p && x.table[i];
+            expected = expected || p;
+        }
+        for (const Model& x : in) in_refs.push_back(x.set);
+        CHECK(m.meets(in_refs, out_refs) == expected);
+        // intersects: a ∧ b non-empty, built or not.
+        const Model b = random_set(m, g);
+        CHECK(m.intersects(a.set, b.set) == (m.intersect(a.set, b.set) != zero));
+        CHECK(m.meets({a.set, b.set}, {}) == (m.intersect(a.set, b.set) != zero));
+    }
+    CHECK(m.meets({}, {}));
+    CHECK_FALSE(m.meets({one}, {one}));
+    CHECK(m.minus_all(one, {}) == one);
+    CHECK(m.minus_all(zero, {one}) == zero);
+}

@@ -39,8 +39,19 @@ void run_rules(const CheckContext& cx, Report& report) {
     o.assume = cx.assume;
     o.max_nodes = cx.options.max_nodes;
     for (const Firewall& fw : cx.site.firewalls)
-        for (const Ruleset& rs : fw.rulesets)
-            for (const RuleFinding& rf : find_rule_findings(rs, o)) {
+        for (const Ruleset& rs : fw.rulesets) {
+            std::vector<RuleFinding> found;
+            try {
+                found = find_rule_findings(rs, o);
+            } catch (const DiagramTooLarge& e) {
+                // This ruleset alone is not judged; the others still are. An error, so the
+                // run is not complete.
+                report.diagnostics.error(
+                    {rs.file, 0, 0},
+                    fmt::format("firewall {}: rule findings not computed: {}; raise --max-nodes", fw.name, e.what()));
+                continue;
+            }
+            for (const RuleFinding& rf : found) {
                 Finding f;
                 f.kind = kind_of(rf);
                 f.firewall = fw.name;
@@ -57,6 +68,7 @@ void run_rules(const CheckContext& cx, Report& report) {
                 for (const RuleRef& d : rf.depends_on) f.depends_on.push_back(d.where());
                 add_finding(report, cx.options, std::move(f));
             }
+        }
 }
 
 }  // namespace rulegap::checks
