@@ -202,6 +202,9 @@ struct Reachability::Impl {
         std::vector<std::string> keys;
         dd::Ref back = dd::zero;  // what goes back to the caller, besides falling off the end
         std::vector<dd::Ref> near;
+        std::size_t listed = 0;  // effects listed by rules that met many (lazy or minus_all)
+        dd::Ref rest = dd::one;  // past the budget: what the rules before rest_at leave
+        std::size_t rest_at = 0;
         for (std::size_t k = 0; k < ch.rules.size(); ++k) {
             const Rule& r = ch.rules[k];
             const int i = static_cast<int>(k);
@@ -223,18 +226,29 @@ struct Reachability::Impl {
                 if (cr.rules[j].effect != dd::zero && boxes[j].meets(boxes[k]))
                     near.push_back(cr.rules[j].effect);
             const bool sends_back = r.target.action == Action::return_ || r.target.action == Action::go_to;
-            if (near.size() > few_overlaps && !h.taken_before_ && !sends_back) {
-                // Built on demand (Reachability::reach_of): the catch-all rule at the end of a
-                // chain of thousands is reached by a large set that only a finding needs.
-                rr.lazy = true;
-                rr.outside = near;
-                continue;
-            }
             dd::Ref reach = rr.match;
-            if (near.size() <= few_overlaps)
+            if (near.size() <= few_overlaps) {
                 for (dd::Ref e : near) reach = m.minus(reach, e);
-            else
+            } else if (listed + near.size() <= listed_budget) {
+                listed += near.size();
+                if (!h.taken_before_ && !sends_back) {
+                    // Built on demand (Reachability::reach_of): the catch-all rule at the end of a
+                    // chain of thousands is reached by a large set that only a finding needs.
+                    rr.lazy = true;
+                    rr.outside = near;
+                    continue;
+                }
                 reach = m.minus_all(reach, near);
+            } else {
+                // Many rules that each meet many earlier ones (10,000 undecided accepts): lists
+                // would grow with the square of the chain; what the earlier rules leave is
+                // carried along it instead, caught up in one pass when a rule needs it.
+                std::vector<dd::Ref> since;
+                for (; rest_at < k; ++rest_at)
+                    if (cr.rules[rest_at].effect != dd::zero) since.push_back(cr.rules[rest_at].effect);
+                rest = m.minus_all(rest, std::move(since));
+                reach = m.intersect(rr.match, rest);
+            }
             rr.reach = reach;
             rr.taken = m.intersect(reach, rr.effect);
             if (sends_back && reach != dd::zero) {

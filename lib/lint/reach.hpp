@@ -77,6 +77,9 @@ struct TableReach {
 // Past this many earlier rules that meet a rule's bounding box, the rule's reach set is left
 // unbuilt (RuleReach::lazy); past this many call sites, a chain's entering set is.
 inline constexpr std::size_t few_overlaps = 16;
+// Past this many effects listed that way in one chain, its rules carry what the earlier rules
+// leave along the chain instead (lists would grow with the square of a chain of broad rules).
+inline constexpr std::size_t listed_budget = std::size_t{1} << 16;
 
 // One free variable: the undecided part of a rule (or its unknown target).
 struct ReachVariable {

@@ -411,6 +411,36 @@ TEST_CASE(
     CHECK(later > 10);
 }
 
+// A chain of 600 broad undecided rules: each meets every earlier one, so past a budget the walk
+// carries what the earlier rules leave along the chain instead of listing them. The claims after
+// that point must still be exact.
+TEST_CASE("rule findings: a long chain of broad undecided rules, then decided ones") {
+    std::string text;
+    const int n = 600;
+    for (int i = 0; i < n; ++i)
+        text += "-A INPUT -m limit --limit " + std::to_string(i + 1) + "/sec -j ACCEPT\n";
+    text += "-A INPUT -p tcp --dport 22 -j DROP\n";                  // first + n
+    text += "-A INPUT -p tcp --dport 22 -s 10.0.0.0/8 -j ACCEPT\n";  // + 1: shadowed by the DROP
+    text += "-A INPUT -p tcp --dport 22 -s 10.0.0.0/8 -j DROP\n";    // + 2: unreachable too
+    text += "-A INPUT -p udp --dport 53 -j ACCEPT\n";                // + 3: possibly unreachable only
+    for (bool all : {false, true}) {
+        INFO("--all " << all);
+        RuleFindingOptions o;
+        o.partly_shadowed = all;
+        const std::vector<RuleFinding> f = find_rule_findings(rules(text), o);
+        const auto n32 = static_cast<std::uint32_t>(n);
+        CHECK(has(f, first + n32 + 1, RuleFindingKind::unreachable, UnreachableReason::shadowed));
+        CHECK(has(f, first + n32 + 2, RuleFindingKind::unreachable));
+        CHECK(has(f, first + n32 + 3, RuleFindingKind::possibly_unreachable));
+        CHECK_FALSE(has(f, first + n32 + 3, RuleFindingKind::unreachable));
+        CHECK_FALSE(has(f, first + n32, RuleFindingKind::unreachable));
+        // Every limit rule but the first depends on the ones before it, none is unreachable.
+        CHECK(has(f, first + n32 - 1, RuleFindingKind::possibly_unreachable));
+        CHECK_FALSE(has(f, first, RuleFindingKind::possibly_unreachable));
+        for (const RuleFinding& x : f) CHECK(x.kind != RuleFindingKind::unmatchable);
+    }
+}
+
 // The real corpus (../shared/iptables-corpus, when present): every file is judged, and for every
 // rule said never to apply, a packet that matches the rule's own conditions is explained at each
 // hook: the rule is never on its trace. Prints the counts per file.
