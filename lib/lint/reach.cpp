@@ -205,6 +205,8 @@ struct Reachability::Impl {
         std::size_t listed = 0;  // effects listed by rules that met many (lazy or minus_all)
         dd::Ref rest = dd::one;  // past the budget: what the rules before rest_at leave
         std::size_t rest_at = 0;
+        // The boxes are compared pairwise: a chain longer than this carries the rest throughout.
+        const bool scan = ch.rules.size() <= max_scanned_chain;
         for (std::size_t k = 0; k < ch.rules.size(); ++k) {
             const Rule& r = ch.rules[k];
             const int i = static_cast<int>(k);
@@ -222,14 +224,15 @@ struct Reachability::Impl {
             // What the earlier rules that may share packets with it decide: the packets the
             // rules before it decide are the union of their effects (first match).
             near.clear();
-            for (std::size_t j = 0; j < k; ++j)
-                if (cr.rules[j].effect != dd::zero && boxes[j].meets(boxes[k]))
-                    near.push_back(cr.rules[j].effect);
+            if (scan)
+                for (std::size_t j = 0; j < k; ++j)
+                    if (cr.rules[j].effect != dd::zero && boxes[j].meets(boxes[k]))
+                        near.push_back(cr.rules[j].effect);
             const bool sends_back = r.target.action == Action::return_ || r.target.action == Action::go_to;
             dd::Ref reach = rr.match;
-            if (near.size() <= few_overlaps) {
+            if (scan && near.size() <= few_overlaps) {
                 for (dd::Ref e : near) reach = m.minus(reach, e);
-            } else if (listed + near.size() <= listed_budget) {
+            } else if (scan && listed + near.size() <= listed_budget) {
                 listed += near.size();
                 if (!h.taken_before_ && !sends_back) {
                     // Built on demand (Reachability::reach_of): the catch-all rule at the end of a

@@ -80,6 +80,9 @@ inline constexpr std::size_t few_overlaps = 16;
 // Past this many effects listed that way in one chain, its rules carry what the earlier rules
 // leave along the chain instead (lists would grow with the square of a chain of broad rules).
 inline constexpr std::size_t listed_budget = std::size_t{1} << 16;
+// Rules are compared with every earlier rule of their chain by bounding box: a chain longer than
+// this (a million rules) carries what the earlier rules leave along it from its first rule.
+inline constexpr std::size_t max_scanned_chain = 16384;
 
 // One free variable: the undecided part of a rule (or its unknown target).
 struct ReachVariable {
